@@ -1,0 +1,59 @@
+import Foundation
+
+/// Reads a file (or stdin) with plain `read(2)`, hashing the bytes as they pass (SHA-256 of the
+/// file as stored) and counting them.
+public final class FileInput: ByteInput {
+    public let path: String
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private var hasher = SHA256()
+    /// Bytes handed out so far.
+    public private(set) var bytesRead: Int64 = 0
+
+    /// Opens `path`; `-` means standard input.
+    /// - Throws: `IngestError` naming the path: missing, a directory, no permission.
+    public init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            fd = 0
+            ownsDescriptor = false
+            return
+        }
+        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        guard opened >= 0 else {
+            throw IngestError(path: path, "cannot open the file: \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        if fstat(opened, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            close(opened)
+            throw IngestError(path: path, "is a directory")
+        }
+        fd = opened
+        ownsDescriptor = true
+    }
+
+    deinit {
+        if ownsDescriptor { close(fd) }
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw IngestError(path: path, "read error after \(bytesRead) bytes: \(String(cString: strerror(errno)))")
+            }
+            if n > 0 {
+                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                bytesRead += Int64(n)
+            }
+            return n
+        }
+    }
+
+    /// SHA-256 of everything read so far, in hex (the whole file once read to the end).
+    public func sha256Hex() -> String {
+        var copy = hasher
+        return copy.finalize().hexString
+    }
+}

@@ -1,0 +1,71 @@
+import CZlib
+
+/// Decompresses a gzip stream (several members in a row are read as one stream, like `zcat`).
+public final class GzipInput: ByteInput {
+    private let source: ByteInput
+    private let path: String
+    private var stream = z_stream()
+    private var input: UnsafeMutableRawBufferPointer
+    private var sourceDone = false
+    private var memberDone = false
+    private var compressedOffset: Int64 = 0
+
+    /// - Parameter prefix: bytes already read from `source` (e.g. while sniffing the format).
+    init(source: ByteInput, path: String, prefix: [UInt8]) throws {
+        self.source = source
+        self.path = path
+        input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 17, alignment: 16)
+        let rc = inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard rc == Z_OK else {
+            input.deallocate()
+            throw IngestError(path: path, "cannot start gzip decompression (zlib error \(rc))")
+        }
+        if !prefix.isEmpty {
+            prefix.withUnsafeBytes { input.copyMemory(from: $0) }
+            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(prefix.count)
+            compressedOffset = Int64(prefix.count)
+        }
+    }
+
+    deinit {
+        inflateEnd(&stream)
+        input.deallocate()
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = uInt(buffer.count)
+        while stream.avail_out == uInt(buffer.count) {
+            if stream.avail_in == 0, !sourceDone {
+                let n = try source.read(into: input)
+                if n == 0 { sourceDone = true } else {
+                    stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                    stream.avail_in = uInt(n)
+                    compressedOffset += Int64(n)
+                }
+            }
+            if stream.avail_in == 0, sourceDone {
+                if memberDone { return 0 }
+                throw IngestError(path: path, "the gzip stream is truncated (it ends without its trailer after \(compressedOffset) compressed bytes)")
+            }
+            if memberDone {
+                // Another gzip member follows the last one.
+                inflateReset(&stream)
+                memberDone = false
+            }
+            let rc = inflate(&stream, Z_NO_FLUSH)
+            switch rc {
+            case Z_OK, Z_BUF_ERROR:
+                break
+            case Z_STREAM_END:
+                memberDone = true
+                if stream.avail_in == 0, sourceDone { return buffer.count - Int(stream.avail_out) }
+            default:
+                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+                throw IngestError(path: path, "corrupt gzip data near compressed byte \(compressedOffset - Int64(stream.avail_in)): \(message)")
+            }
+        }
+        return buffer.count - Int(stream.avail_out)
+    }
+}

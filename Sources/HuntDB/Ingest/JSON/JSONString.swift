@@ -1,0 +1,66 @@
+/// Decoding of JSON string escapes.
+enum JSONString {
+    /// Unescapes the bytes between a string's quotes. Invalid escapes and lone surrogates become U+FFFD.
+    static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            let c = raw[i]
+            guard c == UInt8(ascii: "\\"), i + 1 < raw.count else {
+                out.append(c)
+                i += 1
+                continue
+            }
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard let unit = hex4(raw, i) else { appendScalar(0xFFFD, &out); continue }
+                i += 4
+                var scalar = UInt32(unit)
+                if (0xD800...0xDBFF).contains(unit) {
+                    if i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u"),
+                       let low = hex4(raw, i + 2), (0xDC00...0xDFFF).contains(low) {
+                        scalar = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                        i += 6
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if (0xDC00...0xDFFF).contains(unit) {
+                    scalar = 0xFFFD
+                }
+                appendScalar(scalar, &out)
+            default: out.append(e)  // \" \\ \/ and, leniently, anything else
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hex4(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt16? {
+        guard at + 4 <= raw.count else { return nil }
+        var value: UInt16 = 0
+        for k in at..<at + 4 {
+            let c = raw[k]
+            let d: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt16(d)
+        }
+        return value
+    }
+
+    private static func appendScalar(_ value: UInt32, _ out: inout [UInt8]) {
+        let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+        out.append(contentsOf: String(Character(scalar)).utf8)
+    }
+}

@@ -1,0 +1,68 @@
+/// Record counts of a load. They always add up: read = loaded + duplicates + notRelevant + rejected.
+public struct LoadCounts: Sendable, Equatable {
+    public var read: Int64 = 0
+    public var loaded: Int64 = 0
+    public var duplicates: Int64 = 0
+    public var notRelevant: Int64 = 0
+    public var rejected: Int64 = 0
+
+    public init() {}
+
+    public static func += (lhs: inout LoadCounts, rhs: LoadCounts) {
+        lhs.read += rhs.read
+        lhs.loaded += rhs.loaded
+        lhs.duplicates += rhs.duplicates
+        lhs.notRelevant += rhs.notRelevant
+        lhs.rejected += rhs.rejected
+    }
+
+    public var addsUp: Bool { read == loaded + duplicates + notRelevant + rejected }
+}
+
+/// One rejected record, as reported to the user.
+public struct RejectNotice: Sendable, Equatable {
+    public var path: String
+    /// Line number for NDJSON, record number otherwise.
+    public var record: Int64
+    public var offset: Int64
+    public var reason: String
+
+    /// `file.json: line 12: DestinationPort "abc" is not a port number`
+    public func message(lineBased: Bool) -> String {
+        "\(path): \(lineBased ? "line" : "record") \(record) (byte \(offset)): \(reason)"
+    }
+}
+
+/// How the load of one input went.
+public struct SourceReport: Sendable {
+    public var path: String
+    public var sourceID: Int64?
+    public var format: String
+    public var compression: String
+    public var status: SourceStatus
+    public var counts = LoadCounts()
+    /// Why the source failed or stopped early.
+    public var message: String?
+    /// The first rejects (all are in the `rejects` table).
+    public var firstRejects: [RejectNotice] = []
+    public var sizeBytes: Int64 = 0
+    public var seconds: Double = 0
+
+    public var isLineBased: Bool { format.hasPrefix("ndjson") }
+}
+
+/// The result of `Loader.load`.
+public struct LoadReport: Sendable {
+    public var sources: [SourceReport] = []
+    public var interrupted = false
+    public var stoppedAtMaxErrors = false
+    public var seconds: Double = 0
+
+    public var totals: LoadCounts {
+        var total = LoadCounts()
+        for source in sources { total += source.counts }
+        return total
+    }
+
+    public var failedSources: [SourceReport] { sources.filter { $0.status == .failed } }
+}

@@ -1,0 +1,69 @@
+/// An input opened and sniffed: compression and format known, ready to be read.
+struct OpenedInput: @unchecked Sendable {
+    let path: String
+    let file: FileInput
+    /// The decompressed stream, starting again at its first byte.
+    let stream: ByteInput
+    let format: InputFormat
+    let compression: String
+    private let prefix: [UInt8]
+
+    static let sniffSize = 64 << 10
+
+    /// Opens `path` (or stdin for `-`), detects gzip by its magic bytes and the format by the
+    /// first bytes of the decompressed stream unless `forcedFormat` says otherwise.
+    /// - Throws: `IngestError` when the file cannot be opened or its format is not recognized.
+    init(path: String, forcedFormat: InputFormat) throws {
+        self.path = path
+        file = try FileInput(path: path)
+        let rawPrefix = try Self.readPrefix(file, count: Self.sniffSize)
+        var decompressed: ByteInput = file
+        if rawPrefix.starts(with: [0x1F, 0x8B]) {
+            decompressed = try GzipInput(source: file, path: path, prefix: rawPrefix)
+            compression = "gzip"
+            prefix = try Self.readPrefix(decompressed, count: Self.sniffSize)
+        } else {
+            compression = "none"
+            prefix = rawPrefix
+        }
+        stream = PrefixedInput(prefix: prefix, source: decompressed)
+        if forcedFormat != .auto {
+            format = forcedFormat
+        } else if let sniffed = InputFormat.sniff(prefix) {
+            format = sniffed
+        } else if prefix.isEmpty {
+            format = .json  // an empty file: nothing to read, nothing wrong
+        } else {
+            throw IngestError(path: path, "unknown format: the file is not JSON, XML or EVTX (it starts with \(quoted(excerptOf(prefix))))")
+        }
+    }
+
+    /// The reader for this input's format.
+    func makeSource() -> Result<any RecordSource, IngestError> {
+        let buffer = StreamBuffer(input: stream)
+        switch format {
+        case .xml:
+            return .success(XMLRecordSource(buffer: buffer))
+        case .evtx:
+            return .failure(IngestError(path: path, "native EVTX reading is not available in this build"))
+        case .auto, .json, .sysmonFlat, .winlogbeat, .ecs, .evtxJSON:
+            return .success(JSONRecordSource(buffer: buffer, prefix: prefix, dialect: format.forcedDialect))
+        }
+    }
+
+    private static func readPrefix(_ input: ByteInput, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let n = try bytes.withUnsafeMutableBytes { try input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+}
+
+private func excerptOf(_ bytes: [UInt8]) -> String {
+    bytes.withUnsafeBytes { excerpt($0, limit: 40) }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// One canonical spelling for values that exporters render differently.
+public enum Canonical {
+    /// A GUID in lower case without braces (`{D273D0F0-…}` and `d273d0f0-…` become the same);
+    /// values that are not GUIDs (Elastic Defend's entity ids) are kept exactly as given.
+    public static func entityID(_ value: String) -> String {
+        var utf8 = Array(value.utf8)
+        if utf8.count == 38, utf8.first == UInt8(ascii: "{"), utf8.last == UInt8(ascii: "}") {
+            utf8 = Array(utf8[1..<37])
+        }
+        guard utf8.count == 36 else { return value }
+        for (i, c) in utf8.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                guard c == UInt8(ascii: "-") else { return value }
+            } else {
+                switch c {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): break
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): utf8[i] = c + 32
+                default: return value
+                }
+            }
+        }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// An IP address in its standard text form (`0:0:0:0:0:0:0:1` becomes `::1`), or nil when the
+    /// text is not an IPv4 or IPv6 address. A zone (`fe80::1%12`) is kept.
+    public static func ipAddress(_ value: String) -> String? {
+        var text = value.trimmingCharacters(in: .whitespaces)
+        var zone = ""
+        if let percent = text.firstIndex(of: "%") {
+            zone = String(text[percent...])
+            text = String(text[..<percent])
+        }
+        if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            return render(family: AF_INET, &v4, length: INET_ADDRSTRLEN) + zone
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            return render(family: AF_INET6, &v6, length: INET6_ADDRSTRLEN) + zone
+        }
+        return nil
+    }
+
+    private static func render<T>(family: Int32, _ address: inout T, length: Int32) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(length))
+        _ = withUnsafePointer(to: &address) { inet_ntop(family, $0, &buffer, socklen_t(length)) }
+        return String(cString: buffer)
+    }
+
+    /// `incoming` or `outgoing` from Sysmon's `Initiated` (false/true) or ECS `network.direction`.
+    public static func direction(_ value: String) -> String? {
+        switch value.lowercased() {
+        case "false", "0", "incoming", "ingress", "inbound": "incoming"
+        case "true", "1", "outgoing", "egress", "outbound": "outgoing"
+        case "internal", "external", "unknown", "": nil
+        default: nil
+        }
+    }
+
+    /// A port number 0–65535 from a number or numeric string.
+    public static func port(_ value: String) -> Int64? {
+        guard let n = Int64(value.trimmingCharacters(in: .whitespaces)), (0...65535).contains(n) else { return nil }
+        return n
+    }
+
+    /// `DOMAIN\user` split into its parts; a name without a domain has none.
+    public static func splitUser(_ value: String) -> (domain: String?, name: String) {
+        if let slash = value.lastIndex(of: "\\") {
+            return (String(value[..<slash]), String(value[value.index(after: slash)...]))
+        }
+        return (nil, value)
+    }
+}

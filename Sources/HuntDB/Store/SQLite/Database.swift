@@ -1,0 +1,99 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection, thinly wrapped: open, execute, prepare, transactions.
+///
+/// Not thread-safe: use a connection from one thread at a time.
+public final class Database {
+    /// How a connection opens its file.
+    public enum Mode: Sendable {
+        case readWrite
+        case readOnly
+    }
+
+    let handle: OpaquePointer
+    public let path: String
+    public let mode: Mode
+
+    /// Opens (and for `.readWrite` creates) the database at `path`.
+    /// - Throws: `DatabaseError` naming the path when SQLite cannot open it.
+    public init(path: String, mode: Mode = .readWrite, busyTimeoutMs: Int32 = 30_000) throws {
+        var db: OpaquePointer?
+        let flags: Int32 = switch mode {
+        case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        case .readOnly: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw DatabaseError(code: rc, message: message, purpose: "opening database \(path)")
+        }
+        self.handle = db
+        self.path = path
+        self.mode = mode
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMs)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// SQLite's current error message for this connection.
+    var lastErrorMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    func error(_ rc: Int32, _ purpose: String) -> DatabaseError {
+        DatabaseError(code: rc, message: lastErrorMessage, purpose: purpose)
+    }
+
+    /// Runs SQL that may hold several statements and returns no rows.
+    public func execute(_ sql: String, purpose: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? lastErrorMessage
+            sqlite3_free(message)
+            throw DatabaseError(code: rc, message: text, purpose: purpose)
+        }
+    }
+
+    /// Prepares one statement for repeated use.
+    public func prepare(_ sql: String, purpose: String, persistent: Bool = false) throws -> Statement {
+        try Statement(database: self, sql: sql, purpose: purpose, persistent: persistent)
+    }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; rolls back when it throws.
+    public func transaction<T>(_ purpose: String, _ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE", purpose: "starting a transaction for \(purpose)")
+        do {
+            let result = try body()
+            try execute("COMMIT", purpose: "committing \(purpose)")
+            return result
+        } catch {
+            if sqlite3_get_autocommit(handle) == 0 {
+                try? execute("ROLLBACK", purpose: "rolling back \(purpose)")
+            }
+            throw error
+        }
+    }
+
+    /// The number of rows the last INSERT, UPDATE or DELETE changed.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// The rowid of the last successful INSERT.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Returns the first column of the first row, or nil when there is no row.
+    public func scalarInt(_ sql: String, purpose: String, _ bindings: [String: SQLValue] = [:]) throws -> Int64? {
+        let statement = try prepare(sql, purpose: purpose)
+        try statement.bind(bindings)
+        guard try statement.step() else { return nil }
+        return statement.isNull(0) ? nil : statement.int64(0)
+    }
+
+    /// Whether this file really is an SQLite database that we can read.
+    public func checkReadable() throws {
+        _ = try scalarInt("SELECT count(*) FROM sqlite_schema", purpose: "reading the schema of \(path)")
+    }
+}

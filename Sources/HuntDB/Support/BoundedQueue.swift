@@ -1,0 +1,44 @@
+import Foundation
+
+/// A blocking first-in, first-out queue with a fixed capacity, between one producer thread and
+/// one consumer. `close()` ends it: `pop()` then drains and returns nil.
+final class BoundedQueue<Element>: @unchecked Sendable {
+    private var items: [Element] = []
+    private let capacity: Int
+    private let condition = NSCondition()
+    private var closed = false
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Blocks while full. Returns false (dropping the item) when the queue was closed.
+    @discardableResult
+    func push(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity, !closed { condition.wait() }
+        if closed { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Blocks while empty; nil once closed and drained.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty, !closed { condition.wait() }
+        if items.isEmpty { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

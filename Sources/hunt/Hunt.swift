@@ -1,0 +1,20 @@
+import ArgumentParser
+
+@main
+struct Hunt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hunt",
+        abstract: "HuntDB: load Windows endpoint telemetry into SQLite and hunt lateral movement in it.",
+        discussion: """
+            Typical session:
+              hunt load --db case.db ./logs/                 # JSON, XML, EVTX, gzip; files or folders
+              hunt detect --db case.db                      # run every detection rule
+              hunt sql --db case.db "SELECT * FROM process_events LIMIT 5"
+
+            Every command takes --db PATH (default ./hunt.db, or $HUNT_DB).
+            Exit statuses are listed in each command's --help.
+            """,
+        subcommands: [LoadCommand.self],
+        defaultSubcommand: nil
+    )
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import HuntDB
+
+struct LoadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "load",
+        abstract: "Load Sysmon / Elastic events into the database (deduplicated, resumable).",
+        discussion: """
+            INPUT is a file, a directory (read recursively) or - for standard input. Formats are
+            detected per file from their first bytes, gzip included:
+              flat Sysmon NDJSON (NXLog, Security-Datasets), Winlogbeat / Elastic Agent, Elastic
+              Defend ECS, evtx_dump / Chainsaw JSON, JSON arrays and Elasticsearch hits of those,
+              Windows event XML (wevtutil, Get-WinEvent ToXml) and native .evtx files.
+            Only process starts (Sysmon 1, ECS process start) and network connections (Sysmon 3,
+            ECS network) are stored; other events are counted as not relevant.
+
+            Loading the same events again stores nothing twice. Ctrl-C stops cleanly after the
+            current batch; run the same command again to finish.
+
+            Examples:
+              hunt load --db case.db logs/
+              hunt load --db case.db sysmon.json.gz security.xml
+              zcat export.json.gz | hunt load --db case.db -
+              hunt load --format winlogbeat --max-errors 100 beats.ndjson
+
+            Exit status: 0 all records read fine; 3 some records or files were rejected (see the
+            report and the rejects table); 4 stopped by --max-errors; 130 interrupted by Ctrl-C;
+            1 fatal error (database unusable).
+            """
+    )
+
+    @OptionGroup var database: DatabaseOption
+
+    @Option(help: ArgumentHelp("Force the input format instead of detecting it per file.",
+                               valueName: InputFormat.allCases.map(\.rawValue).joined(separator: "|")))
+    var format: InputFormat = .auto
+
+    @Option(help: ArgumentHelp("Stop after more than N rejected records.", valueName: "N"))
+    var maxErrors: Int64?
+
+    @Flag(help: "No progress line and no per-file report; only the totals and errors.")
+    var quiet = false
+
+    @Argument(help: ArgumentHelp("Files, directories or - (stdin).", valueName: "input"))
+    var inputs: [String]
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("Name at least one INPUT (a file, a directory, or - for stdin).") }
+        if let maxErrors, maxErrors < 0 { throw ValidationError("--max-errors must be 0 or more.") }
+    }
+
+    func run() throws {
+        let store = try openStore(database.path, mode: .readWrite)
+        var options = LoadOptions()
+        options.format = format
+        options.maxErrors = maxErrors
+        let interrupt = InterruptHandler.install(options.cancellation)
+        defer { interrupt.uninstall() }
+
+        let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
+        let report: LoadReport
+        do {
+            report = try Loader(store: store, options: options).load(inputs) { progress.update($0) }
+        } catch {
+            progress.clear()
+            throw Fatal("the load stopped: \(error). Everything committed before this point is intact; fix the problem and run the same command again.")
+        }
+        progress.clear()
+        LoadReportPrinter(quiet: quiet).print(report)
+        if report.interrupted { throw ExitStatus.interrupted }
+        if report.stoppedAtMaxErrors { throw ExitStatus.tooManyErrors }
+        if report.totals.rejected > 0 || !report.failedSources.isEmpty { throw ExitStatus.rejected }
+    }
+}
+
+extension InputFormat: ExpressibleByArgument {}

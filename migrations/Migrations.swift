@@ -1,0 +1,17 @@
+/// The migration files of `migrations/sql/`, embedded in the binary at build time.
+///
+/// Add a migration by dropping `mNNNN_verb_object.sql` into `migrations/sql/` and listing it
+/// here in order. Landed migrations are never edited; a test checks that this list and the
+/// folder agree.
+public enum EmbeddedMigrations {
+    /// `(id, sql)` pairs in the order they apply.
+    public static let all: [(id: String, sql: String)] = [
+        ("m0001_create_tables", text(PackageResources.m0001_create_tables_sql)),
+        ("m0002_create_indexes", text(PackageResources.m0002_create_indexes_sql)),
+        ("m0003_create_views", text(PackageResources.m0003_create_views_sql)),
+    ]
+
+    private static func text(_ bytes: [UInt8]) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+}
