@@ -14,7 +14,7 @@ CREATE INDEX processes_by_name ON processes (name, ts_us);
 -- remote_service_rpc step A lookups: one process entity's connections by time.
 CREATE INDEX network_by_entity ON network_connections (host_id, entity_id, ts_us);
 -- services.exe (or any image) network activity by time.
-CREATE INDEX network_by_name ON network_connections (name, ts_us);
+CREATE INDEX network_by_name ON network_connections (name, host_id, ts_us);
 CREATE INDEX network_by_host_time ON network_connections (host_id, ts_us);
 CREATE INDEX network_by_time ON network_connections (ts_us);
 -- IP and port pivots.

@@ -1,0 +1,136 @@
+import Foundation
+import Queries
+
+/// Allowlist entries that suppress alerts, each with a reason, matched in Swift after the SQL.
+///
+/// File format (see `queries/allowlists/default.allowlist`): one entry per line of
+/// `field="pattern"` conditions that must all match, plus `reason="…"`; `#` starts a comment.
+public struct Allowlist: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public enum Field: String, CaseIterable, Sendable {
+            case executable, args, commandLine = "command_line", host, parentExecutable = "parent_executable"
+            case user, sourceIP = "source_ip", rule
+        }
+
+        /// One `field="pattern"` condition, compiled.
+        public struct Condition: Sendable {
+            public var field: Field
+            public var pattern: String
+            let wildcard: WildcardPattern
+            let range: IPRange?
+        }
+
+        public var conditions: [Condition]
+        public var reason: String
+        /// `file:line` where the entry was written.
+        public var origin: String
+
+        public static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.origin == rhs.origin && lhs.reason == rhs.reason
+        }
+
+        /// Whether every condition holds for `alert`.
+        func matches(_ alert: Alert) -> Bool {
+            conditions.allSatisfy { condition in
+                let pattern = condition.wildcard
+                switch condition.field {
+                case .executable: return alert.childExecutable.map(pattern.matches) ?? false
+                case .args: return alert.childArgs.contains(where: pattern.matches)
+                case .commandLine: return alert.childCommandLine.map(pattern.matches) ?? false
+                case .host: return pattern.matches(alert.host) || pattern.matches(alert.host.split(separator: ".").first.map(String.init) ?? "")
+                case .parentExecutable: return alert.parentExecutable.map(pattern.matches) ?? false
+                case .user: return alert.childUser.map(pattern.matches) ?? false
+                case .rule: return pattern.matches(alert.ruleID)
+                case .sourceIP:
+                    guard let ip = alert.sourceIP, let range = condition.range else { return false }
+                    return range.contains(ip)
+                }
+            }
+        }
+    }
+
+    public private(set) var entries: [Entry] = []
+
+    public init(entries: [Entry] = []) {
+        self.entries = entries
+    }
+
+    /// The defaults shipped in the binary (Elastic's exclusions for the rule family).
+    public static func builtIn() throws -> Allowlist {
+        try parse(EmbeddedQueries.defaultAllowlist, origin: "default.allowlist")
+    }
+
+    /// Parses allowlist text.
+    /// - Throws: `AllowlistError` naming `origin`, the line and the problem.
+    public static func parse(_ text: String, origin: String) throws -> Allowlist {
+        var entries: [Entry] = []
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let lineNumber = index + 1
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let pairs = try parsePairs(line, origin: origin, line: lineNumber)
+            var conditions: [Entry.Condition] = []
+            var reason: String?
+            for (key, value) in pairs {
+                if key == "reason" { reason = value; continue }
+                guard let field = Entry.Field(rawValue: key) else {
+                    throw AllowlistError("\(origin): line \(lineNumber): unknown field \"\(key)\" (use \(Entry.Field.allCases.map(\.rawValue).joined(separator: ", ")) and reason)")
+                }
+                if value.isEmpty { throw AllowlistError("\(origin): line \(lineNumber): \(key) has an empty pattern") }
+                let range = field == .sourceIP ? IPRange(value) : nil
+                if field == .sourceIP, range == nil {
+                    throw AllowlistError("\(origin): line \(lineNumber): source_ip \"\(value)\" is not an IP address or CIDR block")
+                }
+                conditions.append(Entry.Condition(field: field, pattern: value, wildcard: WildcardPattern(value), range: range))
+            }
+            guard !conditions.isEmpty else { throw AllowlistError("\(origin): line \(lineNumber): the entry has no condition") }
+            guard let reason, !reason.isEmpty else {
+                throw AllowlistError("\(origin): line \(lineNumber): the entry has no reason=\"…\" (say why it is allowed)")
+            }
+            entries.append(Entry(conditions: conditions, reason: reason, origin: "\(origin):\(lineNumber)"))
+        }
+        return Allowlist(entries: entries)
+    }
+
+    /// `key="value"` pairs separated by white space; values are taken literally.
+    private static func parsePairs(_ line: String, origin: String, line number: Int) throws -> [(String, String)] {
+        var pairs: [(String, String)] = []
+        var rest = Substring(line)
+        while true {
+            rest = rest.drop(while: { $0 == " " || $0 == "\t" })
+            if rest.isEmpty || rest.hasPrefix("#") { break }
+            guard let equals = rest.firstIndex(of: "=") else {
+                throw AllowlistError("\(origin): line \(number): expected field=\"pattern\", found \"\(rest.prefix(40))\"")
+            }
+            let key = rest[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
+            rest = rest[rest.index(after: equals)...]
+            guard rest.first == "\"" else {
+                throw AllowlistError("\(origin): line \(number): the value of \(key) must be in double quotes")
+            }
+            rest = rest.dropFirst()
+            guard let close = rest.firstIndex(of: "\"") else {
+                throw AllowlistError("\(origin): line \(number): the value of \(key) has no closing quote")
+            }
+            pairs.append((key, String(rest[..<close])))
+            rest = rest[rest.index(after: close)...]
+        }
+        return pairs
+    }
+
+    /// Adds another list's entries.
+    public mutating func append(contentsOf other: Allowlist) {
+        entries.append(contentsOf: other.entries)
+    }
+
+    /// The first entry that suppresses `alert`, if any.
+    public func suppressingEntry(for alert: Alert) -> Entry? {
+        entries.first { $0.matches(alert) }
+    }
+}
+
+/// A malformed allowlist.
+public struct AllowlistError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
+}
+

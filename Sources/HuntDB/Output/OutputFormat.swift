@@ -1,0 +1,45 @@
+/// How commands print rows.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    /// Aligned columns for reading on a terminal; long fields truncated unless `full`.
+    case table
+    /// RFC 4180 CSV with one header row; formula-like cells neutralized unless raw.
+    case csv
+    /// One JSON array of objects.
+    case json
+    /// One JSON object per line.
+    case ndjson
+}
+
+/// Options shared by every row writer.
+public struct OutputOptions: Sendable {
+    public var format: OutputFormat = .table
+    /// Table: do not truncate long fields.
+    public var full = false
+    /// CSV: do not prefix formula-like cells with `'`.
+    public var csvRaw = false
+    /// Table: the widest a column may be before truncation.
+    public var maxColumnWidth = 48
+
+    public init(format: OutputFormat = .table) {
+        self.format = format
+    }
+}
+
+/// Streams rows in one format to a byte sink.
+public protocol RowWriter {
+    /// Called once before any row, with the column names.
+    func begin(columns: [String]) throws
+    func write(_ row: [SQLValue]) throws
+    /// Called once after the last row (also when there were none).
+    func end() throws
+}
+
+/// Makes the writer for `options.format`.
+public func makeRowWriter(_ options: OutputOptions, sink: OutputSink) -> any RowWriter {
+    switch options.format {
+    case .table: TableWriter(sink: sink, options: options)
+    case .csv: CSVWriter(sink: sink, neutralizeFormulas: !options.csvRaw)
+    case .json: JSONWriter(sink: sink, lineDelimited: false)
+    case .ndjson: JSONWriter(sink: sink, lineDelimited: true)
+    }
+}

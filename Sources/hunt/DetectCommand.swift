@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import HuntDB
+
+struct DetectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Run detection rules and print the alerts, with rule coverage per host.",
+        discussion: """
+            Rules (see `hunt rules`): remote_service_rpc (connection to services.exe followed by a
+            services.exe child within --window), rpc_service_process, rpc_service_network.
+            Alerts whose child matches an allowlist entry are suppressed and counted; the
+            default allowlist reproduces Elastic's exclusions for this rule family.
+
+            With --format csv/json/ndjson, standard output carries only the alerts; coverage,
+            warnings and the summary go to standard error.
+
+            Examples:
+              hunt detect --db case.db
+              hunt detect --rule remote_service_rpc --since 7d --window 2s
+              hunt detect --host WS-0042 --format csv --output alerts.csv
+              hunt detect --allowlist ours.allowlist --show-suppressed
+
+            Exit status: 0 no alerts; 2 alerts found; 1 error (bad option, unreadable database or
+            allowlist).
+            """
+    )
+
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup var range: TimeRangeOptions
+    @OptionGroup var output: OutputOptionsGroup
+
+    @Option(name: .customLong("rule"), help: ArgumentHelp("Run only this rule (repeatable).", valueName: "id"))
+    var rules: [String] = []
+
+    @Option(help: ArgumentHelp("Longest time from the connection to the child start, e.g. 1s, 1500ms, 2s (default 1s).", valueName: "duration"))
+    var window: String?
+
+    @Option(help: ArgumentHelp("Lowest source and destination port of the connection (default 49152).", valueName: "port"))
+    var minPort: Int64?
+
+    @Option(name: .customLong("allowlist"), help: ArgumentHelp("An allowlist file to add (repeatable).", valueName: "file"))
+    var allowlists: [String] = []
+
+    @Flag(help: "Do not use the built-in allowlist.")
+    var noDefaultAllowlist = false
+
+    @Flag(help: "Also list suppressed alerts with the entry that suppressed them (on stderr).")
+    var showSuppressed = false
+
+    func validate() throws {
+        if let window {
+            guard let micros = TimeExpression.parseDurationMicros(window), micros >= 0, micros % 1000 == 0 else {
+                throw ValidationError("--window \"\(window)\" is not a duration: use e.g. 1s, 1500ms, 2s.")
+            }
+        }
+        if let minPort, !(0...65535).contains(minPort) { throw ValidationError("--min-port must be between 0 and 65535.") }
+    }
+
+    func run() throws {
+        let store = try openStore(database.path, mode: .readOnly)
+        let allRules = try DetectionRule.builtIn()
+        let selected = try selectRules(allRules)
+        let allowlist = try loadAllowlist()
+        var options = DetectionOptions()
+        (options.sinceMicros, options.untilMicros) = try range.bounds()
+        options.host = range.host
+        options.windowMillis = window.flatMap(TimeExpression.parseDurationMicros).map { $0 / 1000 }
+        options.minPort = minPort
+
+        let coverage = try CoverageReport(store: store).hosts(options: options)
+        CoveragePrinter.printWarnings(coverage, rules: selected.map(\.id))
+
+        let sink = try output.makeSink()
+        let writer = makeRowWriter(output.options, sink: sink)
+        try writer.begin(columns: Alert.columns)
+        var summaries: [RuleRunSummary] = []
+        var suppressedLines: [String] = []
+        let engine = DetectionEngine(store: store, allowlist: allowlist)
+        for rule in selected {
+            summaries.append(try engine.run(rule, options: options, onAlert: { try writer.write($0.row) }, onSuppressed: { alert, entry in
+                if showSuppressed {
+                    suppressedLines.append("  \(alert.ruleID) \(alert.host) \(alert.childExecutable ?? alert.sourceIP ?? "") — \(entry.reason) (\(entry.origin))")
+                }
+            }))
+        }
+        try writer.end()
+        let total = summaries.reduce(0) { $0 + $1.alerts }
+        for summary in summaries {
+            printError(String(format: "%@: %d alert%@, %d suppressed by the allowlist (%.3f s)", summary.ruleID, summary.alerts,
+                              summary.alerts == 1 ? "" : "s", summary.suppressed, summary.seconds))
+        }
+        if showSuppressed, !suppressedLines.isEmpty {
+            printError("suppressed:")
+            suppressedLines.forEach(printError)
+        }
+        if total > 0 { throw ExitStatus.alerts }
+    }
+
+    private func selectRules(_ all: [DetectionRule]) throws -> [DetectionRule] {
+        guard !rules.isEmpty else { return all }
+        return try rules.map { id in
+            guard let rule = all.first(where: { $0.id == id }) else {
+                throw ValidationError("No rule \"\(id)\". Rules: \(all.map(\.id).joined(separator: ", ")).")
+            }
+            return rule
+        }
+    }
+
+    private func loadAllowlist() throws -> Allowlist {
+        var list = noDefaultAllowlist ? Allowlist() : try Allowlist.builtIn()
+        for path in allowlists {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw Fatal("cannot read allowlist \(path): \(error.localizedDescription)")
+            }
+            do {
+                list.append(contentsOf: try Allowlist.parse(text, origin: path))
+            } catch let error as AllowlistError {
+                throw Fatal(error.description)
+            }
+        }
+        return list
+    }
+}

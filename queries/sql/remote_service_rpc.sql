@@ -1,0 +1,85 @@
+-- id: remote_service_rpc
+-- name: Remotely Started Services via RPC
+-- severity: medium
+-- attack: T1021, T1569.002
+-- description: An incoming TCP connection between high ports (from a non-loopback address) to services.exe, followed within the window on the same host by a process that this services.exe started. One alert per child, paired with the latest qualifying connection before it.
+-- param: min_port INTEGER = 49152 -- lowest source and destination port of the connection
+-- param: window_ms INTEGER = 1000 -- longest time from the connection to the child start (inclusive)
+-- param: since TIME = NULL -- only children started at or after this time
+-- param: until TIME = NULL -- only children started before this time
+-- param: host TEXT = NULL -- only this host (name, short name or host id; case-insensitive)
+--
+-- Driven from the services.exe children (index processes_by_parent_name), each child looks up
+-- its parent's connections in [child - window, child] through network_by_entity, so the cost
+-- follows the number of services.exe children, not the number of events.
+WITH children AS (
+    SELECT p.*
+    FROM processes AS p
+    WHERE p.parent_name = 'services.exe'
+      AND p.parent_entity_id IS NOT NULL
+      AND (:since IS NULL OR p.ts_us >= :since)
+      AND (:until IS NULL OR p.ts_us < :until)
+      AND (:host IS NULL OR p.host_id IN (
+            SELECT host_id FROM hosts
+            WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)))
+),
+paired AS (
+    SELECT
+        c.event_id AS child_event_id,
+        (SELECT n.event_id
+         FROM network_connections AS n
+         WHERE n.host_id = c.host_id
+           AND n.entity_id = c.parent_entity_id
+           AND n.ts_us BETWEEN c.ts_us - :window_ms * 1000 AND c.ts_us
+           AND n.name = 'services.exe'
+           AND n.direction = 'incoming'
+           AND n.transport = 'tcp'
+           AND n.source_port >= :min_port
+           AND n.destination_port >= :min_port
+           AND n.source_ip NOT LIKE '127.%'
+           AND n.source_ip <> '::1'
+           AND n.source_ip NOT LIKE '::ffff:127.%'
+         ORDER BY n.ts_us DESC, n.event_id DESC
+         LIMIT 1) AS network_event_id,
+        (SELECT count(*)
+         FROM network_connections AS n
+         WHERE n.host_id = c.host_id
+           AND n.entity_id = c.parent_entity_id
+           AND n.ts_us BETWEEN c.ts_us - :window_ms * 1000 AND c.ts_us
+           AND n.name = 'services.exe'
+           AND n.direction = 'incoming'
+           AND n.transport = 'tcp'
+           AND n.source_port >= :min_port
+           AND n.destination_port >= :min_port
+           AND n.source_ip NOT LIKE '127.%'
+           AND n.source_ip <> '::1'
+           AND n.source_ip NOT LIKE '::ffff:127.%') AS connections_in_window
+    FROM children AS c
+)
+SELECT
+    h.name AS host,
+    n.ts_us AS network_ts_us,
+    c.ts_us AS process_ts_us,
+    n.source_ip,
+    n.source_port,
+    n.destination_ip,
+    n.destination_port,
+    n.entity_id AS services_entity_id,
+    n.pid AS services_pid,
+    c.entity_id AS child_entity_id,
+    c.pid AS child_pid,
+    c.executable AS child_executable,
+    c.command_line AS child_command_line,
+    c.args AS child_args,
+    CASE WHEN c.user_domain IS NULL THEN c.user_name ELSE c.user_domain || '\' || c.user_name END AS child_user,
+    c.parent_executable,
+    p.connections_in_window,
+    ns.path || ':' || n.source_record AS network_source,
+    cs.path || ':' || c.source_record AS process_source
+FROM paired AS p
+JOIN processes AS c ON c.event_id = p.child_event_id
+JOIN network_connections AS n ON n.event_id = p.network_event_id
+JOIN hosts AS h ON h.host_id = c.host_id
+JOIN sources AS cs ON cs.source_id = c.source_id
+JOIN sources AS ns ON ns.source_id = n.source_id
+ORDER BY c.ts_us, c.event_id;
