@@ -51,7 +51,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HuntDBTests", dependencies: ["HuntDB", "Schema"]),
-        .testTarget(name: "HuntCLITests", dependencies: ["HuntDB"]),
+        .testTarget(name: "HuntCLITests", dependencies: ["HuntDB", "hunt"]),
     ],
     swiftLanguageModes: [.v5]
 )
