@@ -46,8 +46,18 @@ struct JSONRecordSource: RecordSource {
         }
     }
 
-    /// Whether the first object ends on its first line (NDJSON) rather than spanning lines.
+    /// Whether the input is one object per line (NDJSON) rather than objects spanning lines: the
+    /// first object ends on its first line, or (a broken first line) the next line starts another.
     static func isLineDelimited(_ prefix: [UInt8]) -> Bool {
+        // '[' (an array) or `Record N` (evtx_dump): not one object per line.
+        guard prefix.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{") else { return false }
+        if firstObjectEndsOnItsLine(prefix) { return true }
+        guard let newline = prefix.firstIndex(of: 0x0A) else { return true }
+        let rest = prefix[(newline + 1)...].drop { $0 == 0x0A || $0 == 0x0D }
+        return rest.first == UInt8(ascii: "{")
+    }
+
+    private static func firstObjectEndsOnItsLine(_ prefix: [UInt8]) -> Bool {
         var depth = 0
         var inString = false
         var escape = false

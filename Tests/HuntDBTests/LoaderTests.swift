@@ -1,0 +1,188 @@
+import XCTest
+import CZlib
+@testable import HuntDB
+
+final class LoaderTests: XCTestCase {
+    private func sampleLines(count: Int, host: String = "WS1.corp.example") -> [String] {
+        (0..<count).map { i in
+            i % 2 == 0
+                ? SysmonFixture.process(host: host, record: i + 1, ms: i * 10, guid: String(format: "{00000000-0000-0000-0000-%012d}", i),
+                                        image: #"C:\Windows\System32\cmd.exe"#)
+                : SysmonFixture.network(host: host, record: i + 1, ms: i * 10)
+        }
+    }
+
+    func testLoad_countsAddUpPerFileAndInTotal() throws {
+        let scratch = try Scratch()
+        let a = try scratch.write("a.json", lines: sampleLines(count: 10) + [#"{"EventID":10,"SourceName":"Microsoft-Windows-Sysmon","Hostname":"WS1"}"#])
+        let b = try scratch.write("b.json", lines: ["{not json", SysmonFixture.process(record: 99, ms: 1, guid: "{00000000-0000-0000-0000-000000000099}", image: "x.exe")])
+        let (store, report) = try scratch.load([a, b])
+        XCTAssertEqual(report.sources.map(\.counts.read), [11, 2])
+        XCTAssertEqual(report.sources.map(\.counts.loaded), [10, 1])
+        XCTAssertEqual(report.sources.map(\.counts.notRelevant), [1, 0])
+        XCTAssertEqual(report.sources.map(\.counts.rejected), [0, 1])
+        XCTAssertTrue(report.sources.allSatisfy { $0.counts.addsUp })
+        XCTAssertTrue(report.totals.addsUp)
+        // The sources table holds the same counts.
+        XCTAssertEqual(try store.column("SELECT records_read || '=' || records_loaded || '+' || records_duplicate || '+' || records_not_relevant || '+' || records_rejected FROM sources ORDER BY source_id"),
+                       ["11=10+0+1+0", "2=1+0+0+1"])
+        XCTAssertEqual(try store.column("SELECT status FROM sources"), ["complete", "complete"])
+    }
+
+    func testLoad_sameFileTwiceStoresEachEventOnce() throws {
+        let scratch = try Scratch()
+        let a = try scratch.write("a.json", lines: sampleLines(count: 20))
+        let (store, first) = try scratch.load([a])
+        XCTAssertEqual(first.totals.loaded, 20)
+        let second = try Loader(store: store).load([a])
+        XCTAssertEqual(second.totals.loaded, 0)
+        XCTAssertEqual(second.totals.duplicates, 20)
+        XCTAssertEqual(try store.count("processes") + store.count("network_connections"), 20)
+    }
+
+    func testLoad_overlappingExportsInDifferentDialectsDeduplicate() throws {
+        let scratch = try Scratch()
+        let flat = SysmonFixture.process(record: 5, ms: 0, guid: "{11111111-0000-0000-0000-000000000001}", image: "C:\\a.exe")
+        let xml = """
+        <Event><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>1</EventID><EventRecordID>5</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws1.CORP.example</Computer></System><EventData><Data Name='UtcTime'>2026-11-01 10:00:00.000</Data><Data Name='ProcessGuid'>{11111111-0000-0000-0000-000000000001}</Data><Data Name='Image'>C:\\a.exe</Data></EventData></Event>
+        """
+        let (store, report) = try scratch.load([try scratch.write("a.json", lines: [flat]), try scratch.write("a.xml", text: xml)])
+        XCTAssertEqual(report.totals.loaded, 1)
+        XCTAssertEqual(report.totals.duplicates, 1, "same host (case-insensitive) and EventRecordID")
+        XCTAssertEqual(try store.count("hosts"), 1)
+    }
+
+    func testLoad_recordsWithoutRecordIDDeduplicateByContent() throws {
+        let scratch = try Scratch()
+        var fields = try JSONSerialization.jsonObject(with: Data(SysmonFixture.process(record: 1, ms: 0, guid: "{11111111-0000-0000-0000-000000000002}", image: "C:\\b.exe").utf8)) as! [String: Any]
+        fields["RecordNumber"] = nil
+        let line = SysmonFixture.line(fields)
+        var other = fields
+        other["CommandLine"] = "b.exe /other"
+        let (store, report) = try scratch.load([try scratch.write("a.json", lines: [line, line, SysmonFixture.line(other)])])
+        XCTAssertEqual(report.totals.loaded, 2)
+        XCTAssertEqual(report.totals.duplicates, 1)
+        XCTAssertEqual(try store.column("SELECT typeof(record_key) FROM processes"), ["blob", "blob"])
+    }
+
+    func testLoad_badRecordsAreRejectedWithFileLineAndReasonAndTheRestLoads() throws {
+        let scratch = try Scratch()
+        let good = sampleLines(count: 4)
+        let badPort = SysmonFixture.network(record: 50, ms: 0, extra: ["DestinationPort": "abc"])
+        let badTime = SysmonFixture.process(record: 51, ms: 0, guid: "{11111111-0000-0000-0000-000000000051}", image: "x.exe", extra: ["UtcTime": "yesterday"])
+        let noGuid = SysmonFixture.process(record: 52, ms: 0, guid: "", image: "x.exe")
+        let badIP = SysmonFixture.network(record: 53, ms: 0, extra: ["SourceIp": "10.0.0.999"])
+        var lines = [good[0], "{\"EventID\": 1, \"Image\": ", good[1], badPort, badTime, noGuid, badIP, good[2], "[1,2]", good[3]]
+        lines.insert("\u{FF}\u{FE}", at: 2)  // replaced below by raw invalid UTF-8 bytes
+        var bytes: [UInt8] = []
+        for (i, line) in lines.enumerated() {
+            bytes += i == 2 ? [0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D] : Array(line.utf8)
+            bytes.append(0x0A)
+        }
+        let path = try scratch.write("mixed.json", bytes: bytes)
+        let (store, report) = try scratch.load([path])
+        let source = report.sources[0]
+        XCTAssertEqual(source.counts.read, 11)
+        XCTAssertEqual(source.counts.loaded, 4)
+        XCTAssertEqual(source.counts.rejected, 7)
+        XCTAssertTrue(source.counts.addsUp)
+        let messages = source.firstRejects.map { $0.message(lineBased: true) }
+        func expect(_ line: Int, _ fragment: String) {
+            XCTAssertTrue(messages.contains { $0.hasPrefix("\(path): line \(line) ") && $0.contains(fragment) },
+                          "line \(line) should be rejected with \"\(fragment)\"; got \(messages)")
+        }
+        expect(2, "malformed JSON")
+        expect(3, "invalid UTF-8")
+        expect(5, #"DestinationPort "abc" is not a port number"#)
+        expect(6, #"UtcTime "yesterday" is not a valid time"#)
+        expect(7, "has no ProcessGuid")
+        expect(8, #"SourceIp "10.0.0.999" is not an IP address"#)
+        expect(10, "expected a JSON object")
+        XCTAssertEqual(try store.count("rejects"), 7)
+        XCTAssertEqual(try store.column("SELECT record FROM rejects ORDER BY record"), ["2", "3", "5", "6", "7", "8", "10"])
+    }
+
+    func testLoad_gzipAndTruncatedGzip() throws {
+        let scratch = try Scratch()
+        let text = sampleLines(count: 400).joined(separator: "\n") + "\n"
+        let compressed = try gzip(Array(text.utf8))
+        let good = try scratch.write("good.json.gz", bytes: compressed)
+        let truncated = try scratch.write("cut.json.gz", bytes: Array(compressed.prefix(compressed.count * 2 / 3)))
+        let (store, report) = try scratch.load([good, truncated])
+        XCTAssertEqual(report.sources[0].compression, "gzip")
+        XCTAssertEqual(report.sources[0].counts.loaded, 400)
+        let cut = report.sources[1]
+        XCTAssertEqual(cut.status, .failed)
+        XCTAssertTrue(cut.message?.contains("truncated") ?? false, cut.message ?? "")
+        XCTAssertTrue(cut.counts.addsUp)
+        XCTAssertGreaterThan(cut.counts.duplicates, 0, "complete records before the cut are read")
+        XCTAssertEqual(try store.column("SELECT status FROM sources ORDER BY source_id"), ["complete", "failed"])
+    }
+
+    func testLoad_unknownFormatAndMissingFileFailThatSourceOnly() throws {
+        let scratch = try Scratch()
+        let text = try scratch.write("notes.txt", text: "hello, this is not a log\n")
+        let good = try scratch.write("good.json", lines: sampleLines(count: 2))
+        let (_, report) = try scratch.load([text, scratch.path("missing.json"), good])
+        XCTAssertEqual(report.sources.map(\.status), [.failed, .failed, .complete])
+        XCTAssertTrue(report.sources[0].message!.contains("unknown format"), report.sources[0].message!)
+        XCTAssertTrue(report.sources[1].message!.contains("No such file"), report.sources[1].message!)
+        XCTAssertEqual(report.totals.loaded, 2)
+    }
+
+    func testLoad_directoriesAreReadRecursivelyAndEmptyFilesAreFine() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(atPath: scratch.path("logs/day2"), withIntermediateDirectories: true)
+        try scratch.write("logs/a.json", lines: sampleLines(count: 2, host: "A"))
+        try scratch.write("logs/day2/b.json", lines: sampleLines(count: 3, host: "B"))
+        try scratch.write("logs/empty.json", text: "")
+        try scratch.write("logs/.hidden.json", text: "garbage")
+        let (store, report) = try scratch.load([scratch.path("logs")])
+        XCTAssertEqual(report.sources.count, 3)
+        XCTAssertEqual(report.totals.loaded, 5)
+        XCTAssertEqual(try store.count("hosts"), 2)
+    }
+
+    func testLoad_maxErrorsStopsEarlyAndSaysSo() throws {
+        let scratch = try Scratch()
+        let lines = (0..<50).map { _ in "{broken" } + sampleLines(count: 10)
+        var options = LoadOptions()
+        options.maxErrors = 5
+        options.batchSize = 4
+        let (_, report) = try scratch.load([try scratch.write("bad.json", lines: lines)], options: options)
+        XCTAssertTrue(report.stoppedAtMaxErrors)
+        XCTAssertEqual(report.sources[0].status, .interrupted)
+        XCTAssertLessThan(report.sources[0].counts.read, 60)
+        XCTAssertTrue(report.sources[0].counts.addsUp)
+    }
+
+    func testLoad_oversizedLineIsRejectedWithoutStoppingTheFile() throws {
+        let scratch = try Scratch()
+        let huge = "{\"EventID\":1,\"CommandLine\":\"" + String(repeating: "A", count: 70 << 20) + "\"}"
+        let (store, report) = try scratch.load([try scratch.write("huge.json", lines: [sampleLines(count: 1)[0], huge, sampleLines(count: 2)[1]])])
+        XCTAssertEqual(report.sources[0].counts.read, 3)
+        XCTAssertEqual(report.sources[0].counts.rejected, 1)
+        XCTAssertTrue(report.sources[0].firstRejects[0].reason.contains("longer than 64 MiB"))
+        XCTAssertEqual(try store.count("processes") + store.count("network_connections"), 2)
+    }
+
+    /// gzip-compresses with zlib (test helper).
+    private func gzip(_ input: [UInt8]) throws -> [UInt8] {
+        var stream = z_stream()
+        XCTAssertEqual(deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)), Z_OK)
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: input.count + 1024)
+        var input = input
+        let written: Int = input.withUnsafeMutableBufferPointer { inBuf in
+            output.withUnsafeMutableBufferPointer { outBuf in
+                stream.next_in = inBuf.baseAddress
+                stream.avail_in = uInt(inBuf.count)
+                stream.next_out = outBuf.baseAddress
+                stream.avail_out = uInt(outBuf.count)
+                _ = deflate(&stream, Z_FINISH)
+                return outBuf.count - Int(stream.avail_out)
+            }
+        }
+        return Array(output.prefix(written))
+    }
+}
