@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+@testable import HuntDB
+import Schema
+import Queries
+
+/// Schema, migrations and query files: checked with Swift Testing.
+@Suite struct SchemaTests {
+    private var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    @Test func embeddedMigrationsMatchTheMigrationsFolderInOrder() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: repository.appendingPathComponent("migrations/sql").path)
+            .filter { $0.hasSuffix(".sql") }.map { String($0.dropLast(4)) }.sorted()
+        #expect(Migration.embedded.map(\.id) == files)
+        #expect(Migration.embedded.map(\.id) == Migration.embedded.map(\.id).sorted())
+        for migration in Migration.embedded {
+            let onDisk = try String(contentsOf: repository.appendingPathComponent("migrations/sql/\(migration.id).sql"), encoding: .utf8)
+            #expect(onDisk == migration.sql, "embedded \(migration.id) differs from the file")
+        }
+    }
+
+    @Test func migrationsApplyOnceAndAreRecorded() throws {
+        let scratch = try Scratch()
+        _ = try scratch.store()
+        let again = try scratch.store()
+        #expect(try again.column("SELECT id FROM schema_migrations ORDER BY id") == Migration.embedded.map(\.id))
+        #expect(try MigrationRunner().migrate(again.database).isEmpty)
+    }
+
+    @Test func aDatabaseFromANewerSchemaIsRefusedWithAClearMessage() throws {
+        let scratch = try Scratch()
+        let store = try scratch.store()
+        try store.database.execute("INSERT INTO schema_migrations (id, applied_at_us) VALUES ('m9999_from_the_future', 0)", purpose: "test")
+        for mode in [Database.Mode.readWrite, .readOnly] {
+            #expect {
+                _ = try HuntStore(path: scratch.path("test.db"), mode: mode)
+            } throws: { error in
+                "\(error)".contains("written by a newer version of hunt") && "\(error)".contains("m9999_from_the_future")
+            }
+        }
+    }
+
+    @Test func nonDatabaseFilesAndMissingFilesAreClearErrors() throws {
+        let scratch = try Scratch()
+        let text = try scratch.write("notes.db", text: String(repeating: "not sqlite ", count: 100))
+        #expect { _ = try HuntStore(path: text) } throws: { "\($0)".contains("Cannot open \(text) as an SQLite database") }
+        #expect { _ = try HuntStore(path: scratch.path("absent.db"), mode: .readOnly) } throws: { "\($0)".contains("No database at") }
+        #expect(FileManager.default.fileExists(atPath: scratch.path("absent.db")) == false)
+    }
+
+    @Test func everyRuleHeaderParsesAndEveryDeclaredParameterIsUsed() throws {
+        let rules = try DetectionRule.builtIn()
+        #expect(rules.map(\.id) == ["remote_service_rpc", "rpc_service_process", "rpc_service_network"])
+        let scratch = try Scratch()
+        let store = try scratch.store()
+        for rule in rules {
+            #expect(!rule.query.attack.isEmpty && !rule.query.description.isEmpty && rule.query.severity != nil)
+            let statement = try store.database.prepare(rule.query.sql, purpose: "checking \(rule.id)")
+            let used = Set(statement.parameterNames.map { String($0.dropFirst()) })
+            let declared = Set(rule.query.parameters.map(\.name))
+            #expect(used == declared, "\(rule.id): SQL uses \(used.sorted()), header declares \(declared.sorted())")
+        }
+    }
+
+    /// The temporal join must stay index-driven: a schema change must not turn it into a scan.
+    @Test(arguments: ["remote_service_rpc", "rpc_service_process", "rpc_service_network"])
+    func queryPlanUsesIndexesNotFullScans(ruleID: String) throws {
+        let scratch = try Scratch()
+        let store = try scratch.store()
+        let rule = try #require(try DetectionRule.builtIn().first { $0.id == ruleID })
+        let statement = try store.database.prepare("EXPLAIN QUERY PLAN " + rule.query.sql, purpose: "plan")
+        try DetectionEngine(store: store, allowlist: Allowlist()).bindParameters(of: rule.query, to: statement, options: DetectionOptions())
+        var plan: [String] = []
+        while try statement.step() { plan.append(statement.text(3) ?? "") }
+        let scans = plan.filter { $0.hasPrefix("SCAN ") && $0 != "SCAN hosts" }
+        #expect(scans.isEmpty, "full scans in \(ruleID): \(plan)")
+        let driver = ruleID == "rpc_service_network" ? "USING INDEX network_by_name" : "USING INDEX processes_by_parent_name"
+        #expect(plan.contains { $0.contains(driver) }, "\(ruleID) plan: \(plan)")
+        if ruleID == "remote_service_rpc" {
+            #expect(plan.filter { $0.contains("SEARCH n USING INDEX network_by") }.count == 2, "step A lookups: \(plan)")
+        }
+    }
+
+    @Test func defaultAllowlistParsesWithEveryElasticExclusion() throws {
+        let list = try Allowlist.builtIn()
+        #expect(list.entries.count == 27)
+        #expect(list.entries.allSatisfy { !$0.reason.isEmpty })
+    }
+}
