@@ -50,7 +50,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HuntDBTests", dependencies: ["HuntDB", "Schema"]),
+        .testTarget(name: "HuntDBTests", dependencies: ["HuntDB", "Schema"], exclude: ["EVTX/Fixtures"]),
         .testTarget(name: "HuntCLITests", dependencies: ["HuntDB", "hunt"]),
     ],
     swiftLanguageModes: [.v5]

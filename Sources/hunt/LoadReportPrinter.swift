@@ -16,6 +16,10 @@ struct LoadReportPrinter {
                 printError("  … \(source.counts.rejected - Int64(source.firstRejects.count)) more rejects: hunt sql \"SELECT * FROM rejects WHERE source_id = \(source.sourceID ?? 0)\"")
             }
         }
+        if !report.skippedFiles.isEmpty {
+            let names = report.skippedFiles.prefix(5).joined(separator: ", ") + (report.skippedFiles.count > 5 ? ", …" : "")
+            printError("skipped \(report.skippedFiles.count) file\(report.skippedFiles.count == 1 ? "" : "s") in the folders that are not event logs: \(names)")
+        }
         let t = report.totals
         var summary = "total: \(report.sources.count) file\(report.sources.count == 1 ? "" : "s"), read \(t.read) = loaded \(t.loaded) + duplicates \(t.duplicates) + not relevant \(t.notRelevant) + rejected \(t.rejected)"
         if report.seconds > 0 {

@@ -21,6 +21,9 @@ enum InputExpansion {
     struct Item {
         var path: String
         var problem: String?
+        /// Found by walking a directory (not named by the user): a file that is not an event
+        /// log is then skipped and listed, not a failure.
+        var fromDirectory = false
     }
 
     private static func walk(_ directory: String) -> [Item] {
@@ -34,7 +37,7 @@ enum InputExpansion {
             let path = (directory as NSString).appendingPathComponent(name)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue { files.append(contentsOf: walk(path)) } else { files.append(Item(path: path)) }
+            if isDirectory.boolValue { files.append(contentsOf: walk(path)) } else { files.append(Item(path: path, fromDirectory: true)) }
         }
         return files
     }

@@ -54,6 +54,8 @@ public struct SourceReport: Sendable {
 /// The result of `Loader.load`.
 public struct LoadReport: Sendable {
     public var sources: [SourceReport] = []
+    /// Files met while walking directories that are not event logs (README, licenses, …).
+    public var skippedFiles: [String] = []
     public var interrupted = false
     public var stoppedAtMaxErrors = false
     public var seconds: Double = 0

@@ -52,6 +52,10 @@ public final class Loader {
         for (index, item) in items.enumerated() {
             if options.cancellation.isCancelled { report.interrupted = true; break }
             let sourceStarted = Date()
+            if item.fromDirectory, item.problem == nil, try OpenedInput.isUnrecognized(path: item.path, forcedFormat: options.format) {
+                report.skippedFiles.append(item.path)
+                continue
+            }
             var source = try loadOne(item, totalRejectedBefore: report.totals.rejected) { counts in
                 progress?(LoadProgress(path: item.path, sourceIndex: index, sourceCount: items.count,
                                        counts: counts, elapsed: Date().timeIntervalSince(sourceStarted)))

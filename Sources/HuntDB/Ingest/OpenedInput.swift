@@ -38,16 +38,26 @@ struct OpenedInput: @unchecked Sendable {
         }
     }
 
+    /// Whether `path` opens but is not in any format we read (with automatic detection).
+    static func isUnrecognized(path: String, forcedFormat: InputFormat) throws -> Bool {
+        guard forcedFormat == .auto else { return false }
+        do {
+            _ = try OpenedInput(path: path, forcedFormat: forcedFormat)
+            return false
+        } catch let error as IngestError {
+            return error.message.hasPrefix("unknown format")
+        }
+    }
+
     /// The reader for this input's format.
     func makeSource() -> Result<any RecordSource, IngestError> {
-        let buffer = StreamBuffer(input: stream)
         switch format {
         case .xml:
-            return .success(XMLRecordSource(buffer: buffer))
+            return .success(XMLRecordSource(buffer: StreamBuffer(input: stream)))
         case .evtx:
-            return .failure(IngestError(path: path, "native EVTX reading is not available in this build"))
+            return .success(EVTXRecordSource(input: stream, path: path))
         case .auto, .json, .sysmonFlat, .winlogbeat, .ecs, .evtxJSON:
-            return .success(JSONRecordSource(buffer: buffer, prefix: prefix, dialect: format.forcedDialect))
+            return .success(JSONRecordSource(buffer: StreamBuffer(input: stream), prefix: prefix, dialect: format.forcedDialect))
         }
     }
 

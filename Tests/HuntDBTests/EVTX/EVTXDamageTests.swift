@@ -1,0 +1,214 @@
+@testable import HuntDB
+import XCTest
+
+/// Damaged, dirty, truncated and mutated files: every complete record is recovered, damage is
+/// reported as `.damaged`, and nothing traps or hangs.
+final class EVTXDamageTests: XCTestCase {
+    typealias S = EVTXTestSupport
+
+    /// A three-chunk file and its events, shared by the tests.
+    static let sample: (bytes: [UInt8], events: [WindowsEvent], offsets: [Int]) = {
+        let events = (0 ..< 600).map { S.event($0, dataCount: 3) }
+        let bytes = (try? S.write(events)) ?? []
+        let items = (try? S.read(bytes)) ?? []
+        let offsets = items.compactMap { item -> Int? in
+            if case .event(_, _, let offset) = item { return Int(offset) } else { return nil }
+        }
+        return (bytes, events, offsets)
+    }()
+
+    func testTruncation_recoversEveryCompleteRecordAtManyOffsets() throws {
+        let (bytes, events, offsets) = Self.sample
+        XCTAssertEqual(offsets.count, events.count)
+        XCTAssertGreaterThanOrEqual((bytes.count - 4096) / 65536, 3)
+        var cuts = Array(stride(from: 0, to: bytes.count, by: 1877))
+        cuts += [8, 127, 128, 4095, 4096, 4097, 4096 + 511, 4096 + 512, 4096 + 65536, 4096 + 65536 + 100, bytes.count - 1]
+        cuts += offsets.prefix(40).flatMap { [$0, $0 + 3, $0 + 30] }
+        for cut in cuts where cut < bytes.count {
+            let prefix = Array(bytes[0 ..< cut])
+            guard cut >= 128 else {
+                XCTAssertThrowsError(try S.read(prefix), "cut at \(cut)")
+                continue
+            }
+            let items = try S.read(prefix)
+            let complete = offsets.filter { $0 + Int(S.u32(bytes, $0 + 4)) <= cut }.count
+            XCTAssertEqual(S.events(items), Array(events.prefix(complete)), "cut at \(cut)")
+            XCTAssertEqual(S.damaged(items).count, 1, "cut at \(cut): \(S.damaged(items))")
+            if case .damaged(let offset, _)? = items.last {
+                XCTAssertLessThanOrEqual(offset, Int64(cut))
+            } else {
+                XCTFail("cut at \(cut): the truncation is not the last item")
+            }
+        }
+    }
+
+    func testDirtyFile_staleRecordsChecksumStillYieldsAllRecords() throws {
+        var bytes = Self.sample.bytes
+        let lastChunk = bytes.count - 65536
+        S.put32(&bytes, lastChunk + 52, 0xDEAD_BEEF)
+        S.fixChunkHeaderChecksum(&bytes, chunkAt: lastChunk)
+        // Clean file: the records are delivered, with one note that the checksum did not match.
+        var items = try S.read(bytes)
+        XCTAssertEqual(S.events(items), Self.sample.events)
+        XCTAssertEqual(S.damaged(items).count, 1)
+        XCTAssertTrue(S.damaged(items)[0].contains("event records checksum mismatch"), S.damaged(items)[0])
+        // Dirty file: a stale records checksum is expected and not reported.
+        S.put32(&bytes, 120, 1)
+        S.fixFileHeaderChecksum(&bytes)
+        items = try S.read(bytes)
+        XCTAssertEqual(S.events(items), Self.sample.events)
+        XCTAssertEqual(S.damaged(items), [])
+    }
+
+    func testDirtyFile_recordsPastALaggingFreeSpaceOffsetAreRecovered() throws {
+        var bytes = Self.sample.bytes
+        let lastChunk = bytes.count - 65536
+        let recordsInLast = Self.sample.offsets.filter { $0 >= lastChunk }
+        XCTAssertGreaterThan(recordsInLast.count, 5)
+        // The header still describes only the first three records of the chunk.
+        S.put32(&bytes, lastChunk + 48, UInt32(recordsInLast[3] - lastChunk))
+        S.put32(&bytes, 120, 1)
+        S.fixFileHeaderChecksum(&bytes)
+        S.fixChunkChecksums(&bytes, chunkAt: lastChunk)
+        let items = try S.read(bytes)
+        XCTAssertEqual(S.events(items), Self.sample.events)
+        XCTAssertEqual(S.damaged(items), [])
+    }
+
+    func testSlackSpace_garbageAfterTheLastRecordIsIgnored() throws {
+        var bytes = Self.sample.bytes
+        let lastChunk = bytes.count - 65536
+        let free = lastChunk + Int(S.u32(bytes, lastChunk + 48))
+        var rng = S.SplitMix(state: 7)
+        for i in free ..< bytes.count { bytes[i] = UInt8.random(in: 0 ... 255, using: &rng) }
+        // A well-framed stale record with an identifier that does not continue the chunk.
+        let stale = Self.sample.offsets[0]
+        let size = Int(S.u32(bytes, stale + 4))
+        bytes.replaceSubrange(free ..< free + size, with: bytes[stale ..< stale + size])
+        let items = try S.read(bytes)
+        XCTAssertEqual(S.events(items), Self.sample.events)
+        XCTAssertEqual(S.damaged(items), [])
+    }
+
+    func testZeroedChunk_isSkippedSilently() throws {
+        var bytes = Self.sample.bytes
+        for i in 4096 + 65536 ..< 4096 + 2 * 65536 { bytes[i] = 0 }
+        let items = try S.read(bytes)
+        let kept = Self.sample.offsets.enumerated().filter { !(4096 + 65536 ..< 4096 + 2 * 65536).contains($0.element) }
+        XCTAssertEqual(S.events(items), kept.map { Self.sample.events[$0.offset] })
+        XCTAssertEqual(S.damaged(items), [])
+        // Extra zero chunks at the end (preallocated space) are silent too.
+        let padded = Self.sample.bytes + [UInt8](repeating: 0, count: 2 * 65536)
+        XCTAssertEqual(try S.read(padded).count, Self.sample.events.count)
+    }
+
+    func testDamagedChunk_headerChecksumMismatchSkipsOnlyThatChunk() throws {
+        var bytes = Self.sample.bytes
+        bytes[4096 + 65536 + 60] ^= 0x01   // inside the checksummed header area
+        let items = try S.read(bytes)
+        let damaged = S.damaged(items)
+        XCTAssertEqual(damaged, ["chunk 1 at offset 69632: header checksum mismatch"])
+        let kept = Self.sample.offsets.enumerated().filter { !(4096 + 65536 ..< 4096 + 2 * 65536).contains($0.element) }
+        XCTAssertEqual(S.events(items), kept.map { Self.sample.events[$0.offset] })
+    }
+
+    func testDamagedRecord_badSizeIsReportedAndTheRestRecovered() throws {
+        var bytes = Self.sample.bytes
+        let victim = Self.sample.offsets[10]
+        S.put32(&bytes, victim + 4, 0xFFFF_FFFF)
+        S.fixChunkChecksums(&bytes, chunkAt: 4096)
+        let items = try S.read(bytes)
+        let damaged = S.damaged(items)
+        XCTAssertEqual(damaged.count, 1)
+        XCTAssertTrue(damaged.first?.contains("size field 4294967295 exceeds the chunk") ?? false, "\(damaged)")
+        var expected = Self.sample.events
+        expected.remove(at: 10)
+        XCTAssertEqual(S.events(items), expected)
+    }
+
+    func testDamagedFileHeader_checksumMismatchIsReportedAndChunksStillRead() throws {
+        var bytes = Self.sample.bytes
+        bytes[30] ^= 0xFF
+        let items = try S.read(bytes)
+        XCTAssertEqual(S.damaged(items).count, 1)
+        XCTAssertEqual(S.events(items), Self.sample.events)
+    }
+
+    func testFuzz_randomByteFlipsNeverTrap() throws {
+        try fuzz(iterations: 1500, seed: 0x5EED, fixChecksums: false)
+    }
+
+    func testFuzz_randomByteFlipsWithRepairedChecksumsReachTheBinXMLDecoder() throws {
+        try fuzz(iterations: 1500, seed: 0xC0FFEE, fixChecksums: true)
+    }
+
+    /// Flips 1–8 random bytes of a one-chunk file `iterations` times; every run must yield only
+    /// events and damaged items, or an `EVTXError`.
+    private func fuzz(iterations: Int, seed: UInt64, fixChecksums: Bool) throws {
+        let events = (0 ..< 60).map { S.event($0, dataCount: 3) }
+        let nested = (0 ..< 30).map { S.event($0 + 60, dataCount: 2) }
+        let base = try S.write(events)
+        let baseNested = try S.write(nested, layout: .nestedTemplate)
+        var rng = S.SplitMix(state: seed)
+        var outcomes = [0, 0, 0]   // clean, with damage, error
+        for iteration in 0 ..< iterations {
+            var bytes = iteration % 2 == 0 ? base : baseNested
+            let used = 4096 + Int(S.u32(bytes, 4096 + 48))
+            for _ in 0 ..< Int.random(in: 1 ... 8, using: &rng) {
+                // Mostly inside the chunk's used area, sometimes anywhere.
+                let position = Bool.random(using: &rng) ? Int.random(in: 4096 ..< used, using: &rng)
+                                                        : Int.random(in: 0 ..< bytes.count, using: &rng)
+                bytes[position] = UInt8.random(in: 0 ... 255, using: &rng)
+            }
+            if fixChecksums { S.fixChunkChecksums(&bytes, chunkAt: 4096) }
+            do {
+                let items = try S.read(bytes)
+                outcomes[S.damaged(items).isEmpty ? 0 : 1] += 1
+            } catch is EVTXError {
+                outcomes[2] += 1
+            }
+        }
+        XCTAssertEqual(outcomes.reduce(0, +), iterations)
+        XCTAssertGreaterThan(outcomes[1], 0, "some mutations must be detected: \(outcomes)")
+    }
+
+    func testHostileBinXML_selfReferencingTemplateHitsTheDepthLimit() throws {
+        var c = EVTXChunkBuilder()
+        c.beginRecord()
+        c.u32(0x0000_2A2A); c.u32(0); c.u64(1); c.u64(0)
+        c.fragmentHeader()
+        c.templateInstance(key: "loop") { c in
+            c.fragmentHeader()
+            let e = c.openElement("Event", attributes: false)
+            c.closeStart(attributes: nil)
+            c.templateInstance(key: "loop") { _ in }   // refers back to the definition being built
+            c.u32(0)
+            c.endElement(size: e.size)
+            c.u8(0)
+        }
+        c.u32(0)
+        c.u8(0)
+        c.u32(UInt32(c.rec.count + 4))
+        c.patch32(UInt32(c.rec.count), at: 4)
+        XCTAssertTrue(c.commitRecord(id: 1))
+        c.finishHeader()
+        let bytes = try S.write([]) + c.buffer
+        let items = try S.read(bytes)
+        XCTAssertEqual(S.events(items), [])
+        XCTAssertEqual(S.damaged(items).count, 1)
+        XCTAssertTrue(S.damaged(items).first?.contains("nested more than") ?? false, "\(items)")
+    }
+
+    func testHostileBinXML_templateReferenceOutsideTheChunkFailsCleanly() throws {
+        var bytes = try S.write([S.event(1)])
+        let binxml = 4096 + 512 + 24
+        // A template instance whose definition offset points far outside the chunk.
+        let patch: [UInt8] = [0x0F, 0x01, 0x01, 0x00, 0x0C, 0x01, 0, 0, 0, 0]
+        bytes.replaceSubrange(binxml ..< binxml + patch.count, with: patch)
+        S.put32(&bytes, binxml + 10, 0x7FFF_FFF0)
+        S.fixChunkChecksums(&bytes, chunkAt: 4096)
+        let items = try S.read(bytes)
+        XCTAssertEqual(S.events(items), [])
+        XCTAssertEqual(S.damaged(items).count, 1, "\(items)")
+    }
+}
