@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "Queries",
             path: "queries",
-            resources: [.embedInCode("sql"), .embedInCode("allowlists")]
+            resources: [.embedInCode("sql"), .embedInCode("allowlists"), .embedInCode("hunts")]
         ),
         // The schema: migration list and the runner that applies them.
         .target(name: "Schema", dependencies: ["Migrations"]),

@@ -8,6 +8,17 @@ public enum EmbeddedQueries {
         ("rpc_service_network", text(PackageResources.rpc_service_network_sql)),
     ]
 
+    /// `(file name without .sql, text)` for every saved hunt in `queries/hunts/`.
+    public static let hunts: [(name: String, sql: String)] = [
+        ("first_seen_executables", text(PackageResources.first_seen_executables_sql)),
+        ("host_timeline", text(PackageResources.host_timeline_sql)),
+        ("process_connections", text(PackageResources.process_connections_sql)),
+        ("process_tree", text(PackageResources.process_tree_sql)),
+        ("rare_parent_child", text(PackageResources.rare_parent_child_sql)),
+        ("rpc_high_port_inbound", text(PackageResources.rpc_high_port_inbound_sql)),
+        ("services_children", text(PackageResources.services_children_sql)),
+    ]
+
     /// The default allowlist for the remote-service rules.
     public static let defaultAllowlist: String = text(PackageResources.default_allowlist)
 

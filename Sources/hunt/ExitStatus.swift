@@ -14,6 +14,9 @@ enum ExitStatus {
     static let tooManyErrors = ExitCode(4)
     /// `hunt check`: the database has problems.
     static let checkFailed = ExitCode(5)
+    /// `hunt sql`, `hunt query run`: the read-only guard refused the statement (a write, ATTACH,
+    /// extension loading, a writable pragma, or a second statement); nothing was run.
+    static let refused = ExitCode(6)
     /// Interrupted by Ctrl-C (SIGINT); what was loaded is kept and a re-run finishes the job.
     static let interrupted = ExitCode(130)
 }

@@ -14,7 +14,8 @@ struct Hunt: ParsableCommand {
             Every command takes --db PATH (default ./hunt.db, or $HUNT_DB).
             Exit statuses are listed in each command's --help.
             """,
-        subcommands: [LoadCommand.self, DetectCommand.self, RulesCommand.self, CoverageCommand.self, CheckCommand.self,
+        subcommands: [LoadCommand.self, DetectCommand.self, RulesCommand.self, CoverageCommand.self,
+                      CheckCommand.self, SqlCommand.self, QueryCommand.self, StatsCommand.self, SchemaCommand.self,
                       GenerateCommand.self],
         defaultSubcommand: nil
     )

@@ -19,6 +19,12 @@ public struct OutputOptions: Sendable {
     public var csvRaw = false
     /// Table: the widest a column may be before truncation.
     public var maxColumnWidth = 48
+    /// Table: end with a `(N rows)` line. Commands that report the count on standard error
+    /// turn it off, so that standard output carries only the table.
+    public var rowCountFooter = true
+    /// Table: the line width to fit; nil means the sink's terminal width, or no limit when the
+    /// sink is not a terminal.
+    public var terminalWidth: Int?
 
     public init(format: OutputFormat = .table) {
         self.format = format

@@ -33,6 +33,16 @@ public final class OutputSink {
     /// Whether this sink is a terminal.
     public var isTerminal: Bool { isatty(fd) == 1 }
 
+    /// The width of the terminal this sink writes to, in columns; nil when it is not a
+    /// terminal. A terminal that reports no size counts as `$COLUMNS` wide, else 80.
+    public var terminalWidth: Int? {
+        guard isTerminal else { return nil }
+        var size = winsize()
+        if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 80
+    }
+
     public func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= 1 << 16 { try flush() }
