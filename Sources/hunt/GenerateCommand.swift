@@ -7,26 +7,27 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a deterministic synthetic Sysmon / Elastic corpus with planted lateral movement.",
         discussion: """
-            A fleet of --hosts Windows hosts (SRV-DC01.corp.example, WS-0001.corp.example, …) over
-            --days days from --start: boots with their own services.exe, users browsing, shells,
-            Office, services and remote administration, in any of the dialects `hunt load` reads.
-            The same --seed and options always give byte-identical output, and the same events
-            in every dialect.
+            A fleet of --hosts Windows hosts (SRV-DC01.corp.example, WS-0001…) over
+            --days days from --start: boots with their own services.exe, users
+            browsing, shells, Office, services and remote administration, in any
+            dialect `hunt load` reads. The same --seed and options always give
+            byte-identical output, and the same events in every dialect.
 
-            Planted cases (--planted, default one per 100k events): true positives, i.e. an
-            incoming TCP connection to services.exe (both ports >= 49152, non-loopback source)
-            followed 50-950 ms later by a non-allowlisted services.exe child; and with each one
-            labelled near misses: the child 1001+ ms late or before the connection, low ports,
-            loopback source, UDP, outgoing, another boot's services.exe, another host, and an
-            allowlisted child. --truth writes them as JSON lines (ids as the dialect stores them).
+            Planted cases (--planted, default one per 100k events): true positives,
+            an incoming TCP connection to services.exe (both ports >= 49152,
+            non-loopback source) followed 50-950 ms later by a non-allowlisted
+            services.exe child; with each, one labelled near miss of every kind:
+            child 1001+ ms late, child first, low port, loopback source, UDP,
+            outgoing, another boot's services.exe, another host, allowlisted child.
+            --truth writes them as JSON lines, ids as the dialect stores them.
 
-            Events stream to the output (constant memory at any size); progress and the summary
-            go to standard error.
+            Events stream to the output (constant memory at any size); progress
+            and the summary go to standard error.
 
             Examples:
               hunt generate --events 5k --output corpus.ndjson --truth truth.ndjson
-              hunt generate --dialect winlogbeat --events 1m --irrelevant-ratio 0.9 --gzip --output beats.json.gz
-              hunt generate --dialect xml --hosts 200 --days 7 --seed 42 --output fleet.xml
+              hunt generate --dialect ecs --events 1m --irrelevant-ratio 0.9 --gzip -o e.gz
+              hunt generate --dialect xml --hosts 200 --days 7 --seed 42 -o fleet.xml
               hunt generate --events 10k | hunt load --db demo.db -
 
             Exit status: 0 written; 1 error (bad option, output not writable).
@@ -60,7 +61,7 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Compress the output with gzip.")
     var gzip = false
 
-    @Option(help: ArgumentHelp("The output file (default: standard output).", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp("The output file (default: standard output).", valueName: "file"))
     var output: String?
 
     @Option(help: ArgumentHelp("Also write the planted cases as JSON lines to this file.", valueName: "file"))

@@ -15,6 +15,10 @@ struct ByteBuffer {
     private(set) var capacity: Int
     /// Bytes written so far.
     var count = 0
+    /// The last day `appendTime` wrote, and its `YYYY-MM-` and `DD` bytes.
+    private var cachedDay: Int64 = .min
+    private var cachedDate: UInt64 = 0
+    private var cachedDayDigits: UInt16 = 0
 
     init(capacity: Int = 1 << 16) {
         storage = Storage(capacity: capacity)
@@ -58,7 +62,14 @@ struct ByteBuffer {
     mutating func append(_ text: StaticString) {
         let n = text.utf8CodeUnitCount
         reserve(n)
-        (base + count).update(from: text.utf8Start, count: n)
+        let source = text.utf8Start
+        if n <= 24 {
+            // Short literals (keys, punctuation): a byte loop beats a call to memmove.
+            let out = base + count
+            for i in 0..<n { out[i] = source[i] }
+        } else {
+            (base + count).update(from: source, count: n)
+        }
         count += n
     }
 
@@ -92,28 +103,59 @@ struct ByteBuffer {
 
     /// Appends UTF-8 `bytes` escaped for the inside of a JSON string.
     mutating func appendJSONEscaped(_ bytes: UnsafeRawBufferPointer) {
-        reserve(bytes.count * 6)
+        reserve(bytes.count * 6 + 8)
+        guard let source = bytes.baseAddress else { return }
         var out = base + count
-        for c in bytes {
-            if c >= 0x20, c != 0x22, c != 0x5C {
-                out.pointee = c
-                out += 1
-                continue
+        var i = 0
+        let n = bytes.count
+        // Eight bytes at a time while none of them needs escaping (SWAR: no byte < 0x20, `"` or `\`).
+        while i + 8 <= n {
+            let word = (source + i).loadUnaligned(as: UInt64.self)
+            if Self.needsEscape(word) {
+                for k in 0..<8 { out = Self.escape(source.load(fromByteOffset: i + k, as: UInt8.self), to: out) }
+            } else {
+                UnsafeMutableRawPointer(out).storeBytes(of: word, as: UInt64.self)
+                out += 8
             }
-            out.pointee = 0x5C
-            switch c {
-            case 0x22: out[1] = 0x22; out += 2
-            case 0x5C: out[1] = 0x5C; out += 2
-            case 0x0A: out[1] = UInt8(ascii: "n"); out += 2
-            case 0x0D: out[1] = UInt8(ascii: "r"); out += 2
-            case 0x09: out[1] = UInt8(ascii: "t"); out += 2
-            default:
-                out[1] = UInt8(ascii: "u"); out[2] = 0x30; out[3] = 0x30
-                out[4] = hexDigits[Int(c >> 4)]; out[5] = hexDigits[Int(c & 15)]
-                out += 6
-            }
+            i += 8
+        }
+        while i < n {
+            out = Self.escape(source.load(fromByteOffset: i, as: UInt8.self), to: out)
+            i += 1
         }
         count = out - base
+    }
+
+    @inline(__always)
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        return (control | hasQuote | hasBackslash) != 0
+    }
+
+    @inline(__always)
+    private static func escape(_ c: UInt8, to out: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        if c >= 0x20, c != 0x22, c != 0x5C {
+            out.pointee = c
+            return out + 1
+        }
+        out.pointee = 0x5C
+        switch c {
+        case 0x22: out[1] = 0x22; return out + 2
+        case 0x5C: out[1] = 0x5C; return out + 2
+        case 0x0A: out[1] = UInt8(ascii: "n"); return out + 2
+        case 0x0D: out[1] = UInt8(ascii: "r"); return out + 2
+        case 0x09: out[1] = UInt8(ascii: "t"); return out + 2
+        default:
+            out[1] = UInt8(ascii: "u"); out[2] = 0x30; out[3] = 0x30
+            out[4] = hexDigits[Int(c >> 4)]; out[5] = hexDigits[Int(c & 15)]
+            return out + 6
+        }
     }
 
     /// Appends `"text"`, escaped.
@@ -219,12 +261,18 @@ struct ByteBuffer {
         let fraction = Int(micros - seconds * 1_000_000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = Timestamp.civilFromDays(Int(days))
-        appendPadded(year, width: 4)
-        append(UInt8(ascii: "-"))
-        appendPadded(month, width: 2)
-        append(UInt8(ascii: "-"))
-        appendPadded(day, width: 2)
+        if days != cachedDay {
+            let (year, month, day) = Timestamp.civilFromDays(Int(days))
+            cachedDay = days
+            cachedDate = UInt64(year / 1000 % 10 + 48) | UInt64(year / 100 % 10 + 48) << 8 | UInt64(year / 10 % 10 + 48) << 16
+                | UInt64(year % 10 + 48) << 24 | UInt64(45) << 32 | UInt64(month / 10 + 48) << 40 | UInt64(month % 10 + 48) << 48
+                | UInt64(45) << 56
+            cachedDayDigits = UInt16(day / 10 + 48) | UInt16(day % 10 + 48) << 8
+        }
+        reserve(11)
+        UnsafeMutableRawPointer(base + count).storeBytes(of: cachedDate.littleEndian, as: UInt64.self)
+        UnsafeMutableRawPointer(base + count + 8).storeBytes(of: cachedDayDigits.littleEndian, as: UInt16.self)
+        count += 10
         append(separator)
         appendPadded(secondOfDay / 3600, width: 2)
         append(UInt8(ascii: ":"))

@@ -35,6 +35,7 @@ public final class CorpusEventStream: IteratorProtocol, Sequence {
     var booted: [SyntheticHost] = []
     /// Hosts that remote administration comes from.
     private(set) var adminHosts: [SyntheticHost] = []
+    private var allowlistCache: [String: Bool] = [:]
     /// Per-user programs of each workstation (Teams, OneDrive, VS Code).
     var userPrograms: [Int: (teams: Program, oneDrive: Program, code: Program)] = [:]
 
@@ -166,11 +167,21 @@ public final class CorpusEventStream: IteratorProtocol, Sequence {
             parent: parent, startMicros: micros, session: isService ? 0 : 1, agentID: host.agentID,
             logonGUID: SysmonGUID(prefix: host.guidPrefix, seconds: host.bootStartMicros / 1_000_000,
                                   counter: UInt32(user.logonID.dropFirst(2), radix: 16).map { $0 & 0xFFFF } ?? 0, bootTag: 0))
-        if let parent, parent.program === FleetCatalog.services, !ServiceAllowlist.contains(process) {
+        if let parent, parent.program === FleetCatalog.services, !isAllowlisted(process) {
             host.guardState.addChild(parent, at: micros)
         }
         if logged { schedule(SyntheticEvent(kind: .processCreate, host: host, timeMicros: micros, process: process)) }
         return process
+    }
+
+    /// Whether the detection's allowlist accepts `process` as a services.exe child (memoized: the
+    /// same few service command lines come back all the time).
+    private func isAllowlisted(_ process: SyntheticProcess) -> Bool {
+        let key = process.image + "\u{0}" + process.commandLine
+        if let known = allowlistCache[key] { return known }
+        let result = ServiceAllowlist.contains(process)
+        if allowlistCache.count < 4096 { allowlistCache[key] = result }
+        return result
     }
 
     /// Schedules a Sysmon event 3 for `process` on `host`.

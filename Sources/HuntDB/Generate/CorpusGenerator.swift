@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes a synthetic corpus: the fleet's events into a sink, and the ground truth.
 ///
 /// ```swift
@@ -23,17 +25,51 @@ public struct CorpusGenerator {
     }
 
     /// Writes every event into `sink`, then finishes it.
+    ///
+    /// Events are generated on a second thread while the calling thread renders them, in
+    /// batches through a small bounded queue: the output is the same as a single thread's.
     /// - Parameter progress: called every 65,536 events with the number written so far.
     /// - Throws: the sink's errors (`CorpusError.output` for the byte-writing sinks).
     public func generate<S: CorpusSink>(into sink: inout S, progress: ((Int64) -> Void)? = nil) throws -> CorpusSummary {
-        let stream = try CorpusEventStream(options: options)
-        while let event = stream.next() {
-            try sink.write(event)
-            if let progress, stream.emitted & 0xFFFF == 0 { progress(stream.emitted) }
+        let stream = UncheckedBox(try CorpusEventStream(options: options))
+        let queue = BoundedQueue<[SyntheticEvent]>(capacity: 8)
+        let done = DispatchSemaphore(value: 0)
+        let producer = Thread {
+            defer { done.signal() }
+            defer { queue.close() }
+            var batch: [SyntheticEvent] = []
+            batch.reserveCapacity(Self.batchSize)
+            while let event = stream.value.next() {
+                batch.append(event)
+                if batch.count == Self.batchSize {
+                    guard queue.push(batch) else { return }
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { queue.push(batch) }
         }
+        producer.stackSize = 4 << 20
+        producer.start()
+        var written: Int64 = 0
+        do {
+            while let batch = queue.pop() {
+                for event in batch { try sink.write(event) }
+                let before = written
+                written += Int64(batch.count)
+                if let progress, before >> 16 != written >> 16 { progress(written) }
+            }
+        } catch {
+            queue.close()
+            done.wait()
+            throw error
+        }
+        done.wait()
         try sink.finish()
-        return CorpusSummary(events: stream.emitted, counts: stream.counts, hosts: stream.hosts, plantedCases: stream.plantedCases)
+        let s = stream.value
+        return CorpusSummary(events: s.emitted, counts: s.counts, hosts: s.hosts, plantedCases: s.plantedCases)
     }
+
+    private static let batchSize = 1024
 
     /// Writes every event into an existential sink (as `CorpusDialect.makeSink` returns).
     public func generate(into sink: inout any CorpusSink, progress: ((Int64) -> Void)? = nil) throws -> CorpusSummary {
@@ -72,4 +108,11 @@ public struct CorpusSummary {
 
     /// Planted cases of `kind`.
     public func planted(_ kind: PlantedKind) -> [PlantedCase] { plantedCases.filter { $0.kind == kind } }
+}
+
+/// Hands a value to the generator thread; only one thread uses it at a time (the producer until
+/// it signals it is done).
+private final class UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

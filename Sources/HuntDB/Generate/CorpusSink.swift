@@ -26,8 +26,7 @@ struct RenderBuffer {
     }
 
     mutating func flush() throws(CorpusError) {
-        try output.write(bytes.bytes)
-        bytes.count = 0
+        try output.submit(&bytes)
     }
 
     /// Flushes and closes the output.

@@ -1,7 +1,11 @@
 /// A min-heap of scheduled events, ordered by time and then by scheduling order, so events come
 /// out in time order and ties keep the order they were scheduled in (deterministic).
+///
+/// The heap holds small keys; the events wait in slots, so reordering never copies them.
 struct EventQueue {
-    private var heap: [(key: Int64, order: Int64, event: SyntheticEvent)] = []
+    private var heap: [(key: Int64, order: Int64, slot: Int32)] = []
+    private var slots: [SyntheticEvent?] = []
+    private var freeSlots: [Int32] = []
     private var scheduled: Int64 = 0
 
     var isEmpty: Bool { heap.isEmpty }
@@ -11,7 +15,16 @@ struct EventQueue {
     var earliest: Int64? { heap.first?.key }
 
     mutating func push(_ event: SyntheticEvent) {
-        heap.append((event.timeMicros, scheduled, event))
+        let key = event.timeMicros
+        let slot: Int32
+        if let free = freeSlots.popLast() {
+            slot = free
+            slots[Int(free)] = event
+        } else {
+            slot = Int32(slots.count)
+            slots.append(event)
+        }
+        heap.append((key, scheduled, slot))
         scheduled += 1
         var child = heap.count - 1
         while child > 0 {
@@ -25,7 +38,10 @@ struct EventQueue {
     mutating func pop() -> SyntheticEvent? {
         guard !heap.isEmpty else { return nil }
         heap.swapAt(0, heap.count - 1)
-        let top = heap.removeLast().event
+        let slot = Int(heap.removeLast().slot)
+        var event: SyntheticEvent?
+        swap(&event, &slots[slot])
+        freeSlots.append(Int32(slot))
         var parent = 0
         while true {
             let left = 2 * parent + 1
@@ -36,7 +52,7 @@ struct EventQueue {
             heap.swapAt(smallest, parent)
             parent = smallest
         }
-        return top
+        return event
     }
 
     @inline(__always)
