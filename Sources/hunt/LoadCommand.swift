@@ -39,6 +39,9 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after more than N rejected records.", valueName: "N"))
     var maxErrors: Int64?
 
+    @Option(help: ArgumentHelp("Secondary indexes during the load: auto (defer them for large loads), defer, keep.", valueName: "auto|defer|keep"))
+    var indexes: IndexPolicy = .auto
+
     @Flag(help: "No progress line and no per-file report; only the totals and errors.")
     var quiet = false
 
@@ -55,13 +58,15 @@ struct LoadCommand: ParsableCommand {
         var options = LoadOptions()
         options.format = format
         options.maxErrors = maxErrors
+        options.indexPolicy = indexes
         let interrupt = InterruptHandler.install(options.cancellation)
         defer { interrupt.uninstall() }
 
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
         let report: LoadReport
         do {
-            report = try Loader(store: store, options: options).load(inputs) { progress.update($0) }
+            report = try Loader(store: store, options: options).load(inputs, progress: { progress.update($0) },
+                                                                     indexProgress: { progress.message("building index \($0)…") })
         } catch {
             progress.clear()
             throw Fatal("the load stopped: \(error). Everything committed before this point is intact; fix the problem and run the same command again.")
@@ -75,3 +80,4 @@ struct LoadCommand: ParsableCommand {
 }
 
 extension InputFormat: ExpressibleByArgument {}
+extension IndexPolicy: ExpressibleByArgument {}

@@ -26,6 +26,9 @@ struct LoadReportPrinter {
             summary += String(format: " in %.2f s (%.0f records/s)", report.seconds, Double(t.read) / report.seconds)
         }
         printError(summary)
+        if report.indexesBuilt > 0 {
+            printError(String(format: "built %d indexes in %.2f s (deferred during the load)", report.indexesBuilt, report.indexSeconds))
+        }
         if report.interrupted { printError("interrupted: what was read is stored; run the same command again to finish.") }
         if report.stoppedAtMaxErrors { printError("stopped: too many rejected records (--max-errors).") }
     }

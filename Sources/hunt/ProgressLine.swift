@@ -20,6 +20,13 @@ final class ProgressLine {
         drawn = true
     }
 
+    /// Shows a one-off status (e.g. index building).
+    func message(_ text: String) {
+        guard enabled else { return }
+        FileHandleWriter.stderr.write("\r\u{1B}[K" + text)
+        drawn = true
+    }
+
     func clear() {
         if drawn { FileHandleWriter.stderr.write("\r\u{1B}[K") }
         drawn = false

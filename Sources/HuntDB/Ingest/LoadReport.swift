@@ -59,6 +59,9 @@ public struct LoadReport: Sendable {
     public var interrupted = false
     public var stoppedAtMaxErrors = false
     public var seconds: Double = 0
+    /// Secondary indexes rebuilt after a bulk load (or left over by an interrupted one).
+    public var indexesBuilt = 0
+    public var indexSeconds: Double = 0
 
     public var totals: LoadCounts {
         var total = LoadCounts()

@@ -6,13 +6,27 @@ public struct LoadOptions: Sendable {
     public var format: InputFormat = .auto
     /// Stop the load once more than this many records were rejected in total.
     public var maxErrors: Int64?
-    /// Records per write transaction.
-    public var batchSize = 8192
+    /// Records the reading thread hands over at a time.
+    public var batchSize = 4096
+    /// Records per write transaction (at most; a transaction also ends after a second).
+    public var transactionSize = 50_000
+    /// Whether to drop secondary indexes during the load and rebuild them at the end.
+    public var indexPolicy = IndexPolicy.auto
     /// How many rejects per source the report keeps (all go to the `rejects` table).
     public var rejectsToReport = 10
     public var cancellation = Cancellation()
 
     public init() {}
+}
+
+/// How a load treats the event tables' secondary indexes.
+public enum IndexPolicy: String, CaseIterable, Sendable {
+    /// Defer for large loads (inputs of 64 MiB or more that are large against what is stored).
+    case auto
+    /// Always drop them before the load and rebuild them after it.
+    case `defer`
+    /// Keep them and update them row by row (best for small additions to a big database).
+    case keep
 }
 
 /// Live figures for a progress line.
@@ -45,10 +59,55 @@ public final class Loader {
     /// `SourceReport` and the load goes on with the next.
     /// - Throws: `DatabaseError` when the database itself fails (disk full, read-only): the
     ///   transaction in flight is rolled back and everything committed before it stays consistent.
-    public func load(_ inputs: [String], progress: ((LoadProgress) -> Void)? = nil) throws -> LoadReport {
+    public func load(_ inputs: [String], progress: ((LoadProgress) -> Void)? = nil,
+                     indexProgress: ((String) -> Void)? = nil) throws -> LoadReport {
         let started = Date()
         var report = LoadReport()
         let items = InputExpansion.expand(inputs)
+        let indexes = DeferredIndexes(database: store.database)
+        let bulk = try shouldDeferIndexes(items)
+        if bulk {
+            try indexes.drop()
+        } else if !(try indexes.pending().isEmpty) {
+            // A bulk load died before rebuilding: finish its job first.
+            let indexStart = Date()
+            report.indexesBuilt = try indexes.rebuild { indexProgress?($0) }
+            report.indexSeconds = Date().timeIntervalSince(indexStart)
+        }
+        defer { report.seconds = Date().timeIntervalSince(started) }
+        do {
+            try loadAll(items, into: &report, progress: progress)
+        } catch {
+            // Leave the indexes recorded in deferred_indexes: the next load rebuilds them.
+            throw error
+        }
+        if bulk {
+            let indexStart = Date()
+            report.indexesBuilt = try indexes.rebuild { indexProgress?($0) }
+            report.indexSeconds = Date().timeIntervalSince(indexStart)
+        }
+        return report
+    }
+
+    /// Large loads (against what is stored) drop and rebuild the secondary indexes.
+    private func shouldDeferIndexes(_ items: [InputExpansion.Item]) throws -> Bool {
+        switch options.indexPolicy {
+        case .defer: return true
+        case .keep: return false
+        case .auto:
+            var inputBytes: Int64 = 0
+            for item in items {
+                guard let attributes = try? FileManager.default.attributesOfItem(atPath: item.path),
+                      let size = attributes[.size] as? Int64 else { continue }
+                inputBytes += item.path.hasSuffix(".gz") ? size * 8 : size
+            }
+            let storedBytes = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int64) ?? 0
+            return inputBytes >= 64 << 20 && inputBytes >= storedBytes / 2
+        }
+    }
+
+    private func loadAll(_ items: [InputExpansion.Item], into report: inout LoadReport,
+                         progress: ((LoadProgress) -> Void)?) throws {
         for (index, item) in items.enumerated() {
             if options.cancellation.isCancelled { report.interrupted = true; break }
             let sourceStarted = Date()
@@ -67,8 +126,6 @@ public final class Loader {
                 break
             }
         }
-        report.seconds = Date().timeIntervalSince(started)
-        return report
     }
 
     private func loadOne(_ item: InputExpansion.Item, totalRejectedBefore: Int64,
@@ -129,24 +186,39 @@ public final class Loader {
 
         var endStatus: SourceStatus = .interrupted
         var label = opened.format.rawValue
+        let transaction = BatchTransaction(database: store.database, writer: writer, options: options)
         do {
             defer { queue.close() }
-            while let message = queue.pop() {
+            func next() throws -> ProducerMessage? {
+                switch queue.pop(before: transaction.deadline) {
+                case .item(let message): return message
+                case .closed: return nil
+                case .timedOut:
+                    // Input is slow (a pipe): commit rather than hold the write lock while waiting.
+                    report.counts += try transaction.commit(sourceID: sourceID)
+                    return queue.pop()
+                }
+            }
+            while let message = try next() {
                 switch message {
                 case .batch(let outcomes):
                     if cancellation.isCancelled { break }
-                    let counts = try write(outcomes, sourceID: sourceID, report: &report)
-                    report.counts += counts
-                    progress(report.counts)
-                    if let maxErrors = options.maxErrors, totalRejectedBefore + report.counts.rejected > maxErrors {
+                    try transaction.add(outcomes, sourceID: sourceID, report: &report)
+                    if transaction.isDue {
+                        report.counts += try transaction.commit(sourceID: sourceID)
+                        progress(report.counts)
+                    }
+                    if let maxErrors = options.maxErrors, totalRejectedBefore + report.counts.rejected + transaction.pending.rejected > maxErrors {
                         report.message = "stopped after more than \(maxErrors) rejected records (--max-errors)"
                         endStatus = .interrupted
                         queue.close()
                     }
                 case .finished(let finalLabel):
+                    report.counts += try transaction.commit(sourceID: sourceID)
                     label = finalLabel
                     endStatus = cancellation.isCancelled ? .interrupted : .complete
                 case .failed(let text, let finalLabel):
+                    report.counts += try transaction.commit(sourceID: sourceID)
                     label = finalLabel
                     report.message = text
                     endStatus = .failed
@@ -154,6 +226,10 @@ public final class Loader {
                 if report.message != nil, endStatus == .interrupted { break }
                 if cancellation.isCancelled { break }
             }
+            report.counts += try transaction.commit(sourceID: sourceID)
+        } catch {
+            transaction.rollback()
+            throw error
         }
         if cancellation.isCancelled {
             endStatus = .interrupted
@@ -167,42 +243,6 @@ public final class Loader {
         try ledger.finish(sourceID: sourceID, status: endStatus, format: label, sizeBytes: opened.file.bytesRead,
                           sha256: hash, message: report.message)
         return report
-    }
-
-    /// Writes one batch and its counts in one transaction.
-    private func write(_ outcomes: [RecordOutcome], sourceID: Int64, report: inout SourceReport) throws -> LoadCounts {
-        var counts = LoadCounts()
-        var notices: [RejectNotice] = []
-        do {
-            try store.database.transaction("loading a batch of records from \(report.path)") {
-                for outcome in outcomes {
-                    counts.read += 1
-                    switch outcome.result {
-                    case .event(let event):
-                        if try writer.insert(event, sourceID: sourceID, sourceRecord: outcome.number) {
-                            counts.loaded += 1
-                        } else {
-                            counts.duplicates += 1
-                        }
-                    case .notRelevant:
-                        counts.notRelevant += 1
-                    case .rejected(let reason):
-                        counts.rejected += 1
-                        try writer.insertReject(sourceID: sourceID, record: outcome.number, offset: outcome.offset,
-                                                reason: reason, excerpt: outcome.excerpt)
-                        if notices.count + report.firstRejects.count < options.rejectsToReport {
-                            notices.append(RejectNotice(path: report.path, record: outcome.number, offset: outcome.offset, reason: reason))
-                        }
-                    }
-                }
-                try writer.addCounts(sourceID: sourceID, counts)
-            }
-        } catch {
-            writer.forgetCachedHosts()
-            throw error
-        }
-        report.firstRejects += notices
-        return counts
     }
 }
 

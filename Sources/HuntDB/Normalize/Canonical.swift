@@ -27,7 +27,7 @@ public enum Canonical {
     /// An IP address in its standard text form (`0:0:0:0:0:0:0:1` becomes `::1`), or nil when the
     /// text is not an IPv4 or IPv6 address. A zone (`fe80::1%12`) is kept.
     public static func ipAddress(_ value: String) -> String? {
-        var text = value.trimmingCharacters(in: .whitespaces)
+        var text = value.utf8.first == 0x20 || value.utf8.last == 0x20 ? value.trimmingCharacters(in: .whitespaces) : value
         var zone = ""
         if let percent = text.firstIndex(of: "%") {
             zone = String(text[percent...])
@@ -63,7 +63,7 @@ public enum Canonical {
 
     /// A port number 0–65535 from a number or numeric string.
     public static func port(_ value: String) -> Int64? {
-        guard let n = Int64(value.trimmingCharacters(in: .whitespaces)), (0...65535).contains(n) else { return nil }
+        guard let n = Int64(value) ?? Int64(value.trimmingCharacters(in: .whitespaces)), (0...65535).contains(n) else { return nil }
         return n
     }
 

@@ -94,8 +94,8 @@ enum SysmonNormalizer {
 
     /// Provider (else channel) must name Sysmon when present.
     private static func isSysmon(_ record: some SysmonRecord) -> Bool {
-        if let provider = record.text(.providerName) { return provider.lowercased().contains("sysmon") }
-        if let channel = record.text(.channel) { return channel.lowercased().contains("sysmon") }
+        if let provider = record.text(.providerName) { return ASCII.containsIgnoringCase(provider, "sysmon") }
+        if let channel = record.text(.channel) { return ASCII.containsIgnoringCase(channel, "sysmon") }
         return true
     }
 
@@ -107,7 +107,7 @@ enum SysmonNormalizer {
             return .failure(FieldProblem("EventRecordID \(quoted(idText)) is not a number"))
         }
         let channel = record.text(.channel) ?? sysmonChannel
-        if channel.caseInsensitiveCompare(sysmonChannel) == .orderedSame { return .success(.sysmonRecord(id)) }
+        if channel == sysmonChannel || ASCII.equalsIgnoringCase(channel, sysmonChannel) { return .success(.sysmonRecord(id)) }
         return .success(.named(channel + ":" + idText))
     }
 

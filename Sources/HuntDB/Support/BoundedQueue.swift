@@ -35,6 +35,34 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         return item
     }
 
+    /// Blocks until an item arrives or `deadline` passes.
+    /// - Returns: `.item`, `.closed` (closed and drained) or `.timedOut`.
+    func pop(before deadline: Date) -> PopResult {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty, !closed {
+            if deadline == .distantFuture {
+                condition.wait()  // wait(until: .distantFuture) traps on Linux
+            } else if !condition.wait(until: deadline) {
+                return items.isEmpty ? (closed ? .closed : .timedOut) : .item(take())
+            }
+        }
+        if items.isEmpty { return .closed }
+        return .item(take())
+    }
+
+    enum PopResult {
+        case item(Element)
+        case closed
+        case timedOut
+    }
+
+    private func take() -> Element {
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
     func close() {
         condition.lock()
         closed = true

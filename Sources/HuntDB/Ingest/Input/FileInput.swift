@@ -6,7 +6,7 @@ public final class FileInput: ByteInput {
     public let path: String
     private let fd: Int32
     private let ownsDescriptor: Bool
-    private var hasher = SHA256()
+    private let hasher = BackgroundHasher()
     /// Bytes handed out so far.
     public private(set) var bytesRead: Int64 = 0
 
@@ -51,9 +51,9 @@ public final class FileInput: ByteInput {
         }
     }
 
-    /// SHA-256 of everything read so far, in hex (the whole file once read to the end).
+    /// SHA-256 of everything read, in hex (the whole file once read to the end). Call once,
+    /// after the last read.
     public func sha256Hex() -> String {
-        var copy = hasher
-        return copy.finalize().hexString
+        hasher.finishHex()
     }
 }
