@@ -34,8 +34,8 @@ struct GenerateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Output dialect.", valueName: CorpusDialect.allCases.map(\.rawValue).joined(separator: "|")))
-    var dialect: CorpusDialect = .sysmonFlat
+    @Option(help: ArgumentHelp("Output dialect (evtx needs --output FILE and no --gzip).", valueName: GenerateDialect.allCases.map(\.rawValue).joined(separator: "|")))
+    var dialect: GenerateDialect = .sysmonFlat
 
     @Option(help: ArgumentHelp("Number of events; k and m suffixes allowed (5k, 1m).", valueName: "N"))
     var events: EventCount = EventCount(value: 100_000)
@@ -75,6 +75,10 @@ struct GenerateCommand: ParsableCommand {
 
     func validate() throws {
         if xmlConcatenated, dialect != .xml { throw ValidationError("--xml-concatenated needs --dialect xml.") }
+        if dialect == .evtx {
+            if output == nil || output == "-" { throw ValidationError("--dialect evtx writes a file: give --output FILE.evtx.") }
+            if gzip { throw ValidationError("--dialect evtx cannot be gzip-compressed (.evtx files are read as they are).") }
+        }
         if let start, Timestamp.parseMicros(start) == nil {
             throw ValidationError("--start \"\(start)\" is not an ISO-8601 time, e.g. 2026-11-01T00:00:00Z.")
         }
@@ -100,8 +104,23 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let generator = try CorpusGenerator(options: corpusOptions())
-        let destination = try CorpusOutput(path: output, gzip: gzip)
-        var sink = dialect.makeSink(output: destination, xmlRootElement: !xmlConcatenated)
+        let destination: CorpusOutput
+        var sink: any CorpusSink
+        var evtx: EVTXWriter?
+        if let corpusDialect = dialect.corpusDialect {
+            destination = try CorpusOutput(path: output, gzip: gzip)
+            sink = corpusDialect.makeSink(output: destination, xmlRootElement: !xmlConcatenated)
+        } else {
+            // EVTX: the writer patches the file header when it finishes, so it writes the file itself.
+            destination = try CorpusOutput(path: "/dev/null")
+            do {
+                let writer = try EVTXWriter(output: try EVTXFileOutput(path: output ?? ""))
+                evtx = writer
+                sink = WindowsEventSink { try writer.append($0) }
+            } catch {
+                throw Fatal("\(error)")
+            }
+        }
         let showProgress = !quiet && isatty(2) == 1
         let total = events.value
         let summary: CorpusSummary
@@ -111,13 +130,16 @@ struct GenerateCommand: ParsableCommand {
                 let percent = Int(Double(written) * 100 / Double(max(1, total)))
                 FileHandleWriter.stderr.write("\r\u{1B}[K\(written) of \(total) events (\(percent)%)")
             }
+            try evtx?.finish()
         } catch let error as CorpusError {
+            throw Fatal(error.description)
+        } catch let error as EVTXError {
             throw Fatal(error.description)
         }
         if showProgress { FileHandleWriter.stderr.write("\r\u{1B}[K") }
         if let truth {
             do {
-                try CorpusGenerator.writeTruth(summary.plantedCases, dialect: dialect, to: truth)
+                try CorpusGenerator.writeTruth(summary.plantedCases, dialect: dialect.corpusDialect ?? .xml, to: truth)
             } catch {
                 throw Fatal(error.description)
             }
@@ -127,9 +149,22 @@ struct GenerateCommand: ParsableCommand {
         let truePositives = summary.planted(.truePositive).count
         printError(String(format: "generated %lld events (%d relevant) on %d hosts in %.2f s (%.0f events/s), %lld bytes%@; planted %d true positive(s) and %d near miss(es)%@",
                           summary.events, summary.relevantEvents, summary.hosts.count, seconds, Double(summary.events) / max(seconds, 1e-9),
-                          destination.bytesWritten, gzip ? " gzip" : "", truePositives, summary.plantedCases.count - truePositives,
+                          evtx.flatMap { _ in output.flatMap { try? FileManager.default.attributesOfItem(atPath: $0)[.size] as? Int64 } } ?? destination.bytesWritten, gzip ? " gzip" : "", truePositives, summary.plantedCases.count - truePositives,
                           truth.map { " (truth: \($0))" } ?? ""))
     }
+}
+
+/// The dialects `hunt generate` writes: the generator's streaming dialects plus native EVTX.
+enum GenerateDialect: String, CaseIterable, ExpressibleByArgument {
+    case sysmonFlat = "sysmon-flat"
+    case winlogbeat
+    case ecs
+    case evtxJSON = "evtx-json"
+    case xml
+    case evtx
+
+    /// The streaming dialect, or nil for EVTX (written by `EVTXWriter`).
+    var corpusDialect: CorpusDialect? { CorpusDialect(rawValue: rawValue) }
 }
 
 /// An event count with an optional `k` (thousand) or `m` (million) suffix.
@@ -156,4 +191,3 @@ struct EventCount: ExpressibleByArgument {
     var defaultValueDescription: String { "100k" }
 }
 
-extension CorpusDialect: ExpressibleByArgument {}
