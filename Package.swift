@@ -41,7 +41,10 @@ let package = Package(
         .target(name: "Schema", dependencies: ["Migrations"]),
         .target(
             name: "HuntDB",
-            dependencies: ["CSQLite", "CZlib", "Schema", "Queries"]
+            dependencies: ["CSQLite", "CZlib", "Schema", "Queries"],
+            // The loader parses millions of records: optimize it even in debug builds, so that
+            // `swift run hunt demo` and the test suite run at a useful speed.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .executableTarget(
             name: "hunt",

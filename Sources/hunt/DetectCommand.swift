@@ -68,32 +68,9 @@ struct DetectCommand: ParsableCommand {
         options.windowMillis = window.flatMap(TimeExpression.parseDurationMicros).map { $0 / 1000 }
         options.minPort = minPort
 
-        let coverage = try CoverageReport(store: store).hosts(options: options)
-        CoveragePrinter.printWarnings(coverage, rules: selected.map(\.id))
-
         let sink = try output.makeSink()
-        let writer = makeRowWriter(output.options, sink: sink)
-        try writer.begin(columns: Alert.columns)
-        var summaries: [RuleRunSummary] = []
-        var suppressedLines: [String] = []
-        let engine = DetectionEngine(store: store, allowlist: allowlist)
-        for rule in selected {
-            summaries.append(try engine.run(rule, options: options, onAlert: { try writer.write($0.row) }, onSuppressed: { alert, entry in
-                if showSuppressed {
-                    suppressedLines.append("  \(alert.ruleID) \(alert.host) \(alert.childExecutable ?? alert.sourceIP ?? "") — \(entry.reason) (\(entry.origin))")
-                }
-            }))
-        }
-        try writer.end()
-        let total = summaries.reduce(0) { $0 + $1.alerts }
-        for summary in summaries {
-            printError(String(format: "%@: %d alert%@, %d suppressed by the allowlist (%.3f s)", summary.ruleID, summary.alerts,
-                              summary.alerts == 1 ? "" : "s", summary.suppressed, summary.seconds))
-        }
-        if showSuppressed, !suppressedLines.isEmpty {
-            printError("suppressed:")
-            suppressedLines.forEach(printError)
-        }
+        let run = DetectionRun(store: store, rules: selected, allowlist: allowlist, options: options)
+        let total = try run.print(to: sink, output: output.options, showSuppressed: showSuppressed)
         if total > 0 { throw ExitStatus.alerts }
     }
 

@@ -47,7 +47,8 @@ final class LoadDetectCLITests: XCTestCase {
 
         let none = try HuntProcess.run(["detect", "--db", db, "--rule", "remote_service_rpc", "--window", "100ms"])
         XCTAssertEqual(none.status, 0, "no alerts: exit 0")
-        XCTAssertTrue(none.stdout.contains("(0 rows)"))
+        XCTAssertFalse(none.stdout.contains("remote_service_rpc"), "no alert rows")
+        XCTAssertTrue(none.stderr.contains("remote_service_rpc: 0 alerts"), none.stderr)
 
         let output = dir.path("alerts.json")
         let toFile = try HuntProcess.run(["detect", "--db", db, "--format", "json", "--output", output])

@@ -40,6 +40,23 @@ public struct Alert: Sendable, Equatable {
         "connections_in_window", "network_source", "process_source",
     ]
 
+    /// The columns an analyst reads first, for terminal tables (`--full` shows all of `columns`).
+    public static let compactColumns = [
+        "rule_id", "severity", "host", "time", "delta_ms", "source", "child_executable", "child_command_line", "connections_in_window",
+    ]
+
+    /// The values for `compactColumns`.
+    public var compactRow: [SQLValue] {
+        let time = processTimeMicros ?? networkTimeMicros
+        let source = sourceIP.map { ip in ip.contains(":") ? "[\(ip)]:\(sourcePort.map(String.init) ?? "")" : "\(ip):\(sourcePort.map(String.init) ?? "")" }
+        return [
+            .text(ruleID), .text(severity), .text(host), time.map { .text(Timestamp.iso8601(micros: $0)) } ?? .null,
+            deltaMillis.map(SQLValue.integer) ?? .null, source.map(SQLValue.text) ?? .null,
+            childExecutable.map(SQLValue.text) ?? .null, childCommandLine.map(SQLValue.text) ?? .null,
+            connectionsInWindow.map(SQLValue.integer) ?? .null,
+        ]
+    }
+
     /// The values for `columns` (NULL where the rule has no such value).
     public var row: [SQLValue] {
         func text(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }

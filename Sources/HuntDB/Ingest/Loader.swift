@@ -74,18 +74,14 @@ public final class Loader {
             report.indexesBuilt = try indexes.rebuild { indexProgress?($0) }
             report.indexSeconds = Date().timeIntervalSince(indexStart)
         }
-        defer { report.seconds = Date().timeIntervalSince(started) }
-        do {
-            try loadAll(items, into: &report, progress: progress)
-        } catch {
-            // Leave the indexes recorded in deferred_indexes: the next load rebuilds them.
-            throw error
-        }
+        // On an error the dropped indexes stay recorded in deferred_indexes: the next load rebuilds them.
+        try loadAll(items, into: &report, progress: progress)
         if bulk {
             let indexStart = Date()
             report.indexesBuilt = try indexes.rebuild { indexProgress?($0) }
             report.indexSeconds = Date().timeIntervalSince(indexStart)
         }
+        report.seconds = Date().timeIntervalSince(started)
         return report
     }
 

@@ -21,7 +21,7 @@ public struct OutputOptions: Sendable {
     public var maxColumnWidth = 48
     /// Table: end with a `(N rows)` line. Commands that report the count on standard error
     /// turn it off, so that standard output carries only the table.
-    public var rowCountFooter = true
+    public var rowCountFooter = false
     /// Table: the line width to fit; nil means the sink's terminal width, or no limit when the
     /// sink is not a terminal.
     public var terminalWidth: Int?
