@@ -156,6 +156,9 @@ public struct SchemaDescription {
         "schema_migrations": "Schema migrations applied to this file, by id.",
         "schema_migrations.id": "The migration's id (its file name).",
         "schema_migrations.applied_at_us": "When it was applied (microseconds since 1970 UTC).",
+        "deferred_indexes": "Secondary indexes a bulk load dropped and has not rebuilt yet (empty unless a load is running or died).",
+        "deferred_indexes.name": "The index's name.",
+        "deferred_indexes.sql": "The CREATE INDEX statement that rebuilds it.",
 
         "process_events": "processes with ISO-8601 UTC times, host names and source paths: start here.",
         "process_events.time": "When the process started, ISO-8601 UTC with milliseconds.",
