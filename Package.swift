@@ -25,6 +25,13 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // System OpenSSL libcrypto (libssl-dev), for SHA-256 at hardware speed (SHA-NI): every
+        // loaded file is hashed for provenance.
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // The ordered migration files in migrations/, embedded at build time.
         .target(
             name: "Migrations",
@@ -41,7 +48,7 @@ let package = Package(
         .target(name: "Schema", dependencies: ["Migrations"]),
         .target(
             name: "HuntDB",
-            dependencies: ["CSQLite", "CZlib", "Schema", "Queries"],
+            dependencies: ["CSQLite", "CZlib", "CCrypto", "Schema", "Queries"],
             // The loader parses millions of records: optimize it even in debug builds, so that
             // `swift run hunt demo` and the test suite run at a useful speed.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]

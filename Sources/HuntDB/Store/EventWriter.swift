@@ -14,6 +14,7 @@ final class EventWriter {
     private let insertReject: Statement
     private let addCounts: Statement
     private var hostIDs: [String: Int64] = [:]
+    private let arena = TextArena()
 
     init(database: Database) throws {
         self.database = database
@@ -57,42 +58,43 @@ final class EventWriter {
         s.bind(event.timestampMicros, at: 2)
         switch event.recordKey {
         case .sysmonRecord(let id): s.bind(id, at: 3)
-        case .named(let name): s.bind(name, at: 3)
+        case .named(let name): arena.bind(name, to: s, at: 3)
         case .contentHash(let bytes): s.bindBlob(bytes, at: 3)
         }
         s.bind(sourceID, at: 4)
         s.bind(sourceRecord, at: 5)
-        s.bind(event.entityID, at: 6)
+        arena.bind(event.entityID, to: s, at: 6)
         s.bind(event.pid, at: 7)
-        s.bind(event.executable, at: 8)
-        s.bind(event.name, at: 9)
+        arena.bind(event.executable, to: s, at: 8)
+        arena.bind(event.name, to: s, at: 9)
         switch event.kind {
         case .processStart:
-            s.bind(event.commandLine, at: 10)
-            s.bind(event.args.map(JSONText.array), at: 11)
-            s.bind(event.workingDirectory, at: 12)
-            s.bind(event.parentEntityID, at: 13)
+            arena.bind(event.commandLine, to: s, at: 10)
+            arena.bind(event.args.map(JSONText.array), to: s, at: 11)
+            arena.bind(event.workingDirectory, to: s, at: 12)
+            arena.bind(event.parentEntityID, to: s, at: 13)
             s.bind(event.parentPID, at: 14)
-            s.bind(event.parentExecutable, at: 15)
-            s.bind(event.parentName, at: 16)
-            s.bind(event.parentCommandLine, at: 17)
-            s.bind(event.userName, at: 18)
-            s.bind(event.userDomain, at: 19)
-            s.bind(event.integrityLevel, at: 20)
-            s.bind(event.hashes, at: 21)
+            arena.bind(event.parentExecutable, to: s, at: 15)
+            arena.bind(event.parentName, to: s, at: 16)
+            arena.bind(event.parentCommandLine, to: s, at: 17)
+            arena.bind(event.userName, to: s, at: 18)
+            arena.bind(event.userDomain, to: s, at: 19)
+            arena.bind(event.integrityLevel, to: s, at: 20)
+            arena.bind(event.hashes, to: s, at: 21)
         case .networkConnection:
-            s.bind(event.userName, at: 10)
-            s.bind(event.userDomain, at: 11)
-            s.bind(event.transport, at: 12)
-            s.bind(event.direction, at: 13)
-            s.bind(event.sourceIP, at: 14)
+            arena.bind(event.userName, to: s, at: 10)
+            arena.bind(event.userDomain, to: s, at: 11)
+            arena.bind(event.transport, to: s, at: 12)
+            arena.bind(event.direction, to: s, at: 13)
+            arena.bind(event.sourceIP, to: s, at: 14)
             s.bind(event.sourcePort, at: 15)
-            s.bind(event.sourceHostname, at: 16)
-            s.bind(event.destinationIP, at: 17)
+            arena.bind(event.sourceHostname, to: s, at: 16)
+            arena.bind(event.destinationIP, to: s, at: 17)
             s.bind(event.destinationPort, at: 18)
-            s.bind(event.destinationHostname, at: 19)
+            arena.bind(event.destinationHostname, to: s, at: 19)
         }
-        try s.run()
+        defer { arena.reset() }
+        try s.runKeepingBindings()
         return database.changes == 1
     }
 

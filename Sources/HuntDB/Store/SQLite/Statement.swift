@@ -120,6 +120,13 @@ public final class Statement {
         while try step() {}
     }
 
+    /// Runs a statement that returns no rows and resets it, keeping its bindings (the loader
+    /// rebinds every parameter for each row, so clearing them would be wasted work).
+    public func runKeepingBindings() throws {
+        defer { sqlite3_reset(handle) }
+        while try step() {}
+    }
+
     /// Makes the statement ready to run again and clears its bindings.
     public func reset() {
         sqlite3_reset(handle)
