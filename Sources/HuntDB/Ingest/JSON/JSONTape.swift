@@ -227,6 +227,14 @@ private struct Parser {
         let start = position
         var escaped = false
         while position < bytes.count {
+            // Skip 8 plain bytes at a time (no quote, backslash or control character among them).
+            if position + 8 <= bytes.count {
+                let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+                if !Self.mayHoldStringSpecial(word) {
+                    position += 8
+                    continue
+                }
+            }
             let c = bytes[position]
             if c == UInt8(ascii: "\"") {
                 tokens.append(.init(kind: .string, escaped: escaped, start: Int32(start), end: Int32(position), next: Int32(tokens.count + 1)))
@@ -242,6 +250,19 @@ private struct Parser {
             position += 1
         }
         throw fail("unterminated string (truncated JSON?)")
+    }
+
+    /// Whether any byte of `word` may be `"`, `\\` or below 0x20 (false positives are fine: the
+    /// caller then looks at the bytes one by one).
+    @inline(__always)
+    private static func mayHoldStringSpecial(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word & highs
+        return hasZero(quote) || hasZero(backslash) || control != 0
     }
 
     private mutating func parseNumber(into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
