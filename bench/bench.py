@@ -1,0 +1,183 @@
+"""HuntDB benchmark harness. Run it through bench/run (which builds hunt and the peers' venv).
+
+Measures, in one run on this machine: load per dialect, skipping irrelevant events, detection
+latency at two scales, a large CSV export, and peers on the same data. Prints a table with ratios
+and the targets, writes bench/out/results.json, and with --record appends the table to
+BENCHMARKS.md.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from lib import detect_bench, export_bench, load_bench, report, skip_bench  # noqa: E402
+from lib.corpora import Corpora, count_label, parse_count  # noqa: E402
+from lib.hunt import Hunt  # noqa: E402
+from lib.peers import Peers  # noqa: E402
+from lib.proc import loadavg, remove_db  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+# (load per dialect, detect small = load scale, detect large / export, mostly-irrelevant corpus)
+SCALES = {
+    "quick": {"load": "100k", "large": "500k", "irrelevant": "300k", "runs": 5, "repeats": 5},
+    "full": {"load": "1m", "large": "10m", "irrelevant": "2m", "runs": 5, "repeats": 5},
+}
+
+
+class Context:
+    """What every measurement needs: the binaries, the output folder, notes for the report."""
+
+    def __init__(self, args):
+        self.repo = REPO
+        self.out = Path(args.out).resolve()
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.hunt = Hunt(args.hunt)
+        self.corpora = Corpora(args.hunt, REPO, self.out)
+        self.notes = []
+        self.peers = Peers(args.peer_python, self.notes)
+        self.flat_db = self.flat_corpus = None
+        self.profiles = {}
+        self.started = time.perf_counter()
+
+    def note(self, text):
+        if text not in self.notes:
+            self.notes.append(text)
+        print(f"bench: {text}", file=sys.stderr)
+
+    def progress(self, text):
+        elapsed = time.perf_counter() - self.started
+        load = " ".join(f"{x:.2f}" for x in loadavg())
+        print(f"bench [{elapsed:6.0f} s, load {load}] {text}", file=sys.stderr, flush=True)
+
+    def remove_db(self, db):
+        remove_db(db)
+
+    def check_counts(self, label, r, events):
+        if r["read"] != events or r["rejected"]:
+            self.note(f"{label}: hunt read {r['read']} of {events} events, rejected "
+                      f"{r['rejected']}, loaded {r['loaded']}")
+
+    def security_datasets(self):
+        folder = (REPO / ".." / "shared" / "datasets" / "security-datasets").resolve()
+        return sorted(folder.glob("*.json.gz"))
+
+
+def machine():
+    mem = subprocess.run(["free", "-g"], capture_output=True, text=True).stdout
+    total = next((line.split()[1] for line in mem.splitlines() if line.startswith("Mem:")), "?")
+    cpu = "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    sqlite = subprocess.run(["python3", "-c", "import sqlite3; print(sqlite3.sqlite_version)"],
+                            capture_output=True, text=True).stdout.strip()
+    return {"cores": os.cpu_count(), "memory_gib": total, "cpu": cpu,
+            "kernel": platform.release(), "sqlite": sqlite}
+
+
+def git_commit():
+    def git(*a):
+        return subprocess.run(["git", "-C", str(REPO), *a], capture_output=True,
+                              text=True).stdout.strip()
+    commit = git("rev-parse", "--short", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "Sources", "migrations",
+                "queries", "Package.swift")
+    return commit + ("+uncommitted changes" if dirty else "")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="CI-sized run (about 5 minutes)")
+    p.add_argument("--hunt", required=True, help="the hunt binary")
+    p.add_argument("--peer-python", required=True, help="python of the peers' venv")
+    p.add_argument("--out", default=str(REPO / "bench" / "out"), help="output folder")
+    p.add_argument("--load-events", help="events per dialect for load (e.g. 1m)")
+    p.add_argument("--large-events", help="events for large-scale detect and export (e.g. 10m)")
+    p.add_argument("--irrelevant-events", help="events of the 90%%-irrelevant corpus")
+    p.add_argument("--only", default="load,skip,detect,export",
+                   help="comma-separated subset of load,skip,detect,export")
+    p.add_argument("--record", action="store_true",
+                   help="append this run's table to BENCHMARKS.md")
+    args = p.parse_args()
+
+    mode = "quick" if args.quick else "full"
+    scale = dict(SCALES[mode])
+    for key, opt in (("load", args.load_events), ("large", args.large_events),
+                     ("irrelevant", args.irrelevant_events)):
+        if opt:
+            scale[key] = opt
+    load_n, large_n, irr_n = (parse_count(scale[k]) for k in ("load", "large", "irrelevant"))
+    only = set(args.only.split(","))
+
+    ctx = Context(args)
+    argv = sys.argv[1:]
+    shown = [a for a in argv if a not in ("--record",)]
+    shown = [a for i, a in enumerate(shown)
+             if a not in ("--hunt", "--peer-python") and (i == 0 or shown[i - 1] not in (
+                 "--hunt", "--peer-python"))]
+    results = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "mode": mode, "command": "bench/run" + ("" if not shown else " " + shlex.join(shown)),
+        "machine": machine(), "commit": git_commit(), "scale": scale,
+        "load_before": loadavg(),
+    }
+    ctx.progress(f"{mode} run: load {count_label(load_n)} per dialect, detect "
+                 f"{count_label(load_n)} and {count_label(large_n)}, irrelevant "
+                 f"{count_label(irr_n)}")
+
+    if "load" in only or "detect" in only:
+        results["load"] = load_bench.run(ctx, load_n)
+    if "skip" in only:
+        results["skip"] = skip_bench.run(ctx, irr_n, scale["repeats"])
+    if "detect" in only:
+        results["detect"] = [detect_bench.run_scale(ctx, load_n, ctx.flat_db, ctx.flat_corpus,
+                                                     scale["runs"])]
+    if ctx.flat_db:
+        remove_db(ctx.flat_db)
+        ctx.corpora.discard(ctx.flat_corpus)
+
+    if "detect" in only or "export" in only:
+        ctx.progress(f"large: generating {count_label(large_n)} flat NDJSON gzip (cached)")
+        large = ctx.corpora.generate("sysmon-flat", large_n, gzip=True, cache=True)
+        db = ctx.out / "large.db"
+        ctx.progress(f"large: hunt load {count_label(large_n)} from gzip")
+        r = ctx.hunt.load(db, [large])
+        ctx.check_counts(f"{count_label(large_n)} gzip", r, large_n)
+        results["large_load"] = load_bench.load_row(
+            f"flat NDJSON gzip, {count_label(large_n)}", "sysmon-flat", True, large, r, large_n)
+        if "detect" in only:
+            results.setdefault("detect", []).append(
+                detect_bench.run_scale(ctx, large_n, db, large, scale["runs"]))
+        if "export" in only:
+            results["export"] = export_bench.run(ctx, db, large_n)
+        remove_db(db)
+
+    results["profiles"] = ctx.profiles
+    results["generated"] = ctx.corpora.generated
+    results["notes"] = ctx.notes
+    results["seconds"] = time.perf_counter() - ctx.started
+    results["load_after"] = loadavg()
+    results["targets"] = report.targets(results)
+    (ctx.out / "results.json").write_text(json.dumps(results, indent=2))
+    text = report.render(results)
+    print(text)
+    print(f"bench: results in {ctx.out / 'results.json'}", file=sys.stderr)
+    if args.record:
+        report.append_to_benchmarks(REPO / "BENCHMARKS.md", results, text)
+        print("bench: appended to BENCHMARKS.md", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
