@@ -9,11 +9,11 @@
 -- param: until TIME = NULL -- only children started before this time
 -- param: host TEXT = NULL -- only this host (name, short name or host id; case-insensitive)
 --
--- Driven from the services.exe children (index processes_by_parent_name), each child looks up
--- its parent's connections in [child - window, child] through network_by_entity, so the cost
--- follows the number of services.exe children, not the number of events.
+-- Driven from the services.exe children (index processes_by_parent_name); each child meets only
+-- the qualifying connections of its parent entity in [child - window, child] through an index on
+-- network_connections, so the cost follows the number of services.exe children, not of events.
 WITH children AS (
-    SELECT p.*
+    SELECT p.event_id, p.host_id, p.parent_entity_id, p.ts_us
     FROM processes AS p
     WHERE p.parent_name = 'services.exe'
       AND p.parent_entity_id IS NOT NULL
@@ -23,38 +23,29 @@ WITH children AS (
             SELECT host_id FROM hosts
             WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)))
 ),
+step_a AS (
+    SELECT n.event_id, n.host_id, n.entity_id, n.ts_us
+    FROM network_connections AS n
+    WHERE n.name = 'services.exe'
+      AND n.direction = 'incoming'
+      AND n.transport = 'tcp'
+      AND n.source_port >= :min_port
+      AND n.destination_port >= :min_port
+      AND n.source_ip NOT LIKE '127.%'
+      AND n.source_ip <> '::1'
+      AND n.source_ip NOT LIKE '::ffff:127.%'
+),
 paired AS (
     SELECT
         c.event_id AS child_event_id,
-        (SELECT n.event_id
-         FROM network_connections AS n
-         WHERE n.host_id = c.host_id
-           AND n.entity_id = c.parent_entity_id
-           AND n.ts_us BETWEEN c.ts_us - :window_ms * 1000 AND c.ts_us
-           AND n.name = 'services.exe'
-           AND n.direction = 'incoming'
-           AND n.transport = 'tcp'
-           AND n.source_port >= :min_port
-           AND n.destination_port >= :min_port
-           AND n.source_ip NOT LIKE '127.%'
-           AND n.source_ip <> '::1'
-           AND n.source_ip NOT LIKE '::ffff:127.%'
-         ORDER BY n.ts_us DESC, n.event_id DESC
-         LIMIT 1) AS network_event_id,
-        (SELECT count(*)
-         FROM network_connections AS n
-         WHERE n.host_id = c.host_id
-           AND n.entity_id = c.parent_entity_id
-           AND n.ts_us BETWEEN c.ts_us - :window_ms * 1000 AND c.ts_us
-           AND n.name = 'services.exe'
-           AND n.direction = 'incoming'
-           AND n.transport = 'tcp'
-           AND n.source_port >= :min_port
-           AND n.destination_port >= :min_port
-           AND n.source_ip NOT LIKE '127.%'
-           AND n.source_ip <> '::1'
-           AND n.source_ip NOT LIKE '::ffff:127.%') AS connections_in_window
+        a.event_id AS network_event_id,
+        row_number() OVER (PARTITION BY c.event_id ORDER BY a.ts_us DESC, a.event_id DESC) AS recency,
+        count(*) OVER (PARTITION BY c.event_id) AS connections_in_window
     FROM children AS c
+    JOIN step_a AS a
+      ON a.host_id = c.host_id
+     AND a.entity_id = c.parent_entity_id
+     AND a.ts_us BETWEEN c.ts_us - :window_ms * 1000 AND c.ts_us
 )
 SELECT
     h.name AS host,
@@ -73,13 +64,14 @@ SELECT
     c.args AS child_args,
     CASE WHEN c.user_domain IS NULL THEN c.user_name ELSE c.user_domain || '\' || c.user_name END AS child_user,
     c.parent_executable,
-    p.connections_in_window,
+    pr.connections_in_window,
     ns.path || ':' || n.source_record AS network_source,
     cs.path || ':' || c.source_record AS process_source
-FROM paired AS p
-JOIN processes AS c ON c.event_id = p.child_event_id
-JOIN network_connections AS n ON n.event_id = p.network_event_id
+FROM paired AS pr
+JOIN processes AS c ON c.event_id = pr.child_event_id
+JOIN network_connections AS n ON n.event_id = pr.network_event_id
 JOIN hosts AS h ON h.host_id = c.host_id
 JOIN sources AS cs ON cs.source_id = c.source_id
 JOIN sources AS ns ON ns.source_id = n.source_id
+WHERE pr.recency = 1
 ORDER BY c.ts_us, c.event_id;
