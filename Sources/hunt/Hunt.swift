@@ -7,8 +7,10 @@ struct Hunt: ParsableCommand {
         abstract: "HuntDB: load Windows endpoint telemetry into SQLite and hunt lateral movement in it.",
         discussion: """
             Typical session:
-              hunt load --db case.db ./logs/                 # JSON, XML, EVTX, gzip; files or folders
-              hunt detect --db case.db                      # run every detection rule
+              hunt demo                         # see it work on sample data
+              hunt load --db case.db ./logs/    # JSON, XML, EVTX, gzip
+              hunt detect --db case.db          # every detection rule
+              hunt query list                   # saved hunts
               hunt sql --db case.db "SELECT * FROM process_events LIMIT 5"
 
             Every command takes --db PATH (default ./hunt.db, or $HUNT_DB).
