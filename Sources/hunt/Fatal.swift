@@ -10,7 +10,11 @@ struct Fatal: Error, CustomStringConvertible {
 /// Opens the store, turning failures into one clear sentence.
 func openStore(_ path: String, mode: Database.Mode) throws -> HuntStore {
     do {
-        return try HuntStore(path: path, mode: mode)
+        let store = try HuntStore(path: path, mode: mode)
+        if mode == .readOnly, let pending = try? store.pendingIndexRebuilds(), !pending.isEmpty {
+            printError("warning: \(pending.count) indexes of \(path) are not built yet (a bulk load is running, or was killed: the next `hunt load` rebuilds them); queries are correct but slower until then.")
+        }
+        return store
     } catch let error as StoreError {
         throw Fatal(error.description)
     } catch {

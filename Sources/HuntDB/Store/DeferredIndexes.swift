@@ -64,3 +64,11 @@ struct DeferredIndexes {
 }
 
 import Foundation
+
+extension HuntStore {
+    /// Secondary indexes a bulk load dropped and has not rebuilt (a load is running, or one died:
+    /// the next `hunt load` rebuilds them). Queries are correct meanwhile, only slower.
+    public func pendingIndexRebuilds() throws -> [String] {
+        try DeferredIndexes(database: database).pending()
+    }
+}
