@@ -11,7 +11,7 @@ struct Fatal: Error, CustomStringConvertible {
 func openStore(_ path: String, mode: Database.Mode) throws -> HuntStore {
     do {
         let store = try HuntStore(path: path, mode: mode)
-        if mode == .readOnly, let pending = try? store.pendingIndexRebuilds(), !pending.isEmpty {
+        if mode == .readOnly, case let pending = try store.pendingIndexRebuilds(), !pending.isEmpty {
             printError("warning: \(pending.count) indexes of \(path) are not built yet (a bulk load is running, or was killed: the next `hunt load` rebuilds them); queries are correct but slower until then.")
         }
         return store
