@@ -54,13 +54,14 @@ struct LoadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore(database.path, mode: .readWrite)
         var options = LoadOptions()
         options.format = format
         options.maxErrors = maxErrors
         options.indexPolicy = indexes
+        // Before opening the database: a Ctrl-C while it opens (and migrates) also stops cleanly.
         let interrupt = InterruptHandler.install(options.cancellation)
         defer { interrupt.uninstall() }
+        let store = try openStore(database.path, mode: .readWrite)
 
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
         let report: LoadReport

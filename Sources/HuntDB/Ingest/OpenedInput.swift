@@ -21,7 +21,9 @@ struct OpenedInput: @unchecked Sendable {
         if rawPrefix.starts(with: [0x1F, 0x8B]) {
             decompressed = try GzipInput(source: file, path: path, prefix: rawPrefix)
             compression = "gzip"
-            prefix = try Self.readPrefix(decompressed, count: Self.sniffSize)
+            // A damaged stream is sniffed from what decompresses; reading on reports the damage
+            // after the records before it (GzipInput repeats its failure).
+            prefix = try Self.readPrefix(decompressed, count: Self.sniffSize, stopAtDamage: true)
         } else {
             compression = "none"
             prefix = rawPrefix
@@ -61,11 +63,16 @@ struct OpenedInput: @unchecked Sendable {
         }
     }
 
-    private static func readPrefix(_ input: ByteInput, count: Int) throws -> [UInt8] {
+    private static func readPrefix(_ input: ByteInput, count: Int, stopAtDamage: Bool = false) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
         while filled < count {
-            let n = try bytes.withUnsafeMutableBytes { try input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            let n: Int
+            do {
+                n = try bytes.withUnsafeMutableBytes { try input.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            } catch is IngestError where stopAtDamage {
+                break
+            }
             if n == 0 { break }
             filled += n
         }

@@ -19,9 +19,15 @@ final class BackgroundHasher: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a copy of `bytes` to be hashed.
+    /// Queues a copy of `bytes` to be hashed, in slices of at most 1 MiB: the queue then holds
+    /// at most 8 MiB however large a read is (a read can fill a 64 MiB window).
     func update(_ bytes: UnsafeRawBufferPointer) {
-        chunks.push(Array(bytes))
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + (1 << 20))
+            chunks.push(Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])))
+            offset = end
+        }
     }
 
     /// Waits for the queued bytes to be hashed and returns the digest in hex. Call once.

@@ -33,7 +33,20 @@ public final class GzipInput: ByteInput {
         input.deallocate()
     }
 
+    /// The first failure: every later read throws it again (a damaged stream stays damaged).
+    private var failure: IngestError?
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        if let failure { throw failure }
+        do {
+            return try decompress(into: buffer)
+        } catch let error as IngestError {
+            failure = error
+            throw error
+        }
+    }
+
+    private func decompress(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = uInt(buffer.count)
         while stream.avail_out == uInt(buffer.count) {

@@ -1,0 +1,191 @@
+import Foundation
+import XCTest
+
+/// Every value reaches SQL as a bound parameter: no Swift string literal that holds SQL may
+/// interpolate anything, except the reviewed cases below.
+///
+/// The test lexes every `Sources/**/*.swift` file (comments skipped; plain, multi-line and raw
+/// string literals, nested interpolations), and flags each literal whose text holds an SQL
+/// keyword (SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, PRAGMA, WHERE, upper case as the
+/// house style writes SQL) and an interpolation. A new case fails until it is rewritten with
+/// `:name` parameters or reviewed into the allowlist; an allowlist entry that no longer occurs
+/// fails too, so the list stays exact.
+final class SQLSafetyTests: XCTestCase {
+    /// "file: interpolated expression" → why it is safe.
+    private static let reviewed: [String: String] = [
+        #"Sources/HuntDB/Store/DeferredIndexes.swift: index.name.replacingOccurrences(of: "\"", with: "\"\"")"#:
+            "an index name read from sqlite_schema (never from input), quoted as an identifier; DROP INDEX takes no parameters",
+        "Sources/HuntDB/Store/StatsReport.swift: eventFilter":
+            "a static SQL fragment (a compile-time constant with :since/:until/:host parameters)",
+        "Sources/HuntDB/Store/StatsReport.swift: events":
+            "a static SQL fragment (a compile-time constant built from eventFilter)",
+        "Sources/HuntDB/Store/SQLite/Database+ReadOnly.swift: name":
+            "a refusal message for the analyst (PRAGMA name), never executed",
+        "Sources/HuntDB/Store/SQLite/Database+ReadOnly.swift: value":
+            "a refusal message for the analyst (PRAGMA value), never executed",
+        "Sources/hunt/LoadReportPrinter.swift: source.counts.rejected - Int64(source.firstRejects.count)":
+            "a message suggesting a hunt sql command to the user, never executed",
+        "Sources/hunt/LoadReportPrinter.swift: source.sourceID ?? 0":
+            "a message suggesting a hunt sql command to the user (an integer id), never executed",
+    ]
+
+    private static let keyword = try! NSRegularExpression(pattern: #"\b(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|PRAGMA|WHERE)\b"#)
+
+    func testSQLSafety_noValueIsInterpolatedIntoSQL() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let sources = root.appendingPathComponent("Sources")
+        guard let walker = FileManager.default.enumerator(atPath: sources.path) else { return XCTFail("cannot list \(sources.path)") }
+        var found: [String: [Int]] = [:]
+        var files = 0, literals = 0
+        for case let relative as String in walker where relative.hasSuffix(".swift") {
+            files += 1
+            let text = try String(contentsOf: sources.appendingPathComponent(relative), encoding: .utf8)
+            for literal in SwiftLiterals.scan(text) {
+                literals += 1
+                let range = NSRange(literal.text.startIndex..., in: literal.text)
+                guard !literal.interpolations.isEmpty, Self.keyword.firstMatch(in: literal.text, range: range) != nil else { continue }
+                for expression in literal.interpolations {
+                    found["Sources/\(relative): \(expression)", default: []].append(literal.line)
+                }
+            }
+        }
+        XCTAssertGreaterThan(files, 50)
+        for (key, lines) in found.sorted(by: { $0.key < $1.key }) where Self.reviewed[key] == nil {
+            XCTFail("\(key) (line \(lines.map(String.init).joined(separator: ", "))): a value is interpolated into SQL text; bind it as a :name parameter")
+        }
+        for key in Self.reviewed.keys.sorted() where found[key] == nil {
+            XCTFail("\(key): reviewed as safe but no longer found; remove it from the allowlist")
+        }
+        print("sql safety: \(files) files, \(literals) string literals, \(found.count) interpolations into SQL-like text, all reviewed")
+    }
+
+    /// The lexer itself: interpolations in every literal form are found, comments are not code.
+    func testSQLSafety_lexerFindsEveryLiteralForm() {
+        let source = ##"""
+            // "SELECT \(commented)"
+            /* "DELETE \(blockComment)" /* nested */ */
+            let a = "SELECT * FROM t WHERE x = \(value)"
+            let b = """
+                UPDATE t
+                SET y = \(other("nested \(deep)"))
+                """
+            let c = #"DROP TABLE \#(name) \(notInterpolated)"#
+            let d = "plain \"quoted\" text"
+            """##
+        let literals = SwiftLiterals.scan(source)
+        XCTAssertEqual(literals.map(\.interpolations), [["value"], [#"other("nested \(deep)")"#], ["deep"], ["name"], []])
+        XCTAssertEqual(literals.map(\.line), [3, 4, 6, 8, 9])
+    }
+}
+
+/// A small lexer for Swift string literals, enough to find interpolations.
+enum SwiftLiterals {
+    struct Literal {
+        /// The literal's text, each interpolation replaced by `?`.
+        var text: String
+        /// The source text of each interpolated expression.
+        var interpolations: [String]
+        /// The line the literal starts on (1-based).
+        var line: Int
+    }
+
+    static func scan(_ source: String) -> [Literal] {
+        var lexer = Lexer(bytes: Array(source.utf8))
+        lexer.run()
+        return lexer.literals
+    }
+
+    private struct Lexer {
+        let bytes: [UInt8]
+        var i = 0
+        var line = 1
+        var literals: [Literal] = []
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        func at(_ offset: Int) -> UInt8? { i + offset < bytes.count ? bytes[i + offset] : nil }
+
+        mutating func advance(_ n: Int = 1) {
+            for _ in 0..<n where i < bytes.count {
+                if bytes[i] == 0x0A { line += 1 }
+                i += 1
+            }
+        }
+
+        /// Scans code until the end (or, inside an interpolation, until its closing parenthesis).
+        mutating func run(untilClosingParenthesis: Bool = false) {
+            var depth = 0
+            while i < bytes.count {
+                let c = bytes[i]
+                if c == UInt8(ascii: "/"), at(1) == UInt8(ascii: "/") {
+                    while i < bytes.count, bytes[i] != 0x0A { advance() }
+                } else if c == UInt8(ascii: "/"), at(1) == UInt8(ascii: "*") {
+                    var nesting = 0
+                    repeat {
+                        if at(0) == UInt8(ascii: "/"), at(1) == UInt8(ascii: "*") { nesting += 1; advance(2) }
+                        else if at(0) == UInt8(ascii: "*"), at(1) == UInt8(ascii: "/") { nesting -= 1; advance(2) }
+                        else { advance() }
+                    } while nesting > 0 && i < bytes.count
+                } else if c == UInt8(ascii: "#") || c == UInt8(ascii: "\"") {
+                    var hashes = 0
+                    while at(hashes) == UInt8(ascii: "#") { hashes += 1 }
+                    if at(hashes) == UInt8(ascii: "\"") {
+                        advance(hashes)
+                        literal(hashes: hashes)
+                    } else {
+                        advance(max(hashes, 1))
+                    }
+                } else if untilClosingParenthesis, c == UInt8(ascii: "(") {
+                    depth += 1
+                    advance()
+                } else if untilClosingParenthesis, c == UInt8(ascii: ")") {
+                    if depth == 0 { return }
+                    depth -= 1
+                    advance()
+                } else {
+                    advance()
+                }
+            }
+        }
+
+        /// Lexes a literal starting at its opening quote(s), after `hashes` `#`s.
+        mutating func literal(hashes: Int) {
+            let startLine = line
+            let multiLine = at(1) == UInt8(ascii: "\"") && at(2) == UInt8(ascii: "\"")
+            let quotes = multiLine ? 3 : 1
+            advance(quotes)
+            let index = literals.count
+            literals.append(Literal(text: "", interpolations: [], line: startLine))
+            var text: [UInt8] = []
+            var interpolations: [String] = []
+            func closes(_ lexer: Lexer) -> Bool {
+                for k in 0..<quotes where lexer.at(k) != UInt8(ascii: "\"") { return false }
+                for k in 0..<hashes where lexer.at(quotes + k) != UInt8(ascii: "#") { return false }
+                return true
+            }
+            while i < bytes.count {
+                if closes(self) { advance(quotes + hashes); break }
+                if bytes[i] == UInt8(ascii: "\\"), (0..<hashes).allSatisfy({ at(1 + $0) == UInt8(ascii: "#") }) {
+                    if at(1 + hashes) == UInt8(ascii: "(") {
+                        advance(2 + hashes)
+                        let start = i
+                        run(untilClosingParenthesis: true)
+                        interpolations.append(String(decoding: bytes[start..<min(i, bytes.count)], as: UTF8.self))
+                        text.append(UInt8(ascii: "?"))
+                        advance()  // the closing parenthesis
+                    } else {
+                        text.append(contentsOf: bytes[i..<min(i + 2 + hashes, bytes.count)])
+                        advance(2 + hashes)
+                    }
+                    continue
+                }
+                if !multiLine, bytes[i] == 0x0A { break }  // unterminated: stop at the line's end
+                text.append(bytes[i])
+                advance()
+            }
+            literals[index].text = String(decoding: text, as: UTF8.self)
+            literals[index].interpolations = interpolations
+        }
+    }
+}
