@@ -7,7 +7,7 @@
 WITH target_hosts AS (
     SELECT host_id
     FROM hosts
-    WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)
+    WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)
 ),
 events AS (
     SELECT p.event_id, p.host_id, p.ts_us, 'process' AS kind, p.pid, p.entity_id, p.executable,

@@ -19,6 +19,6 @@ FROM network_connections AS n
 JOIN hosts AS h ON h.host_id = n.host_id
 WHERE n.host_id IN (
         SELECT host_id FROM hosts
-        WHERE :host IS NULL OR name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host))
+        WHERE :host IS NULL OR name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host))
   AND n.entity_id IN (:entity_id, lower(trim(:entity_id, '{}')))
 ORDER BY n.ts_us, n.event_id;

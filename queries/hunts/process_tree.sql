@@ -10,7 +10,7 @@ target AS (
     FROM processes AS p
     WHERE p.host_id IN (
             SELECT host_id FROM hosts
-            WHERE :host IS NULL OR name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host))
+            WHERE :host IS NULL OR name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host))
       AND p.entity_id IN (:entity_id, lower(trim(:entity_id, '{}')))
 ),
 ancestors (host_id, entity_id, depth) AS (

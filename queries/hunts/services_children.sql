@@ -20,5 +20,5 @@ WHERE p.parent_name = 'services.exe'
   AND (:until IS NULL OR p.ts_us < :until)
   AND (:host IS NULL OR p.host_id IN (
         SELECT host_id FROM hosts
-        WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)))
+        WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
 ORDER BY h.name COLLATE NOCASE, p.ts_us, p.event_id;

@@ -21,7 +21,7 @@ WITH children AS (
       AND (:until IS NULL OR p.ts_us < :until)
       AND (:host IS NULL OR p.host_id IN (
             SELECT host_id FROM hosts
-            WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)))
+            WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
 ),
 step_a AS (
     SELECT n.event_id, n.host_id, n.entity_id, n.ts_us

@@ -32,5 +32,5 @@ WHERE n.name = 'services.exe'
   AND (:until IS NULL OR n.ts_us < :until)
   AND (:host IS NULL OR n.host_id IN (
         SELECT host_id FROM hosts
-        WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)))
+        WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
 ORDER BY n.ts_us, n.event_id;

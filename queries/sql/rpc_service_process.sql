@@ -27,5 +27,5 @@ WHERE c.parent_name = 'services.exe'
   AND (:until IS NULL OR c.ts_us < :until)
   AND (:host IS NULL OR c.host_id IN (
         SELECT host_id FROM hosts
-        WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)))
+        WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
 ORDER BY c.ts_us, c.event_id;

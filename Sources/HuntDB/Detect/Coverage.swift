@@ -42,7 +42,7 @@ public struct CoverageReport {
                             AND n.direction = 'incoming'
                             AND n.ts_us >= coalesce(:since, -9223372036854775807) AND n.ts_us < coalesce(:until, 9223372036854775807)) AS has_services
                 FROM hosts AS h
-                WHERE :host IS NULL OR h.name = :host COLLATE NOCASE OR h.name LIKE :host || '.%' OR h.host_key = 'id:' || lower(:host)
+                WHERE :host IS NULL OR h.name = :host COLLATE NOCASE OR substr(h.name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR h.host_key = 'id:' || lower(:host)
             )
             SELECT name, has_process, has_network, has_services
             FROM in_range

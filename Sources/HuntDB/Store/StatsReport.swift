@@ -94,7 +94,7 @@ public struct StatsReport {
     private static let eventFilter = """
         (:since IS NULL OR ts_us >= :since) AND (:until IS NULL OR ts_us < :until)
         AND (:host IS NULL OR host_id IN (SELECT host_id FROM hosts
-             WHERE name = :host COLLATE NOCASE OR name LIKE :host || '.%' OR host_key = 'id:' || lower(:host)))
+             WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
         """
 
     private static let events = """
