@@ -60,6 +60,8 @@ struct LoadCommand: ParsableCommand {
         options.indexPolicy = indexes
         // Before opening the database: a Ctrl-C while it opens (and migrates) also stops cleanly.
         let interrupt = InterruptHandler.install(options.cancellation)
+        // A file-size limit (ulimit -f) should fail a write with a message, not kill the process.
+        signal(SIGXFSZ, SIG_IGN)
         defer { interrupt.uninstall() }
         let store = try openStore(database.path, mode: .readWrite)
 

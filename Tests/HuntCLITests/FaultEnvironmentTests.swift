@@ -85,7 +85,7 @@ final class FaultEnvironmentTests: XCTestCase {
         try Harness.shell("chmod 0777 \(Harness.quoted(folder)) && chmod 0444 \(Harness.quoted(db))")
         let load = try runUnprivileged(["load", "--db", db, input])!
         XCTAssertEqual(load.status, 1, load.output)
-        XCTAssertTrue(load.output.contains("readonly database"), load.output)
+        XCTAssertTrue(load.output.contains("cannot be written") && load.output.contains(db), load.output)
         let read = try runUnprivileged(["sql", "--db", db, "--format", "csv", "SELECT count(*) AS n FROM processes"])!
         XCTAssertEqual(read.status, 0, read.output)
 

@@ -28,6 +28,9 @@ public final class HuntStore {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
         self.database = database
+        if mode == .readWrite, database.isReadOnlyFile {
+            throw StoreError.notWritable(path: path)
+        }
         try configure(mode: mode)
         let runner = MigrationRunner()
         do {
@@ -67,6 +70,7 @@ public enum StoreError: Error, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case notHuntDatabase(path: String)
     case olderSchema(path: String)
+    case notWritable(path: String)
     case schema(path: String, SchemaError)
 
     public var description: String {
@@ -78,7 +82,9 @@ public enum StoreError: Error, CustomStringConvertible {
         case .notHuntDatabase(let path):
             return "\(path) is an SQLite database but not a HuntDB database (it has no schema_migrations table)."
         case .olderSchema(let path):
-            return "\(path) was written by an older hunt; run any `hunt load --db \(path)` to upgrade its schema."
+            return "\(path) has an older or incomplete schema (written by an older hunt, or a first load was killed while creating it); run `hunt load --db \(path) …` to finish it."
+        case .notWritable(let path):
+            return "\(path) cannot be written (the file or its folder is read-only, or the disk is mounted read-only); loading needs write access. Reading commands (detect, sql, stats) still work."
         case .schema(let path, let error):
             return "\(path): \(error)"
         }

@@ -92,6 +92,9 @@ public final class Database {
         return statement.isNull(0) ? nil : statement.int64(0)
     }
 
+    /// Whether SQLite opened the main database read-only (e.g. the file is not writable).
+    public var isReadOnlyFile: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
     /// Whether this file really is an SQLite database that we can read.
     public func checkReadable() throws {
         _ = try scalarInt("SELECT count(*) FROM sqlite_schema", purpose: "reading the schema of \(path)")
