@@ -17,17 +17,24 @@ public struct NormalizedEvent: Sendable, Equatable {
 
     public var entityID: String
     public var pid: Int64?
-    public var executable: String?
+    /// The executable's path; setting it also sets `name`.
+    public var executable: String? { didSet { name = executable.map(PathName.basename) } }
+    /// Basename of the executable (after the last `\` or `/`).
+    public private(set) var name: String?
     public var userName: String?
     public var userDomain: String?
 
     // Process starts.
     public var commandLine: String?
-    public var args: [String]?
+    /// The arguments; setting them also renders `argsJSON` (on the reading thread, not the writer's).
+    public var args: [String]? { didSet { argsJSON = args.map(JSONText.array) } }
+    /// `args` as a JSON array, as stored.
+    public private(set) var argsJSON: String?
     public var workingDirectory: String?
     public var parentEntityID: String?
     public var parentPID: Int64?
-    public var parentExecutable: String?
+    public var parentExecutable: String? { didSet { parentName = parentExecutable.map(PathName.basename) } }
+    public private(set) var parentName: String?
     public var parentCommandLine: String?
     public var integrityLevel: String?
     public var hashes: String?
@@ -50,9 +57,6 @@ public struct NormalizedEvent: Sendable, Equatable {
         self.entityID = entityID
     }
 
-    /// Basename of the executable (after the last `\` or `/`).
-    public var name: String? { executable.map(PathName.basename) }
-    public var parentName: String? { parentExecutable.map(PathName.basename) }
 }
 
 /// Which endpoint an event came from.

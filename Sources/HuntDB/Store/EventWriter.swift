@@ -70,7 +70,7 @@ final class EventWriter {
         switch event.kind {
         case .processStart:
             arena.bind(event.commandLine, to: s, at: 10)
-            arena.bind(event.args.map(JSONText.array), to: s, at: 11)
+            arena.bind(event.argsJSON, to: s, at: 11)
             arena.bind(event.workingDirectory, to: s, at: 12)
             arena.bind(event.parentEntityID, to: s, at: 13)
             s.bind(event.parentPID, at: 14)
