@@ -1,4 +1,4 @@
-/// Brings a database up to the schema this binary knows, one transaction per migration.
+/// Brings a database up to the schema this binary knows, in one transaction.
 public struct MigrationRunner {
     public let migrations: [Migration]
 
@@ -15,12 +15,13 @@ public struct MigrationRunner {
     public func migrate(_ target: some MigrationTarget) throws -> [String] {
         let applied = try target.appliedMigrationIDs()
         try checkNotNewer(applied: applied)
-        let done = Set(applied)
+        guard migrations.contains(where: { !Set(applied).contains($0.id) }) else { return [] }
         var appliedNow: [String] = []
-        for migration in migrations where !done.contains(migration.id) {
-            try target.inWriteTransaction {
-                // Another process may have applied it since we looked.
-                if try target.appliedMigrationIDs().contains(migration.id) { return }
+        // All pending migrations in one transaction: a database is never left half-created.
+        try target.inWriteTransaction {
+            // Another process may have applied some since we looked.
+            let done = Set(try target.appliedMigrationIDs())
+            for migration in migrations where !done.contains(migration.id) {
                 try target.executeScript(migration.sql, purpose: "applying migration \(migration.id)")
                 try target.recordMigration(id: migration.id)
                 appliedNow.append(migration.id)
