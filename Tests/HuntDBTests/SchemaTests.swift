@@ -80,6 +80,10 @@ import Queries
         #expect(scans.isEmpty, "full scans in \(ruleID): \(plan)")
         let processIndex = plan.contains { $0.contains("USING INDEX processes_by") }
         let networkIndex = plan.contains { $0.contains("USING INDEX network_by") }
+        // A time range searched on one side only is a join that grows with the square of the data.
+        let halfOpen = plan.filter { $0.contains("ts_us>?") != $0.contains("ts_us<?") && $0.hasPrefix("SEARCH") && $0.contains("ts_us") && !$0.contains("parent_name=?") }
+        #expect(halfOpen.isEmpty, "one-sided time ranges in \(ruleID): \(plan)")
+        #expect(!plan.contains { $0.contains("processes_by_parent_name (parent_name=? AND ts_us>?)") }, "\(plan)")
         switch ruleID {
         case "remote_service_rpc": #expect(processIndex && networkIndex, "both steps through indexes: \(plan)")
         case "rpc_service_process": #expect(processIndex, "\(plan)")

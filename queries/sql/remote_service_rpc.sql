@@ -42,7 +42,8 @@ paired AS (
         row_number() OVER (PARTITION BY c.event_id ORDER BY a.ts_us DESC, a.event_id DESC) AS recency,
         count(*) OVER (PARTITION BY c.event_id) AS connections_in_window
     FROM children AS c
-    JOIN step_a AS a
+    -- CROSS JOIN fixes the loop order in SQLite: children outside, connections looked up inside.
+    CROSS JOIN step_a AS a
       ON a.host_id = c.host_id
      AND a.entity_id = c.parent_entity_id
      AND a.ts_us BETWEEN c.ts_us - :window_ms * 1000 AND c.ts_us
