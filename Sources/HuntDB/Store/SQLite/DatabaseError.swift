@@ -13,10 +13,6 @@ public struct DatabaseError: Error, CustomStringConvertible {
         "SQLite error \(code) (\(message)) while \(purpose)"
     }
 
-    /// Whether the database or disk is full (SQLITE_FULL, or an I/O error from a full disk).
-    public var isDiskFull: Bool { code & 0xff == SQLITE_FULL }
-    /// Whether another connection holds the lock (SQLITE_BUSY / SQLITE_LOCKED).
-    public var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
     /// Whether an authorizer refused the statement.
     public var isNotAuthorized: Bool { code & 0xff == SQLITE_AUTH }
     /// Whether the statement tried to write through a read-only connection.
