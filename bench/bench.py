@@ -23,7 +23,7 @@ from lib import detect_bench, export_bench, load_bench, report, skip_bench  # no
 from lib.corpora import Corpora, count_label, parse_count  # noqa: E402
 from lib.hunt import Hunt  # noqa: E402
 from lib.peers import Peers  # noqa: E402
-from lib.proc import loadavg, remove_db  # noqa: E402
+from lib.proc import SIGNAL_RETRIES, loadavg, remove_db  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -100,8 +100,11 @@ def git_commit():
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="CI-sized run (about 5 minutes)")
-    p.add_argument("--hunt", required=True, help="the hunt binary")
-    p.add_argument("--peer-python", required=True, help="python of the peers' venv")
+    p.add_argument("--hunt", help="the hunt binary")
+    p.add_argument("--peer-python", help="python of the peers' venv")
+    p.add_argument("--report-from", metavar="RESULTS_JSON",
+                   help="measure nothing: print (and with --record append) the table of an "
+                        "earlier run's results.json")
     p.add_argument("--out", default=str(REPO / "bench" / "out"), help="output folder")
     p.add_argument("--load-events", help="events per dialect for load (e.g. 1m)")
     p.add_argument("--large-events", help="events for large-scale detect and export (e.g. 10m)")
@@ -111,6 +114,17 @@ def main():
     p.add_argument("--record", action="store_true",
                    help="append this run's table to BENCHMARKS.md")
     args = p.parse_args()
+    if args.report_from:
+        results = json.loads(Path(args.report_from).read_text())
+        results["targets"] = report.targets(results)
+        text = report.render(results)
+        print(text)
+        if args.record:
+            report.append_to_benchmarks(REPO / "BENCHMARKS.md", results, text)
+            print("bench: appended to BENCHMARKS.md", file=sys.stderr)
+        return
+    if not args.hunt or not args.peer_python:
+        p.error("--hunt and --peer-python are required (bench/run passes them)")
 
     mode = "quick" if args.quick else "full"
     scale = dict(SCALES[mode])
@@ -137,10 +151,17 @@ def main():
                  f"{count_label(load_n)} and {count_label(large_n)}, irrelevant "
                  f"{count_label(irr_n)}")
 
+    partial = ctx.out / "results.partial.json"
+
+    def save():
+        partial.write_text(json.dumps(results, indent=2, default=str))
+
     if "load" in only or "detect" in only:
         results["load"] = load_bench.run(ctx, load_n)
+        save()
     if "skip" in only:
         results["skip"] = skip_bench.run(ctx, irr_n, scale["repeats"])
+        save()
     if "detect" in only:
         results["detect"] = [detect_bench.run_scale(ctx, load_n, ctx.flat_db, ctx.flat_corpus,
                                                      scale["runs"])]
@@ -158,12 +179,16 @@ def main():
         results["large_load"] = load_bench.load_row(
             f"flat NDJSON gzip, {count_label(large_n)}", "sysmon-flat", True, large, r, large_n)
         if "detect" in only:
+            save()
             results.setdefault("detect", []).append(
                 detect_bench.run_scale(ctx, large_n, db, large, scale["runs"]))
+            save()
         if "export" in only:
             results["export"] = export_bench.run(ctx, db, large_n)
         remove_db(db)
 
+    for text in SIGNAL_RETRIES:
+        ctx.note(text)
     results["profiles"] = ctx.profiles
     results["generated"] = ctx.corpora.generated
     results["notes"] = ctx.notes

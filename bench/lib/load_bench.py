@@ -5,6 +5,7 @@ import os
 
 from . import profile
 from .corpora import count_label, generator_dialects
+from .hunt import open_ro
 
 # Input dialects measured, in table order: (label, generator dialect, gzip).
 DIALECTS = [
@@ -33,6 +34,19 @@ def load_row(label, dialect, gz, path, r, events):
         "not_relevant": r["not_relevant"], "rejected": r["rejected"],
         "load_before": r["load_before"],
     }
+
+
+def storage(db, events):
+    """Bytes per event of the tables and of the indexes (SQLite's dbstat), largest first."""
+    con = open_ro(db)
+    rows = con.execute("SELECT s.name, m.type, sum(s.pgsize) FROM dbstat AS s "
+                       "LEFT JOIN sqlite_schema AS m ON m.name = s.name "
+                       "GROUP BY s.name ORDER BY 3 DESC").fetchall()
+    con.close()
+    tables = sum(b for _, kind, b in rows if kind == "table")
+    indexes = sum(b for _, kind, b in rows if kind != "table")
+    return {"tables_bytes_per_event": tables / events, "indexes_bytes_per_event": indexes / events,
+            "objects": [{"name": n, "bytes_per_event": b / events} for n, _, b in rows[:8]]}
 
 
 def run(ctx, events):
@@ -71,6 +85,7 @@ def run(ctx, events):
             ctx.profiles["load flat NDJSON"] = profile.profile(
                 [ctx.hunt.binary, "load", "--db", pdb, "--quiet", path], ctx.out / "perf-load.data")
             ctx.remove_db(pdb)
+            out["storage"] = storage(db, r["loaded"])
             ctx.flat_db, ctx.flat_corpus = db, path
             keep = True
         if dialect == "evtx":

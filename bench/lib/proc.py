@@ -40,7 +40,25 @@ class CommandFailed(Exception):
         self.timed = timed
 
 
-def run_timed(cmd, *, ok_codes=(0,), stdin=None, stdout_path=None, cwd=None, env=None):
+SIGNAL_RETRIES = []   # commands that died of a signal sent from outside and were run again
+
+
+def run_timed(cmd, *, ok_codes=(0,), stdin=None, stdout_path=None, cwd=None, env=None,
+              signal_retries=2):
+    """As _run_timed, but runs the command again (up to signal_retries times) when a signal from
+    outside killed it: the machine is shared, and others' test runs may kill processes."""
+    for attempt in range(signal_retries + 1):
+        try:
+            return _run_timed(cmd, ok_codes=ok_codes, stdin=stdin, stdout_path=stdout_path,
+                              cwd=cwd, env=env)
+        except CommandFailed as e:
+            if e.timed.returncode >= 0 or attempt == signal_retries:
+                raise
+            SIGNAL_RETRIES.append(f"{' '.join(e.timed.cmd[:3])}… killed by signal "
+                                  f"{-e.timed.returncode}; run again")
+
+
+def _run_timed(cmd, *, ok_codes=(0,), stdin=None, stdout_path=None, cwd=None, env=None):
     """Runs `cmd` under GNU time; returns a Timed, raising CommandFailed on an unexpected exit code.
 
     Wall time is taken here with a monotonic clock (finer than GNU time's %e); peak RSS is GNU

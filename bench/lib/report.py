@@ -126,7 +126,10 @@ def targets(res):
         add("database bytes/event <= gzip NDJSON bytes/event",
             f"{flat['db_bytes_per_event']:.0f} B vs {gz['file_bytes_per_event']:.0f} B "
             f"({flat['db_bytes_per_event'] / gz['file_bytes_per_event']:.1f}x)",
-            flat["db_bytes_per_event"] <= gz["file_bytes_per_event"])
+            flat["db_bytes_per_event"] <= gz["file_bytes_per_event"],
+            ("tables alone {:.0f} B/event (dbstat)".format(
+                res["load"]["storage"]["tables_bytes_per_event"])
+             if res["load"].get("storage") else ""))
     return out
 
 
@@ -151,11 +154,13 @@ def render(res):
                 mbs += f" ({_f(r['uncompressed_mb_per_s'], 1)} unpacked)"
             rows.append([r["input"], _f(r["file_bytes"] / 1e6, 1), _f(r["seconds"]),
                          _f(r["events_per_s"]), mbs,
-                         _f(r.get("cpu_seconds", 0) / r["seconds"], 2), _f(r["peak_rss_mb"], 0),
+                         _f(r.get("cpu_seconds", 0) / r["seconds"], 2),
+                         _f(r.get("cpu_seconds", 0) * 1e6 / r["events"], 1),
+                         _f(r["peak_rss_mb"], 0),
                          _f(r["db_bytes_per_event"], 0), _f(r["file_bytes_per_event"], 0),
                          _f(r["index_seconds"]), _load_avg(r)])
         parts.append(_table(["input", "file MB", "s", "events/s", "MB/s", "cores busy",
-                             "peak RSS MB",
+                             "CPU µs/event", "peak RSS MB",
                              "DB B/event", "file B/event", "index build s", "load avg"], rows))
         peers = load["peers"]
         prow = []
@@ -181,6 +186,13 @@ def render(res):
                          _f(ev["records"] / ev["wall_seconds"]), _f(ev["peak_rss_mb"], 0),
                          f"{ev['wall_seconds'] / evrow['seconds']:.2f}x hunt's time "
                          f"(parse only, no database)"])
+        st = load.get("storage")
+        if st:
+            parts += ["", f"flat NDJSON database, bytes per event: tables "
+                          f"{st['tables_bytes_per_event']:.0f}, indexes "
+                          f"{st['indexes_bytes_per_event']:.0f} (largest: " + ", ".join(
+                              f"{o['name']} {o['bytes_per_event']:.0f}" for o in st["objects"][:5])
+                      + ")"]
         if prow:
             parts += ["", _table(["peer / variant", "s", "events/s", "peak RSS MB",
                                   "vs hunt"], prow)]
@@ -275,9 +287,10 @@ def render(res):
     if res.get("targets"):
         parts.append("TARGETS")
         rows = [[t["target"], t["measured"],
-                 "met" if t["met"] else ("not run" if t["met"] is None else "MISSED")]
+                 "met" if t["met"] else ("not run" if t["met"] is None else "MISSED"),
+                 t.get("detail", "")]
                 for t in res["targets"]]
-        parts.append(_table(["target", "measured", "result"], rows))
+        parts.append(_table(["target", "measured", "result", "note"], rows))
         parts.append("")
     if res.get("notes"):
         parts.append("NOTES")
