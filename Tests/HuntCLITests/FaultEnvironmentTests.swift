@@ -101,6 +101,27 @@ final class FaultEnvironmentTests: XCTestCase {
         try Harness.assertSound(db, "after the read-only attempts")
     }
 
+    func testFault_evidenceOnReadOnlyMediaCanBeQueried() throws {
+        let input = try corpus(800)
+        let folder = dir.path("media")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let db = folder + "/case #1.db"  // a name with URI-special characters
+        XCTAssertEqual(try HuntProcess.run(["load", "--quiet", "--db", db, input]).status, 0)
+        guard try runUnprivileged(["--help"]) != nil else {
+            throw XCTSkip("running as root without setpriv: file permissions cannot be tested")
+        }
+        defer { _ = try? Harness.shell("chmod -R u+w \(Harness.quoted(folder))") }
+        try Harness.shell("chmod 0444 \(Harness.quoted(db)) && chmod 0555 \(Harness.quoted(folder))")
+        let before = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        let count = try runUnprivileged(["sql", "--db", db, "--format", "csv", "SELECT count(*) AS n FROM processes"])!
+        XCTAssertEqual(count.status, 0, count.output)
+        XCTAssertTrue(count.output.contains("n\r\n"), count.output)
+        let detect = try runUnprivileged(["detect", "--db", db, "--format", "csv"])!
+        XCTAssertTrue([0, 2].contains(detect.status), detect.output)
+        XCTAssertEqual(try runUnprivileged(["check", db])!.status, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(), before, "no -wal or -shm created")
+    }
+
     func testFault_aFileThatIsNotSQLiteIsNeverTouched() throws {
         let input = try corpus(800)
         for (name, content) in [("notes.db", Data("these are my case notes, not a database\n".utf8)),

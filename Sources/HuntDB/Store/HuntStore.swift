@@ -22,8 +22,7 @@ public final class HuntStore {
         }
         let database: Database
         do {
-            database = try Database(path: path, mode: mode)
-            try database.checkReadable()
+            database = try Self.open(path, mode: mode)
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message)
         }
@@ -44,6 +43,20 @@ public final class HuntStore {
             }
         } catch let error as SchemaError {
             throw StoreError.schema(path: path, error)
+        }
+    }
+
+    /// Opens and checks the file. A read-only open that fails because SQLite cannot create its
+    /// shared-memory file (evidence on read-only media) is retried as immutable.
+    private static func open(_ path: String, mode: Database.Mode) throws -> Database {
+        do {
+            let database = try Database(path: path, mode: mode)
+            try database.checkReadable()
+            return database
+        } catch let error as DatabaseError where mode == .readOnly && (error.isReadOnly || error.code & 0xff == 14) {
+            let database = try Database(path: path, mode: .readOnlyImmutable)
+            try database.checkReadable()
+            return database
         }
     }
 
