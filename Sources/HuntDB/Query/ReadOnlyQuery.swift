@@ -64,16 +64,7 @@ public final class ReadOnlyQuery {
     /// - Throws: `DatabaseError` from SQLite, or the writer's error.
     @discardableResult
     public func run(into writer: any RowWriter, isoTimes: Bool) throws -> Int {
-        let columns = statement.columnNames
-        let times = isoTimes ? TimeColumns(columns: columns) : TimeColumns(indexes: [])
-        try writer.begin(columns: columns)
-        var count = 0
-        while try statement.step() {
-            try writer.write(times.render(statement.row()))
-            count += 1
-        }
-        try writer.end()
-        return count
+        try statement.writeRows(to: writer, isoTimes: isoTimes)
     }
 
     /// SQLite refuses CREATE and DROP at the write to its schema table: name them by their verb.

@@ -60,16 +60,7 @@ public struct StatsReport {
                 "host": filter.host.map(SQLValue.text) ?? .null,
             ])
         }
-        let columns = statement.columnNames
-        let times = isoTimes ? TimeColumns(columns: columns) : TimeColumns(indexes: [])
-        try writer.begin(columns: columns)
-        var count = 0
-        while try statement.step() {
-            try writer.write(times.render(statement.row()))
-            count += 1
-        }
-        try writer.end()
-        return count
+        return try statement.writeRows(to: writer, isoTimes: isoTimes)
     }
 
     /// How many sources were loaded, how many failed, and how many records were rejected.
