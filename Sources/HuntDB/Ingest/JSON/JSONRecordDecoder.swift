@@ -18,6 +18,10 @@ struct JSONRecordDecoder {
     /// Decodes one framed JSON value. An Elasticsearch search response (`hits.hits`) yields one
     /// result per hit; `_source` wrappers are unwrapped.
     mutating func decode(_ bytes: UnsafeRawBufferPointer, _ emit: (NormalizeResult) -> Void) {
+        if forcedDialect != .ecs, RelevanceProbe.isCertainlyIrrelevant(bytes) {
+            emit(.notRelevant)
+            return
+        }
         if let problem = UTF8Validation.firstInvalidOffset(bytes) {
             emit(.rejected("invalid UTF-8 at byte \(problem) of the record"))
             return

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Recognizes Sysmon records that cannot be relevant before parsing them: most of a real export
+/// is other Sysmon and Windows events, and parsing each fully would cost more than everything else.
+///
+/// The probe looks for the event id key of the Sysmon JSON dialects (`"EventID":` flat and in
+/// evtx_dump's `Event.System`, `"event_id":` in Winlogbeat). Inside a JSON string every quote is
+/// escaped, so these bytes can only be keys. Only when exactly one such key holds a plain number
+/// other than 1 or 3 is the record declared not relevant; anything else is parsed in full.
+enum RelevanceProbe {
+    private static let keys: [[UInt8]] = [Array("\"EventID\"".utf8), Array("\"event_id\"".utf8)]
+
+    /// True when the record is certainly not a Sysmon process start or network connection.
+    static func isCertainlyIrrelevant(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var found: Int?
+        var offset = 0
+        while offset < bytes.count, let hit = memchr(base + offset, Int32(UInt8(ascii: "\"")), bytes.count - offset) {
+            let at = UnsafeRawPointer(hit) - base
+            offset = at + 1
+            for key in keys where at + key.count <= bytes.count {
+                guard key.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, key.count) == 0 }) else { continue }
+                guard found == nil else { return false }  // two event ids: let the parser decide
+                guard let value = number(after: at + key.count, in: bytes) else { return false }
+                found = value
+                offset = at + key.count
+            }
+        }
+        guard let id = found else { return false }
+        return id != 1 && id != 3
+    }
+
+    /// The integer after `: ` (optionally quoted), or nil for anything else.
+    private static func number(after start: Int, in bytes: UnsafeRawBufferPointer) -> Int? {
+        var i = start
+        func skipSpace() { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 } }
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipSpace()
+        var quoted = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: "\"") { quoted = true; i += 1 }
+        var value = 0
+        var digits = 0
+        while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39, digits < 9 {
+            value = value * 10 + Int(bytes[i] - 0x30)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0, i < bytes.count else { return nil }
+        if quoted {
+            guard bytes[i] == UInt8(ascii: "\"") else { return nil }
+            return value
+        }
+        let next = bytes[i]
+        return next == UInt8(ascii: ",") || next == UInt8(ascii: "}") || next == 0x20 || next == 0x0A || next == 0x0D || next == 0x09 ? value : nil
+    }
+}
