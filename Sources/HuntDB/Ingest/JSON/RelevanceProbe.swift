@@ -8,26 +8,43 @@ import Foundation
 /// escaped, so these bytes can only be keys. Only when exactly one such key holds a plain number
 /// other than 1 or 3 is the record declared not relevant; anything else is parsed in full.
 enum RelevanceProbe {
-    private static let keys: [[UInt8]] = [Array("\"EventID\"".utf8), Array("\"event_id\"".utf8)]
-
     /// True when the record is certainly not a Sysmon process start or network connection.
     static func isCertainlyIrrelevant(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 10 else { return false }
         var found: Int?
-        var offset = 0
-        while offset < bytes.count, let hit = memchr(base + offset, Int32(UInt8(ascii: "\"")), bytes.count - offset) {
-            let at = UnsafeRawPointer(hit) - base
-            offset = at + 1
-            for key in keys where at + key.count <= bytes.count {
-                guard key.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, key.count) == 0 }) else { continue }
+        var at = 0
+        let last = bytes.count - 10
+        // One pass: at each quote followed by E or e, compare the rest of the key.
+        while at <= last {
+            guard base[at] == 0x22 else { at += 1; continue }
+            let next = base[at + 1]
+            var keyLength = 0
+            if next == UInt8(ascii: "E"), matches(base + at, Key.eventID) { keyLength = Key.eventID.utf8CodeUnitCount }
+            else if next == UInt8(ascii: "e"), matches(base + at, Key.eventIDSnake) { keyLength = Key.eventIDSnake.utf8CodeUnitCount }
+            if keyLength > 0 {
                 guard found == nil else { return false }  // two event ids: let the parser decide
-                guard let value = number(after: at + key.count, in: bytes) else { return false }
+                guard let value = number(after: at + keyLength, in: bytes) else { return false }
                 found = value
-                offset = at + key.count
+                at += keyLength
+            } else {
+                at += 1
             }
         }
         guard let id = found else { return false }
         return id != 1 && id != 3
+    }
+
+    private enum Key {
+        static let eventID: StaticString = "\"EventID\""
+        static let eventIDSnake: StaticString = "\"event_id\""
+    }
+
+    /// Whether `key` starts at `p` (the caller guarantees the bytes exist: keys are ≤ 10 bytes).
+    @inline(__always)
+    private static func matches(_ p: UnsafePointer<UInt8>, _ key: StaticString) -> Bool {
+        let k = key.utf8Start
+        for i in 2..<key.utf8CodeUnitCount where p[i] != k[i] { return false }
+        return true
     }
 
     /// The integer after `: ` (optionally quoted), or nil for anything else.
