@@ -26,7 +26,7 @@ def _sql_median(db, sql, runs):
 
 def run_scale(ctx, events, db, ndjson, runs):
     """Measures every rule on `db` (holding `events` events generated into `ndjson`)."""
-    rpc_sql = (ctx.repo / "queries" / "sql" / f"{RPC}.sql").read_text()
+    rpc_sql = ctx.hunt.rule_sql(RPC)
     out = {
         "events": events,
         "candidates": scalar(db, "SELECT count(*) FROM processes "

@@ -52,6 +52,16 @@ class Hunt:
         t = run_timed([self.binary, "sql", "--db", db, "--format", "csv", "--output", output, sql])
         return t
 
+    def rule_sql(self, rule):
+        """The rule's SQL as embedded in this binary (`hunt rules show`), not the file in the tree,
+        which may have changed since the build."""
+        out = subprocess.run([self.binary, "rules", "show", rule], capture_output=True,
+                             text=True, check=True).stdout
+        marker = out.find("\nSQL (")
+        if marker < 0:
+            raise RuntimeError(f"hunt rules show {rule} printed no SQL section")
+        return out[out.index("\n", marker + 1) + 1:].strip() + "\n"
+
     def rules(self):
         out = subprocess.run([self.binary, "rules"], capture_output=True, text=True).stdout
         ids = []
