@@ -29,24 +29,38 @@ public struct Allowlist: Sendable {
             lhs.origin == rhs.origin && lhs.reason == rhs.reason
         }
 
-        /// Whether every condition holds for `alert`.
-        func matches(_ alert: Alert) -> Bool {
+        /// Whether every condition holds for the alert.
+        func matches(_ alert: AlertSubjects) -> Bool {
             conditions.allSatisfy { condition in
                 let pattern = condition.wildcard
                 switch condition.field {
-                case .executable: return alert.childExecutable.map(pattern.matches) ?? false
-                case .args: return alert.childArgs.contains(where: pattern.matches)
-                case .commandLine: return alert.childCommandLine.map(pattern.matches) ?? false
-                case .host: return pattern.matches(alert.host) || pattern.matches(alert.host.split(separator: ".").first.map(String.init) ?? "")
+                case .executable: return alert.executable.map(pattern.matches) ?? false
+                case .args: return alert.args.contains(where: pattern.matches)
+                case .commandLine: return alert.commandLine.map(pattern.matches) ?? false
+                case .host: return pattern.matches(alert.host) || pattern.matches(alert.hostShortName)
                 case .parentExecutable: return alert.parentExecutable.map(pattern.matches) ?? false
-                case .user: return alert.childUser.map(pattern.matches) ?? false
-                case .rule: return pattern.matches(alert.ruleID)
+                case .user: return alert.user.map(pattern.matches) ?? false
+                case .rule: return pattern.matches(alert.rule)
                 case .sourceIP:
-                    guard let ip = alert.sourceIP, let range = condition.range else { return false }
+                    guard let ip = alert.alert.sourceIP, let range = condition.range else { return false }
                     return range.contains(ip)
                 }
             }
         }
+    }
+
+    /// An alert's fields prepared once (lower-cased) for matching against every entry.
+    final class AlertSubjects {
+        let alert: Alert
+        init(_ alert: Alert) { self.alert = alert }
+        lazy var executable = alert.childExecutable.map(WildcardPattern.Subject.init)
+        lazy var args = alert.childArgs.map(WildcardPattern.Subject.init)
+        lazy var commandLine = alert.childCommandLine.map(WildcardPattern.Subject.init)
+        lazy var host = WildcardPattern.Subject(alert.host)
+        lazy var hostShortName = WildcardPattern.Subject(alert.host.split(separator: ".").first.map(String.init) ?? "")
+        lazy var parentExecutable = alert.parentExecutable.map(WildcardPattern.Subject.init)
+        lazy var user = alert.childUser.map(WildcardPattern.Subject.init)
+        lazy var rule = WildcardPattern.Subject(alert.ruleID)
     }
 
     public private(set) var entries: [Entry] = []
@@ -124,7 +138,8 @@ public struct Allowlist: Sendable {
 
     /// The first entry that suppresses `alert`, if any.
     public func suppressingEntry(for alert: Alert) -> Entry? {
-        entries.first { $0.matches(alert) }
+        let subjects = AlertSubjects(alert)
+        return entries.first { $0.matches(subjects) }
     }
 }
 

@@ -21,12 +21,31 @@ public struct WildcardPattern: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether the whole of `value` matches.
     public func matches(_ value: String) -> Bool {
-        if let pattern = asciiBytes, value.utf8.allSatisfy({ $0 < 0x80 }) {
-            var value = value
-            return value.withUTF8 { Self.match(pattern, $0, equal: { $0 == ASCII.lower($1) }, one: UInt8(ascii: "?"), any: UInt8(ascii: "*")) }
+        matches(Subject(value))
+    }
+
+    /// Whether the whole of a prepared value matches (prepare once, match against many patterns).
+    func matches(_ subject: Subject) -> Bool {
+        if let pattern = asciiBytes, let bytes = subject.asciiLowercased {
+            return bytes.withUnsafeBufferPointer { Self.match(pattern, $0, equal: ==, one: UInt8(ascii: "?"), any: UInt8(ascii: "*")) }
         }
-        let s = Array(value.lowercased())
-        return s.withUnsafeBufferPointer { Self.match(characters, $0, equal: ==, one: "?", any: "*") }
+        return subject.characters.withUnsafeBufferPointer { Self.match(characters, $0, equal: ==, one: "?", any: "*") }
+    }
+
+    /// A value lower-cased once for matching: bytes when ASCII, else characters.
+    struct Subject {
+        let asciiLowercased: [UInt8]?
+        let characters: [Character]
+
+        init(_ value: String) {
+            if value.utf8.allSatisfy({ $0 < 0x80 }) {
+                asciiLowercased = value.utf8.map(ASCII.lower)
+                characters = []
+            } else {
+                asciiLowercased = nil
+                characters = Array(value.lowercased())
+            }
+        }
     }
 
     /// Greedy matching with one backtrack point for the last `*` (linear in practice).

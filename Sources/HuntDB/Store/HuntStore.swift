@@ -63,7 +63,6 @@ public final class HuntStore {
     private func configure(mode: Database.Mode) throws {
         try database.execute("PRAGMA foreign_keys = ON", purpose: "enabling foreign keys")
         try database.execute("PRAGMA cache_size = -65536", purpose: "sizing the page cache")
-        try database.execute("PRAGMA temp_store = MEMORY", purpose: "keeping temporary tables in memory")
         if mode == .readWrite {
             do {
                 try database.execute("PRAGMA journal_mode = WAL", purpose: "switching to write-ahead logging")
