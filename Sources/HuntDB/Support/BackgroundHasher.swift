@@ -1,19 +1,27 @@
 import Foundation
 
 /// SHA-256 computed on its own thread, so hashing a large input does not slow its parsing.
+///
+/// The thread holds only the queue and the result, never the hasher itself, so releasing the
+/// hasher closes the queue and waits for the thread: no hashing thread outlives its input (one
+/// still running inside OpenSSL while the process exits would crash in OpenSSL's cleanup).
 final class BackgroundHasher: @unchecked Sendable {
     private let chunks = BoundedQueue<[UInt8]>(capacity: 8)
     private let done = DispatchSemaphore(value: 0)
-    private var digest: [UInt8] = []
+    private let result = Result()
     private var finished = false
 
+    private final class Result: @unchecked Sendable {
+        var digest: [UInt8] = []
+    }
+
     init() {
-        let thread = Thread { [chunks, done] in
+        let thread = Thread { [chunks, done, result] in
             var hasher = SHA256()
             while let chunk = chunks.pop() {
                 chunk.withUnsafeBytes { hasher.update($0) }
             }
-            self.digest = hasher.finalize()
+            result.digest = hasher.finalize()
             done.signal()
         }
         thread.start()
@@ -37,7 +45,7 @@ final class BackgroundHasher: @unchecked Sendable {
             chunks.close()
             done.wait()
         }
-        return digest.hexString
+        return result.digest.hexString
     }
 
     deinit {

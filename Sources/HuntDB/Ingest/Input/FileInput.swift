@@ -6,7 +6,7 @@ public final class FileInput: ByteInput {
     public let path: String
     private let fd: Int32
     private let ownsDescriptor: Bool
-    private let hasher = BackgroundHasher()
+    private let hasher: BackgroundHasher
     /// Bytes handed out so far.
     public private(set) var bytesRead: Int64 = 0
 
@@ -17,6 +17,7 @@ public final class FileInput: ByteInput {
         if path == "-" {
             fd = 0
             ownsDescriptor = false
+            hasher = BackgroundHasher()
             return
         }
         let opened = open(path, O_RDONLY | O_CLOEXEC)
@@ -30,6 +31,7 @@ public final class FileInput: ByteInput {
         }
         fd = opened
         ownsDescriptor = true
+        hasher = BackgroundHasher()  // only once the file is open: a failed open starts no thread
     }
 
     deinit {
