@@ -49,7 +49,7 @@ final class FuzzInputTests: XCTestCase {
     /// decompress from what is left.
     func testFuzz_gzip() throws {
         let text = Self.sysmonLines.joined(separator: "\n") + "\n"
-        let compressed = try Self.gzip(Array(text.utf8))
+        let compressed = try GzipFixture.compress(Array(text.utf8))
         try fuzz("gzip", seed: 0x6215, base: compressed, completeBefore: { cut in
             Self.recordsEnding(in: Self.inflatePrefix(Array(compressed.prefix(cut))), before: .max, marker: "\n")
         })
@@ -59,7 +59,7 @@ final class FuzzInputTests: XCTestCase {
     func testFuzz_gzipOfMutatedText() throws {
         let text = Array((Self.sysmonLines.joined(separator: "\n") + "\n").utf8)
         try fuzz("gzip-text", seed: 0x6216, base: text, completeBefore: { cut in Self.recordsEnding(in: text, before: cut, marker: "\n") },
-                 encode: { try Self.gzip($0) })
+                 encode: { try GzipFixture.compress($0) })
     }
 
     // MARK: The fuzzer
@@ -262,27 +262,6 @@ final class FuzzInputTests: XCTestCase {
             }
         }
         return output
-    }
-
-    private static func gzip(_ input: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        guard deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw IngestError(path: "-", "deflateInit2 failed")
-        }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: input.count + 1024)
-        var input = input
-        let written: Int = input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                stream.next_in = inBuffer.baseAddress
-                stream.avail_in = uInt(inBuffer.count)
-                stream.next_out = outBuffer.baseAddress
-                stream.avail_out = uInt(outBuffer.count)
-                _ = deflate(&stream, Z_FINISH)
-                return outBuffer.count - Int(stream.avail_out)
-            }
-        }
-        return Array(output.prefix(written))
     }
 }
 

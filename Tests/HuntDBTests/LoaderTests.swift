@@ -105,7 +105,7 @@ final class LoaderTests: XCTestCase {
     func testLoad_gzipAndTruncatedGzip() throws {
         let scratch = try Scratch()
         let text = sampleLines(count: 400).joined(separator: "\n") + "\n"
-        let compressed = try gzip(Array(text.utf8))
+        let compressed = try GzipFixture.compress(Array(text.utf8))
         let good = try scratch.write("good.json.gz", bytes: compressed)
         let truncated = try scratch.write("cut.json.gz", bytes: Array(compressed.prefix(compressed.count * 2 / 3)))
         let (store, report) = try scratch.load([good, truncated])
@@ -164,25 +164,5 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(report.sources[0].counts.rejected, 1)
         XCTAssertTrue(report.sources[0].firstRejects[0].reason.contains("longer than 64 MiB"))
         XCTAssertEqual(try store.count("processes") + store.count("network_connections"), 2)
-    }
-
-    /// gzip-compresses with zlib (test helper).
-    private func gzip(_ input: [UInt8]) throws -> [UInt8] {
-        var stream = z_stream()
-        XCTAssertEqual(deflateInit2_(&stream, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)), Z_OK)
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: input.count + 1024)
-        var input = input
-        let written: Int = input.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                stream.next_in = inBuf.baseAddress
-                stream.avail_in = uInt(inBuf.count)
-                stream.next_out = outBuf.baseAddress
-                stream.avail_out = uInt(outBuf.count)
-                _ = deflate(&stream, Z_FINISH)
-                return outBuf.count - Int(stream.avail_out)
-            }
-        }
-        return Array(output.prefix(written))
     }
 }
