@@ -18,10 +18,10 @@ public enum CorpusDialect: String, CaseIterable, Sendable {
     /// - Parameter xmlRootElement: for `.xml`, wrap the events in `<Events>` (false: concatenated).
     public func makeSink(output: CorpusOutput, xmlRootElement: Bool = true) -> any CorpusSink {
         switch self {
-        case .sysmonFlat: SysmonFlatSink(output: output)
+        case .sysmonFlat: RenderingSink<SysmonFlatRenderer>(output: output)
         case .winlogbeat: WinlogbeatSink(output: output)
-        case .ecs: ECSSink(output: output)
-        case .evtxJSON: EvtxJSONSink(output: output)
+        case .ecs: RenderingSink<ECSRenderer>(output: output)
+        case .evtxJSON: RenderingSink<EvtxJSONRenderer>(output: output)
         case .xml: XMLSink(output: output, rootElement: xmlRootElement)
         }
     }

@@ -10,6 +10,31 @@ public protocol CorpusSink {
     mutating func finish() throws
 }
 
+/// A dialect that renders each event on its own (no state between events).
+protocol EventRenderer {
+    /// Appends one event's text, with its line end, to `b`.
+    static func render(_ event: SyntheticEvent, into b: inout ByteBuffer)
+}
+
+/// The sink of a stateless dialect: renders each event into the buffer and hands full chunks to
+/// the output.
+struct RenderingSink<Renderer: EventRenderer>: CorpusSink {
+    private var out: RenderBuffer
+
+    init(output: CorpusOutput) {
+        out = RenderBuffer(output: output)
+    }
+
+    mutating func write(_ event: SyntheticEvent) throws {
+        Renderer.render(event, into: &out.bytes)
+        try out.commit()
+    }
+
+    mutating func finish() throws {
+        try out.close()
+    }
+}
+
 /// A render buffer in front of a `CorpusOutput`, flushed in 1 MiB chunks.
 struct RenderBuffer {
     var bytes = ByteBuffer(capacity: 1 << 21)

@@ -4,22 +4,7 @@
 /// The noise maps to Defend's own kinds: process end (Sysmon 5), library load (7), network
 /// `disconnect_received` (10, Defend logs no process access), file creation (11), registry
 /// modification (13) and DNS lookup (22).
-public struct ECSSink: CorpusSink {
-    private var out: RenderBuffer
-
-    public init(output: CorpusOutput) {
-        out = RenderBuffer(output: output)
-    }
-
-    public mutating func write(_ event: SyntheticEvent) throws {
-        Self.render(event, into: &out.bytes)
-        try out.commit()
-    }
-
-    public mutating func finish() throws {
-        try out.close()
-    }
-
+enum ECSRenderer: EventRenderer {
     static func render(_ event: SyntheticEvent, into b: inout ByteBuffer) {
         let (dataset, category, type, action) = classification(event)
         b.append("{\"@timestamp\":\"")

@@ -4,22 +4,7 @@
 /// ```json
 /// {"SeverityValue":2,"EventReceivedTime":"2026-11-01 05:00:02","EventID":1,…,"Hostname":"WS-0001.corp.example",…}
 /// ```
-public struct SysmonFlatSink: CorpusSink {
-    private var out: RenderBuffer
-
-    public init(output: CorpusOutput) {
-        out = RenderBuffer(output: output)
-    }
-
-    public mutating func write(_ event: SyntheticEvent) throws {
-        Self.render(event, into: &out.bytes)
-        try out.commit()
-    }
-
-    public mutating func finish() throws {
-        try out.close()
-    }
-
+enum SysmonFlatRenderer: EventRenderer {
     /// Renders one line (with its newline).
     static func render(_ event: SyntheticEvent, into b: inout ByteBuffer) {
         let received = event.loggedMicros + NXLogTiming.receiveDelay(event)

@@ -4,22 +4,7 @@
 /// ```json
 /// {"Event":{"#attributes":{…},"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon",…}},"EventID":1,…},"EventData":{…}}}
 /// ```
-public struct EvtxJSONSink: CorpusSink {
-    private var out: RenderBuffer
-
-    public init(output: CorpusOutput) {
-        out = RenderBuffer(output: output)
-    }
-
-    public mutating func write(_ event: SyntheticEvent) throws {
-        Self.render(event, into: &out.bytes)
-        try out.commit()
-    }
-
-    public mutating func finish() throws {
-        try out.close()
-    }
-
+enum EvtxJSONRenderer: EventRenderer {
     static func render(_ event: SyntheticEvent, into b: inout ByteBuffer) {
         b.append("{\"Event\":{\"#attributes\":{\"xmlns\":\"http://schemas.microsoft.com/win/2004/08/events/event\"},\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"Microsoft-Windows-Sysmon\",\"Guid\":\"")
         b.append(SysmonFormat.providerGUID)
