@@ -1,6 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The loader parses millions of records: optimize the library even in debug builds, so that
+// `swift run hunt demo` and the test suite run at a useful speed.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "HuntDB",
     platforms: [.macOS(.v15)],
@@ -46,12 +50,31 @@ let package = Package(
         ),
         // The schema: migration list and the runner that applies them.
         .target(name: "Schema", dependencies: ["Migrations"]),
+
+        // The library's layers, one target each (see ARCHITECTURE.md). Arrows point one way:
+        // Model ← Normalize ← Ingest → Store ← Detect, Query; Output and Generate know only Model.
+        // The shared vocabulary: events, rows and values, load counts, query files, small tools.
+        .target(name: "Model", dependencies: ["CCrypto"], path: "Sources/HuntDB/Model", swiftSettings: optimized),
+        // Dialect records (Sysmon, ECS, Windows events) → canonical events.
+        .target(name: "Normalize", dependencies: ["Model"], path: "Sources/HuntDB/Normalize", swiftSettings: optimized),
+        // The only owner of SQLite: the EventStore seam and its SQLite implementation.
+        .target(name: "Store", dependencies: ["Model", "Schema", "CSQLite"], path: "Sources/HuntDB/Store", swiftSettings: optimized),
+        // Reading every input format, framing records, and loading them into a store.
+        .target(name: "Ingest", dependencies: ["Model", "Normalize", "Store", "CZlib"], path: "Sources/HuntDB/Ingest",
+                swiftSettings: optimized),
+        // Rules as data, run through the store, with allowlists and computed coverage.
+        .target(name: "Detect", dependencies: ["Model", "Store", "Queries"], path: "Sources/HuntDB/Detect", swiftSettings: optimized),
+        // Saved hunts and analysts' read-only SQL.
+        .target(name: "Query", dependencies: ["Model", "Store", "Queries"], path: "Sources/HuntDB/Query", swiftSettings: optimized),
+        // Row writers: aligned tables, CSV, JSON, NDJSON.
+        .target(name: "Output", dependencies: ["Model"], path: "Sources/HuntDB/Output", swiftSettings: optimized),
+        // Synthetic corpora with planted lateral movement, in every dialect (demo and tests).
+        .target(name: "Generate", dependencies: ["Model", "CZlib"], path: "Sources/HuntDB/Generate", swiftSettings: optimized),
+        // The umbrella: `import HuntDB` gives the public API of every layer.
         .target(
             name: "HuntDB",
-            dependencies: ["CSQLite", "CZlib", "CCrypto", "Schema", "Queries"],
-            // The loader parses millions of records: optimize it even in debug builds, so that
-            // `swift run hunt demo` and the test suite run at a useful speed.
-            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+            dependencies: ["Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Generate"],
+            path: "Sources/HuntDB/Umbrella"
         ),
         .executableTarget(
             name: "hunt",
@@ -60,8 +83,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HuntDBTests", dependencies: ["HuntDB", "Schema"], exclude: ["EVTX/Fixtures"]),
-        .testTarget(name: "HuntCLITests", dependencies: ["HuntDB", "hunt"]),
+        .testTarget(
+            name: "HuntDBTests",
+            dependencies: ["HuntDB", "Schema", "Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Generate"],
+            exclude: ["EVTX/Fixtures"]
+        ),
+        .testTarget(name: "HuntCLITests", dependencies: ["HuntDB", "Store", "hunt"]),
     ],
     swiftLanguageModes: [.v5]
 )

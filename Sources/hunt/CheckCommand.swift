@@ -22,8 +22,8 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let target = path ?? database.path
-        let store = try openStore(target, mode: .readOnly)
-        let problems = try StoreCheck(store: store).problems()
+        let store = try openStore(target, access: .readOnly)
+        let problems = try store.check()
         if problems.isEmpty {
             printError("\(target): ok (integrity, foreign keys and source counts agree)")
             return

@@ -1,6 +1,6 @@
 import HuntDB
 
-/// Prints rule coverage: warnings by host on stderr, or the whole table.
+/// Prints rule coverage warnings by host on stderr.
 enum CoveragePrinter {
     static func printWarnings(_ coverage: [HostCoverage], rules: [String]) {
         if coverage.isEmpty {
@@ -8,20 +8,12 @@ enum CoveragePrinter {
             return
         }
         let covered = coverage.filter { $0.gaps.isEmpty }.count
-        printError("coverage: \(coverage.count) host\(coverage.count == 1 ? "" : "s") in range, \(covered) with everything remote_service_rpc needs.")
+        let subject = rules.count == 1 ? rules[0] : "the selected rules"
+        printError("coverage: \(coverage.count) host\(coverage.count == 1 ? "" : "s") in range, \(covered) with everything \(subject) need\(rules.count == 1 ? "s" : "").")
         for host in coverage {
             for gap in host.gaps {
                 printError("warning: \(host.host): \(gap).")
             }
         }
     }
-
-    static func rows(_ coverage: [HostCoverage]) -> [[SQLValue]] {
-        coverage.map { host in
-            [.text(host.host), .text(host.hasProcessStarts ? "yes" : "no"), .text(host.hasNetworkEvents ? "yes" : "no"),
-             .text(host.hasServicesIncoming ? "yes" : "no"), .text(host.gaps.isEmpty ? "all rules can fire" : host.gaps.joined(separator: "; "))]
-        }
-    }
-
-    static let columns = ["host", "process_starts", "network_events", "services_incoming", "notes"]
 }

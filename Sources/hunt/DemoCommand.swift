@@ -44,7 +44,7 @@ struct DemoCommand: ParsableCommand {
         try say("  planted: \(truth.truePositives) remote service executions, \(truth.nearMisses) near misses that must not alert")
 
         try section("2. hunt load")
-        let store = try openStore(dbPath, mode: .readWrite)
+        let store = try openStore(dbPath, access: .readWrite)
         let report = try Loader(store: store).load([ndjson, evtx])
         for source in report.sources {
             let c = source.counts
@@ -54,11 +54,11 @@ struct DemoCommand: ParsableCommand {
 
         try section("3. hunt detect --rule remote_service_rpc")
         try out.flush()
-        let reader = try openStore(dbPath, mode: .readOnly)
-        let rules = try DetectionRule.builtIn()
+        let reader = try openStore(dbPath, access: .readOnly)
+        let catalog = try RuleCatalog.builtIn()
         let allowlist = try Allowlist.builtIn()
-        let run = DetectionRun(store: reader, rules: rules.filter { $0.id == "remote_service_rpc" }, allowlist: allowlist, options: DetectionOptions())
-        let alerts = try run.print(to: out, output: OutputOptions(format: .table), showSuppressed: false)
+        let run = DetectionRun(store: reader, rules: try catalog.select(["remote_service_rpc"]), allowlist: allowlist, options: DetectionOptions())
+        let alerts = try DetectionPrinter(run: run).print(to: out, output: OutputOptions(format: .table), showSuppressed: false)
         let verdict = alerts == truth.truePositives
             ? "every planted case found, and none of the \(truth.nearMisses) near misses alerted"
             : "expected \(truth.truePositives): something is wrong, please report it"
@@ -66,7 +66,7 @@ struct DemoCommand: ParsableCommand {
 
         try section("4. The single-event variants (noisier: for fleets without services.exe network events)")
         let engine = DetectionEngine(store: reader, allowlist: allowlist)
-        for rule in rules where rule.id != "remote_service_rpc" {
+        for rule in catalog.rules where rule.id != "remote_service_rpc" {
             let summary = try engine.run(rule, options: DetectionOptions(), onAlert: { _ in })
             try say("  \(rule.id) (\(rule.severity)): \(summary.alerts) alerts, \(summary.suppressed) suppressed by the allowlist")
         }

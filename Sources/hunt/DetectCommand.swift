@@ -7,10 +7,11 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Run detection rules and print the alerts, with rule coverage per host.",
         discussion: """
-            Rules (see `hunt rules`): remote_service_rpc (connection to services.exe followed by a
-            services.exe child within --window), rpc_service_process, rpc_service_network.
+            Rules are .sql files that declare their columns, parameters and the events they need
+            (`hunt rules` lists them with their descriptions; `hunt rules show ID` prints one).
+            Built in: \(RulesOption.builtInSummary). --rules DIR adds the rule files of a folder.
             Alerts whose child matches an allowlist entry are suppressed and counted; the
-            default allowlist reproduces Elastic's exclusions for this rule family.
+            default allowlist reproduces Elastic's exclusions for the remote-service rules.
 
             With --format csv/json/ndjson, standard output carries only the alerts; coverage,
             warnings and the summary go to standard error.
@@ -20,18 +21,23 @@ struct DetectCommand: ParsableCommand {
               hunt detect --rule remote_service_rpc --since 7d --window 2s
               hunt detect --host WS-0042 --format csv --output alerts.csv
               hunt detect --allowlist ours.allowlist --show-suppressed
+              hunt detect --rules ./team-rules --rule our_rule --param threshold=5
 
-            Exit status: 0 no alerts; 2 alerts found; 1 error (bad option, unreadable database or
-            allowlist).
+            Exit status: 0 no alerts; 2 alerts found; 1 error (bad option, unreadable database,
+            rule or allowlist).
             """
     )
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var range: TimeRangeOptions
     @OptionGroup var output: OutputOptionsGroup
+    @OptionGroup var ruleFiles: RulesOption
 
     @Option(name: .customLong("rule"), help: ArgumentHelp("Run only this rule (repeatable).", valueName: "id"))
     var rules: [String] = []
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Set a rule parameter (repeatable); see `hunt rules show ID`.", valueName: "name=value"))
+    var parameters: [String] = []
 
     @Option(help: ArgumentHelp("Longest time from the connection to the child start, e.g. 1s, 1500ms, 2s (default 1s).", valueName: "duration"))
     var window: String?
@@ -58,30 +64,28 @@ struct DetectCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore(database.path, mode: .readOnly)
-        let allRules = try DetectionRule.builtIn()
-        let selected = try selectRules(allRules)
+        let selected: [DetectionRule]
+        do {
+            selected = try ruleFiles.catalog().select(rules)
+        } catch let error as RuleError {
+            throw ValidationError(error.description)
+        }
         let allowlist = try loadAllowlist()
         var options = DetectionOptions()
         (options.sinceMicros, options.untilMicros) = try range.bounds()
         options.host = range.host
         options.windowMillis = window.flatMap(TimeExpression.parseDurationMicros).map { $0 / 1000 }
         options.minPort = minPort
-
+        do {
+            options.parameters = try QueryArguments(parsing: parameters).values
+        } catch let error as QueryError {
+            throw ValidationError("hunt detect: \(error).")
+        }
+        let store = try openStore(database.path, access: .readOnly)
         let sink = try output.makeSink()
         let run = DetectionRun(store: store, rules: selected, allowlist: allowlist, options: options)
-        let total = try run.print(to: sink, output: output.options, showSuppressed: showSuppressed)
+        let total = try DetectionPrinter(run: run).print(to: sink, output: output.options, showSuppressed: showSuppressed)
         if total > 0 { throw ExitStatus.alerts }
-    }
-
-    private func selectRules(_ all: [DetectionRule]) throws -> [DetectionRule] {
-        guard !rules.isEmpty else { return all }
-        return try rules.map { id in
-            guard let rule = all.first(where: { $0.id == id }) else {
-                throw ValidationError("No rule \"\(id)\". Rules: \(all.map(\.id).joined(separator: ", ")).")
-            }
-            return rule
-        }
     }
 
     private func loadAllowlist() throws -> Allowlist {

@@ -63,7 +63,7 @@ struct LoadCommand: ParsableCommand {
         // A file-size limit (ulimit -f) should fail a write with a message, not kill the process.
         signal(SIGXFSZ, SIG_IGN)
         defer { interrupt.uninstall() }
-        let store = try openStore(database.path, mode: .readWrite)
+        let store = try openStore(database.path, access: .readWrite)
 
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
         let report: LoadReport

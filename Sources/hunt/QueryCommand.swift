@@ -82,7 +82,7 @@ struct QueryCommand: ParsableCommand {
         func run() throws {
             let hunt = try queries.find(name)
             let command = "hunt query run \(hunt.id)"
-            let values: [String: SQLValue]
+            let values: [String: RowValue]
             do {
                 var arguments = try QueryArguments(parsing: parameters)
                 for case let (flag, value?) in [("since", range.since), ("until", range.until), ("host", range.host)] {
@@ -96,7 +96,7 @@ struct QueryCommand: ParsableCommand {
             } catch let error as QueryError {
                 throw AnalystRun.failure(error, command)
             }
-            let store = try AnalystRun.openRestricted(database.path)
+            let store = try openStore(database.path, access: .analyst)
             try AnalystRun.run(command, store: store, output: output, isoTimes: times.isoTimes, values: values,
                                help: hunt.parameterHelp) { try hunt.prepare(on: $0) }
         }

@@ -26,29 +26,25 @@ struct SchemaCommand: ParsableCommand {
     var object: String?
 
     func run() throws {
-        let store: HuntStore
-        if FileManager.default.fileExists(atPath: database.path) {
-            // Fixed SQL only, so no authorizer: it would refuse pragma_table_info().
-            store = try openStore(database.path, mode: .readOnly)
+        let store: any EventStore
+        if StoreLocation.exists(database.path) {
+            store = try openStore(database.path, access: .readOnly)
         } else {
             printError("note: no database at \(database.path); showing the schema of this version of hunt.")
-            store = try openStore(":memory:", mode: .readWrite)
+            store = try StoreLocation.inMemory()
         }
-        let description = SchemaDescription(database: store.database)
         do {
-            let entries = try description.entries(object: object)
+            let all = try store.schemaEntries()
+            let entries = object.map { name in all.filter { $0.object == name } } ?? all
             if let object, entries.isEmpty {
-                let names = try description.entries().filter { $0.column == nil }.map(\.object)
+                let names = all.filter { $0.column == nil }.map(\.object)
                 throw ValidationError("No table or view \"\(object)\". Tables and views: \(names.joined(separator: ", ")).")
             }
             let writer = makeRowWriter(output.rowOptions, sink: try output.makeSink())
-            try writer.begin(columns: SchemaDescription.columns)
-            for entry in entries {
-                try writer.write([.text(entry.object), .text(entry.kind), .text(entry.column ?? ""), .text(entry.type),
-                                  .text(entry.description)])
-            }
+            try writer.begin(columns: SchemaEntry.columns)
+            for entry in entries { try writer.write(entry.row) }
             try writer.end()
-        } catch let error as DatabaseError {
+        } catch let error as StoreError {
             throw Fatal("hunt schema: \(error).")
         }
     }

@@ -59,7 +59,7 @@ struct SqlCommand: ParsableCommand {
 
     func run() throws {
         let text = try readSQL()
-        var values: [String: SQLValue] = [:]
+        var values: [String: RowValue] = [:]
         do {
             let arguments = try QueryArguments(parsing: parameters)
             for name in arguments.names { values[name] = QueryArguments.inferredValue(arguments.values[name] ?? "") }
@@ -67,15 +67,15 @@ struct SqlCommand: ParsableCommand {
             throw ValidationError("hunt sql: \(error).")
         }
         let (since, until) = try range.bounds()
-        let flags: [(String, SQLValue?)] = [("since", since.map(SQLValue.integer)), ("until", until.map(SQLValue.integer)),
-                                            ("host", range.host.map(SQLValue.text))]
+        let flags: [(String, RowValue?)] = [("since", since.map(RowValue.integer)), ("until", until.map(RowValue.integer)),
+                                            ("host", range.host.map(RowValue.text))]
         for case let (name, value?) in flags {
             if values[name] != nil { throw ValidationError("hunt sql: --\(name) and --param \(name)= both give :\(name); use one.") }
             values[name] = value
         }
-        let store = try AnalystRun.openRestricted(database.path)
+        let store = try openStore(database.path, access: .analyst)
         try AnalystRun.run("hunt sql", store: store, output: output, isoTimes: times.isoTimes, values: values) {
-            try ReadOnlyQuery(database: $0, sql: text, purpose: "running hunt sql")
+            try $0.prepareAnalystQuery(text, purpose: "running hunt sql")
         }
     }
 
@@ -97,38 +97,21 @@ struct TimeDisplayOption: ParsableArguments {
     var isoTimes = true
 }
 
-/// Opening, checking and running analyst queries: shared by `hunt sql` and `hunt query run`.
+/// Running analyst queries and reporting their failures: shared by `hunt sql` and `hunt query run`.
 enum AnalystRun {
-    /// Opens the database read-only and installs SQLite's read-only guard.
-    static func openRestricted(_ path: String) throws -> HuntStore {
-        let store = try openStore(path, mode: .readOnly)
-        do {
-            try store.database.restrictToReading()
-        } catch {
-            throw Fatal("cannot make the connection to \(path) read-only: \(error)")
-        }
-        return store
-    }
-
-    /// Prepares and binds the query, then streams its rows to the output; the row count goes
-    /// to stderr. The output file is created only once the query was accepted.
-    static func run(_ command: String, store: HuntStore, output: OutputOptionsGroup, isoTimes: Bool,
-                    values: [String: SQLValue], help: [String: String] = [:],
-                    prepare: (Database) throws -> ReadOnlyQuery) throws {
-        let query: ReadOnlyQuery
-        do {
-            query = try prepare(store.database)
-            try query.bind(values, help: help)
-        } catch let error as QueryError {
-            throw failure(error, command)
-        } catch let error as DatabaseError {
-            throw Fatal("\(command): \(error).")
-        }
-        let sink = try output.makeSink()
+    /// Runs the query (`AnalystQuery`) into the output; the row count goes to stderr. The output
+    /// file is created only once the query was accepted.
+    static func run(_ command: String, store: any EventStore, output: OutputOptionsGroup, isoTimes: Bool,
+                    values: [String: RowValue], help: [String: String] = [:],
+                    prepare: (any EventStore) throws -> any AnalystStatement) throws {
         let count: Int
         do {
-            count = try query.run(into: makeRowWriter(output.rowOptions, sink: sink), isoTimes: isoTimes)
-        } catch let error as DatabaseError {
+            count = try AnalystQuery(store: store).run(values: values, help: help, isoTimes: isoTimes, prepare: prepare) {
+                makeRowWriter(output.rowOptions, sink: try output.makeSink())
+            }
+        } catch let error as QueryError {
+            throw failure(error, command)
+        } catch let error as StoreError {
             throw Fatal("\(command): \(error).")
         }
         printError("(\(count) row\(count == 1 ? "" : "s"))")

@@ -37,23 +37,22 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try AnalystRun.openRestricted(database.path)
-        let report = StatsReport(database: store.database)
+        let store = try openStore(database.path, access: .readOnly)
         let (since, until) = try range.bounds()
-        let filter = StatsFilter(sinceMicros: since, untilMicros: until, host: range.host)
+        let filter = EventScope(sinceMicros: since, untilMicros: until, host: range.host)
         do {
             let writer = makeRowWriter(output.rowOptions, sink: try output.makeSink())
-            let count = try report.write(view, filter: filter, to: writer, isoTimes: times.isoTimes)
+            let count = try store.stats(view, filter: filter, into: times.isoTimes ? ISOTimeRows(writer) : writer)
             printError("(\(count) row\(count == 1 ? "" : "s"))")
             if view == .summary {
-                let totals = try report.loadTotals()
+                let totals = try store.loadTotals()
                 var line = "\(totals.sources) source\(totals.sources == 1 ? "" : "s") loaded"
                 if totals.failedSources > 0 { line += " (\(totals.failedSources) failed: see `hunt stats sources`)" }
                 line += ", \(totals.rejectedRecords) rejected record\(totals.rejectedRecords == 1 ? "" : "s")"
                 if totals.rejectedRecords > 0 { line += " (see `hunt stats rejects`)" }
                 printError(line + ".")
             }
-        } catch let error as DatabaseError {
+        } catch let error as StoreError {
             throw Fatal("hunt stats: \(error).")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HuntDB
+@testable import Store
 import XCTest
 
 /// Killing `hunt load` at any moment leaves a consistent database, and a re-run finishes the job.
@@ -33,13 +34,13 @@ final class CrashSafetyTests: XCTestCase {
     }
 
     private func storedEvents(_ db: String) throws -> Int {
-        let store = try HuntStore(path: db, mode: .readOnly)
+        let store = try SQLiteStore(path: db, access: .readOnly)
         return Int(try store.database.scalarInt(
             "SELECT (SELECT count(*) FROM processes) + (SELECT count(*) FROM network_connections)", purpose: "test") ?? -1)
     }
 
     private func sourceStatuses(_ db: String) throws -> [String] {
-        let store = try HuntStore(path: db, mode: .readOnly)
+        let store = try SQLiteStore(path: db, access: .readOnly)
         let statement = try store.database.prepare("SELECT status FROM sources ORDER BY source_id", purpose: "test")
         var statuses: [String] = []
         while try statement.step() { statuses.append(statement.text(0) ?? "") }

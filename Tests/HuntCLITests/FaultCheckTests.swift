@@ -1,5 +1,6 @@
 import Foundation
 import HuntDB
+@testable import Store
 import XCTest
 
 /// `hunt check` finds real damage: tampered counts, rows without their source or host, rejects
@@ -20,7 +21,7 @@ final class FaultCheckTests: XCTestCase {
 
     /// Changes the database through a writable connection, foreign keys off like an outside tool.
     private func tamper(_ sql: String) throws {
-        let store = try HuntStore(path: db)
+        let store = try SQLiteStore(path: db)
         try store.database.execute("PRAGMA foreign_keys = OFF", purpose: "tampering")
         try store.database.execute(sql, purpose: "tampering")
     }
@@ -58,7 +59,7 @@ final class FaultCheckTests: XCTestCase {
 
     func testCheck_aCorruptedPageIsAnIntegrityProblem() throws {
         do {
-            let store = try HuntStore(path: db)
+            let store = try SQLiteStore(path: db)
             try store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)", purpose: "checkpointing")
         }
         // Overwrite the middle of an index page region with garbage, leaving the header intact.

@@ -1,5 +1,6 @@
 import Foundation
 import HuntDB
+@testable import Store
 import XCTest
 
 /// Environment faults: a full disk, read-only files and folders, a file that is not SQLite, a
@@ -143,7 +144,7 @@ final class FaultEnvironmentTests: XCTestCase {
         let db = dir.path("future.db")
         XCTAssertEqual(try HuntProcess.run(["load", "--quiet", "--db", db, input]).status, 0)
         do {
-            let store = try HuntStore(path: db)
+            let store = try SQLiteStore(path: db)
             try store.database.execute("INSERT INTO schema_migrations (id, applied_at_us) VALUES ('m9999_from_the_future', 0)", purpose: "faking a newer schema")
             try store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)", purpose: "checkpointing")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HuntDB
+@testable import Store
 import XCTest
 
 /// Shared helpers of the hardening tests (crash safety per format, concurrency, hostile input,
@@ -64,13 +65,13 @@ enum Harness {
 
     /// The first column of the first row of `sql`, read through a read-only connection.
     static func scalar(_ db: String, _ sql: String) throws -> Int64 {
-        let store = try HuntStore(path: db, mode: .readOnly)
+        let store = try SQLiteStore(path: db, access: .readOnly)
         return try store.database.scalarInt(sql, purpose: "a test figure") ?? -1
     }
 
     /// Rows of `sql` as text, columns joined by `|`.
     static func rows(_ db: String, _ sql: String) throws -> [String] {
-        let store = try HuntStore(path: db, mode: .readOnly)
+        let store = try SQLiteStore(path: db, access: .readOnly)
         let statement = try store.database.prepare(sql, purpose: "a test query")
         var rows: [String] = []
         while try statement.step() {

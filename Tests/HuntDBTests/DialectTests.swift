@@ -1,10 +1,18 @@
 import XCTest
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Store
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
 
 /// Each input dialect, read through the whole loader, gives the same canonical rows.
 final class DialectTests: XCTestCase {
     /// The canonical process row every dialect below describes.
-    private func assertCanonicalProcess(_ store: HuntStore, file: StaticString = #filePath, line: UInt = #line) throws {
+    private func assertCanonicalProcess(_ store: SQLiteStore, file: StaticString = #filePath, line: UInt = #line) throws {
         let row = try store.column("""
             SELECT h.name || '|' || p.ts_us || '|' || p.entity_id || '|' || p.executable || '|' || p.name || '|' ||
                    p.args || '|' || p.parent_entity_id || '|' || p.parent_name || '|' || p.user_domain || '|' || p.user_name
@@ -15,7 +23,7 @@ final class DialectTests: XCTestCase {
         ], file: file, line: line)
     }
 
-    private func load(_ text: String, name: String = "in.json", format: InputFormat = .auto) throws -> (HuntStore, LoadReport, Scratch) {
+    private func load(_ text: String, name: String = "in.json", format: InputFormat = .auto) throws -> (SQLiteStore, LoadReport, Scratch) {
         let scratch = try Scratch()
         let path = try scratch.write(name, text: text)
         var options = LoadOptions()

@@ -1,7 +1,15 @@
 import CZlib
 import Foundation
 import XCTest
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Store
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
 
 /// Mutation fuzzing of every input format through the real reading path (sniffing, gzip,
 /// framing, parsing, normalizing), with a share of the inputs also loaded into a store.
@@ -120,7 +128,7 @@ final class FuzzInputTests: XCTestCase {
                 tally.loaded += 1
             }
         }
-        XCTAssertEqual(try StoreCheck(store: store).problems(), [], name)
+        XCTAssertEqual(try StoreCheck(database: store.database).problems(), [], name)
         XCTAssertGreaterThan(tally.rejected + tally.fileErrors, 0, "\(name): some mutations must be noticed")
         print("fuzz \(name): \(tally.inputs) mutants read (\(tally.loaded) also loaded), \(tally.events) events, \(tally.rejected) rejects, "
               + "\(tally.fileErrors) file-level errors, slowest \(String(format: "%.3f", tally.slowest)) s")

@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Store
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
 
 final class GenerateDialectTests: XCTestCase {
     func testGenerateDialects_everyDialectLoadsWithoutRejects() throws {
@@ -23,7 +31,7 @@ final class GenerateDialectTests: XCTestCase {
     func testGenerateDialects_sysmonDialectsStoreIdenticalRows() throws {
         let scratch = try Scratch()
         let options = GenerateFixture.options(events: 4_000, seed: 8, irrelevantRatio: 0.2)
-        var reference: (dialect: CorpusDialect, processes: [[SQLValue]], network: [[SQLValue]])?
+        var reference: (dialect: CorpusDialect, processes: [[RowValue]], network: [[RowValue]])?
         for dialect in CorpusDialect.allCases where dialect.isSysmon {
             let corpus = try scratch.generate(dialect, options: options, name: "corpus.\(dialect.rawValue)")
             let (store, report) = try scratch.load([corpus.path], db: "\(dialect.rawValue).db")

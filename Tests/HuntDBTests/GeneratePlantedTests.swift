@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Store
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
 
 final class GeneratePlantedTests: XCTestCase {
     func testGeneratePlanted_truePositivesAreInTheStoreWithTheirDeltaAndLinkage() throws {
@@ -60,7 +68,7 @@ final class GeneratePlantedTests: XCTestCase {
                 return !ServiceAllowlist.contains(executable: executable, args: args)
             }
             let expected = corpus.summary.planted(.truePositive).map {
-                [SQLValue.text(PlantedCase.entityID($0.services, for: dialect)), .text(PlantedCase.entityID($0.child, for: dialect))]
+                [RowValue.text(PlantedCase.entityID($0.services, for: dialect)), .text(PlantedCase.entityID($0.child, for: dialect))]
             }
             XCTAssertEqual(Set(alerts.map { Array($0.prefix(2)) }), Set(expected), dialect.rawValue)
             XCTAssertGreaterThan(pairs.count, alerts.count, "\(dialect.rawValue): benign remote administration is there to be suppressed")
@@ -154,7 +162,7 @@ enum GenerateFixture {
     }
 
     /// Fails with the first differing row (whole-array equality would print megabytes).
-    static func assertSameRows(_ actual: [[SQLValue]], _ expected: [[SQLValue]], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
+    static func assertSameRows(_ actual: [[RowValue]], _ expected: [[RowValue]], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(actual.count, expected.count, "\(what): row count", file: file, line: line)
         if let i = (0..<min(actual.count, expected.count)).first(where: { actual[$0] != expected[$0] }) {
             XCTFail("\(what): row \(i) differs:\n  \(actual[i])\n  \(expected[i])", file: file, line: line)
@@ -173,11 +181,11 @@ extension Scratch {
     }
 }
 
-extension HuntStore {
+extension SQLiteStore {
     /// Every row of `sql`.
-    func rows(_ sql: String) throws -> [[SQLValue]] {
+    func rows(_ sql: String) throws -> [[RowValue]] {
         let statement = try database.prepare(sql, purpose: "test query")
-        var rows: [[SQLValue]] = []
+        var rows: [[RowValue]] = []
         while try statement.step() { rows.append(statement.row()) }
         return rows
     }

@@ -1,11 +1,19 @@
 import Foundation
 import XCTest
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
+@testable import Store
 
 /// Saved hunts, parameter values, time rendering, the schema description and the table fit.
 final class QueryTests: XCTestCase {
     func testQuery_InferredValuesBindNumbersAsNumbers() {
-        let cases: [(String, SQLValue)] = [
+        let cases: [(String, RowValue)] = [
             ("42", .integer(42)), ("-7", .integer(-7)), ("0", .integer(0)), ("0.5", .real(0.5)), ("-1.25", .real(-1.25)),
             ("1e3", .real(1000)), ("007", .text("007")), ("+1", .text("+1")), ("0x10", .text("0x10")), ("inf", .text("inf")),
             ("1,5", .text("1,5")), ("1.", .text("1.")), ("", .text("")), ("WS-0042", .text("WS-0042")),
@@ -27,7 +35,7 @@ final class QueryTests: XCTestCase {
     func testQuery_EveryBuiltInHuntIsWellFormed() throws {
         let hunts = try SavedHunt.builtIn()
         XCTAssertEqual(hunts.count, 7)
-        let store = try HuntStore(path: ":memory:")
+        let store = try SQLiteStore(path: ":memory:")
         try store.database.restrictToReading()
         for hunt in hunts {
             XCTAssertEqual(hunt.query.origin, "queries/hunts/\(hunt.id).sql")
@@ -37,7 +45,7 @@ final class QueryTests: XCTestCase {
                 XCTAssertFalse(parameter.help.isEmpty, "\(hunt.id): \(parameter.name)")
                 if let text = parameter.defaultText { XCTAssertNoThrow(try parameter.value(from: text, now: 0), hunt.id) }
             }
-            XCTAssertNoThrow(try hunt.prepare(on: store.database), hunt.id)
+            XCTAssertNoThrow(try hunt.prepare(on: store), hunt.id)
         }
     }
 
@@ -56,14 +64,14 @@ final class QueryTests: XCTestCase {
     }
 
     func testQuery_UndeclaredOrUnusedParametersAreHuntDefects() throws {
-        let store = try HuntStore(path: ":memory:")
+        let store = try SQLiteStore(path: ":memory:")
         try store.database.restrictToReading()
         let unused = SavedHunt(query: try QueryFile(sql: "-- id: a\n-- param: x INTEGER = 1 -- x\nSELECT 1", origin: "a.sql"))
-        XCTAssertThrowsError(try unused.prepare(on: store.database)) {
+        XCTAssertThrowsError(try unused.prepare(on: store)) {
             XCTAssertEqual(($0 as? QueryError)?.description, "a.sql: the header declares :x but the SQL does not use it")
         }
         let undeclared = SavedHunt(query: try QueryFile(sql: "-- id: b\nSELECT :y", origin: "b.sql"))
-        XCTAssertThrowsError(try undeclared.prepare(on: store.database)) {
+        XCTAssertThrowsError(try undeclared.prepare(on: store)) {
             XCTAssertTrue(($0 as? QueryError)?.description.hasPrefix("b.sql: the SQL uses :y but the header does not declare it") == true)
         }
     }
@@ -80,7 +88,7 @@ final class QueryTests: XCTestCase {
     }
 
     func testQuery_SchemaDescriptionCoversEveryColumn() throws {
-        let store = try HuntStore(path: ":memory:")
+        let store = try SQLiteStore(path: ":memory:")
         let entries = try SchemaDescription(database: store.database).entries()
         XCTAssertEqual(Set(entries.filter { $0.column == nil }.map(\.object)),
                        ["hosts", "sources", "rejects", "processes", "network_connections", "schema_migrations",

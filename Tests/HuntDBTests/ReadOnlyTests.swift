@@ -1,7 +1,15 @@
 import CSQLite
 import Foundation
 import XCTest
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
+@testable import Store
 
 /// The read-only guard: SQLite's authorizer, extension loading off, defensive mode on.
 final class ReadOnlyTests: XCTestCase {
@@ -12,7 +20,7 @@ final class ReadOnlyTests: XCTestCase {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("readonly-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         path = directory.appendingPathComponent("case.db").path
-        let store = try HuntStore(path: path)
+        let store = try SQLiteStore(path: path)
         try store.database.execute("INSERT INTO hosts (host_key, name) VALUES ('ws1', 'WS1')", purpose: "adding a host")
         try store.database.execute("PRAGMA wal_checkpoint(TRUNCATE)", purpose: "checkpointing")
     }
@@ -21,15 +29,15 @@ final class ReadOnlyTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private func restricted(_ mode: Database.Mode = .readOnly) throws -> HuntStore {
-        let store = try HuntStore(path: path, mode: mode)
+    private func restricted(_ access: StoreAccess = .readOnly) throws -> SQLiteStore {
+        let store = try SQLiteStore(path: path, access: access)
         try store.database.restrictToReading()
         return store
     }
 
-    private func refusal(_ sql: String, on store: HuntStore) -> QueryError? {
+    private func refusal(_ sql: String, on store: SQLiteStore) -> QueryError? {
         do {
-            _ = try ReadOnlyQuery(database: store.database, sql: sql, purpose: "testing")
+            _ = try store.prepareAnalystQuery(sql, purpose: "testing")
             return nil
         } catch let error as QueryError {
             return error
@@ -93,14 +101,14 @@ final class ReadOnlyTests: XCTestCase {
 
     func testReadOnly_BindChecksParameterNames() throws {
         let store = try restricted()
-        let query = try ReadOnlyQuery(database: store.database, sql: "SELECT :a, @b, :a", purpose: "testing")
+        let query = try store.prepareAnalystQuery("SELECT :a, @b, :a", purpose: "testing")
         XCTAssertEqual(query.parameterNames, ["a", "b"])
-        XCTAssertThrowsError(try query.bind(["a": .integer(1)])) {
+        XCTAssertThrowsError(try query.bind(["a": .integer(1)], help: [:])) {
             XCTAssertEqual($0 as? QueryError, .missingParameter(name: "b", help: nil))
         }
-        XCTAssertThrowsError(try query.bind(["a": .integer(1), "b": .null, "c": .null])) {
+        XCTAssertThrowsError(try query.bind(["a": .integer(1), "b": .null, "c": .null], help: [:])) {
             XCTAssertEqual($0 as? QueryError, .unknownParameter(name: "c", known: ["a", "b"]))
         }
-        XCTAssertNoThrow(try query.bind(["a": .integer(1), "b": .text("x")]))
+        XCTAssertNoThrow(try query.bind(["a": .integer(1), "b": .text("x")], help: [:]))
     }
 }

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
+@testable import Store
 import Schema
 import Queries
 
@@ -33,9 +41,9 @@ import Queries
         let scratch = try Scratch()
         let store = try scratch.store()
         try store.database.execute("INSERT INTO schema_migrations (id, applied_at_us) VALUES ('m9999_from_the_future', 0)", purpose: "test")
-        for mode in [Database.Mode.readWrite, .readOnly] {
+        for access in [StoreAccess.readWrite, .readOnly] {
             #expect {
-                _ = try HuntStore(path: scratch.path("test.db"), mode: mode)
+                _ = try SQLiteStore(path: scratch.path("test.db"), access: access)
             } throws: { error in
                 "\(error)".contains("written by a newer version of hunt") && "\(error)".contains("m9999_from_the_future")
             }
@@ -45,13 +53,13 @@ import Queries
     @Test func nonDatabaseFilesAndMissingFilesAreClearErrors() throws {
         let scratch = try Scratch()
         let text = try scratch.write("notes.db", text: String(repeating: "not sqlite ", count: 100))
-        #expect { _ = try HuntStore(path: text) } throws: { "\($0)".contains("Cannot open \(text) as an SQLite database") }
-        #expect { _ = try HuntStore(path: scratch.path("absent.db"), mode: .readOnly) } throws: { "\($0)".contains("No database at") }
+        #expect { _ = try SQLiteStore(path: text) } throws: { "\($0)".contains("Cannot open \(text) as an SQLite database") }
+        #expect { _ = try SQLiteStore(path: scratch.path("absent.db"), access: .readOnly) } throws: { "\($0)".contains("No database at") }
         #expect(FileManager.default.fileExists(atPath: scratch.path("absent.db")) == false)
     }
 
     @Test func everyRuleHeaderParsesAndEveryDeclaredParameterIsUsed() throws {
-        let rules = try DetectionRule.builtIn()
+        let rules = try RuleCatalog.builtIn().rules
         #expect(rules.map(\.id) == ["remote_service_rpc", "rpc_service_process", "rpc_service_network"])
         let scratch = try Scratch()
         let store = try scratch.store()
@@ -69,9 +77,12 @@ import Queries
     func queryPlanUsesIndexesNotFullScans(ruleID: String) throws {
         let scratch = try Scratch()
         let store = try scratch.store()
-        let rule = try #require(try DetectionRule.builtIn().first { $0.id == ruleID })
+        let rule = try #require(try RuleCatalog.builtIn().rules.first { $0.id == ruleID })
         let statement = try store.database.prepare("EXPLAIN QUERY PLAN " + rule.query.sql, purpose: "plan")
-        try DetectionEngine(store: store, allowlist: Allowlist()).bindParameters(of: rule.query, to: statement, options: DetectionOptions())
+        let values = try DetectionEngine(store: store, allowlist: Allowlist()).parameterValues(of: rule, options: DetectionOptions())
+        for (name, value) in values {
+            if let index = statement.parameterIndex(name) { try statement.bind(value, at: index) }
+        }
         var plan: [String] = []
         while try statement.step() { plan.append(statement.text(3) ?? "") }
         // Base tables are aliased p, c (processes) and n (network_connections) in every rule:

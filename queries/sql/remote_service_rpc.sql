@@ -8,6 +8,31 @@
 -- param: since TIME = NULL -- only children started at or after this time
 -- param: until TIME = NULL -- only children started before this time
 -- param: host TEXT = NULL -- only this host (name, short name or host id; case-insensitive)
+-- needs: process
+-- needs: network
+-- needs: network name=services.exe direction=incoming -- the common public Sysmon configurations do not log them
+-- column: network_time TIME -- when the connection to services.exe was made
+-- column: process_time TIME -- when the child process started
+-- column: delta_ms INTEGER -- milliseconds from the connection to the child start
+-- column: source_ip TEXT -- the connection's source address
+-- column: source_port INTEGER -- the connection's source port
+-- column: destination_ip TEXT -- the connection's destination address (this host)
+-- column: destination_port INTEGER -- the connection's destination port
+-- column: services_entity_id TEXT -- the services.exe process entity (Sysmon ProcessGuid)
+-- column: services_pid INTEGER -- the services.exe process id
+-- column: child_entity_id TEXT -- the started process's entity (pivot: hunt query run process_tree)
+-- column: child_pid INTEGER -- the started process's id
+-- column: child_executable TEXT -- the started process's executable
+-- column: child_command_line TEXT -- the started process's command line
+-- column: child_user TEXT -- DOMAIN\user the started process runs as
+-- column: connections_in_window INTEGER -- qualifying connections of that services.exe in [child - window, child]
+-- column: network_source TEXT -- file:record of the network event
+-- column: process_source TEXT -- file:record of the process event
+-- column: child_args ARGS hidden -- the started process's arguments (allowlist args=)
+-- column: parent_executable TEXT hidden -- the parent's executable (allowlist parent_executable=)
+-- column: time TIME hidden -- the alert's time: the child start, else the connection
+-- column: source TEXT hidden -- the connection's source as address:port ([address]:port for IPv6)
+-- table: rule_id, severity, host, time, delta_ms, source, child_executable, child_command_line, connections_in_window
 --
 -- Driven from the services.exe children (index processes_by_parent_name); each child meets only
 -- the qualifying connections of its parent entity in [child - window, child] through an index on
@@ -50,8 +75,9 @@ paired AS (
 )
 SELECT
     h.name AS host,
-    n.ts_us AS network_ts_us,
-    c.ts_us AS process_ts_us,
+    n.ts_us AS network_time,
+    c.ts_us AS process_time,
+    (c.ts_us - n.ts_us) / 1000 AS delta_ms,
     n.source_ip,
     n.source_port,
     n.destination_ip,
@@ -62,12 +88,18 @@ SELECT
     c.pid AS child_pid,
     c.executable AS child_executable,
     c.command_line AS child_command_line,
-    c.args AS child_args,
     CASE WHEN c.user_domain IS NULL THEN c.user_name ELSE c.user_domain || '\' || c.user_name END AS child_user,
-    c.parent_executable,
     pr.connections_in_window,
     ns.path || ':' || n.source_record AS network_source,
-    cs.path || ':' || c.source_record AS process_source
+    cs.path || ':' || c.source_record AS process_source,
+    c.args AS child_args,
+    c.parent_executable,
+    c.ts_us AS time,
+    CASE
+        WHEN n.source_ip IS NULL THEN NULL
+        WHEN instr(n.source_ip, ':') > 0 THEN '[' || n.source_ip || ']:' || coalesce(n.source_port, '')
+        ELSE n.source_ip || ':' || coalesce(n.source_port, '')
+    END AS source
 FROM paired AS pr
 JOIN processes AS c ON c.event_id = pr.child_event_id
 JOIN network_connections AS n ON n.event_id = pr.network_event_id

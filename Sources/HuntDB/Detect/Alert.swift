@@ -1,74 +1,61 @@
-/// One detection hit, flat, with the stable keys of the JSON/CSV output.
+import Model
+
+/// One detection hit: the rule that fired and the values of the columns its SQL returned.
+///
+/// Its output row has the common keys (`rule_id, rule_name, severity, host`) and then the
+/// rule's declared columns; `TIME` columns print as ISO-8601 UTC.
 public struct Alert: Sendable, Equatable {
     public var ruleID: String
     public var ruleName: String
     public var severity: String
     /// The host's name as the events give it (ECS host.name, Sysmon Computer).
     public var host: String
-    public var networkTimeMicros: Int64?
-    public var processTimeMicros: Int64?
-    public var sourceIP: String?
-    public var sourcePort: Int64?
-    public var destinationIP: String?
-    public var destinationPort: Int64?
-    public var servicesEntityID: String?
-    public var servicesPID: Int64?
-    public var childEntityID: String?
-    public var childPID: Int64?
-    public var childExecutable: String?
-    public var childCommandLine: String?
-    public var childArgs: [String] = []
-    public var childUser: String?
-    public var parentExecutable: String?
-    public var connectionsInWindow: Int64?
-    /// `path:record` of the network event in its source file.
-    public var networkSource: String?
-    /// `path:record` of the process event in its source file.
-    public var processSource: String?
+    /// Every column the rule's SQL returned, by name, as returned (times in microseconds).
+    public var values: [String: RowValue]
+    /// Types of the declared columns, for rendering.
+    let kinds: [String: AlertColumn.Kind]
 
-    /// Milliseconds from the connection to the child start, when both exist.
-    public var deltaMillis: Int64? {
-        guard let n = networkTimeMicros, let p = processTimeMicros else { return nil }
-        return (p - n) / 1000
+    init(rule: DetectionRule, values: [String: RowValue]) {
+        ruleID = rule.id
+        ruleName = rule.name
+        severity = rule.severity
+        host = values["host"]?.textValue ?? ""
+        self.values = values
+        kinds = Dictionary(rule.columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The output keys, in order.
-    public static let columns = [
-        "rule_id", "rule_name", "severity", "host", "network_time", "process_time", "delta_ms",
-        "source_ip", "source_port", "destination_ip", "destination_port", "services_entity_id", "services_pid",
-        "child_entity_id", "child_pid", "child_executable", "child_command_line", "child_user",
-        "connections_in_window", "network_source", "process_source",
-    ]
-
-    /// The columns an analyst reads first, for terminal tables (`--full` shows all of `columns`).
-    public static let compactColumns = [
-        "rule_id", "severity", "host", "time", "delta_ms", "source", "child_executable", "child_command_line", "connections_in_window",
-    ]
-
-    /// The values for `compactColumns`.
-    public var compactRow: [SQLValue] {
-        let time = processTimeMicros ?? networkTimeMicros
-        let source = sourceIP.map { ip in ip.contains(":") ? "[\(ip)]:\(sourcePort.map(String.init) ?? "")" : "\(ip):\(sourcePort.map(String.init) ?? "")" }
-        return [
-            .text(ruleID), .text(severity), .text(host), time.map { .text(Timestamp.iso8601(micros: $0)) } ?? .null,
-            deltaMillis.map(SQLValue.integer) ?? .null, source.map(SQLValue.text) ?? .null,
-            childExecutable.map(SQLValue.text) ?? .null, childCommandLine.map(SQLValue.text) ?? .null,
-            connectionsInWindow.map(SQLValue.integer) ?? .null,
-        ]
+    /// The value of a common key or a column as printed (times as ISO-8601 text); null when the
+    /// rule has no such column.
+    public subscript(_ key: String) -> RowValue {
+        switch key {
+        case "rule_id": return .text(ruleID)
+        case "rule_name": return .text(ruleName)
+        case "severity": return .text(severity)
+        case "host": return .text(host)
+        default:
+            let value = values[key] ?? .null
+            if kinds[key] == .time, case .integer(let micros) = value { return .text(Timestamp.iso8601(micros: micros)) }
+            return value
+        }
     }
 
-    /// The values for `columns` (NULL where the rule has no such value).
-    public var row: [SQLValue] {
-        func text(_ s: String?) -> SQLValue { s.map(SQLValue.text) ?? .null }
-        func int(_ v: Int64?) -> SQLValue { v.map(SQLValue.integer) ?? .null }
-        func time(_ v: Int64?) -> SQLValue { v.map { .text(Timestamp.iso8601(micros: $0)) } ?? .null }
-        return [
-            .text(ruleID), .text(ruleName), .text(severity), .text(host),
-            time(networkTimeMicros), time(processTimeMicros), int(deltaMillis),
-            text(sourceIP), int(sourcePort), text(destinationIP), int(destinationPort),
-            text(servicesEntityID), int(servicesPID),
-            text(childEntityID), int(childPID), text(childExecutable), text(childCommandLine), text(childUser),
-            int(connectionsInWindow), text(networkSource), text(processSource),
-        ]
+    /// A column's text, or nil when null or absent.
+    public func text(_ key: String) -> String? { self[key].textValue }
+
+    /// A column's raw integer (microseconds for times), or nil when null or absent.
+    public func integer(_ key: String) -> Int64? {
+        if case .integer(let value) = values[key] ?? .null { return value }
+        return nil
+    }
+
+    /// The values for `keys`, in order (null where the rule has no such column).
+    public func row(_ keys: [String]) -> [RowValue] { keys.map { self[$0] } }
+}
+
+extension RowValue {
+    /// Text as is, numbers in decimal; nil for null.
+    var textValue: String? {
+        if case .null = self { return nil }
+        return description
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Queries
+import Model
 
 /// Allowlist entries that suppress alerts, each with a reason, matched in Swift after the SQL.
 ///
@@ -10,6 +11,20 @@ public struct Allowlist: Sendable {
         public enum Field: String, CaseIterable, Sendable {
             case executable, args, commandLine = "command_line", host, parentExecutable = "parent_executable"
             case user, sourceIP = "source_ip", rule
+
+            /// The alert column the field matches (the allowlist speaks of the child process).
+            public var column: String {
+                switch self {
+                case .executable: "child_executable"
+                case .args: "child_args"
+                case .commandLine: "child_command_line"
+                case .host: "host"
+                case .parentExecutable: "parent_executable"
+                case .user: "child_user"
+                case .sourceIP: "source_ip"
+                case .rule: "rule_id"
+                }
+            }
         }
 
         /// One `field="pattern"` condition, compiled.
@@ -34,16 +49,12 @@ public struct Allowlist: Sendable {
             conditions.allSatisfy { condition in
                 let pattern = condition.wildcard
                 switch condition.field {
-                case .executable: return alert.executable.map(pattern.matches) ?? false
                 case .args: return alert.args.contains(where: pattern.matches)
-                case .commandLine: return alert.commandLine.map(pattern.matches) ?? false
                 case .host: return pattern.matches(alert.host) || pattern.matches(alert.hostShortName)
-                case .parentExecutable: return alert.parentExecutable.map(pattern.matches) ?? false
-                case .user: return alert.user.map(pattern.matches) ?? false
-                case .rule: return pattern.matches(alert.rule)
                 case .sourceIP:
-                    guard let ip = alert.alert.sourceIP, let range = condition.range else { return false }
+                    guard let ip = alert.alert.text(Field.sourceIP.column), let range = condition.range else { return false }
                     return range.contains(ip)
+                default: return alert.subject(condition.field).map(pattern.matches) ?? false
                 }
             }
         }
@@ -52,15 +63,24 @@ public struct Allowlist: Sendable {
     /// An alert's fields prepared once (lower-cased) for matching against every entry.
     final class AlertSubjects {
         let alert: Alert
+        private var prepared: [Entry.Field: WildcardPattern.Subject?] = [:]
         init(_ alert: Alert) { self.alert = alert }
-        lazy var executable = alert.childExecutable.map(WildcardPattern.Subject.init)
-        lazy var args = alert.childArgs.map(WildcardPattern.Subject.init)
-        lazy var commandLine = alert.childCommandLine.map(WildcardPattern.Subject.init)
+
+        /// The lower-cased value of a one-value field, or nil when the alert has none.
+        func subject(_ field: Entry.Field) -> WildcardPattern.Subject? {
+            if let cached = prepared[field] { return cached }
+            let value = alert.text(field.column).map(WildcardPattern.Subject.init)
+            prepared[field] = value
+            return value
+        }
+
+        /// The arguments, decoded only when an entry asks for them.
+        lazy var args: [WildcardPattern.Subject] = {
+            guard let json = alert.text(Entry.Field.args.column) else { return [] }
+            return (JSONStringArray.decode(json) ?? []).map(WildcardPattern.Subject.init)
+        }()
         lazy var host = WildcardPattern.Subject(alert.host)
         lazy var hostShortName = WildcardPattern.Subject(alert.host.split(separator: ".").first.map(String.init) ?? "")
-        lazy var parentExecutable = alert.parentExecutable.map(WildcardPattern.Subject.init)
-        lazy var user = alert.childUser.map(WildcardPattern.Subject.init)
-        lazy var rule = WildcardPattern.Subject(alert.ruleID)
     }
 
     public private(set) var entries: [Entry] = []

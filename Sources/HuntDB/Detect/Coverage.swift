@@ -1,64 +1,77 @@
-/// Whether the events a rule needs were loaded, per host: zero hits must mean "nothing
-/// happened", not "nothing was logged".
+import Model
+import Store
+
+/// Whether the events the selected rules need were loaded on one host: zero hits must mean
+/// "nothing happened", not "nothing was logged".
 public struct HostCoverage: Sendable, Equatable {
     public var host: String
-    public var hasProcessStarts: Bool
-    public var hasNetworkEvents: Bool
-    public var hasServicesIncoming: Bool
-
+    /// Each distinct need of the rules, with whether this host has such events.
+    public var checks: [Check]
     /// Why rules cannot fire on this host, one sentence per gap (empty when covered).
-    public var gaps: [String] {
-        var gaps: [String] = []
-        if !hasProcessStarts {
-            gaps.append("no process start events (Sysmon Event ID 1 / ECS process start) were loaded: remote_service_rpc and rpc_service_process cannot fire")
-        }
-        if !hasNetworkEvents {
-            gaps.append("no network connection events (Sysmon Event ID 3 / ECS network) were loaded: remote_service_rpc and rpc_service_network cannot fire")
-        } else if !hasServicesIncoming {
-            gaps.append("no incoming network events of services.exe were loaded (the common public Sysmon configurations do not log them): remote_service_rpc and rpc_service_network cannot fire")
-        }
-        return gaps
+    public var gaps: [String]
+
+    public struct Check: Sendable, Equatable {
+        public var need: RuleNeed
+        public var present: Bool
     }
 }
 
-/// Computes coverage per host over a time range.
+/// Computes coverage per host from what the rules declare they need.
 public struct CoverageReport {
-    public let store: HuntStore
+    public let store: any EventStore
+    public let rules: [DetectionRule]
+    /// The distinct needs of `rules`, whole kinds first, in declaration order.
+    public let needs: [RuleNeed]
 
-    public init(store: HuntStore) {
+    public init(store: any EventStore, rules: [DetectionRule]) {
         self.store = store
+        self.rules = rules
+        var needs: [RuleNeed] = []
+        for need in rules.flatMap(\.needs) where !needs.contains(where: { $0.event == need.event }) {
+            needs.append(need)
+        }
+        self.needs = needs.filter(\.event.isWholeKind) + needs.filter { !$0.event.isWholeKind }
     }
 
-    /// Hosts with any event in range (or all hosts when the range is open), in name order.
-    public func hosts(options: DetectionOptions) throws -> [HostCoverage] {
-        let statement = try store.database.prepare("""
-            WITH in_range AS (
-                SELECT h.host_id, h.name,
-                    EXISTS (SELECT 1 FROM processes AS p WHERE p.host_id = h.host_id
-                            AND p.ts_us >= coalesce(:since, -9223372036854775807) AND p.ts_us < coalesce(:until, 9223372036854775807)) AS has_process,
-                    EXISTS (SELECT 1 FROM network_connections AS n WHERE n.host_id = h.host_id
-                            AND n.ts_us >= coalesce(:since, -9223372036854775807) AND n.ts_us < coalesce(:until, 9223372036854775807)) AS has_network,
-                    EXISTS (SELECT 1 FROM network_connections AS n WHERE n.name = 'services.exe' AND n.host_id = h.host_id
-                            AND n.direction = 'incoming'
-                            AND n.ts_us >= coalesce(:since, -9223372036854775807) AND n.ts_us < coalesce(:until, 9223372036854775807)) AS has_services
-                FROM hosts AS h
-                WHERE :host IS NULL OR h.name = :host COLLATE NOCASE OR substr(h.name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR h.host_key = 'id:' || lower(:host)
-            )
-            SELECT name, has_process, has_network, has_services
-            FROM in_range
-            WHERE has_process OR has_network
-            ORDER BY name COLLATE NOCASE
-            """, purpose: "computing rule coverage per host")
-        try statement.bind([
-            "since": options.sinceMicros.map(SQLValue.integer) ?? .null,
-            "until": options.untilMicros.map(SQLValue.integer) ?? .null,
-            "host": options.host.map(SQLValue.text) ?? .null,
-        ])
-        var result: [HostCoverage] = []
-        while try statement.step() {
-            result.append(HostCoverage(host: statement.text(0) ?? "", hasProcessStarts: statement.int64(1) != 0,
-                                       hasNetworkEvents: statement.int64(2) != 0, hasServicesIncoming: statement.int64(3) != 0))
+    /// Hosts with any event in scope (or all hosts when the scope is open), in name order.
+    /// - Throws: `StoreError`.
+    public func hosts(in scope: EventScope) throws -> [HostCoverage] {
+        try store.coverage(of: needs.map(\.event), in: scope).map { facts in
+            let checks = zip(needs, facts.present).map { HostCoverage.Check(need: $0, present: $1) }
+            return HostCoverage(host: facts.host, checks: checks, gaps: gaps(checks))
         }
-        return result
+    }
+
+    /// The coverage table's columns: the host, one per need, and notes.
+    public var columns: [String] { ["host"] + needs.map(\.label) + ["notes"] }
+
+    /// One host as a row of `columns`.
+    public func row(_ coverage: HostCoverage) -> [RowValue] {
+        [.text(coverage.host)] + coverage.checks.map { .text($0.present ? "yes" : "no") }
+            + [.text(coverage.gaps.isEmpty ? "all rules can fire" : coverage.gaps.joined(separator: "; "))]
+    }
+
+    /// A sentence per missing need naming the rules it silences; a narrowed need is not
+    /// reported when its whole kind is missing too.
+    private func gaps(_ checks: [HostCoverage.Check]) -> [String] {
+        let missingKinds = Set(checks.filter { !$0.present && $0.need.event.isWholeKind }.map(\.need.event.kind))
+        return checks.compactMap { check in
+            guard !check.present else { return nil }
+            if !check.need.event.isWholeKind, missingKinds.contains(check.need.event.kind) { return nil }
+            let silenced = rules.filter { rule in rule.needs.contains { needsImply($0.event, check.need.event) } }.map(\.id)
+            let hint = check.need.hint.isEmpty ? "" : " (\(check.need.hint))"
+            return "\(check.need.missingText) were loaded\(hint): \(Self.list(silenced)) cannot fire"
+        }
+    }
+
+    /// Whether a rule needing `ruleNeed` is silenced when `missing` events are absent.
+    private func needsImply(_ ruleNeed: EventNeed, _ missing: EventNeed) -> Bool {
+        ruleNeed == missing || (missing.isWholeKind && ruleNeed.kind == missing.kind)
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1 else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
     }
 }

@@ -1,23 +1,35 @@
+import Foundation
+import Model
+import Store
+
 /// What a detection run is limited to; nil means the rule's default.
 public struct DetectionOptions: Sendable {
     public var sinceMicros: Int64?
     public var untilMicros: Int64?
     public var host: String?
+    /// `--window`: binds `:window_ms` of the rules that declare it.
     public var windowMillis: Int64?
+    /// `--min-port`: binds `:min_port` of the rules that declare it.
     public var minPort: Int64?
+    /// `--param name=value`: values for any declared parameter, converted by its declared type.
+    public var parameters: [String: String] = [:]
 
     public init() {}
 
-    /// The bound value of a well-known parameter, if set.
-    func value(for parameter: String) -> SQLValue? {
-        switch parameter {
-        case "since": sinceMicros.map(SQLValue.integer)
-        case "until": untilMicros.map(SQLValue.integer)
-        case "host": host.map(SQLValue.text)
-        case "window_ms": windowMillis.map(SQLValue.integer)
-        case "min_port": minPort.map(SQLValue.integer)
-        default: nil
+    /// The events the run looks at.
+    public var scope: EventScope { EventScope(sinceMicros: sinceMicros, untilMicros: untilMicros, host: host) }
+
+    /// The bound value of a parameter the options set, if any.
+    func value(for parameter: QueryParameter, now: Int64) throws -> RowValue? {
+        switch parameter.name {
+        case "since": if let sinceMicros { return .integer(sinceMicros) }
+        case "until": if let untilMicros { return .integer(untilMicros) }
+        case "host": if let host { return .text(host) }
+        case "window_ms": if let windowMillis { return .integer(windowMillis) }
+        case "min_port": if let minPort { return .integer(minPort) }
+        default: break
         }
+        return try parameters[parameter.name].map { try parameter.value(from: $0, now: now) }
     }
 }
 
@@ -29,35 +41,39 @@ public struct RuleRunSummary: Sendable {
     public var seconds: Double = 0
 }
 
-/// Runs detection rules against a store and applies the allowlist.
+/// Runs detection rules through a store and applies the allowlist to their rows.
 public struct DetectionEngine {
-    public let store: HuntStore
+    public let store: any EventStore
     public let allowlist: Allowlist
 
-    public init(store: HuntStore, allowlist: Allowlist) {
+    public init(store: any EventStore, allowlist: Allowlist) {
         self.store = store
         self.allowlist = allowlist
     }
 
     /// Runs `rule`, calling `onAlert` for each alert that survives the allowlist and
     /// `onSuppressed` for each one an entry suppressed.
-    /// - Throws: `DatabaseError` or `QueryFileError` (a bad parameter default).
+    /// - Throws: `StoreError`, `RuleError` (a parameter value that does not fit its type, or a
+    ///   declared column the SQL does not return), or the callbacks' errors.
     public func run(_ rule: DetectionRule, options: DetectionOptions,
                     onAlert: (Alert) throws -> Void,
                     onSuppressed: (Alert, Allowlist.Entry) throws -> Void = { _, _ in }) throws -> RuleRunSummary {
         let started = ContinuousClock.now
         var summary = RuleRunSummary(ruleID: rule.id)
-        let statement = try store.database.prepare(rule.query.sql, purpose: "running rule \(rule.id)")
-        try bindParameters(of: rule.query, to: statement, options: options)
-        let columns = Dictionary(uniqueKeysWithValues: statement.columnNames.enumerated().map { ($1, Int32($0)) })
-        while try statement.step() {
-            let alert = makeAlert(rule, statement, columns)
-            if let entry = allowlist.suppressingEntry(for: alert) {
-                summary.suppressed += 1
-                try onSuppressed(alert, entry)
-            } else {
-                summary.alerts += 1
-                try onAlert(alert)
+        let parameters = try parameterValues(of: rule, options: options)
+        try withoutActuallyEscaping(onAlert) { onAlert in
+            try withoutActuallyEscaping(onSuppressed) { onSuppressed in
+                let collector = AlertCollector(rule: rule) { alert in
+                    if let entry = allowlist.suppressingEntry(for: alert) {
+                        summary.suppressed += 1
+                        try onSuppressed(alert, entry)
+                    } else {
+                        summary.alerts += 1
+                        try onAlert(alert)
+                    }
+                }
+                try store.runRule(sql: rule.query.sql, parameters: parameters,
+                                  purpose: "running rule \(rule.id) (\(rule.origin))", into: collector)
             }
         }
         let elapsed = ContinuousClock.now - started
@@ -65,58 +81,49 @@ public struct DetectionEngine {
         return summary
     }
 
-    /// Binds every declared parameter the statement uses: the option if given, else the default.
-    func bindParameters(of query: QueryFile, to statement: Statement, options: DetectionOptions) throws {
+    /// The value of every declared parameter: the option if given, else the default.
+    /// - Throws: `RuleError` for a value that does not fit the declared type.
+    public func parameterValues(of rule: DetectionRule, options: DetectionOptions) throws -> [String: RowValue] {
         let now = Clock.nowMicros()
-        for parameter in query.parameters {
-            guard let index = statement.parameterIndex(parameter.name) else { continue }
-            let value = try options.value(for: parameter.name)
-                ?? parameter.value(from: parameter.defaultText ?? "NULL", now: now)
-            try statement.bind(value, at: index)
+        var values: [String: RowValue] = [:]
+        for parameter in rule.query.parameters {
+            do {
+                values[parameter.name] = try options.value(for: parameter, now: now)
+                    ?? parameter.value(from: parameter.defaultText ?? "NULL", now: now)
+            } catch let error as QueryFileError {
+                throw RuleError("\(rule.id): \(error.message)")
+            }
         }
-    }
-
-    private func makeAlert(_ rule: DetectionRule, _ s: Statement, _ columns: [String: Int32]) -> Alert {
-        func text(_ name: String) -> String? { columns[name].flatMap { s.isNull($0) ? nil : s.text($0) } }
-        func int(_ name: String) -> Int64? { columns[name].flatMap { s.isNull($0) ? nil : s.int64($0) } }
-        var alert = Alert(ruleID: rule.id, ruleName: rule.name, severity: rule.severity, host: text("host") ?? "")
-        alert.networkTimeMicros = int("network_ts_us")
-        alert.processTimeMicros = int("process_ts_us")
-        alert.sourceIP = text("source_ip")
-        alert.sourcePort = int("source_port")
-        alert.destinationIP = text("destination_ip")
-        alert.destinationPort = int("destination_port")
-        alert.servicesEntityID = text("services_entity_id")
-        alert.servicesPID = int("services_pid")
-        alert.childEntityID = text("child_entity_id")
-        alert.childPID = int("child_pid")
-        alert.childExecutable = text("child_executable")
-        alert.childCommandLine = text("child_command_line")
-        alert.childArgs = text("child_args").map(JSONStringArray.decode) ?? []
-        alert.childUser = text("child_user")
-        alert.parentExecutable = text("parent_executable")
-        alert.connectionsInWindow = int("connections_in_window")
-        alert.networkSource = text("network_source")
-        alert.processSource = text("process_source")
-        return alert
+        return values
     }
 }
 
-/// Decodes the `args` column (a JSON array of strings).
-enum JSONStringArray {
-    static func decode(_ text: String) -> [String] {
-        var tape = JSONTape()
-        var copy = text
-        return copy.withUTF8 { buffer -> [String] in
-            do {
-                try tape.parse(UnsafeRawBufferPointer(buffer))
-            } catch {
-                return []
-            }
-            guard tape.tokens[tape.root].kind == .array else { return [] }
-            var values: [String] = []
-            tape.forEachElement(of: tape.root) { if let v = tape.string($0) { values.append(v) } }
-            return values
-        }
+/// Turns the rows of a rule's query into alerts, checking once that the SQL returns `host` and
+/// every declared column.
+private final class AlertCollector: RowSink {
+    private let rule: DetectionRule
+    private let emit: (Alert) throws -> Void
+    private var columns: [String] = []
+
+    init(rule: DetectionRule, emit: @escaping (Alert) throws -> Void) {
+        self.rule = rule
+        self.emit = emit
     }
+
+    func begin(columns: [String]) throws {
+        let returned = Set(columns)
+        if let missing = (["host"] + rule.columns.map(\.name)).first(where: { !returned.contains($0) }) {
+            throw RuleError("\(rule.origin): the rule declares the column \(missing) but its SQL does not return it")
+        }
+        self.columns = columns
+    }
+
+    func write(_ row: [RowValue]) throws {
+        var values: [String: RowValue] = [:]
+        values.reserveCapacity(columns.count)
+        for (name, value) in zip(columns, row) { values[name] = value }
+        try emit(Alert(rule: rule, values: values))
+    }
+
+    func end() throws {}
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// An IP address or CIDR block (`10.0.0.5`, `10.0.0.0/24`, `fd00::/8`).
 public struct IPRange: Sendable, Equatable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import Model
 /// An EQL-style wildcard pattern: case-insensitive, `?` matches one character, `*` any run of
 /// characters (including `\`). Everything else, backslashes included, is literal.
 ///

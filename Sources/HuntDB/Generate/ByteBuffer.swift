@@ -1,3 +1,4 @@
+import Model
 /// A growable byte buffer that sinks render events into, with the escaping, number and time
 /// formatting the dialects need.
 ///

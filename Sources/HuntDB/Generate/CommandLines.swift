@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Realistic command lines: quoted paths with spaces, backslashes, `&`, `<`, `>`, apostrophes,
 /// non-ASCII file names, encoded PowerShell.

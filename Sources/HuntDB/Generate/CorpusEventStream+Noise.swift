@@ -1,3 +1,4 @@
+import Model
 /// Events that `hunt load` counts as not relevant: Sysmon 5, 7, 10, 11, 13 and 22.
 extension CorpusEventStream {
     /// Schedules exactly one noise event on `host` at `t`.

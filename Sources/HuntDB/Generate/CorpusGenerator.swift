@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Writes a synthetic corpus: the fleet's events into a sink, and the ground truth.
 ///

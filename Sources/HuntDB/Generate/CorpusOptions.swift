@@ -1,3 +1,4 @@
+import Model
 /// What `hunt generate` should produce: fleet size, time span, volume, seed and planted cases.
 ///
 /// ```swift

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import Model
 
 /// Where a corpus goes: a file or standard output, optionally gzip-compressed.
 ///

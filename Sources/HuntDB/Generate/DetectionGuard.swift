@@ -1,3 +1,4 @@
+import Model
 /// Keeps the planted ground truth exact.
 ///
 /// The detection pairs a *qualifying connection* (incoming TCP to services.exe, both ports ≥ 49152,

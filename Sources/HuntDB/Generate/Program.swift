@@ -1,3 +1,4 @@
+import Model
 /// An executable as Sysmon describes it: path, version resource and hashes.
 public final class Program: Sendable {
     /// Full path, e.g. `C:\Windows\System32\svchost.exe`.

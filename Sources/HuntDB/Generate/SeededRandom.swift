@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A small, fast, seeded pseudo-random generator (xoshiro256**, seeded through SplitMix64).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// The services.exe children that Elastic's "Remotely Started Services via RPC" rule never
 /// alerts on (a subset of its exclusions: the ones the generator uses, matched the same way).

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// One process in the synthetic fleet: what its Sysmon process-creation event says about it.
 ///

@@ -1,3 +1,4 @@
+import Model
 /// The EventData field names of the Sysmon events the generator writes.
 enum SysmonDataField: Int, CaseIterable {
     case ruleName, utcTime, processGuid, processId, image, fileVersion, description, product, company, originalFileName

@@ -1,3 +1,4 @@
+import Model
 /// NXLog / Security-Datasets NDJSON: Sysmon's EventData at the top level next to NXLog's own
 /// fields, `Hostname` the endpoint, `host` the collector, some numbers as strings.
 ///

@@ -1,3 +1,4 @@
+import Model
 /// Failures that stop reading one input (file-level, not record-level).
 public struct IngestError: Error, CustomStringConvertible {
     public let path: String

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Turns the inputs of `hunt load` (files, directories, `-`) into the list of streams to read.
 enum InputExpansion {

@@ -1,3 +1,4 @@
+import Model
 /// The input formats `hunt load` reads. `auto` sniffs each file's first bytes.
 public enum InputFormat: String, CaseIterable, Sendable {
     case auto

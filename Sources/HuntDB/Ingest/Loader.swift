@@ -1,4 +1,6 @@
 import Foundation
+import Model
+import Store
 
 /// Options of one `hunt load`.
 public struct LoadOptions: Sendable {
@@ -41,44 +43,39 @@ public struct LoadProgress: Sendable {
 /// Loads inputs into a store: sniffs each file, reads and normalizes on a producer thread, and
 /// writes batches in short transactions on the calling thread.
 public final class Loader {
-    private let store: HuntStore
+    private let store: any EventStore
     private let options: LoadOptions
-    private let writer: EventWriter
-    private let ledger: SourceLedger
 
-    public init(store: HuntStore, options: LoadOptions = LoadOptions()) throws {
+    public init(store: any EventStore, options: LoadOptions = LoadOptions()) {
         self.store = store
         self.options = options
-        self.writer = try EventWriter(database: store.database)
-        self.ledger = SourceLedger(database: store.database)
     }
 
     /// Loads every input (files, directories recursively, `-` for stdin).
     ///
     /// Problems with one input (missing file, unknown format, truncated gzip) are reported in its
     /// `SourceReport` and the load goes on with the next.
-    /// - Throws: `DatabaseError` when the database itself fails (disk full, read-only): the
+    /// - Throws: `StoreError` when the store itself fails (disk full, read-only): the
     ///   transaction in flight is rolled back and everything committed before it stays consistent.
     public func load(_ inputs: [String], progress: ((LoadProgress) -> Void)? = nil,
                      indexProgress: ((String) -> Void)? = nil) throws -> LoadReport {
         let started = Date()
         var report = LoadReport()
         let items = InputExpansion.expand(inputs)
-        let indexes = DeferredIndexes(database: store.database)
         let bulk = try shouldDeferIndexes(items)
         if bulk {
-            try indexes.drop()
-        } else if !(try indexes.pending().isEmpty) {
+            try store.deferIndexes()
+        } else if !(try store.pendingIndexRebuilds().isEmpty) {
             // A bulk load died before rebuilding: finish its job first.
             let indexStart = Date()
-            report.indexesBuilt = try indexes.rebuild { indexProgress?($0) }
+            report.indexesBuilt = try store.rebuildDeferredIndexes { indexProgress?($0) }
             report.indexSeconds = Date().timeIntervalSince(indexStart)
         }
         // On an error the dropped indexes stay recorded in deferred_indexes: the next load rebuilds them.
         try loadAll(items, into: &report, progress: progress)
         if bulk {
             let indexStart = Date()
-            report.indexesBuilt = try indexes.rebuild { indexProgress?($0) }
+            report.indexesBuilt = try store.rebuildDeferredIndexes { indexProgress?($0) }
             report.indexSeconds = Date().timeIntervalSince(indexStart)
         }
         report.seconds = Date().timeIntervalSince(started)
@@ -97,8 +94,7 @@ public final class Loader {
                       let size = attributes[.size] as? Int64 else { continue }
                 inputBytes += item.path.hasSuffix(".gz") ? size * 8 : size
             }
-            let storedBytes = (try? FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int64) ?? 0
-            return inputBytes >= 64 << 20 && inputBytes >= storedBytes / 2
+            return inputBytes >= 64 << 20 && inputBytes >= store.storedBytes() / 2
         }
     }
 
@@ -133,13 +129,14 @@ public final class Loader {
             opened = try OpenedInput(path: item.path, forcedFormat: options.format)
         } catch let error as IngestError {
             report.message = error.message
-            report.sourceID = try ledger.begin(path: item.path, format: "unknown", compression: "none")
-            try ledger.finish(sourceID: report.sourceID!, status: .failed, format: "unknown", sizeBytes: nil, sha256: nil, message: error.message)
+            let sourceID = try store.beginSource(path: item.path, format: "unknown", compression: "none")
+            report.sourceID = sourceID
+            try store.finishSource(sourceID, status: .failed, format: "unknown", sizeBytes: nil, sha256: nil, message: error.message)
             return report
         }
         report.format = opened.format.rawValue
         report.compression = opened.compression
-        let sourceID = try ledger.begin(path: item.path, format: opened.format.rawValue, compression: opened.compression)
+        let sourceID = try store.beginSource(path: item.path, format: opened.format.rawValue, compression: opened.compression)
         report.sourceID = sourceID
 
         let queue = BoundedQueue<ProducerMessage>(capacity: 4)
@@ -182,7 +179,7 @@ public final class Loader {
 
         var endStatus: SourceStatus = .interrupted
         var label = opened.format.rawValue
-        let transaction = BatchTransaction(database: store.database, writer: writer, options: options)
+        let transaction = BatchTransaction(writer: try store.makeBatchWriter(sourceID: sourceID), options: options)
         do {
             defer { queue.close() }
             func next() throws -> ProducerMessage? {
@@ -191,7 +188,7 @@ public final class Loader {
                 case .closed: return nil
                 case .timedOut:
                     // Input is slow (a pipe): commit rather than hold the write lock while waiting.
-                    report.counts += try transaction.commit(sourceID: sourceID)
+                    report.counts += try transaction.commit()
                     return queue.pop()
                 }
             }
@@ -199,9 +196,9 @@ public final class Loader {
                 switch message {
                 case .batch(let outcomes):
                     if cancellation.isCancelled { break }
-                    try transaction.add(outcomes, sourceID: sourceID, report: &report)
+                    try transaction.add(outcomes, report: &report)
                     if transaction.isDue {
-                        report.counts += try transaction.commit(sourceID: sourceID)
+                        report.counts += try transaction.commit()
                         progress(report.counts)
                     }
                     if let maxErrors = options.maxErrors, totalRejectedBefore + report.counts.rejected + transaction.pending.rejected > maxErrors {
@@ -210,11 +207,11 @@ public final class Loader {
                         queue.close()
                     }
                 case .finished(let finalLabel):
-                    report.counts += try transaction.commit(sourceID: sourceID)
+                    report.counts += try transaction.commit()
                     label = finalLabel
                     endStatus = cancellation.isCancelled ? .interrupted : .complete
                 case .failed(let text, let finalLabel):
-                    report.counts += try transaction.commit(sourceID: sourceID)
+                    report.counts += try transaction.commit()
                     label = finalLabel
                     report.message = text
                     endStatus = .failed
@@ -222,7 +219,7 @@ public final class Loader {
                 if report.message != nil, endStatus == .interrupted { break }
                 if cancellation.isCancelled { break }
             }
-            report.counts += try transaction.commit(sourceID: sourceID)
+            report.counts += try transaction.commit()
         } catch {
             transaction.rollback()
             throw error
@@ -236,7 +233,7 @@ public final class Loader {
         report.format = label
         report.sizeBytes = opened.file.bytesRead
         let hash = endStatus == .complete ? opened.file.sha256Hex() : nil
-        try ledger.finish(sourceID: sourceID, status: endStatus, format: label, sizeBytes: opened.file.bytesRead,
+        try store.finishSource(sourceID, status: endStatus, format: label, sizeBytes: opened.file.bytesRead,
                           sha256: hash, message: report.message)
         return report
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// One canonical spelling for values that exporters render differently.
 public enum Canonical {

@@ -1,5 +1,6 @@
+import Model
 /// Read access to an ECS document's fields.
-protocol ECSRecord {
+package protocol ECSRecord {
     /// A scalar field as text, nil when absent or null.
     func text(_ field: ECSField) -> String?
     /// A field that may be a string or an array of strings (e.g. `event.category`, `process.args`).
@@ -9,8 +10,8 @@ protocol ECSRecord {
 
 /// Turns ECS process-start and network-connection documents (Elastic Defend, Elastic Agent)
 /// into `NormalizedEvent`s; other documents are not relevant.
-enum ECSNormalizer {
-    static func normalize(_ record: some ECSRecord) -> NormalizeResult {
+package enum ECSNormalizer {
+    package static func normalize(_ record: some ECSRecord) -> NormalizeResult {
         let categories = (record.strings(.category) ?? []).map { $0.lowercased() }
         let types = (record.strings(.type) ?? []).map { $0.lowercased() }
         let kind: NormalizedEvent.Kind

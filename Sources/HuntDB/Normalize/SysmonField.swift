@@ -1,3 +1,4 @@
+import Model
 /// The Sysmon fields the normalizer reads: System fields plus EventData names.
 ///
 /// Raw values are the EventData `Name`s, so XML and EVTX records map by name directly.
@@ -41,7 +42,7 @@ public enum SysmonField: Int, CaseIterable, Sendable {
     }
 
     /// The EventData fields, i.e. every field with an `eventDataName`.
-    static let eventDataFields: [SysmonField] = allCases.filter { $0.eventDataName != nil }
+    package static let eventDataFields: [SysmonField] = allCases.filter { $0.eventDataName != nil }
 }
 
 /// The ECS fields the normalizer reads from Elastic Defend / Elastic Agent documents.

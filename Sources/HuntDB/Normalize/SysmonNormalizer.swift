@@ -1,5 +1,6 @@
+import Model
 /// Read access to a Sysmon record's fields, whatever the dialect holds them in.
-protocol SysmonRecord {
+package protocol SysmonRecord {
     /// The field as text (JSON numbers and booleans as written), nil when absent or null.
     func text(_ field: SysmonField) -> String?
     /// The bytes of the whole record as read, for a content hash when it has no record id.
@@ -8,10 +9,10 @@ protocol SysmonRecord {
 
 /// Turns Sysmon Event ID 1 (process creation) and 3 (network connection) records into
 /// `NormalizedEvent`s; every other record is not relevant.
-enum SysmonNormalizer {
-    static let sysmonChannel = "Microsoft-Windows-Sysmon/Operational"
+package enum SysmonNormalizer {
+    package static let sysmonChannel = "Microsoft-Windows-Sysmon/Operational"
 
-    static func normalize(_ record: some SysmonRecord) -> NormalizeResult {
+    package static func normalize(_ record: some SysmonRecord) -> NormalizeResult {
         guard let eventIDText = record.text(.eventID) else { return .rejected("the record has no EventID") }
         guard let eventID = Int(eventIDText) else { return .rejected("EventID \(quoted(eventIDText)) is not a number") }
         guard eventID == 1 || eventID == 3 else { return .notRelevant }
@@ -133,19 +134,19 @@ enum SysmonNormalizer {
 }
 
 /// A field whose value cannot be used; the message names the field and the value.
-struct FieldProblem: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
+package struct FieldProblem: Error {
+    package let message: String
+    package init(_ message: String) { self.message = message }
 }
 
 @inline(__always)
-func nonEmpty(_ text: String?) -> String? {
+package func nonEmpty(_ text: String?) -> String? {
     guard let text, !text.isEmpty, text != "-" else { return nil }
     return text
 }
 
 /// A value for an error message: quoted, and cut to 80 characters.
-func quoted(_ value: String) -> String {
+package func quoted(_ value: String) -> String {
     let cut = value.count > 80 ? String(value.prefix(80)) + "…" : value
     return "\"" + cut + "\""
 }

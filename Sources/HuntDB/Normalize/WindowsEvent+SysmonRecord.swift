@@ -1,5 +1,6 @@
+import Model
 extension WindowsEvent: SysmonRecord {
-    func text(_ field: SysmonField) -> String? {
+    package func text(_ field: SysmonField) -> String? {
         switch field {
         case .eventID: return eventID
         case .providerName: return providerName
@@ -13,7 +14,7 @@ extension WindowsEvent: SysmonRecord {
     }
 
     /// A stable rendering of the event, hashed when it has no EventRecordID.
-    func rawBytes() -> [UInt8] {
+    package func rawBytes() -> [UInt8] {
         var text = [providerName, eventID, timeCreated, recordID, channel, computer].map { $0 ?? "" }.joined(separator: "\u{1}")
         for item in data { text += "\u{1}" + item.name + "\u{2}" + item.value }
         return Array(text.utf8)

@@ -1,7 +1,8 @@
+import Model
 /// RFC 4180 CSV: one header row, CRLF line ends, fields quoted when they hold a comma, quote or
 /// line break. Cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a leading `'`
 /// (OWASP's advice against formula injection), since command lines are attacker-controlled.
-struct CSVWriter: RowWriter {
+struct CSVWriter: RowSink {
     let sink: OutputSink
     let neutralizeFormulas: Bool
 
@@ -9,7 +10,7 @@ struct CSVWriter: RowWriter {
         try sink.write(columns.map(field).joined(separator: ",") + "\r\n")
     }
 
-    func write(_ row: [SQLValue]) throws {
+    func write(_ row: [RowValue]) throws {
         try sink.write(row.map { value -> String in
             switch value {
             case .null: return ""

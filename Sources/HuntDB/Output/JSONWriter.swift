@@ -1,6 +1,7 @@
+import Model
 /// JSON output: an array of objects, or one object per line (NDJSON). Integers stay numbers,
 /// NULL is `null`, blobs are hex strings.
-final class JSONWriter: RowWriter {
+final class JSONWriter: RowSink {
     private let sink: OutputSink
     private let lineDelimited: Bool
     private var keys: [String] = []
@@ -16,7 +17,7 @@ final class JSONWriter: RowWriter {
         if !lineDelimited { try sink.write("[") }
     }
 
-    func write(_ row: [SQLValue]) throws {
+    func write(_ row: [RowValue]) throws {
         var text = lineDelimited ? "" : (count == 0 ? "\n" : ",\n")
         text += "{"
         for (i, value) in row.enumerated() {

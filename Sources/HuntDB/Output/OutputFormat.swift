@@ -1,3 +1,4 @@
+import Model
 /// How commands print rows.
 public enum OutputFormat: String, CaseIterable, Sendable {
     /// Aligned columns for reading on a terminal; long fields truncated unless `full`.
@@ -31,17 +32,8 @@ public struct OutputOptions: Sendable {
     }
 }
 
-/// Streams rows in one format to a byte sink.
-public protocol RowWriter {
-    /// Called once before any row, with the column names.
-    func begin(columns: [String]) throws
-    func write(_ row: [SQLValue]) throws
-    /// Called once after the last row (also when there were none).
-    func end() throws
-}
-
 /// Makes the writer for `options.format`.
-public func makeRowWriter(_ options: OutputOptions, sink: OutputSink) -> any RowWriter {
+public func makeRowWriter(_ options: OutputOptions, sink: OutputSink) -> any RowSink {
     switch options.format {
     case .table: TableWriter(sink: sink, options: options)
     case .csv: CSVWriter(sink: sink, neutralizeFormulas: !options.csvRaw)

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// A buffered byte sink: standard output or a file. Rows stream through it; memory stays flat.
 public final class OutputSink {

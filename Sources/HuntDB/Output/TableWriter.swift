@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// An aligned text table. Widths come from the header and the first rows (up to 500, held back
 /// to measure); later rows stream with those widths, so memory stays flat.
@@ -8,7 +9,7 @@ import Foundation
 /// with `…`. Redirected to a file or a pipe, the table does not depend on any terminal. Control
 /// characters (line breaks, tabs, escape sequences) print as spaces so one row stays one line.
 /// A `(N rows)` line ends the table unless `rowCountFooter` is off.
-final class TableWriter: RowWriter {
+final class TableWriter: RowSink {
     private let sink: OutputSink
     private let options: OutputOptions
     private var columns: [String] = []
@@ -28,7 +29,7 @@ final class TableWriter: RowWriter {
         self.columns = columns.map(Self.oneLine)
     }
 
-    func write(_ row: [SQLValue]) throws {
+    func write(_ row: [RowValue]) throws {
         rowCount += 1
         let cells = row.map { Self.oneLine($0.description) }
         if let widths {

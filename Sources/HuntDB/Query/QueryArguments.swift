@@ -1,3 +1,4 @@
+import Model
 /// Parameter values as given on the command line: `--param name=value`.
 public struct QueryArguments: Sendable, Equatable {
     /// Values by parameter name (without `:`), as typed.
@@ -32,7 +33,7 @@ public struct QueryArguments: Sendable, Equatable {
     /// An untyped value (ad-hoc SQL): a plain integer binds as INTEGER, a plain decimal as REAL,
     /// anything else as TEXT. "Plain" means how SQL writes a number literal: `42`, `-7`, `0.5`,
     /// `1e3`; `007`, `+1`, `0x10`, `inf` and `1,5` stay text, so identifiers keep their spelling.
-    public static func inferredValue(_ text: String) -> SQLValue {
+    public static func inferredValue(_ text: String) -> RowValue {
         let bytes = Array(text.utf8)
         var i = 0
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
@@ -41,7 +42,7 @@ public struct QueryArguments: Sendable, Equatable {
         let integerDigits = i - integerStart
         guard integerDigits > 0 else { return .text(text) }
         if integerDigits > 1, bytes[integerStart] == UInt8(ascii: "0") { return .text(text) }
-        if i == bytes.count { return Int64(text).map(SQLValue.integer) ?? .text(text) }
+        if i == bytes.count { return Int64(text).map(RowValue.integer) ?? .text(text) }
         if bytes[i] == UInt8(ascii: ".") {
             i += 1
             let fractionStart = i

@@ -1,5 +1,7 @@
+import Store
 import Foundation
 import Queries
+import Model
 
 /// A saved hunt: a `.sql` file with a header (id, name, description, typed parameters), shipped
 /// in `queries/hunts/` or added from a team folder with `--queries-dir`.
@@ -86,12 +88,12 @@ public struct SavedHunt: Sendable {
     /// - Throws: `QueryError.unknownParameter` for an argument the hunt does not declare,
     ///   `.missingParameter` for a required parameter without one, `.invalidValue` for a value
     ///   of the wrong type.
-    public func values(for arguments: QueryArguments, now: Int64) throws -> [String: SQLValue] {
+    public func values(for arguments: QueryArguments, now: Int64) throws -> [String: RowValue] {
         let declared = query.parameters.map(\.name)
         for name in arguments.names where !declared.contains(name) {
             throw QueryError.unknownParameter(name: name, known: declared)
         }
-        var values: [String: SQLValue] = [:]
+        var values: [String: RowValue] = [:]
         for parameter in query.parameters {
             guard let text = arguments.values[parameter.name] ?? parameter.defaultText else {
                 throw QueryError.missingParameter(name: parameter.name, help: parameter.help)
@@ -110,12 +112,12 @@ public struct SavedHunt: Sendable {
         Dictionary(query.parameters.map { ($0.name, $0.help) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Prepares the hunt on a restricted connection and checks that the SQL uses exactly the
-    /// declared parameters.
+    /// Prepares the hunt on a store opened for analysts and checks that the SQL uses exactly
+    /// the declared parameters.
     /// - Throws: `QueryError.invalidHunt` naming the parameters that differ, or what
-    ///   `ReadOnlyQuery.init` throws.
-    public func prepare(on database: Database) throws -> ReadOnlyQuery {
-        let prepared = try ReadOnlyQuery(database: database, sql: query.sql, purpose: "running saved hunt \(id) (\(query.origin))")
+    ///   `EventStore.prepareAnalystQuery` throws.
+    public func prepare(on store: any EventStore) throws -> any AnalystStatement {
+        let prepared = try store.prepareAnalystQuery(query.sql, purpose: "running saved hunt \(id) (\(query.origin))")
         let declared = Set(query.parameters.map(\.name)), used = Set(prepared.parameterNames)
         if let unused = declared.subtracting(used).sorted().first {
             throw QueryError.invalidHunt("\(query.origin): the header declares :\(unused) but the SQL does not use it")

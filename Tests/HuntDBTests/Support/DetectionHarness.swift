@@ -1,10 +1,18 @@
 import Foundation
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Store
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
 
 /// Loads fixture lines into a fresh store and runs detection rules on it.
 final class DetectionHarness {
     let scratch: Scratch
-    let store: HuntStore
+    let store: SQLiteStore
 
     init(_ lines: [String]) throws {
         scratch = try Scratch()
@@ -20,7 +28,7 @@ final class DetectionHarness {
     }
 
     func run(_ ruleID: String, options: DetectionOptions = DetectionOptions(), allowlist: Allowlist? = nil) throws -> (alerts: [Alert], suppressed: [(Alert, Allowlist.Entry)]) {
-        let rule = try DetectionRule.builtIn().first { $0.id == ruleID }!
+        let rule = try RuleCatalog.builtIn().rules.first { $0.id == ruleID }!
         let engine = DetectionEngine(store: store, allowlist: try allowlist ?? Allowlist.builtIn())
         var alerts: [Alert] = []
         var suppressed: [(Alert, Allowlist.Entry)] = []

@@ -1,5 +1,13 @@
 import Foundation
-@testable import HuntDB
+import HuntDB
+@testable import Model
+@testable import Normalize
+@testable import Store
+@testable import Ingest
+@testable import Detect
+@testable import Query
+@testable import Output
+@testable import Generate
 
 /// Builds flat Sysmon NDJSON lines (NXLog / Security-Datasets style) for tests.
 enum SysmonFixture {
@@ -85,19 +93,19 @@ final class Scratch {
         return p
     }
 
-    func store(_ name: String = "test.db") throws -> HuntStore {
-        try HuntStore(path: path(name))
+    func store(_ name: String = "test.db") throws -> SQLiteStore {
+        try SQLiteStore(path: path(name))
     }
 
     /// Loads `inputs` into a fresh store and returns both.
-    func load(_ inputs: [String], options: LoadOptions = LoadOptions(), db: String = "test.db") throws -> (HuntStore, LoadReport) {
+    func load(_ inputs: [String], options: LoadOptions = LoadOptions(), db: String = "test.db") throws -> (SQLiteStore, LoadReport) {
         let store = try self.store(db)
         let report = try Loader(store: store, options: options).load(inputs)
         return (store, report)
     }
 }
 
-extension HuntStore {
+extension SQLiteStore {
     /// The first column of every row of `sql` as text.
     func column(_ sql: String) throws -> [String] {
         let statement = try database.prepare(sql, purpose: "test query")

@@ -1,3 +1,4 @@
+import Model
 /// Assembles one 64 KiB chunk for `EVTXWriter`: records are encoded into a scratch buffer whose
 /// first byte lands at chunk offset `recordBase`, so names and template definitions stored inline
 /// on first use get their final chunk offsets; a record that fits is committed, after which the
@@ -122,7 +123,7 @@ struct EVTXChunkBuilder {
         let offset = here + 4
         u32(UInt32(offset))
         names[text] = offset
-        let hash = EVTXText.nameHash(text)
+        let hash = EVTXFileLayout.nameHash(text)
         pendingNames.append((offset, hash))
         u32(0)                       // next name in the same hash bucket, set on commit
         u16(hash)

@@ -1,3 +1,4 @@
+import Model
 /// Writes a valid EVTX file from `WindowsEvent`s, streaming: one chunk is held in memory.
 ///
 /// Each record is a template instance. The template holds the System part (Provider@Name,
@@ -76,9 +77,9 @@ public final class EVTXWriter {
     }
 
     private func fileHeader(dirty: Bool) -> [UInt8] {
-        var h = [UInt8](repeating: 0, count: EVTXReader.fileHeaderSize)
+        var h = [UInt8](repeating: 0, count: EVTXFileLayout.fileHeaderSize)
         func put(_ v: UInt64, _ o: Int, _ n: Int) { for k in 0 ..< n { h[o + k] = UInt8(truncatingIfNeeded: v >> (8 * UInt64(k))) } }
-        h.replaceSubrange(0 ..< 8, with: EVTXReader.fileSignature)
+        h.replaceSubrange(0 ..< 8, with: EVTXFileLayout.fileSignature)
         put(0, 8, 8)                                              // first chunk number
         put(UInt64(max(chunkCount - 1, 0)), 16, 8)                // last chunk number
         put(nextRecordID, 24, 8)

@@ -1,3 +1,4 @@
+import Model
 /// A bounds-checked little-endian view of a byte buffer. Every read checks its range and throws
 /// `EVTXDecodeFailure` instead of reading outside the buffer.
 struct EVTXBytes {

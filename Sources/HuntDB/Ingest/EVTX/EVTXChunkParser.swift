@@ -1,3 +1,4 @@
+import Model
 /// Parses one 64 KiB chunk (or the part of it present before a truncation) into events and
 /// damaged regions, in chunk order.
 ///

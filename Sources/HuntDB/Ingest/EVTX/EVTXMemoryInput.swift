@@ -1,3 +1,4 @@
+import Model
 /// A `ByteInput` over bytes held in memory (tests, small inputs).
 public final class EVTXMemoryInput: ByteInput {
     private let bytes: [UInt8]

@@ -1,4 +1,5 @@
 import Dispatch
+import Model
 
 /// Reads an EVTX file sequentially from a `ByteInput` (which need not be seekable) and delivers
 /// its events and damaged regions in file order.
@@ -7,8 +8,8 @@ import Dispatch
 /// (`chunksPerBatch`, 16 by default, so 1 MiB) plus the events decoded from that batch. Chunks are
 /// independent, so each batch is decoded on all cores and then delivered in order.
 public struct EVTXReader {
-    static let fileHeaderSize = 4096
-    static let fileSignature: [UInt8] = Array("ElfFile\0".utf8)
+    static let fileHeaderSize = EVTXFileLayout.fileHeaderSize
+    static let fileSignature = EVTXFileLayout.fileSignature
 
     /// How many chunks are read and decoded together.
     public var chunksPerBatch = 16

@@ -1,3 +1,4 @@
+import Model
 /// Text decoding helpers for EVTX strings: UTF-16 little-endian (with repair of unpaired
 /// surrogates) and single-byte "ANSI" strings.
 enum EVTXText {
@@ -89,12 +90,5 @@ enum EVTXText {
             for b in bytes { o = appendUTF8(UInt32(b), out, o) }
             return o
         }
-    }
-
-    /// The 16-bit name hash stored with EVTX names: h = h * 65599 + unit over the UTF-16 units.
-    static func nameHash(_ name: String) -> UInt16 {
-        var h: UInt32 = 0
-        for u in name.utf16 { h = h &* 65599 &+ UInt32(u) }
-        return UInt16(truncatingIfNeeded: h)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Frames newline-delimited records (NDJSON): one record per non-blank line.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// One record cut from a stream; `bytes` stay valid until the framer's next call.
 struct FramedRecord {

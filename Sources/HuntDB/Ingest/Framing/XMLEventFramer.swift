@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Frames Windows event XML: every `<Event …>…</Event>` element, whether inside an `<Events>`
 /// root (`wevtutil qe /f:xml` with /e) or concatenated. Everything between events (the XML

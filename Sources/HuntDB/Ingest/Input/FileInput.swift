@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Reads a file (or stdin) with plain `read(2)`, hashing the bytes as they pass (SHA-256 of the
 /// file as stored) and counting them.

@@ -1,4 +1,5 @@
 import CZlib
+import Model
 
 /// Decompresses a gzip stream (several members in a row are read as one stream, like `zcat`).
 public final class GzipInput: ByteInput {

@@ -1,3 +1,4 @@
+import Model
 /// Maps JSON key paths (`winlog.event_data.Image`) to field slots, and fills the slots of one
 /// record in a single pass over its keys.
 ///

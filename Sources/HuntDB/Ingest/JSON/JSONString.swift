@@ -1,3 +1,4 @@
+import Model
 /// Decoding of JSON string escapes.
 enum JSONString {
     /// Unescapes the bytes between a string's quotes. Invalid escapes and lone surrogates become U+FFFD.

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Recognizes Sysmon records that cannot be relevant before parsing them: most of a real export
 /// is other Sysmon and Windows events, and parsing each fully would cost more than everything else.

@@ -1,3 +1,4 @@
+import Model
 /// A minimal pull reader for the XML that Windows event exports contain.
 struct XMLReader {
     enum Token {

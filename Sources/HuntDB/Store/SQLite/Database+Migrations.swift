@@ -1,11 +1,12 @@
 import Schema
+import Model
 
 extension Database: MigrationTarget {
-    public func executeScript(_ sql: String, purpose: String) throws {
+    func executeScript(_ sql: String, purpose: String) throws {
         try execute(sql, purpose: purpose)
     }
 
-    public func appliedMigrationIDs() throws -> [String] {
+    func appliedMigrationIDs() throws -> [String] {
         if mode == .readWrite {
             try execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at_us INTEGER NOT NULL) STRICT",
@@ -21,14 +22,14 @@ extension Database: MigrationTarget {
         return ids
     }
 
-    public func recordMigration(id: String) throws {
+    func recordMigration(id: String) throws {
         let statement = try prepare(
             "INSERT INTO schema_migrations (id, applied_at_us) VALUES (:id, :now)", purpose: "recording migration \(id)")
         try statement.bind(["id": .text(id), "now": .integer(Clock.nowMicros())])
         try statement.run()
     }
 
-    public func inWriteTransaction(_ body: () throws -> Void) throws {
+    func inWriteTransaction(_ body: () throws -> Void) throws {
         try transaction("a schema migration", body)
     }
 }

@@ -1,41 +1,6 @@
 import CSQLite
 import Foundation
-
-/// Why the read-only authorizer refused to compile a statement.
-public enum ReadOnlyDenial: Sendable, Equatable, CustomStringConvertible {
-    /// INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, REINDEX or ANALYZE.
-    case write(String)
-    /// A write to SQLite's own schema table (`UPDATE`, `INSERT` or `DELETE` on sqlite_schema).
-    case schemaWrite(String)
-    /// ATTACH or DETACH.
-    case attach(String)
-    /// `load_extension()`.
-    case extensionLoading
-    /// A function that can change the connection (`fts3_tokenizer`).
-    case function(String)
-    /// A pragma that is not on the read-only list, or one given a value.
-    case pragma(name: String, value: String?)
-    /// BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE.
-    case transaction
-    /// Any other action SQLite asked about (its authorizer action code).
-    case other(Int32)
-
-    public var description: String {
-        switch self {
-        case .write(let verb): "the query tries to write (\(verb))"
-        case .schemaWrite("UPDATE"):
-            "the query tries to change the schema (UPDATE sqlite_schema); table-valued pragma functions such as pragma_table_info() do so: use PRAGMA table_info(name) or hunt schema"
-        case .schemaWrite(let verb): "the query tries to change the schema (\(verb) sqlite_schema)"
-        case .attach(let verb): "the query tries to \(verb.lowercased()) a database (\(verb))"
-        case .extensionLoading: "the query tries to load an extension (load_extension)"
-        case .function(let name): "the query calls \(name), which can change the connection"
-        case .pragma(let name, let value?): "the query tries to set a pragma (PRAGMA \(name) = \(value))"
-        case .pragma(let name, nil): "the query uses PRAGMA \(name), which is not on the read-only list"
-        case .transaction: "the query tries to control transactions (BEGIN, COMMIT, ROLLBACK or SAVEPOINT)"
-        case .other(let code): "the query asks for an action that is not reading (SQLite authorizer action \(code))"
-        }
-    }
-}
+import Model
 
 extension Database {
     /// Makes this connection refuse everything but reading, enforced by SQLite itself.
@@ -53,7 +18,7 @@ extension Database {
     /// Use it on a `.readOnly` connection (opened read-only, `query_only` on): the layers back
     /// each other up. See <https://sqlite.org/c3ref/set_authorizer.html>.
     /// - Throws: `DatabaseError` when SQLite refuses to change a setting.
-    public func restrictToReading() throws {
+    func restrictToReading() throws {
         _ = takeReadOnlyDenial()
         let rc = sqlite3_set_authorizer(handle, readOnlyAuthorizer, UnsafeMutableRawPointer(handle))
         if rc != SQLITE_OK { throw error(rc, "installing the read-only authorizer") }
@@ -64,13 +29,13 @@ extension Database {
 
     /// The first refusal since the last call (the reason behind an SQLITE_AUTH error, or behind
     /// "not authorized to use function"), and forgets it.
-    public func takeReadOnlyDenial() -> ReadOnlyDenial? {
+    func takeReadOnlyDenial() -> ReadOnlyDenial? {
         ReadOnlyDenialLog.shared.take(UInt(bitPattern: UnsafeMutableRawPointer(handle)))
     }
 
     /// The current value of an on/off `sqlite3_db_config` setting (for tests and diagnostics).
     /// - Throws: `DatabaseError` when SQLite does not know the setting.
-    public func databaseConfig(_ option: Int32) throws -> Bool {
+    func databaseConfig(_ option: Int32) throws -> Bool {
         var current: Int32 = -1
         let rc = DatabaseConfigCall.function(handle, option, -1, &current)
         if rc != SQLITE_OK { throw error(rc, "reading database setting \(option)") }

@@ -1,12 +1,13 @@
 import CSQLite
 import Foundation
+import Model
 
 /// One SQLite connection, thinly wrapped: open, execute, prepare, transactions.
 ///
 /// Not thread-safe: use a connection from one thread at a time.
-public final class Database {
+final class Database {
     /// How a connection opens its file.
-    public enum Mode: Sendable {
+    enum Mode: Sendable {
         case readWrite
         case readOnly
         /// Read-only for files on read-only media: no `-shm`/`-wal` files are created, and SQLite
@@ -15,12 +16,12 @@ public final class Database {
     }
 
     let handle: OpaquePointer
-    public let path: String
-    public let mode: Mode
+    let path: String
+    let mode: Mode
 
     /// Opens (and for `.readWrite` creates) the database at `path`.
     /// - Throws: `DatabaseError` naming the path when SQLite cannot open it.
-    public init(path: String, mode: Mode = .readWrite, busyTimeoutMs: Int32 = 30_000) throws {
+    init(path: String, mode: Mode = .readWrite, busyTimeoutMs: Int32 = 30_000) throws {
         var db: OpaquePointer?
         let flags: Int32 = switch mode {
         case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -67,7 +68,7 @@ public final class Database {
     }
 
     /// Runs SQL that may hold several statements and returns no rows.
-    public func execute(_ sql: String, purpose: String) throws {
+    func execute(_ sql: String, purpose: String) throws {
         var message: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &message)
         if rc != SQLITE_OK {
@@ -78,12 +79,12 @@ public final class Database {
     }
 
     /// Prepares one statement for repeated use.
-    public func prepare(_ sql: String, purpose: String, persistent: Bool = false) throws -> Statement {
+    func prepare(_ sql: String, purpose: String, persistent: Bool = false) throws -> Statement {
         try Statement(database: self, sql: sql, purpose: purpose, persistent: persistent)
     }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; rolls back when it throws.
-    public func transaction<T>(_ purpose: String, _ body: () throws -> T) throws -> T {
+    func transaction<T>(_ purpose: String, _ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE", purpose: "starting a transaction for \(purpose)")
         do {
             let result = try body()
@@ -98,13 +99,13 @@ public final class Database {
     }
 
     /// The number of rows the last INSERT, UPDATE or DELETE changed.
-    public var changes: Int { Int(sqlite3_changes(handle)) }
+    var changes: Int { Int(sqlite3_changes(handle)) }
 
     /// The rowid of the last successful INSERT.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+    var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Returns the first column of the first row, or nil when there is no row.
-    public func scalarInt(_ sql: String, purpose: String, _ bindings: [String: SQLValue] = [:]) throws -> Int64? {
+    func scalarInt(_ sql: String, purpose: String, _ bindings: [String: RowValue] = [:]) throws -> Int64? {
         let statement = try prepare(sql, purpose: purpose)
         try statement.bind(bindings)
         guard try statement.step() else { return nil }
@@ -112,10 +113,10 @@ public final class Database {
     }
 
     /// Whether SQLite opened the main database read-only (e.g. the file is not writable).
-    public var isReadOnlyFile: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+    var isReadOnlyFile: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     /// Whether this file really is an SQLite database that we can read.
-    public func checkReadable() throws {
+    func checkReadable() throws {
         _ = try scalarInt("SELECT count(*) FROM sqlite_schema", purpose: "reading the schema of \(path)")
     }
 }

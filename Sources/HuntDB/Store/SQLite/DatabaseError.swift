@@ -1,20 +1,21 @@
 import CSQLite
+import Model
 
 /// An SQLite failure with SQLite's code and message and what we were doing.
 ///
 /// Reads like: `SQLite error 19 (UNIQUE constraint failed: hosts.host_key) while inserting a host`.
-public struct DatabaseError: Error, CustomStringConvertible {
-    public let code: Int32
-    public let message: String
+struct DatabaseError: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
     /// What the statement was for, in words.
-    public let purpose: String
+    let purpose: String
 
-    public var description: String {
+    var description: String {
         "SQLite error \(code) (\(message)) while \(purpose)"
     }
 
     /// Whether an authorizer refused the statement.
-    public var isNotAuthorized: Bool { code & 0xff == SQLITE_AUTH }
+    var isNotAuthorized: Bool { code & 0xff == SQLITE_AUTH }
     /// Whether the statement tried to write through a read-only connection.
-    public var isReadOnly: Bool { code & 0xff == SQLITE_READONLY }
+    var isReadOnly: Bool { code & 0xff == SQLITE_READONLY }
 }

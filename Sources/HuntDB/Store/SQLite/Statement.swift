@@ -1,4 +1,5 @@
 import CSQLite
+import Model
 
 /// The destructor constant that makes SQLite copy bound text and blobs.
 /// A valid pointer for binding empty text (a nil pointer would bind NULL).
@@ -13,13 +14,13 @@ let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 /// A prepared statement owned for its lifetime; finalized on deinit.
 ///
 /// Bind named parameters (`:name`), `step()` through rows, `reset()` to run it again.
-public final class Statement {
+final class Statement {
     let handle: OpaquePointer
     unowned let database: Database
-    public let sql: String
-    public let purpose: String
+    let sql: String
+    let purpose: String
 
-    init(database: Database, sql: String, purpose: String, persistent: Bool) throws {
+    convenience init(database: Database, sql: String, purpose: String, persistent: Bool) throws {
         var stmt: OpaquePointer?
         var tail: UnsafePointer<CChar>?
         let flags = UInt32(persistent ? SQLITE_PREPARE_PERSISTENT : 0)
@@ -27,7 +28,12 @@ public final class Statement {
         guard rc == SQLITE_OK, let stmt else {
             throw database.error(rc == SQLITE_OK ? SQLITE_MISUSE : rc, purpose)
         }
-        self.handle = stmt
+        self.init(database: database, handle: stmt, sql: sql, purpose: purpose)
+    }
+
+    /// Takes ownership of a statement SQLite has already prepared.
+    init(database: Database, handle: OpaquePointer, sql: String, purpose: String) {
+        self.handle = handle
         self.database = database
         self.sql = sql
         self.purpose = purpose
@@ -40,20 +46,20 @@ public final class Statement {
     // MARK: Binding
 
     /// The index of `:name`, or nil when the statement has no such parameter.
-    public func parameterIndex(_ name: String) -> Int32? {
+    func parameterIndex(_ name: String) -> Int32? {
         let index = sqlite3_bind_parameter_index(handle, name.hasPrefix(":") ? name : ":" + name)
         return index == 0 ? nil : index
     }
 
     /// The names of the statement's parameters, with their `:` prefix.
-    public var parameterNames: [String] {
+    var parameterNames: [String] {
         (0..<sqlite3_bind_parameter_count(handle)).compactMap { i in
             sqlite3_bind_parameter_name(handle, i + 1).map { String(cString: $0) }
         }
     }
 
     /// Binds named values; every name must be a parameter of the statement.
-    public func bind(_ values: [String: SQLValue]) throws {
+    func bind(_ values: [String: RowValue]) throws {
         for (name, value) in values {
             guard let index = parameterIndex(name) else {
                 throw DatabaseError(code: SQLITE_RANGE, message: "no parameter :\(name)", purpose: purpose)
@@ -62,7 +68,7 @@ public final class Statement {
         }
     }
 
-    public func bind(_ value: SQLValue, at index: Int32) throws {
+    func bind(_ value: RowValue, at index: Int32) throws {
         let rc: Int32
         switch value {
         case .null: rc = sqlite3_bind_null(handle, index)
@@ -87,17 +93,17 @@ public final class Statement {
 
     /// Fast-path binders for the loader's hot loop (positions are 1-based).
     @inline(__always)
-    public func bind(_ text: String?, at index: Int32) {
+    func bind(_ text: String?, at index: Int32) {
         if let text { _ = bindText(text, at: index) } else { sqlite3_bind_null(handle, index) }
     }
 
     @inline(__always)
-    public func bind(_ value: Int64?, at index: Int32) {
+    func bind(_ value: Int64?, at index: Int32) {
         if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
     }
 
     @inline(__always)
-    public func bindBlob(_ bytes: [UInt8], at index: Int32) {
+    func bindBlob(_ bytes: [UInt8], at index: Int32) {
         bytes.withUnsafeBytes { _ = sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
     }
 
@@ -105,7 +111,7 @@ public final class Statement {
 
     /// Advances to the next row. Returns false when the statement is done.
     @discardableResult
-    public func step() throws -> Bool {
+    func step() throws -> Bool {
         let rc = sqlite3_step(handle)
         switch rc {
         case SQLITE_ROW: return true
@@ -115,48 +121,48 @@ public final class Statement {
     }
 
     /// Runs a statement that returns no rows, then resets it and clears its bindings.
-    public func run() throws {
+    func run() throws {
         defer { reset() }
         while try step() {}
     }
 
     /// Runs a statement that returns no rows and resets it, keeping its bindings (the loader
     /// rebinds every parameter for each row, so clearing them would be wasted work).
-    public func runKeepingBindings() throws {
+    func runKeepingBindings() throws {
         defer { sqlite3_reset(handle) }
         while try step() {}
     }
 
     /// Makes the statement ready to run again and clears its bindings.
-    public func reset() {
+    func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
     // MARK: Columns
 
-    public var columnCount: Int32 { sqlite3_column_count(handle) }
+    var columnCount: Int32 { sqlite3_column_count(handle) }
 
-    public func columnName(_ index: Int32) -> String {
+    func columnName(_ index: Int32) -> String {
         sqlite3_column_name(handle, index).map { String(cString: $0) } ?? "column\(index)"
     }
 
-    public var columnNames: [String] { (0..<columnCount).map(columnName) }
+    var columnNames: [String] { (0..<columnCount).map(columnName) }
 
-    public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
+    func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
-    public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
+    func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 
-    public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
+    func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
 
-    public func text(_ index: Int32) -> String? {
+    func text(_ index: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, index) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, index))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     /// The column as a typed value.
-    public func value(_ index: Int32) -> SQLValue {
+    func value(_ index: Int32) -> RowValue {
         switch sqlite3_column_type(handle, index) {
         case SQLITE_INTEGER: return .integer(int64(index))
         case SQLITE_FLOAT: return .real(double(index))
@@ -170,8 +176,8 @@ public final class Statement {
     }
 
     /// The current row as values.
-    public func row() -> [SQLValue] { (0..<columnCount).map(value) }
+    func row() -> [RowValue] { (0..<columnCount).map(value) }
 
     /// Whether the statement only reads (per SQLite).
-    public var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
+    var isReadOnly: Bool { sqlite3_stmt_readonly(handle) != 0 }
 }

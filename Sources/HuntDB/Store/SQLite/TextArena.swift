@@ -1,4 +1,5 @@
 import CSQLite
+import Model
 
 /// Binds text parameters without a malloc per value: each row's strings are copied into one
 /// fixed buffer and bound as SQLITE_STATIC, which is safe because the buffer outlives the

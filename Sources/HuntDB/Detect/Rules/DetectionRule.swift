@@ -1,0 +1,106 @@
+import Model
+import Queries
+
+/// A detection rule: one `.sql` file whose rows become alerts. The file declares everything the
+/// program needs to know about the rule, so adding a rule is adding a file:
+///
+/// ```sql
+/// -- id: rpc_service_network
+/// -- name: Remotely Started Services via RPC - Network Connection
+/// -- severity: low
+/// -- attack: T1021, T1569.002
+/// -- description: An incoming TCP connection between high ports … (the help text)
+/// -- param: min_port INTEGER = 49152 -- lowest source and destination port
+/// -- needs: network name=services.exe direction=incoming -- the common Sysmon configurations do not log them
+/// -- column: network_time TIME -- when the connection was made
+/// -- column: source_ip TEXT -- where it came from
+/// -- table: rule_id, severity, host, time, source
+/// SELECT …
+/// ```
+///
+/// The SQL returns `host` and every declared column, by name. `TIME` columns hold microseconds
+/// since 1970 UTC and are printed as ISO-8601; `hidden` columns (`-- column: child_args ARGS
+/// hidden`) feed the allowlist and the table but are not alert keys. `-- table:` picks the
+/// columns of a terminal table (default: every alert key); `-- needs:` says which events the
+/// rule cannot fire without, for coverage.
+public struct DetectionRule: Sendable {
+    public let query: QueryFile
+    /// The declared columns, hidden ones included, in order.
+    public let columns: [AlertColumn]
+    /// The columns of a terminal table.
+    public let tableColumns: [String]
+    /// The events the rule cannot fire without.
+    public let needs: [RuleNeed]
+
+    public var id: String { query.id }
+    public var name: String { query.name }
+    public var severity: String { query.severity ?? "medium" }
+    /// Where the rule came from (`queries/sql/NAME.sql` or a path), for messages.
+    public var origin: String { query.origin }
+
+    /// The alert keys every rule has, before its own columns.
+    public static let commonKeys = ["rule_id", "rule_name", "severity", "host"]
+
+    /// The rule's alert keys: the common keys, then its visible columns.
+    public var alertKeys: [String] { Self.commonKeys + columns.filter { !$0.hidden }.map(\.name) }
+
+    /// Parses a rule file.
+    /// - Throws: `RuleError` naming `origin` and the line of a malformed declaration.
+    public init(sql: String, origin: String) throws {
+        let query: QueryFile
+        do {
+            query = try QueryFile(sql: sql, origin: origin)
+        } catch let error as QueryFileError {
+            throw RuleError(error.message)
+        }
+        try self.init(query: query)
+    }
+
+    /// Reads the rule declarations of a parsed query file.
+    /// - Throws: `RuleError` naming the file and line of a malformed declaration.
+    public init(query: QueryFile) throws {
+        var columns: [AlertColumn] = []
+        var table: [String]?
+        var needs: [RuleNeed] = []
+        for line in query.ruleLines {
+            let at = "\(query.origin): line \(line.line)"
+            switch line.key {
+            case "column":
+                let column = try AlertColumn(declaration: line.value, at: at)
+                guard !Self.commonKeys.contains(column.name), !columns.contains(where: { $0.name == column.name }) else {
+                    throw RuleError("\(at): the column \(column.name) is declared twice (or is a common key: \(Self.commonKeys.joined(separator: ", ")))")
+                }
+                columns.append(column)
+            case "table":
+                guard table == nil else { throw RuleError("\(at): the header has a second `-- table:` line") }
+                table = line.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            case "needs":
+                needs.append(try RuleNeed(declaration: line.value, at: at))
+            default:
+                break
+            }
+        }
+        guard !columns.isEmpty else {
+            throw RuleError("\(query.origin): the rule declares no output column (add `-- column: name TYPE -- help` lines)")
+        }
+        let known = Set(Self.commonKeys + columns.map(\.name))
+        if let table, let unknown = table.first(where: { !known.contains($0) }) {
+            throw RuleError("\(query.origin): the table column \(unknown) is not a declared column")
+        }
+        self.query = query
+        self.columns = columns
+        self.tableColumns = table ?? (Self.commonKeys + columns.filter { !$0.hidden }.map(\.name))
+        self.needs = needs
+    }
+
+    /// The declared column called `name`.
+    public func column(_ name: String) -> AlertColumn? {
+        columns.first { $0.name == name }
+    }
+}
+
+/// A rule file that cannot be used, or a rule that does not exist; one sentence naming the file.
+public struct RuleError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ message: String) { description = message }
+}

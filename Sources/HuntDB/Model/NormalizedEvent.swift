@@ -1,0 +1,97 @@
+/// One event in the canonical model, whatever dialect it came from.
+///
+/// Field names follow ECS. Strings are already canonical: entity ids in one spelling, IPs in
+/// one text form, transport and direction in lower case.
+public struct NormalizedEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case processStart = "process"
+        case networkConnection = "network"
+    }
+
+    public var kind: Kind
+    public var host: HostIdentity
+    /// Event time in microseconds since 1970-01-01 UTC.
+    public var timestampMicros: Int64
+    /// Identity of the record within its host, used to store each event once.
+    public var recordKey: RecordKey
+
+    public var entityID: String
+    public var pid: Int64?
+    /// The executable's path; setting it also sets `name`.
+    public var executable: String? { didSet { name = executable.map(PathName.basename) } }
+    /// Basename of the executable (after the last `\` or `/`).
+    public private(set) var name: String?
+    public var userName: String?
+    public var userDomain: String?
+
+    // Process starts.
+    public var commandLine: String?
+    /// The arguments; setting them also renders `argsJSON` (on the reading thread, not the writer's).
+    public var args: [String]? { didSet { argsJSON = args.map(JSONText.array) } }
+    /// `args` as a JSON array, as stored.
+    public private(set) var argsJSON: String?
+    public var workingDirectory: String?
+    public var parentEntityID: String?
+    public var parentPID: Int64?
+    public var parentExecutable: String? { didSet { parentName = parentExecutable.map(PathName.basename) } }
+    public private(set) var parentName: String?
+    public var parentCommandLine: String?
+    public var integrityLevel: String?
+    public var hashes: String?
+
+    // Network connections.
+    public var transport: String?
+    public var direction: String?
+    public var sourceIP: String?
+    public var sourcePort: Int64?
+    public var sourceHostname: String?
+    public var destinationIP: String?
+    public var destinationPort: Int64?
+    public var destinationHostname: String?
+
+    public init(kind: Kind, host: HostIdentity, timestampMicros: Int64, recordKey: RecordKey, entityID: String) {
+        self.kind = kind
+        self.host = host
+        self.timestampMicros = timestampMicros
+        self.recordKey = recordKey
+        self.entityID = entityID
+    }
+
+}
+
+/// Which endpoint an event came from.
+public struct HostIdentity: Sendable, Hashable {
+    /// The key hosts are matched on: ECS host.id, else the lower-cased computer name.
+    public var key: String
+    /// The host's name as the event gives it (ECS host.name, Sysmon Computer).
+    public var name: String
+    /// ECS host.id when present.
+    public var ecsID: String?
+
+    public init(name: String, ecsID: String?) {
+        self.name = name
+        self.ecsID = ecsID
+        self.key = ecsID.map { "id:" + $0.lowercased() } ?? name.lowercased()
+    }
+}
+
+/// The identity of a record within its host.
+public enum RecordKey: Sendable, Hashable {
+    /// EventRecordID in Sysmon's own channel (Microsoft-Windows-Sysmon/Operational).
+    case sysmonRecord(Int64)
+    /// A record id in another channel (e.g. ForwardedEvents), or an ECS `event.id`.
+    case named(String)
+    /// A hash of the whole record as read, for records without an id.
+    case contentHash([UInt8])
+}
+
+package enum PathName {
+    /// The part after the last `\` or `/`.
+    package static func basename(_ path: String) -> String {
+        var utf8 = Substring(path).utf8
+        if let cut = utf8.lastIndex(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "/") }) {
+            utf8 = utf8[utf8.index(after: cut)...]
+        }
+        return String(Substring(utf8))
+    }
+}

@@ -1,0 +1,23 @@
+/// A value bound to or read from SQLite.
+public enum RowValue: Sendable, Equatable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+extension RowValue: CustomStringConvertible {
+    /// The value as an analyst reads it: text as is, numbers in decimal, blobs in hex.
+    public var description: String {
+        switch self {
+        case .null: return ""
+        case .integer(let v): return String(v)
+        case .real(let v): return String(v)
+        case .text(let v): return v
+        case .blob(let bytes): return bytes.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+}
+
+import Foundation

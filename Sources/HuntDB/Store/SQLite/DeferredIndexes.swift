@@ -1,0 +1,68 @@
+import Model
+/// Drops the event tables' secondary indexes for a bulk load and rebuilds them afterwards.
+///
+/// Which indexes were dropped is recorded in `deferred_indexes` in the same transaction as the
+/// drop, so a loader killed in between leaves a database that knows what to rebuild. The unique
+/// (host, record) indexes that deduplicate events are never dropped.
+struct DeferredIndexes {
+    let database: Database
+
+    /// Secondary indexes of the event tables that exist now.
+    func droppable() throws -> [(name: String, sql: String)] {
+        let statement = try database.prepare("""
+            SELECT name, sql FROM sqlite_schema
+            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('processes', 'network_connections')
+            ORDER BY name
+            """, purpose: "listing secondary indexes")
+        var indexes: [(String, String)] = []
+        while try statement.step() { indexes.append((statement.text(0) ?? "", statement.text(1) ?? "")) }
+        return indexes
+    }
+
+    /// Names of indexes dropped and not yet rebuilt.
+    func pending() throws -> [String] {
+        let statement = try database.prepare("SELECT name FROM deferred_indexes ORDER BY name", purpose: "listing deferred indexes")
+        var names: [String] = []
+        while try statement.step() { names.append(statement.text(0) ?? "") }
+        return names
+    }
+
+    /// Drops every secondary index, remembering each in `deferred_indexes`, in one transaction.
+    func drop() throws {
+        try database.transaction("dropping secondary indexes for a bulk load") {
+            let remember = try database.prepare(
+                "INSERT OR REPLACE INTO deferred_indexes (name, sql) VALUES (:name, :sql)", purpose: "recording a deferred index")
+            for index in try droppable() {
+                try remember.bind(["name": .text(index.name), "sql": .text(index.sql)])
+                try remember.run()
+                // Index names come from sqlite_schema, never from input; quoted as identifiers.
+                try database.execute("DROP INDEX \"\(index.name.replacingOccurrences(of: "\"", with: "\"\""))\"",
+                                     purpose: "dropping index \(index.name)")
+            }
+        }
+    }
+
+    /// Recreates every deferred index, each in its own transaction. Returns how many were built.
+    @discardableResult
+    func rebuild(progress: (String) -> Void = { _ in }) throws -> Int {
+        let statement = try database.prepare("SELECT name, sql FROM deferred_indexes ORDER BY name", purpose: "reading deferred indexes")
+        var pending: [(String, String)] = []
+        while try statement.step() { pending.append((statement.text(0) ?? "", statement.text(1) ?? "")) }
+        for (name, sql) in pending {
+            progress(name)
+            try database.transaction("rebuilding index \(name)") {
+                let exists = try database.scalarInt(
+                    "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = :name",
+                    purpose: "checking index \(name)", ["name": .text(name)]) ?? 0
+                if exists == 0 { try database.execute(sql, purpose: "rebuilding index \(name)") }
+                let forget = try database.prepare("DELETE FROM deferred_indexes WHERE name = :name", purpose: "clearing deferred index \(name)")
+                try forget.bind(["name": .text(name)])
+                try forget.run()
+            }
+        }
+        return pending.count
+    }
+}
+
+import Foundation
+

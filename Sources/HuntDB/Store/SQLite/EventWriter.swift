@@ -1,0 +1,137 @@
+import CSQLite
+import Model
+
+/// Writes normalized events, rejects and source bookkeeping with prepared statements.
+///
+/// The caller owns transactions: each batch is written and its source counts updated in one
+/// transaction, so whatever a crash leaves behind, every stored row belongs to a source whose
+/// counts agree with it.
+final class EventWriter {
+    private let database: Database
+    private let insertProcess: Statement
+    private let insertNetwork: Statement
+    private let insertHost: Statement
+    private let selectHost: Statement
+    private let insertReject: Statement
+    private let addCounts: Statement
+    private var hostIDs: [String: Int64] = [:]
+    private let arena = TextArena()
+
+    init(database: Database) throws {
+        self.database = database
+        insertProcess = try database.prepare("""
+            INSERT INTO processes (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable, name,
+                command_line, args, working_directory, parent_entity_id, parent_pid, parent_executable, parent_name,
+                parent_command_line, user_name, user_domain, integrity_level, hashes)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
+            ON CONFLICT (host_id, record_key) DO NOTHING
+            """, purpose: "inserting a process event", persistent: true)
+        insertNetwork = try database.prepare("""
+            INSERT INTO network_connections (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable,
+                name, user_name, user_domain, transport, direction, source_ip, source_port, source_hostname,
+                destination_ip, destination_port, destination_hostname)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+            ON CONFLICT (host_id, record_key) DO NOTHING
+            """, purpose: "inserting a network event", persistent: true)
+        insertHost = try database.prepare(
+            "INSERT INTO hosts (host_key, name, ecs_host_id) VALUES (?1, ?2, ?3) ON CONFLICT (host_key) DO NOTHING",
+            purpose: "inserting a host")
+        selectHost = try database.prepare("SELECT host_id FROM hosts WHERE host_key = ?1", purpose: "looking up a host")
+        insertReject = try database.prepare(
+            "INSERT INTO rejects (source_id, record, byte_offset, reason, excerpt) VALUES (?1, ?2, ?3, ?4, ?5)",
+            purpose: "recording a rejected record")
+        addCounts = try database.prepare("""
+            UPDATE sources SET records_read = records_read + ?2, records_loaded = records_loaded + ?3,
+                records_duplicate = records_duplicate + ?4, records_not_relevant = records_not_relevant + ?5,
+                records_rejected = records_rejected + ?6
+            WHERE source_id = ?1
+            """, purpose: "updating a source's counts")
+    }
+
+    /// Forgets cached host ids (after a rollback, they may not exist).
+    func forgetCachedHosts() { hostIDs.removeAll() }
+
+    /// Inserts an event unless its host already holds the same record. Returns whether it was new.
+    func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Bool {
+        let hostID = try self.hostID(for: event.host)
+        let s = event.kind == .processStart ? insertProcess : insertNetwork
+        s.bind(hostID, at: 1)
+        s.bind(event.timestampMicros, at: 2)
+        switch event.recordKey {
+        case .sysmonRecord(let id): s.bind(id, at: 3)
+        case .named(let name): arena.bind(name, to: s, at: 3)
+        case .contentHash(let bytes): s.bindBlob(bytes, at: 3)
+        }
+        s.bind(sourceID, at: 4)
+        s.bind(sourceRecord, at: 5)
+        arena.bind(event.entityID, to: s, at: 6)
+        s.bind(event.pid, at: 7)
+        arena.bind(event.executable, to: s, at: 8)
+        arena.bind(event.name, to: s, at: 9)
+        switch event.kind {
+        case .processStart:
+            arena.bind(event.commandLine, to: s, at: 10)
+            arena.bind(event.argsJSON, to: s, at: 11)
+            arena.bind(event.workingDirectory, to: s, at: 12)
+            arena.bind(event.parentEntityID, to: s, at: 13)
+            s.bind(event.parentPID, at: 14)
+            arena.bind(event.parentExecutable, to: s, at: 15)
+            arena.bind(event.parentName, to: s, at: 16)
+            arena.bind(event.parentCommandLine, to: s, at: 17)
+            arena.bind(event.userName, to: s, at: 18)
+            arena.bind(event.userDomain, to: s, at: 19)
+            arena.bind(event.integrityLevel, to: s, at: 20)
+            arena.bind(event.hashes, to: s, at: 21)
+        case .networkConnection:
+            arena.bind(event.userName, to: s, at: 10)
+            arena.bind(event.userDomain, to: s, at: 11)
+            arena.bind(event.transport, to: s, at: 12)
+            arena.bind(event.direction, to: s, at: 13)
+            arena.bind(event.sourceIP, to: s, at: 14)
+            s.bind(event.sourcePort, at: 15)
+            arena.bind(event.sourceHostname, to: s, at: 16)
+            arena.bind(event.destinationIP, to: s, at: 17)
+            s.bind(event.destinationPort, at: 18)
+            arena.bind(event.destinationHostname, to: s, at: 19)
+        }
+        defer { arena.reset() }
+        try s.runKeepingBindings()
+        return database.changes == 1
+    }
+
+    func insertReject(sourceID: Int64, record: Int64, offset: Int64, reason: String, excerpt: String) throws {
+        insertReject.bind(sourceID, at: 1)
+        insertReject.bind(record, at: 2)
+        insertReject.bind(offset, at: 3)
+        insertReject.bind(reason, at: 4)
+        insertReject.bind(excerpt, at: 5)
+        try insertReject.run()
+    }
+
+    func addCounts(sourceID: Int64, _ counts: LoadCounts) throws {
+        addCounts.bind(sourceID, at: 1)
+        addCounts.bind(counts.read, at: 2)
+        addCounts.bind(counts.loaded, at: 3)
+        addCounts.bind(counts.duplicates, at: 4)
+        addCounts.bind(counts.notRelevant, at: 5)
+        addCounts.bind(counts.rejected, at: 6)
+        try addCounts.run()
+    }
+
+    private func hostID(for host: HostIdentity) throws -> Int64 {
+        if let id = hostIDs[host.key] { return id }
+        insertHost.bind(host.key, at: 1)
+        insertHost.bind(host.name, at: 2)
+        insertHost.bind(host.ecsID, at: 3)
+        try insertHost.run()
+        selectHost.bind(host.key, at: 1)
+        defer { selectHost.reset() }
+        guard try selectHost.step() else {
+            throw DatabaseError(code: SQLITE_INTERNAL, message: "host \(host.key) vanished", purpose: "looking up a host")
+        }
+        let id = selectHost.int64(0)
+        hostIDs[host.key] = id
+        return id
+    }
+}
+

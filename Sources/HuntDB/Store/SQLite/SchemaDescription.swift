@@ -1,0 +1,140 @@
+import Model
+/// The tables, views and columns an analyst queries, each with a one-line description.
+///
+/// Names and types come from the live database; descriptions from `SchemaDescription.text`.
+/// A test checks that every table, view and column has one.
+struct SchemaDescription {
+    let database: Database
+
+    /// Every table and view except SQLite's own, and their columns.
+    /// - Throws: `DatabaseError`.
+    func entries(object: String? = nil) throws -> [SchemaEntry] {
+        let objects = try database.prepare(
+            "SELECT name, type FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' AND (:name IS NULL OR name = :name) ORDER BY type, name",
+            purpose: "listing tables and views")
+        try objects.bind(["name": object.map(RowValue.text) ?? .null])
+        let columns = try database.prepare(
+            "SELECT name, type, \"notnull\" FROM pragma_table_info(:name) ORDER BY cid", purpose: "listing columns")
+        var result: [SchemaEntry] = []
+        while try objects.step() {
+            let name = objects.text(0) ?? "", kind = objects.text(1) ?? ""
+            result.append(SchemaEntry(object: name, kind: kind, column: nil, type: "", description: Self.describe(name, nil)))
+            try columns.bind(["name": .text(name)])
+            while try columns.step() {
+                let column = columns.text(0) ?? ""
+                var type = columns.text(1) ?? ""
+                if columns.int64(2) != 0 { type += " NOT NULL" }
+                result.append(SchemaEntry(object: name, kind: kind, column: column, type: type, description: Self.describe(name, column)))
+            }
+            columns.reset()
+        }
+        return result
+    }
+
+    /// The description of a table or view (`column` nil) or of one of its columns; empty when
+    /// there is none.
+    public static func describe(_ object: String, _ column: String?) -> String {
+        guard let column else { return text[object] ?? "" }
+        if let own = text["\(object).\(column)"] { return own }
+        if let base = viewBase[object] { return text["\(base).\(column)"] ?? "" }
+        return ""
+    }
+
+    /// Views whose columns, unless described themselves, mean what the base table's do.
+    private static let viewBase = ["process_events": "processes", "network_events": "network_connections"]
+
+    private static let text: [String: String] = [
+        "hosts": "One row per host seen in the events.",
+        "hosts.host_id": "The host's id; events refer to it.",
+        "hosts.host_key": "ECS host.id as 'id:…', else the lower-cased computer name: what makes a host unique.",
+        "hosts.name": "The host's name as the first event gave it (Sysmon Computer, ECS host.name).",
+        "hosts.ecs_host_id": "ECS host.id when the events carry one.",
+
+        "sources": "One row per loaded file or stream, with how its load ended and its counts.",
+        "sources.source_id": "The source's id; events and rejects refer to it.",
+        "sources.path": "The path as given to hunt load; '-' for standard input.",
+        "sources.size_bytes": "Bytes read from the file (the compressed size for gzip).",
+        "sources.sha256": "SHA-256 of the bytes as stored on disk.",
+        "sources.format": "The detected or forced input format.",
+        "sources.compression": "'none' or 'gzip'.",
+        "sources.status": "'loading', 'complete', 'interrupted' or 'failed'.",
+        "sources.started_at_us": "When the load of this source started (microseconds since 1970 UTC).",
+        "sources.finished_at_us": "When it ended (microseconds since 1970 UTC); NULL while loading or after a crash.",
+        "sources.records_read": "Records read = loaded + duplicate + not relevant + rejected.",
+        "sources.records_loaded": "Records stored as events.",
+        "sources.records_duplicate": "Records already stored (same host and record key).",
+        "sources.records_not_relevant": "Records of other event kinds, skipped.",
+        "sources.records_rejected": "Records that could not be used; see rejects.",
+        "sources.message": "Why a load failed or stopped early.",
+
+        "rejects": "One row per rejected record: where it is and why.",
+        "rejects.reject_id": "The reject's id.",
+        "rejects.source_id": "The source the record came from.",
+        "rejects.record": "Line number (NDJSON) or record number (arrays, XML, EVTX) in the source.",
+        "rejects.byte_offset": "Offset of the record in the (decompressed) stream.",
+        "rejects.reason": "Why the record was rejected, as a sentence.",
+        "rejects.excerpt": "The start of the record.",
+
+        "processes": "Process starts (Sysmon Event ID 1, ECS process start); times in microseconds.",
+        "processes.event_id": "The event's id in this database.",
+        "processes.host_id": "The host (hosts.host_id).",
+        "processes.ts_us": "When the process started, in microseconds since 1970 UTC.",
+        "processes.record_key": "EventRecordID, 'channel:id', ECS event.id, or a content hash: deduplicates per host.",
+        "processes.source_id": "The source the event came from (sources.source_id).",
+        "processes.source_record": "Line or record number of the event in its source.",
+        "processes.entity_id": "The process entity (Sysmon ProcessGuid in lower case without braces, ECS entity_id).",
+        "processes.pid": "Process id.",
+        "processes.executable": "Full path of the image.",
+        "processes.name": "File name of the image (case-insensitive).",
+        "processes.command_line": "The command line as logged.",
+        "processes.args": "The command line split into arguments, as a JSON array of strings.",
+        "processes.working_directory": "The current directory at start.",
+        "processes.parent_entity_id": "The parent process entity.",
+        "processes.parent_pid": "The parent's process id.",
+        "processes.parent_executable": "Full path of the parent's image.",
+        "processes.parent_name": "File name of the parent's image (case-insensitive).",
+        "processes.parent_command_line": "The parent's command line.",
+        "processes.user_name": "The user the process runs as.",
+        "processes.user_domain": "That user's domain.",
+        "processes.integrity_level": "Windows integrity level (Low, Medium, High, System).",
+        "processes.hashes": "Image hashes as logged (SHA1=…,MD5=…,SHA256=…).",
+
+        "network_connections": "Network connections (Sysmon Event ID 3, ECS network); times in microseconds.",
+        "network_connections.event_id": "The event's id in this database.",
+        "network_connections.host_id": "The host (hosts.host_id).",
+        "network_connections.ts_us": "When the connection was seen, in microseconds since 1970 UTC.",
+        "network_connections.record_key": "EventRecordID, 'channel:id', ECS event.id, or a content hash: deduplicates per host.",
+        "network_connections.source_id": "The source the event came from (sources.source_id).",
+        "network_connections.source_record": "Line or record number of the event in its source.",
+        "network_connections.entity_id": "The process entity that owns the connection.",
+        "network_connections.pid": "Process id.",
+        "network_connections.executable": "Full path of the process image.",
+        "network_connections.name": "File name of the process image (case-insensitive).",
+        "network_connections.user_name": "The user the process runs as.",
+        "network_connections.user_domain": "That user's domain.",
+        "network_connections.transport": "Lower case: tcp, udp.",
+        "network_connections.direction": "'incoming' or 'outgoing', as seen by this host.",
+        "network_connections.source_ip": "Source address.",
+        "network_connections.source_port": "Source port.",
+        "network_connections.source_hostname": "Source host name when logged.",
+        "network_connections.destination_ip": "Destination address.",
+        "network_connections.destination_port": "Destination port.",
+        "network_connections.destination_hostname": "Destination host name when logged.",
+
+        "schema_migrations": "Schema migrations applied to this file, by id.",
+        "schema_migrations.id": "The migration's id (its file name).",
+        "schema_migrations.applied_at_us": "When it was applied (microseconds since 1970 UTC).",
+        "deferred_indexes": "Secondary indexes a bulk load dropped and has not rebuilt yet (empty unless a load is running or died).",
+        "deferred_indexes.name": "The index's name.",
+        "deferred_indexes.sql": "The CREATE INDEX statement that rebuilds it.",
+
+        "process_events": "processes with ISO-8601 UTC times, host names and source paths: start here.",
+        "process_events.time": "When the process started, ISO-8601 UTC with milliseconds.",
+        "process_events.host": "The host's name.",
+        "process_events.source_path": "The file the event came from.",
+        "network_events": "network_connections with ISO-8601 UTC times, host names and source paths: start here.",
+        "network_events.time": "When the connection was seen, ISO-8601 UTC with milliseconds.",
+        "network_events.host": "The host's name.",
+        "network_events.source_path": "The file the event came from.",
+    ]
+}

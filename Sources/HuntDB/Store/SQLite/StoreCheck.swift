@@ -1,0 +1,44 @@
+import Model
+/// Consistency checks of a HuntDB file: SQLite's integrity and foreign keys, and that every
+/// source's counts agree with the rows it stored.
+struct StoreCheck {
+    let database: Database
+
+    /// Every problem found, one sentence each; empty when the database is sound.
+    func problems() throws -> [String] {
+        var problems: [String] = []
+        let integrity = try database.prepare("PRAGMA integrity_check", purpose: "checking database integrity")
+        while try integrity.step() {
+            let line = integrity.text(0) ?? ""
+            if line != "ok" { problems.append("integrity: \(line)") }
+        }
+        let foreignKeys = try database.prepare("PRAGMA foreign_key_check", purpose: "checking foreign keys")
+        while try foreignKeys.step() {
+            problems.append("foreign key: row \(foreignKeys.int64(1)) of \(foreignKeys.text(0) ?? "?") points to a missing \(foreignKeys.text(2) ?? "?") row")
+        }
+        let counts = try database.prepare("""
+            SELECT s.source_id, s.path, s.records_read, s.records_loaded, s.records_duplicate, s.records_not_relevant,
+                   s.records_rejected,
+                   (SELECT count(*) FROM processes AS p WHERE p.source_id = s.source_id)
+                 + (SELECT count(*) FROM network_connections AS n WHERE n.source_id = s.source_id) AS stored,
+                   (SELECT count(*) FROM rejects AS r WHERE r.source_id = s.source_id) AS rejects
+            FROM sources AS s
+            ORDER BY s.source_id
+            """, purpose: "checking source counts")
+        while try counts.step() {
+            let id = counts.int64(0), path = counts.text(1) ?? ""
+            let read = counts.int64(2), loaded = counts.int64(3), duplicates = counts.int64(4)
+            let notRelevant = counts.int64(5), rejected = counts.int64(6), stored = counts.int64(7), rejects = counts.int64(8)
+            if read != loaded + duplicates + notRelevant + rejected {
+                problems.append("source \(id) (\(path)): read \(read) ≠ loaded \(loaded) + duplicates \(duplicates) + not relevant \(notRelevant) + rejected \(rejected)")
+            }
+            if stored != loaded {
+                problems.append("source \(id) (\(path)): \(stored) stored events but \(loaded) counted as loaded")
+            }
+            if rejects != rejected {
+                problems.append("source \(id) (\(path)): \(rejects) rows in rejects but \(rejected) counted as rejected")
+            }
+        }
+        return problems
+    }
+}

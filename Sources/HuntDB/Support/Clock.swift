@@ -1,8 +1,0 @@
-import Foundation
-
-/// Wall-clock time in the store's unit, microseconds since 1970 UTC.
-enum Clock {
-    static func nowMicros() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
-    }
-}
