@@ -13,15 +13,15 @@ import XCTest
 final class SQLSafetyTests: XCTestCase {
     /// "file: interpolated expression" → why it is safe.
     private static let reviewed: [String: String] = [
-        #"Sources/HuntDB/Store/DeferredIndexes.swift: index.name.replacingOccurrences(of: "\"", with: "\"\"")"#:
+        #"Sources/HuntDB/Store/SQLite/DeferredIndexes.swift: index.name.replacingOccurrences(of: "\"", with: "\"\"")"#:
             "an index name read from sqlite_schema (never from input), quoted as an identifier; DROP INDEX takes no parameters",
-        "Sources/HuntDB/Store/StatsReport.swift: eventFilter":
+        "Sources/HuntDB/Store/SQLite/StatsReport.swift: eventFilter":
             "a static SQL fragment (a compile-time constant with :since/:until/:host parameters)",
-        "Sources/HuntDB/Store/StatsReport.swift: events":
+        "Sources/HuntDB/Store/SQLite/StatsReport.swift: events":
             "a static SQL fragment (a compile-time constant built from eventFilter)",
-        "Sources/HuntDB/Store/SQLite/Database+ReadOnly.swift: name":
+        "Sources/HuntDB/Model/ReadOnlyDenial.swift: name":
             "a refusal message for the analyst (PRAGMA name), never executed",
-        "Sources/HuntDB/Store/SQLite/Database+ReadOnly.swift: value":
+        "Sources/HuntDB/Model/ReadOnlyDenial.swift: value":
             "a refusal message for the analyst (PRAGMA value), never executed",
         "Sources/hunt/LoadReportPrinter.swift: source.counts.rejected - Int64(source.firstRejects.count)":
             "a message suggesting a hunt sql command to the user, never executed",

@@ -1,4 +1,5 @@
 import Model
+
 /// An EQL-style wildcard pattern: case-insensitive, `?` matches one character, `*` any run of
 /// characters (including `\`). Everything else, backslashes included, is literal.
 ///

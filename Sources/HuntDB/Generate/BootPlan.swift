@@ -1,4 +1,5 @@
 import Model
+
 /// What a host starts when it boots: services.exe and lsass.exe under wininit.exe, the services
 /// under services.exe, and on workstations the user's session under winlogon.exe.
 enum BootPlan {

@@ -1,4 +1,5 @@
 import Model
+
 /// A growable byte buffer that sinks render events into, with the escaping, number and time
 /// formatting the dialects need.
 ///

@@ -1,4 +1,5 @@
 import Model
+
 /// The output formats of `hunt generate`, each readable by `hunt load`.
 public enum CorpusDialect: String, CaseIterable, Sendable {
     /// NXLog / Security-Datasets flat Sysmon NDJSON.

@@ -1,4 +1,5 @@
 import Model
+
 /// Background activity: the process starts and connections that make up most of a corpus.
 extension CorpusEventStream {
     /// Schedules one background episode on `host` starting at `t` (at least one event).

@@ -1,4 +1,5 @@
 import Model
+
 extension CorpusEventStream {
     /// Boots `host` at `anchor`: a fresh services.exe (new GUID, parent wininit.exe), lsass.exe,
     /// the services, and on hosts with a user the session (userinit.exe, explorer.exe, tray programs).

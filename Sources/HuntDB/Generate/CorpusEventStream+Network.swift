@@ -1,4 +1,5 @@
 import Model
+
 /// Building connections between fleet hosts and the internet.
 extension CorpusEventStream {
     /// A connection `host` makes to `ip:port` from an ephemeral port (over IPv6 when `ip` is).

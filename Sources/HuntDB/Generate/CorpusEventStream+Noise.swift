@@ -1,4 +1,5 @@
 import Model
+
 /// Events that `hunt load` counts as not relevant: Sysmon 5, 7, 10, 11, 13 and 22.
 extension CorpusEventStream {
     /// Schedules exactly one noise event on `host` at `t`.

@@ -1,4 +1,5 @@
 import Model
+
 /// Planted true positives and their labelled near misses.
 extension CorpusEventStream {
     /// Schedules one planted case of `kind` at `t` or, when background activity is in the way of

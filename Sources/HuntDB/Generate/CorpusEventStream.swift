@@ -1,4 +1,5 @@
 import Model
+
 /// The events of a corpus, produced one at a time in time order with flat memory.
 ///
 /// A fixed agenda (boots, planted cases) is interleaved with background activity drawn from a

@@ -1,4 +1,5 @@
 import Model
+
 /// What `hunt generate` should produce: fleet size, time span, volume, seed and planted cases.
 ///
 /// ```swift

@@ -1,4 +1,5 @@
 import Model
+
 /// Receives the events of a corpus in order: one implementation per output dialect.
 ///
 /// Byte-writing sinks render into a buffer and hand it to a `CorpusOutput` in large chunks; the

@@ -1,4 +1,5 @@
 import Model
+
 /// Keeps the planted ground truth exact.
 ///
 /// The detection pairs a *qualifying connection* (incoming TCP to services.exe, both ports ≥ 49152,

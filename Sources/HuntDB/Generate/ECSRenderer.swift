@@ -1,4 +1,5 @@
 import Model
+
 /// Elastic Defend documents: `event.category`/`type`/`action`, `process.*` with opaque
 /// case-sensitive entity ids, `network.*`, `source.*`, `destination.*`, `host.id`.
 ///

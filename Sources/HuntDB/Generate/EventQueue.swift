@@ -1,4 +1,5 @@
 import Model
+
 /// A min-heap of scheduled events, ordered by time and then by scheduling order, so events come
 /// out in time order and ties keep the order they were scheduled in (deterministic).
 ///

@@ -1,4 +1,5 @@
 import Model
+
 /// evtx_dump's JSON lines: `Event.System.*` with `#attributes`, `Event.EventData.*` typed (numbers
 /// as numbers, booleans as booleans) and GUIDs in upper case with braces.
 ///

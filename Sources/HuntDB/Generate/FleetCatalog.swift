@@ -1,4 +1,5 @@
 import Model
+
 /// The fixed vocabulary of the synthetic fleet: programs, accounts, names and addresses.
 enum FleetCatalog {
     static let domain = "corp.example"

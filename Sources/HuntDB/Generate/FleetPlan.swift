@@ -1,4 +1,5 @@
 import Model
+
 /// The fixed skeleton of a corpus, decided before any event: the hosts, their boots and the
 /// planted cases, with how many events they take (the rest is background activity).
 struct FleetPlan {

@@ -1,4 +1,5 @@
 import Model
+
 /// An IP address as each dialect spells it.
 ///
 /// Sysmon writes IPv6 without zero compression (`fd00:0:0:0:0:0:0:1`), Elastic in its short

@@ -1,4 +1,5 @@
 import Model
+
 /// The kinds of planted cases: the true positive and its labelled near misses.
 public enum PlantedKind: String, Sendable, CaseIterable {
     /// Incoming TCP to services.exe (both ports ≥ 49152, non-loopback source), then 50–950 ms

@@ -1,4 +1,5 @@
 import Model
+
 /// An executable as Sysmon describes it: path, version resource and hashes.
 public final class Program: Sendable {
     /// Full path, e.g. `C:\Windows\System32\svchost.exe`.

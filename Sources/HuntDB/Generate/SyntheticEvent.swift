@@ -1,4 +1,5 @@
 import Model
+
 /// The kinds of events in a corpus, with their Sysmon event ids.
 public enum SyntheticEventKind: Int, Sendable, CaseIterable {
     case processCreate = 1

@@ -1,4 +1,5 @@
 import Model
+
 /// The part a host plays in the fleet; it decides its name, its processes and its traffic.
 public enum HostRole: String, Sendable {
     case workstation

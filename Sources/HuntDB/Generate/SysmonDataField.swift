@@ -1,4 +1,5 @@
 import Model
+
 /// The EventData field names of the Sysmon events the generator writes.
 enum SysmonDataField: Int, CaseIterable {
     case ruleName, utcTime, processGuid, processId, image, fileVersion, description, product, company, originalFileName

@@ -1,4 +1,5 @@
 import Model
+
 /// The `EventData` of a Sysmon event: one table of fields per event id, in Sysmon's order.
 ///
 /// Every Sysmon dialect (flat NDJSON, Winlogbeat, evtx_dump JSON, XML, `WindowsEvent`) renders

@@ -1,4 +1,5 @@
 import Model
+
 /// NXLog / Security-Datasets NDJSON: Sysmon's EventData at the top level next to NXLog's own
 /// fields, `Hostname` the endpoint, `host` the collector, some numbers as strings.
 ///

@@ -1,4 +1,5 @@
 import Model
+
 /// A Sysmon-style process GUID, e.g. `{b34bc01c-7fae-5f63-1000-000000000400}`.
 ///
 /// Sysmon builds its GUIDs from a machine prefix, the process start time (seconds, low half

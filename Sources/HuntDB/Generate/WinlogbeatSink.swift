@@ -1,4 +1,5 @@
 import Model
+
 /// Winlogbeat 8 documents: `winlog.*` with the Sysmon EventData in `winlog.event_data`.
 ///
 /// Hosts whose Winlogbeat runs the Sysmon module get the module's layout: `@timestamp` from

@@ -1,4 +1,5 @@
 import Model
+
 /// Windows event XML as `wevtutil qe /f:xml` writes it: one `<Event>` per line inside an
 /// `<Events>` root, or bare concatenated `<Event>` elements. Attributes in single quotes, text
 /// with all five XML special characters escaped.

@@ -1,4 +1,5 @@
 import Model
+
 /// A sequential source of bytes: a file, stdin, or a decompressing wrapper around either.
 public protocol ByteInput: AnyObject {
     /// Fills the start of `buffer` and returns how many bytes were written; 0 means end of input.

@@ -1,4 +1,5 @@
 import Model
+
 /// Failures that stop reading one input (file-level, not record-level).
 public struct IngestError: Error, CustomStringConvertible {
     public let path: String

@@ -1,4 +1,5 @@
 import Model
+
 /// The input formats `hunt load` reads. `auto` sniffs each file's first bytes.
 public enum InputFormat: String, CaseIterable, Sendable {
     case auto

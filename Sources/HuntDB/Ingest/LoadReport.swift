@@ -1,4 +1,5 @@
 import Model
+
 /// One rejected record, as reported to the user.
 public struct RejectNotice: Sendable, Equatable {
     public var path: String

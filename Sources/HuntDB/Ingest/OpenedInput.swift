@@ -1,5 +1,6 @@
 import Normalize
 import Model
+
 /// An input opened and sniffed: compression and format known, ready to be read.
 struct OpenedInput: @unchecked Sendable {
     let path: String

@@ -1,5 +1,6 @@
 import Model
 import Normalize
+
 /// Reads one input stream in a given format and hands out the outcome of every record in it.
 protocol RecordSource {
     /// Calls `emit` for each record in order; stops when `emit` returns false.

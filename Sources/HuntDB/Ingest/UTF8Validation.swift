@@ -1,4 +1,5 @@
 import Model
+
 /// Fast UTF-8 validation with an ASCII fast path.
 enum UTF8Validation {
     /// The offset of the first byte that is not valid UTF-8, or nil when all of it is valid.

@@ -1,4 +1,5 @@
 import Model
+
 /// Read access to an ECS document's fields.
 package protocol ECSRecord {
     /// A scalar field as text, nil when absent or null.

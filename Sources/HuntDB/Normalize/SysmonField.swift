@@ -1,4 +1,5 @@
 import Model
+
 /// The Sysmon fields the normalizer reads: System fields plus EventData names.
 ///
 /// Raw values are the EventData `Name`s, so XML and EVTX records map by name directly.

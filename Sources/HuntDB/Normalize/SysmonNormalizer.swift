@@ -1,4 +1,5 @@
 import Model
+
 /// Read access to a Sysmon record's fields, whatever the dialect holds them in.
 package protocol SysmonRecord {
     /// The field as text (JSON numbers and booleans as written), nil when absent or null.

@@ -1,4 +1,5 @@
 import Model
+
 extension WindowsEvent: SysmonRecord {
     package func text(_ field: SysmonField) -> String? {
         switch field {

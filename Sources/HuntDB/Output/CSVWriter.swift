@@ -1,4 +1,5 @@
 import Model
+
 /// RFC 4180 CSV: one header row, CRLF line ends, fields quoted when they hold a comma, quote or
 /// line break. Cells starting with `=`, `+`, `-`, `@`, tab or carriage return get a leading `'`
 /// (OWASP's advice against formula injection), since command lines are attacker-controlled.

@@ -1,4 +1,5 @@
 import Model
+
 /// JSON output: an array of objects, or one object per line (NDJSON). Integers stay numbers,
 /// NULL is `null`, blobs are hex strings.
 final class JSONWriter: RowSink {

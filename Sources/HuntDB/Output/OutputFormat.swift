@@ -1,4 +1,5 @@
 import Model
+
 /// How commands print rows.
 public enum OutputFormat: String, CaseIterable, Sendable {
     /// Aligned columns for reading on a terminal; long fields truncated unless `full`.

@@ -1,4 +1,5 @@
 import Model
+
 /// Parameter values as given on the command line: `--param name=value`.
 public struct QueryArguments: Sendable, Equatable {
     /// Values by parameter name (without `:`), as typed.

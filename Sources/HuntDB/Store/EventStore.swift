@@ -1,4 +1,5 @@
 import Model
+
 /// A HuntDB store: where events are written and where rules, hunts and analyst queries run.
 ///
 /// This protocol is the seam between the pipeline and a storage engine. The rest of the program

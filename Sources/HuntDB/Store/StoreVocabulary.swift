@@ -1,4 +1,5 @@
 import Model
+
 /// Which events a command looks at; nil means no limit.
 public struct EventScope: Sendable, Equatable {
     public var sinceMicros: Int64?

@@ -1,4 +1,5 @@
 import Model
+
 #if canImport(Glibc)
 import Glibc
 private let systemWrite = Glibc.write

@@ -1,4 +1,5 @@
 import Model
+
 /// Assembles one 64 KiB chunk for `EVTXWriter`: records are encoded into a scratch buffer whose
 /// first byte lands at chunk offset `recordBase`, so names and template definitions stored inline
 /// on first use get their final chunk offsets; a record that fits is committed, after which the

@@ -1,4 +1,5 @@
 import Model
+
 /// Writes a valid EVTX file from `WindowsEvent`s, streaming: one chunk is held in memory.
 ///
 /// Each record is a template instance. The template holds the System part (Provider@Name,

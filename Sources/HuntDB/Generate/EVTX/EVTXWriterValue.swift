@@ -1,4 +1,5 @@
 import Model
+
 /// A typed substitution value the writer can store, with its BinXML type code and encoding.
 /// The public writer stores text as `.string`; the other cases let tests (and callers that know
 /// their types) produce every value type the reader renders.

@@ -1,4 +1,5 @@
 import Model
+
 /// Turns the BinXML token stream of one chunk into `BinXMLProgram`s. All offsets are relative to
 /// the start of the chunk, as in the format; every read is bounds-checked, and every token
 /// advances the position, so compiling always terminates.

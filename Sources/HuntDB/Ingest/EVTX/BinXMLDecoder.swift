@@ -1,4 +1,5 @@
 import Model
+
 /// Decodes the BinXML of the records of one chunk into `WindowsEvent`s. Template definitions are
 /// compiled once per chunk (by offset) and then replayed with each record's substitution values;
 /// values are rendered to text only where the event builder keeps them.

@@ -1,4 +1,5 @@
 import Model
+
 /// The element and attribute names the event builder distinguishes; every other name is `.other`.
 enum EVTXName: UInt8 {
     case other, event, system, provider, eventID, timeCreated, eventRecordID, channel, computer

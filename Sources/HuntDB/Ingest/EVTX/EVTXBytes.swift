@@ -1,4 +1,5 @@
 import Model
+
 /// A bounds-checked little-endian view of a byte buffer. Every read checks its range and throws
 /// `EVTXDecodeFailure` instead of reading outside the buffer.
 struct EVTXBytes {

@@ -1,4 +1,5 @@
 import Model
+
 /// Parses one 64 KiB chunk (or the part of it present before a truncation) into events and
 /// damaged regions, in chunk order.
 ///

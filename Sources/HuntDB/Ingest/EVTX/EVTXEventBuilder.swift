@@ -1,4 +1,5 @@
 import Model
+
 /// Builds a `WindowsEvent` directly from the rendered element stream, without an XML tree.
 /// It tracks the element path only as deep as the fields it extracts:
 /// Event/System/{Provider@Name, EventID, TimeCreated@SystemTime, EventRecordID, Channel, Computer}

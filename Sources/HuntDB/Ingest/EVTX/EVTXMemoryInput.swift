@@ -1,4 +1,5 @@
 import Model
+
 /// A `ByteInput` over bytes held in memory (tests, small inputs).
 public final class EVTXMemoryInput: ByteInput {
     private let bytes: [UInt8]

@@ -1,5 +1,6 @@
 import Model
 import Normalize
+
 /// Native `.evtx` files: every record through the same Sysmon normalization as the XML dialect;
 /// each damaged chunk or record becomes one rejected record with its byte offset.
 struct EVTXRecordSource: RecordSource {

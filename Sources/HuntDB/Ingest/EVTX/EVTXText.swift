@@ -1,4 +1,5 @@
 import Model
+
 /// Text decoding helpers for EVTX strings: UTF-16 little-endian (with repair of unpaired
 /// surrogates) and single-byte "ANSI" strings.
 enum EVTXText {

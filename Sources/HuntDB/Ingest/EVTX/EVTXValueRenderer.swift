@@ -1,4 +1,5 @@
 import Model
+
 /// Renders typed BinXML substitution values as text, the way Windows' XML rendering does:
 /// decimal integers, "0x…" lower-case hexadecimal for hex and size types, upper-case braced GUIDs,
 /// FILETIME/SYSTEMTIME as ISO 8601 with seven fractional digits, "S-1-…" SIDs, "true"/"false",

@@ -1,4 +1,5 @@
 import Model
+
 /// Frames JSON that is not one record per line: pretty-printed objects one after another, a
 /// top-level array (each element is a record, streamed, never the whole array in memory), and
 /// evtx_dump's `Record N` header lines between objects.

@@ -1,4 +1,5 @@
 import Model
+
 /// A growable window over a `ByteInput`, from which framers cut records without copying.
 ///
 /// Bytes before `start` are consumed; `fill()` moves the unconsumed tail to the front and reads

@@ -1,4 +1,5 @@
 import Model
+
 /// Replays bytes already read (while sniffing the format) before the rest of a source.
 final class PrefixedInput: ByteInput {
     private var prefix: [UInt8]

@@ -1,5 +1,6 @@
 import Model
 import Normalize
+
 /// The JSON shapes hunters export events in, each a table of field paths.
 public enum JSONDialect: String, CaseIterable, Sendable {
     /// NXLog / Security-Datasets: Sysmon EventData names at the top level (`EventID`, `Image`, …).

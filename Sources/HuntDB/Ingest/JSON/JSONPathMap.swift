@@ -1,4 +1,5 @@
 import Model
+
 /// Maps JSON key paths (`winlog.event_data.Image`) to field slots, and fills the slots of one
 /// record in a single pass over its keys.
 ///

@@ -1,5 +1,6 @@
 import Model
 import Normalize
+
 /// Decodes JSON records in any supported dialect into normalization results.
 ///
 /// One decoder per thread: it reuses its tape and slot arrays, so decoding allocates only for the

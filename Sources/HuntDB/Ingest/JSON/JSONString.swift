@@ -1,4 +1,5 @@
 import Model
+
 /// Decoding of JSON string escapes.
 enum JSONString {
     /// Unescapes the bytes between a string's quotes. Invalid escapes and lone surrogates become U+FFFD.

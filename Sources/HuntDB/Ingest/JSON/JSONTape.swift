@@ -1,4 +1,5 @@
 import Model
+
 /// A parsed JSON value laid out flat: one token per value, key or container, no allocations per
 /// token once the tape has grown to its working size.
 ///

@@ -1,4 +1,5 @@
 import Model
+
 /// An allocation-free hash table from JSON key bytes to a small integer.
 ///
 /// Looking a key up hashes the raw bytes inside the quotes and compares them, without making a

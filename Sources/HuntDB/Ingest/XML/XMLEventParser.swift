@@ -1,4 +1,5 @@
 import Model
+
 /// Parses one `<Event>` element of Windows event XML into a `WindowsEvent`.
 ///
 /// A deliberately small XML reader: elements, attributes, text, CDATA, comments and the five

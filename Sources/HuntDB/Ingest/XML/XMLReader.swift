@@ -1,4 +1,5 @@
 import Model
+
 /// A minimal pull reader for the XML that Windows event exports contain.
 struct XMLReader {
     enum Token {

@@ -1,65 +1,96 @@
 import Model
-/// The SQL behind coverage: per host with events in range, one EXISTS per event need.
-///
-/// Table and column names come from `EventNeed.Kind` (a closed enum), never from input; the
-/// names and directions a rule asks for are bound as parameters.
+
+/// The SQL behind coverage: for each host with events in range, whether events of each need
+/// exist. Every shape of need has its own fixed statement (so each probe seeks an index and no
+/// SQL text is ever assembled); names, directions and times are bound.
 struct CoverageQuery {
     let needs: [EventNeed]
 
     func run(on database: Database, scope: EventScope) throws -> [HostCoverageFacts] {
-        let statement = try database.prepare(sql, purpose: "computing rule coverage per host")
-        var bindings: [String: RowValue] = [
-            "since": scope.sinceMicros.map(RowValue.integer) ?? .null,
-            "until": scope.untilMicros.map(RowValue.integer) ?? .null,
-            "host": scope.host.map(RowValue.text) ?? .null,
-        ]
-        for (index, need) in needs.enumerated() {
-            if let name = need.name { bindings["need\(index)_name"] = .text(name) }
-            if let direction = need.direction { bindings["need\(index)_direction"] = .text(direction) }
+        let hosts = try database.prepare(Self.hostsSQL, purpose: "listing hosts for coverage")
+        try hosts.bind(["host": scope.host.map(RowValue.text) ?? .null])
+        var candidates: [(id: Int64, name: String)] = []
+        while try hosts.step() { candidates.append((hosts.int64(0), hosts.text(1) ?? "")) }
+
+        let anyEvents = [EventNeed(kind: .process), EventNeed(kind: .network)]
+        var probes: [EventNeed: Statement] = [:]
+        for need in anyEvents + needs where probes[need] == nil {
+            probes[need] = try database.prepare(Self.existsSQL(need), purpose: "computing rule coverage per host")
         }
-        try statement.bind(bindings)
+        func exists(_ need: EventNeed, host: Int64) throws -> Bool {
+            guard let probe = probes[need] else { return false }
+            defer { probe.reset() }
+            var bindings: [String: RowValue] = [
+                "host_id": .integer(host),
+                "since": scope.sinceMicros.map(RowValue.integer) ?? .null,
+                "until": scope.untilMicros.map(RowValue.integer) ?? .null,
+            ]
+            if let name = need.name { bindings["name"] = .text(name) }
+            if let direction = need.direction, need.kind == .network { bindings["direction"] = .text(direction) }
+            try probe.bind(bindings)
+            return try probe.step()
+        }
+
         var result: [HostCoverageFacts] = []
-        while try statement.step() {
-            let present = needs.indices.map { statement.int64(Int32($0) + 1) != 0 }
-            result.append(HostCoverageFacts(host: statement.text(0) ?? "", present: present))
+        for host in candidates {
+            guard try anyEvents.contains(where: { try exists($0, host: host.id) }) else { continue }
+            result.append(HostCoverageFacts(host: host.name, present: try needs.map { try exists($0, host: host.id) }))
         }
         return result
     }
 
-    private static func table(_ kind: EventNeed.Kind) -> String {
-        switch kind {
-        case .process: "processes"
-        case .network: "network_connections"
-        }
-    }
+    private static let hostsSQL = """
+        SELECT h.host_id, h.name
+        FROM hosts AS h
+        WHERE :host IS NULL OR h.name = :host COLLATE NOCASE OR substr(h.name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR h.host_key = 'id:' || lower(:host)
+        ORDER BY h.name COLLATE NOCASE
+        """
 
-    private static let inRange = "e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)"
-
-    private static func exists(_ kind: EventNeed.Kind, _ conditions: [String] = []) -> String {
-        (["SELECT 1 FROM \(table(kind)) AS e WHERE e.host_id = h.host_id"] + conditions + [inRange])
-            .joined(separator: " AND ")
-    }
-
-    private var sql: String {
-        let needColumns = needs.enumerated().map { index, need -> String in
-            var conditions: [String] = []
-            if need.name != nil { conditions.append("e.name = :need\(index)_name") }
-            if need.direction != nil, need.kind == .network { conditions.append("e.direction = :need\(index)_direction") }
-            return "EXISTS (\(Self.exists(need.kind, conditions))) AS need\(index)"
-        }
-        let columns = ["h.name",
-                       "EXISTS (\(Self.exists(.process))) AS has_process",
-                       "EXISTS (\(Self.exists(.network))) AS has_network"] + needColumns
-        return """
-            WITH in_range AS (
-                SELECT \(columns.joined(separator: ",\n        "))
-                FROM hosts AS h
-                WHERE :host IS NULL OR h.name = :host COLLATE NOCASE OR substr(h.name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR h.host_key = 'id:' || lower(:host)
-            )
-            SELECT \((["name"] + needs.indices.map { "need\($0)" }).joined(separator: ", "))
-            FROM in_range
-            WHERE has_process OR has_network
-            ORDER BY name COLLATE NOCASE
+    /// The probe for one shape of need: which table, and which of name and direction it tests.
+    private static func existsSQL(_ need: EventNeed) -> String {
+        switch (need.kind, need.name != nil, need.direction != nil) {
+        case (.process, false, _):
             """
+            SELECT 1 FROM processes AS e
+            WHERE e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
+        case (.process, true, _):
+            """
+            SELECT 1 FROM processes AS e
+            WHERE e.name = :name AND e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
+        case (.network, false, false):
+            """
+            SELECT 1 FROM network_connections AS e
+            WHERE e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
+        case (.network, false, true):
+            """
+            SELECT 1 FROM network_connections AS e
+            WHERE e.direction = :direction AND e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
+        case (.network, true, false):
+            """
+            SELECT 1 FROM network_connections AS e
+            WHERE e.name = :name AND e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
+        case (.network, true, true):
+            """
+            SELECT 1 FROM network_connections AS e
+            WHERE e.name = :name AND e.direction = :direction AND e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
+        }
     }
 }

@@ -83,19 +83,36 @@ final class Database {
         try Statement(database: self, sql: sql, purpose: purpose, persistent: persistent)
     }
 
-    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`; rolls back when it throws.
+    /// Runs `body` inside one write transaction (`begin`, `commit`); rolls back when it throws.
     func transaction<T>(_ purpose: String, _ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE", purpose: "starting a transaction for \(purpose)")
+        try begin(purpose)
         do {
             let result = try body()
-            try execute("COMMIT", purpose: "committing \(purpose)")
+            try commit(purpose)
             return result
         } catch {
-            if sqlite3_get_autocommit(handle) == 0 {
-                try? execute("ROLLBACK", purpose: "rolling back \(purpose)")
-            }
+            rollback(purpose)
             throw error
         }
+    }
+
+    /// Opens a write transaction (`BEGIN IMMEDIATE`: the write lock is taken now, so a busy
+    /// database fails here and not halfway through). Loads span several calls with it; other
+    /// writes use `transaction(_:_:)`.
+    func begin(_ purpose: String) throws {
+        try execute("BEGIN IMMEDIATE", purpose: "starting a transaction for \(purpose)")
+    }
+
+    /// Commits the open transaction.
+    func commit(_ purpose: String) throws {
+        try execute("COMMIT", purpose: "committing \(purpose)")
+    }
+
+    /// Rolls back the open transaction, if SQLite has not already done so.
+    func rollback(_ purpose: String) {
+        guard sqlite3_get_autocommit(handle) == 0 else { return }
+        // A failed ROLLBACK leaves nothing to undo: the error that led here is what gets reported.
+        try? execute("ROLLBACK", purpose: "rolling back \(purpose)")
     }
 
     /// The number of rows the last INSERT, UPDATE or DELETE changed.

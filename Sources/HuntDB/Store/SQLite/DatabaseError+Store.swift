@@ -1,4 +1,5 @@
 import Model
+
 extension DatabaseError {
     /// This failure as the store reports it.
     var storeError: StoreError {

@@ -1,4 +1,5 @@
 import Model
+
 /// Drops the event tables' secondary indexes for a bulk load and rebuilds them afterwards.
 ///
 /// Which indexes were dropped is recorded in `deferred_indexes` in the same transaction as the

@@ -1,6 +1,7 @@
 import Model
-/// The records of one source written in SQLite transactions: the first `add` opens
-/// `BEGIN IMMEDIATE`, `commit` adds the pending counts to the source's row and commits, so
+
+/// The records of one source written in SQLite transactions: the first `add` opens a
+/// transaction, `commit` adds the pending counts to the source's row and commits, so
 /// whatever a crash leaves behind, committed rows and committed counts agree.
 final class SQLiteBatchWriter: EventBatchWriter {
     private let database: Database
@@ -18,7 +19,7 @@ final class SQLiteBatchWriter: EventBatchWriter {
     func add(_ outcomes: [RecordOutcome]) throws {
         try StoreError.translating {
             if !isOpen {
-                try database.execute("BEGIN IMMEDIATE", purpose: "starting a load transaction for source \(sourceID)")
+                try database.begin("loading source \(sourceID)")
                 isOpen = true
             }
             for outcome in outcomes {
@@ -45,7 +46,7 @@ final class SQLiteBatchWriter: EventBatchWriter {
         guard isOpen else { return LoadCounts() }
         try StoreError.translating {
             try writer.addCounts(sourceID: sourceID, pending)
-            try database.execute("COMMIT", purpose: "committing loaded records")
+            try database.commit("loaded records")
         }
         isOpen = false
         defer { pending = LoadCounts() }
@@ -54,8 +55,7 @@ final class SQLiteBatchWriter: EventBatchWriter {
 
     func rollback() {
         guard isOpen else { return }
-        // A failed ROLLBACK leaves nothing to undo: SQLite rolled back already or the connection is gone.
-        try? database.execute("ROLLBACK", purpose: "rolling back a failed load transaction")
+        database.rollback("a failed load transaction")
         isOpen = false
         pending = LoadCounts()
         writer.forgetCachedHosts()

@@ -1,4 +1,5 @@
 import Model
+
 extension SQLiteStore {
     public func prepareAnalystQuery(_ sql: String, purpose: String) throws -> any AnalystStatement {
         try StoreError.translating { try SQLiteAnalystStatement(database: database, sql: sql, purpose: purpose) }

@@ -1,4 +1,5 @@
 import Model
+
 extension SQLiteStore {
     @discardableResult
     public func runRule(sql: String, parameters: [String: RowValue], purpose: String, into sink: any RowSink) throws -> Int {

@@ -1,4 +1,5 @@
 import Model
+
 /// The tables, views and columns an analyst queries, each with a one-line description.
 ///
 /// Names and types come from the live database; descriptions from `SchemaDescription.text`.

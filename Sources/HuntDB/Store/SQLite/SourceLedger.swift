@@ -1,4 +1,5 @@
 import Model
+
 /// The `sources` table: one row per loaded file or stream, created before its first record is
 /// written and finished when reading ends, whatever the reason.
 struct SourceLedger {

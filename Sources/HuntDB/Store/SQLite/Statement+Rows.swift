@@ -1,4 +1,5 @@
 import Model
+
 extension Statement {
     /// Streams every remaining row to `sink` (begin, rows, end) and returns how many there were.
     /// - Throws: `DatabaseError` from SQLite, or the sink's error.

@@ -1,4 +1,5 @@
 import Model
+
 /// What is in the database: events per kind and host, the time covered, loads and rejects
 /// (`hunt stats`), in SQLite's SQL.
 struct StatsReport {

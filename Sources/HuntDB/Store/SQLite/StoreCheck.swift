@@ -1,4 +1,5 @@
 import Model
+
 /// Consistency checks of a HuntDB file: SQLite's integrity and foreign keys, and that every
 /// source's counts agree with the rows it stored.
 struct StoreCheck {
