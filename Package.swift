@@ -85,7 +85,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HuntDBTests",
-            dependencies: ["HuntDB", "Schema", "Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Generate"],
+            dependencies: ["HuntDB", "Schema", "Queries", "Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Generate"],
             exclude: ["EVTX/Fixtures"]
         ),
         .testTarget(name: "HuntCLITests", dependencies: ["HuntDB", "Store", "hunt"]),
