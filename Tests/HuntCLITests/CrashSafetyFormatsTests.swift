@@ -2,17 +2,22 @@ import Foundation
 import XCTest
 
 /// Crash safety in every input format: `hunt load` killed with SIGKILL and stopped with SIGINT
-/// at random moments, each time leaving a sound database, and a final re-run storing exactly
-/// every event once.
+/// in the middle of a load, each time leaving a sound database, and a final re-run storing
+/// exactly every event once.
 ///
 /// Each format runs one chain on one database: a load is started and hit by a signal at a random
 /// moment, six times in a row (SIGKILL, SIGINT, SIGKILL, SIGINT, SIGKILL, SIGKILL), each run
-/// resuming what the previous one left; then a last load runs to the end. After every step
-/// `hunt check` must pass (integrity, foreign keys, every row's source counts agree) and nothing
-/// may be stored twice; an interrupted load must end with status 130 and say how to resume.
+/// resuming what the previous one left; then a last load runs to the end. Every signal must hit a
+/// running load: its source is left 'loading' (SIGKILL) or 'interrupted' (SIGINT, status 130 and
+/// how to resume). A signal that lands before the load began or after it ended is tried again
+/// with a moment drawn between the last too-early and too-late ones, a few times at most. After
+/// every run `hunt check` must pass (integrity, foreign keys, every row's source counts agree)
+/// and nothing may be stored twice.
 final class CrashSafetyFormatsTests: XCTestCase {
     private static let events = 6000
     private static let signals = [SIGKILL, SIGINT, SIGKILL, SIGINT, SIGKILL, SIGKILL]
+    /// Runs per signal before the chain fails for want of a signal that hit a running load.
+    private static let tries = 6
 
     func testCrashSafety_sysmonFlat() throws { try chain("sysmon-flat") }
     func testCrashSafety_winlogbeat() throws { try chain("winlogbeat") }
@@ -22,6 +27,16 @@ final class CrashSafetyFormatsTests: XCTestCase {
     func testCrashSafety_evtx() throws { try chain("evtx") }
     func testCrashSafety_gzip() throws { try chain("sysmon-flat", gzip: true) }
 
+    /// Where a signal met a load.
+    private enum Landing {
+        /// Before the load registered its source (process start-up, opening the database).
+        case early
+        /// While the source was being read: what the chain is for.
+        case midLoad
+        /// After the source was finished.
+        case late
+    }
+
     private func chain(_ dialect: String, gzip: Bool = false) throws {
         let dir = try TemporaryDirectory()
         let input = dir.path("corpus.\(dialect)\(gzip ? ".gz" : "")")
@@ -29,7 +44,8 @@ final class CrashSafetyFormatsTests: XCTestCase {
         let db = dir.path("case.db")
         let label = dialect + (gzip ? "+gzip" : "")
         var generator = SystemRandomNumberGenerator()
-        var landed = 0, early = 0
+        var missed: [Landing: Int] = [:]
+        var lastSource: Int64 = 0
         // How long a whole load takes here (debug or release, busy machine or not): signal
         // moments are drawn from 0…that, so they land anywhere in a load.
         let calibration = try Harness.Background(["load", "--quiet", "--db", dir.path("calibration.db"), input], in: dir, name: "calibration")
@@ -37,29 +53,22 @@ final class CrashSafetyFormatsTests: XCTestCase {
         let loadSeconds = calibration.seconds
 
         for (step, signal) in Self.signals.enumerated() {
-            let delay = Double.random(in: 0...(0.8 * loadSeconds), using: &generator)
-            let load = try Harness.Background(["load", "--db", db, input], in: dir, name: "\(step)")
-            usleep(UInt32(delay * 1_000_000))
-            kill(load.pid, signal)
-            let status = load.wait()
-            let context = "\(label) step \(step) (signal \(signal) after \(String(format: "%.3f", delay)) s)"
-            if status == 0 {
-                // The load ended before the signal: nothing to resume, but it must still agree.
-            } else if signal == SIGKILL {
-                XCTAssertEqual(status, 128 + SIGKILL, "\(context): \(load.stderr)")
-                landed += 1
-            } else if load.killedBySignal {
-                // SIGINT before `hunt` could install its handler (process start-up): the default
-                // action ended it before it touched the database.
-                XCTAssertEqual(status, 128 + SIGINT, context)
-                early += 1
-            } else {
-                XCTAssertEqual(status, 130, "\(context): \(load.stderr)")
-                XCTAssertTrue(load.stderr.contains("interrupted"), "\(context): \(load.stderr)")
-                XCTAssertTrue(load.stderr.contains("run the same command again"), "\(context): \(load.stderr)")
-                landed += 1
+            var window = 0...(0.8 * loadSeconds)
+            var attempts: [String] = []
+            while true {
+                let delay = Double.random(in: window, using: &generator)
+                let context = "\(label) step \(step) try \(attempts.count + 1) (signal \(signal) after \(String(format: "%.3f", delay)) s)"
+                let landing = try signalLoad(signal, after: delay, db: db, input: input, in: dir, name: "\(step)-\(attempts.count)",
+                                             lastSource: &lastSource, context)
+                if landing == .midLoad { break }
+                missed[landing, default: 0] += 1
+                attempts.append("\(String(format: "%.3f", delay)) s \(landing)")
+                guard attempts.count < Self.tries else {
+                    XCTFail("\(label) step \(step): no signal \(signal) hit a running load in \(Self.tries) tries (\(attempts.joined(separator: ", "))); a whole load takes \(String(format: "%.3f", loadSeconds)) s")
+                    return
+                }
+                window = landing == .early ? delay...window.upperBound : window.lowerBound...delay
             }
-            try assertConsistent(db, context)
         }
 
         let final = try Harness.Background(["load", "--db", db, input], in: dir, name: "final")
@@ -69,19 +78,70 @@ final class CrashSafetyFormatsTests: XCTestCase {
         XCTAssertEqual(try Harness.scalar(db, "SELECT sum(records_loaded) FROM sources"), Int64(Self.events),
                        "\(label): the sources account for every stored event exactly once")
         try Harness.assertSound(db, "\(label) after the final load")
-        print("crash-safety \(label): \(Self.signals.count) signals (\(landed) mid-load, \(early) during start-up), \(Self.events) of \(Self.events) events stored once")
+        print("crash-safety \(label): \(Self.signals.count) signals mid-load (retried \(missed[.early] ?? 0) too early, \(missed[.late] ?? 0) too late), \(Self.events) of \(Self.events) events stored once")
     }
 
-    /// After a signal: a sound database (or none yet, or one whose schema was still being created).
-    private func assertConsistent(_ db: String, _ context: String) throws {
-        guard FileManager.default.fileExists(atPath: db) else { return }  // killed before opening it
+    /// Starts a load of `input` into `db`, sends `signal` after `delay` seconds, checks how it
+    /// ended and that the database is sound, and says where the signal met the load.
+    /// `lastSource` is the newest source id before the run, and after it on return.
+    private func signalLoad(_ signal: Int32, after delay: Double, db: String, input: String, in dir: TemporaryDirectory,
+                            name: String, lastSource: inout Int64, _ context: String) throws -> Landing {
+        let load = try Harness.Background(["load", "--db", db, input], in: dir, name: name)
+        usleep(UInt32(delay * 1_000_000))
+        kill(load.pid, signal)
+        let status = load.wait()
+        var statuses: [String] = []
+        if try hasSchema(db, context) {
+            try assertConsistent(db, context)
+            // The source this run registered, if it got that far (one input: at most one).
+            statuses = try Harness.rows(db, "SELECT status FROM sources WHERE source_id > \(lastSource)")
+            lastSource = try Harness.scalar(db, "SELECT coalesce(max(source_id), 0) FROM sources")
+        }
+        XCTAssertLessThanOrEqual(statuses.count, 1, "\(context): \(statuses)")
+        if status == 0 {
+            XCTAssertEqual(statuses, ["complete"], "\(context): the load ended before the signal")
+            return .late
+        }
+        if load.killedBySignal {
+            XCTAssertEqual(status, 128 + signal, "\(context): \(load.stderr)")
+            if signal == SIGINT {
+                // SIGINT before `hunt` could install its handler: the default action ended it
+                // before it touched the database.
+                XCTAssertEqual(statuses, [], context)
+                return .early
+            }
+            switch statuses.first {
+            case nil: return .early
+            case "loading"?: return .midLoad
+            case let other?:
+                XCTAssertEqual(other, "complete", "\(context): killed while loading")
+                return .late
+            }
+        }
+        XCTAssertEqual(signal, SIGINT, "\(context): a load ended by SIGKILL must not exit on its own: \(load.stderr)")
+        XCTAssertEqual(status, 130, "\(context): \(load.stderr)")
+        XCTAssertTrue(load.stderr.contains("interrupted"), "\(context): \(load.stderr)")
+        XCTAssertTrue(load.stderr.contains("run the same command again"), "\(context): \(load.stderr)")
+        guard let interrupted = statuses.first else { return .early }  // stopped while opening the database
+        XCTAssertEqual(interrupted, "interrupted", context)
+        return .midLoad
+    }
+
+    /// Whether `db` holds the whole schema: false when there is no file yet (killed before
+    /// opening it) or its schema was still being created (each migration is one transaction).
+    private func hasSchema(_ db: String, _ context: String) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: db) else { return false }
         let check = try HuntProcess.run(["check", db])
         if check.status != 0 {
-            // Killed while creating the schema: each migration is one transaction, a re-run goes on.
             XCTAssertTrue(check.stderr.contains("older hunt") || check.stderr.contains("not a HuntDB database"),
                           "\(context): hunt check: \(check.stderr)")
-            return
+            return false
         }
+        return true
+    }
+
+    /// After a run: nothing stored twice, and every source's counts add up.
+    private func assertConsistent(_ db: String, _ context: String) throws {
         let stored = try Harness.storedEvents(db)
         XCTAssertLessThanOrEqual(stored, Int64(Self.events), context)
         XCTAssertEqual(try Harness.distinctIdentities(db), stored, "\(context): nothing stored twice")
