@@ -151,33 +151,89 @@ final class EVTXDamageTests: XCTestCase {
     }
 
     /// Flips 1–8 random bytes of a one-chunk file `iterations` times; every run must yield only
-    /// events and damaged items, or an `EVTXError`.
+    /// events and damaged items, or an `EVTXError`, and every run whose outcome follows from where
+    /// its bytes changed (`expectedOutcome`) must have that outcome.
     private func fuzz(iterations: Int, seed: UInt64, fixChecksums: Bool) throws {
         let events = (0 ..< 60).map { S.event($0, dataCount: 3) }
         let nested = (0 ..< 30).map { S.event($0 + 60, dataCount: 2) }
         let base = try S.write(events)
         let baseNested = try S.write(nested, layout: .nestedTemplate)
         var rng = S.SplitMix(state: seed)
-        var outcomes = [0, 0, 0]   // clean, with damage, error
+        var outcomes: [FuzzOutcome: Int] = [:]
+        // Over the runs whose outcome the changed positions decide: expected and observed counts.
+        var expected: [FuzzOutcome: Int] = [:], observed: [FuzzOutcome: Int] = [:]
+        var mismatches: [String] = []
         for iteration in 0 ..< iterations {
-            var bytes = iteration % 2 == 0 ? base : baseNested
+            let original = iteration % 2 == 0 ? base : baseNested
+            var bytes = original
+            var positions: [Int] = []
             let used = 4096 + Int(S.u32(bytes, 4096 + 48))
             for _ in 0 ..< Int.random(in: 1 ... 8, using: &rng) {
                 // Mostly inside the chunk's used area, sometimes anywhere.
                 let position = Bool.random(using: &rng) ? Int.random(in: 4096 ..< used, using: &rng)
                                                         : Int.random(in: 0 ..< bytes.count, using: &rng)
                 bytes[position] = UInt8.random(in: 0 ... 255, using: &rng)
+                positions.append(position)
             }
             if fixChecksums { S.fixChunkChecksums(&bytes, chunkAt: 4096) }
+            let outcome: FuzzOutcome
             do {
                 let items = try S.read(bytes)
-                outcomes[S.damaged(items).isEmpty ? 0 : 1] += 1
+                outcome = S.damaged(items).isEmpty ? .clean : .damaged
             } catch is EVTXError {
-                outcomes[2] += 1
+                outcome = .error
+            }
+            outcomes[outcome, default: 0] += 1
+            // The positions written that now differ (a repair also rewrites the chunk's checksums,
+            // but only after a change in the chunk, which decides the outcome on its own).
+            let changed = Set(positions).filter { bytes[$0] != original[$0] }.sorted()
+            guard let predicted = Self.expectedOutcome(changed: changed, in: bytes, from: original, checksumsRepaired: fixChecksums) else { continue }
+            expected[predicted, default: 0] += 1
+            observed[outcome, default: 0] += 1
+            if outcome != predicted {
+                mismatches.append("iteration \(iteration): \(outcome), expected \(predicted) (bytes changed at \(changed))")
             }
         }
-        XCTAssertEqual(outcomes.reduce(0, +), iterations)
-        XCTAssertGreaterThan(outcomes[1], 0, "some mutations must be detected: \(outcomes)")
+        XCTAssertEqual(observed, expected, "runs whose outcome follows from the changed positions")
+        XCTAssertTrue(mismatches.isEmpty, "\(mismatches.count) runs: \(mismatches.prefix(5))")
+        XCTAssertGreaterThan(expected[.clean] ?? 0, 0, "runs checked: \(expected)")
+        XCTAssertGreaterThan(expected[.damaged] ?? 0, 0, "runs checked: \(expected)")
+        XCTAssertGreaterThan(outcomes[.damaged] ?? 0, 0, "some mutations must be detected: \(outcomes)")
+    }
+
+    /// How one fuzz run ended.
+    private enum FuzzOutcome: String, CustomDebugStringConvertible {
+        case clean, damaged, error
+        var debugDescription: String { rawValue }
+    }
+
+    /// The outcome a read of `mutated` must have, judged only from the positions where it differs
+    /// from `original` (a one-chunk file), or nil when that depends on how the changed bytes decode.
+    ///
+    /// A changed file signature is not an EVTX file. A change under a checksum is reported: the
+    /// file header (0..<120 and its checksum at 124), the chunk signature, and unless the chunk's
+    /// checksums were repaired, the chunk header (0..<120, 124..<512) and the records (512 up to
+    /// the free space offset) of a file not marked dirty. A change only where nothing is read (the
+    /// flags' other bits, 128..<4096, the chunk's 120..<124, the slack after the records) reads clean.
+    private static func expectedOutcome(changed: [Int], in mutated: [UInt8], from original: [UInt8], checksumsRepaired: Bool) -> FuzzOutcome? {
+        let chunk = 4096
+        let used = chunk + Int(S.u32(original, chunk + 48))
+        let markedDirty = S.u32(mutated, 120) & 1 != 0
+        if changed.contains(where: { $0 < 8 }) { return .error }
+        var decided = true
+        for p in changed {
+            switch p {
+            case 0 ..< 120, 124 ..< 128, chunk ..< chunk + 8:
+                return .damaged
+            case chunk + 8 ..< chunk + 120, chunk + 124 ..< chunk + 512:
+                if checksumsRepaired { decided = false } else { return .damaged }
+            case chunk + 512 ..< used:
+                if checksumsRepaired || markedDirty { decided = false } else { return .damaged }
+            default:
+                continue
+            }
+        }
+        return decided ? .clean : nil
     }
 
     func testHostileBinXML_selfReferencingTemplateHitsTheDepthLimit() throws {
