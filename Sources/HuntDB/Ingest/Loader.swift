@@ -103,11 +103,12 @@ public final class Loader {
         for (index, item) in items.enumerated() {
             if options.cancellation.isCancelled { report.interrupted = true; break }
             let sourceStarted = Date()
-            if item.fromDirectory, item.problem == nil, try OpenedInput.isUnrecognized(path: item.path, forcedFormat: options.format) {
+            let opening = try InputOpening(item, forcedFormat: options.format)
+            if item.fromDirectory, opening.isUnrecognized {
                 report.skippedFiles.append(item.path)
                 continue
             }
-            var source = try loadOne(item, totalRejectedBefore: report.totals.rejected) { counts in
+            var source = try loadOne(item, opening, totalRejectedBefore: report.totals.rejected) { counts in
                 progress?(LoadProgress(path: item.path, sourceIndex: index, sourceCount: items.count,
                                        counts: counts, elapsed: Date().timeIntervalSince(sourceStarted)))
             }
@@ -120,13 +121,12 @@ public final class Loader {
         }
     }
 
-    private func loadOne(_ item: InputExpansion.Item, totalRejectedBefore: Int64,
+    private func loadOne(_ item: InputExpansion.Item, _ opening: InputOpening, totalRejectedBefore: Int64,
                          progress: (LoadCounts) -> Void) throws -> SourceReport {
         var report = SourceReport(path: item.path, format: "unknown", compression: "none", status: .failed)
         let opened: OpenedInput
         do {
-            if let problem = item.problem { throw IngestError(path: item.path, problem) }
-            opened = try OpenedInput(path: item.path, forcedFormat: options.format)
+            opened = try opening.get()
         } catch let error as IngestError {
             report.message = error.message
             let sourceID = try store.beginSource(path: item.path, format: "unknown", compression: "none")

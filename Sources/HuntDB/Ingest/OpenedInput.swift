@@ -43,15 +43,9 @@ struct OpenedInput: @unchecked Sendable {
         }
     }
 
-    /// Whether `path` opens but is not in any format we read (with automatic detection).
-    static func isUnrecognized(path: String, forcedFormat: InputFormat) throws -> Bool {
-        guard forcedFormat == .auto else { return false }
-        do {
-            _ = try OpenedInput(path: path, forcedFormat: forcedFormat)
-            return false
-        } catch let error as IngestError {
-            return error.message.hasPrefix("unknown format")
-        }
+    /// Whether `error`, thrown by `init`, says the input is in no format we read.
+    static func isUnknownFormat(_ error: IngestError) -> Bool {
+        error.message.hasPrefix("unknown format")
     }
 
     /// The reader for this input's format.
