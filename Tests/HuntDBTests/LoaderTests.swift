@@ -151,6 +151,57 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(try store.count("hosts"), 2)
     }
 
+    func testLoad_filesInFoldersThatAreNoEventLogsAreSkippedAndListed() throws {
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(atPath: scratch.path("logs"), withIntermediateDirectories: true)
+        let readme = try scratch.write("logs/README.txt", text: "Exported from the lab; see the wiki.\n")
+        let good = try scratch.write("logs/a.json", lines: sampleLines(count: 3))
+        let notes = try scratch.write("logs/notes.txt.gz", bytes: try GzipFixture.compress(Array("not a log either\n".utf8)))
+        let compressed = try GzipFixture.compress(Array((sampleLines(count: 400).joined(separator: "\n") + "\n").utf8))
+        let cut = try scratch.write("logs/z.json.gz", bytes: Array(compressed.prefix(compressed.count / 2)))
+        let (store, report) = try scratch.load([scratch.path("logs")])
+        XCTAssertEqual(report.skippedFiles, [readme, notes])
+        XCTAssertEqual(report.sources.map(\.path), [good, cut], "a damaged log in a folder fails, it is not skipped")
+        XCTAssertEqual(report.sources.map(\.status), [.complete, .failed])
+        XCTAssertTrue(report.sources[1].message?.contains("truncated") ?? false, report.sources[1].message ?? "")
+        XCTAssertEqual(try store.column("SELECT path FROM sources ORDER BY source_id"), [good, cut])
+        // Named on the command line, the same file is a failed source.
+        let named = try Loader(store: store).load([readme])
+        XCTAssertEqual(named.skippedFiles, [])
+        XCTAssertEqual(named.sources.map(\.status), [.failed])
+        XCTAssertTrue(named.sources[0].message?.hasPrefix("unknown format") ?? false, named.sources[0].message ?? "")
+        // A forced format skips nothing: every file is read as that format.
+        var options = LoadOptions()
+        options.format = .sysmonFlat
+        let forced = try Loader(store: store, options: options).load([scratch.path("logs")])
+        XCTAssertEqual(forced.skippedFiles, [])
+        XCTAssertEqual(forced.sources.map(\.path), [readme, good, notes, cut])
+    }
+
+    func testLoad_aFileFoundInAFolderIsOpenedOnce() throws {
+        // A named pipe hands its bytes to one reader: opened a second time, it waits for a writer
+        // that never comes, and then (once the watchdog below opens it) reads as empty.
+        let scratch = try Scratch()
+        try FileManager.default.createDirectory(atPath: scratch.path("logs"), withIntermediateDirectories: true)
+        let pipe = scratch.path("logs/pipe.json")
+        XCTAssertEqual(mkfifo(pipe, 0o600), 0, String(cString: strerror(errno)))
+        let bytes = Array((sampleLines(count: 4).joined(separator: "\n") + "\n").utf8)
+        Thread {
+            let fd = open(pipe, O_WRONLY)  // waits for the loader to open the pipe
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }.start()
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            // Lets a load stuck in a second opening end instead of hanging the test.
+            if finished.wait(timeout: .now() + 20) == .timedOut { close(open(pipe, O_WRONLY | O_NONBLOCK)) }
+        }.start()
+        let (_, report) = try scratch.load([scratch.path("logs")])
+        finished.signal()
+        XCTAssertEqual(report.sources.map(\.status), [.complete])
+        XCTAssertEqual(report.totals.loaded, 4, "the records reach the load only when the pipe is opened once")
+    }
+
     func testLoad_maxErrorsStopsEarlyAndSaysSo() throws {
         let scratch = try Scratch()
         let lines = (0..<50).map { _ in "{broken" } + sampleLines(count: 10)
