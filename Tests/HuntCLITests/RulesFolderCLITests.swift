@@ -38,7 +38,8 @@ final class RulesFolderCLITests: XCTestCase {
     }
 
     func testRulesFolder_aNewRuleFileRunsWithItsDeclaredColumns() throws {
-        let (_, db, rules) = try loadedCase()
+        let (dir, db, rules) = try loadedCase()
+        defer { withExtendedLifetime(dir) {} }
         let detect = try HuntProcess.run(["detect", "--db", db, "--rules", rules, "--rule", "services_child_named", "--format", "json"])
         XCTAssertEqual(detect.status, 2, detect.stderr)
         let alerts = try XCTUnwrap(try JSONSerialization.jsonObject(with: detect.stdoutData) as? [[String: Any]])
@@ -62,7 +63,8 @@ final class RulesFolderCLITests: XCTestCase {
     }
 
     func testRulesFolder_listShowAndCoverageKnowTheRule() throws {
-        let (_, db, rules) = try loadedCase()
+        let (dir, db, rules) = try loadedCase()
+        defer { withExtendedLifetime(dir) {} }
         let list = try HuntProcess.run(["rules", "--rules", rules, "--format", "csv"])
         XCTAssertEqual(list.status, 0, list.stderr)
         XCTAssertTrue(list.stdout.contains("services_child_named,high,T1569.002"), list.stdout)

@@ -66,8 +66,8 @@ struct ArchitectureTests {
         let folder = Self.root.appendingPathComponent("Sources/hunt")
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".swift") {
             let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-            for word in ["Database", "DatabaseError", "Statement", "sqlite3_", "SQLiteStore", ".database"] {
-                #expect(!text.contains(word), "Sources/hunt/\(name) uses \(word)")
+            for word in [#"\bDatabase\b"#, #"\bDatabaseError\b"#, #"\bStatement\b"#, "sqlite3_", #"\bSQLiteStore\b"#, #"\.database\b"#] {
+                #expect(text.range(of: word, options: .regularExpression) == nil, "Sources/hunt/\(name) uses \(word)")
             }
         }
     }

@@ -85,7 +85,7 @@ final class FuzzInputTests: XCTestCase {
         let store = try scratch.store()
         var options = LoadOptions()
         options.indexPolicy = .keep
-        let loader = try Loader(store: store, options: options)
+        let loader = Loader(store: store, options: options)
         var rng = SplitMix64(seed)
         var tally = Tally()
         let path = scratch.path("mutant")

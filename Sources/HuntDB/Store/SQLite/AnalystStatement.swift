@@ -43,7 +43,7 @@ final class SQLiteAnalystStatement: AnalystStatement {
         for name in parameterNames {
             guard let value = values[name] else { throw QueryError.missingParameter(name: name, help: help[name]) }
             guard let index = statement.parameterIndex(prefixedNames[name] ?? name) else { continue }
-            try statement.bind(value, at: index)
+            try StoreError.translating { try statement.bind(value, at: index) }
         }
     }
 
