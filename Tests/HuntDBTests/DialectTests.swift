@@ -1,13 +1,5 @@
 import XCTest
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 /// Each input dialect, read through the whole loader, gives the same canonical rows.
 final class DialectTests: XCTestCase {

@@ -2,14 +2,8 @@ import CZlib
 import Foundation
 import XCTest
 import HuntDB
-@testable import Model
-@testable import Normalize
 @testable import Store
 @testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 /// Mutation fuzzing of every input format through the real reading path (sniffing, gzip,
 /// framing, parsing, normalizing), with a share of the inputs also loaded into a store.

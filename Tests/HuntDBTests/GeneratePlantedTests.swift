@@ -1,13 +1,7 @@
 import Foundation
 import XCTest
 import HuntDB
-@testable import Model
-@testable import Normalize
 @testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
 @testable import Generate
 
 final class GeneratePlantedTests: XCTestCase {

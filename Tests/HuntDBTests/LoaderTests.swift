@@ -1,14 +1,6 @@
 import XCTest
 import CZlib
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 final class LoaderTests: XCTestCase {
     private func sampleLines(count: Int, host: String = "WS1.corp.example") -> [String] {

@@ -1,13 +1,6 @@
 import XCTest
 import HuntDB
 @testable import Model
-@testable import Normalize
-@testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 final class NormalizeTests: XCTestCase {
     func testCommandLineSplitter_matchesCommandLineToArgvW() {

@@ -1,13 +1,7 @@
 import Foundation
 import XCTest
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Ingest
-@testable import Detect
-@testable import Query
 @testable import Output
-@testable import Generate
 @testable import Store
 
 /// Saved hunts, parameter values, time rendering, the schema description and the table fit.

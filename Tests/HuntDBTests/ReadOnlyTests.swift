@@ -2,13 +2,6 @@ import CSQLite
 import Foundation
 import XCTest
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 @testable import Store
 
 /// The read-only guard: SQLite's authorizer, extension loading off, defensive mode on.

@@ -1,13 +1,5 @@
 import XCTest
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 /// The contract of remote_service_rpc, one case kind per test.
 final class RemoteServiceRuleTests: XCTestCase {

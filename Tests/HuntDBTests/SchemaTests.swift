@@ -1,13 +1,6 @@
 import Foundation
 import Testing
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 @testable import Store
 import Schema
 import Queries

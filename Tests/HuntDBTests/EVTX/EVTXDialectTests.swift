@@ -1,13 +1,5 @@
 import XCTest
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 /// An event loaded from .evtx and from its XML rendering gives identical rows.
 final class EVTXDialectTests: XCTestCase {

@@ -1,11 +1,4 @@
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
 @testable import Generate
 import XCTest
 

@@ -1,13 +1,5 @@
 import Foundation
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 /// Loads fixture lines into a fresh store and runs detection rules on it.
 final class DetectionHarness {

@@ -1,13 +1,6 @@
 import CZlib
 import HuntDB
-@testable import Model
-@testable import Normalize
-@testable import Store
 @testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 /// gzip-compresses bytes with zlib, for fixtures.
 enum GzipFixture {

@@ -1,13 +1,6 @@
 import Foundation
 import HuntDB
-@testable import Model
-@testable import Normalize
 @testable import Store
-@testable import Ingest
-@testable import Detect
-@testable import Query
-@testable import Output
-@testable import Generate
 
 /// Builds flat Sysmon NDJSON lines (NXLog / Security-Datasets style) for tests.
 enum SysmonFixture {

@@ -26,7 +26,7 @@ struct CoverageQuery {
                 "until": scope.untilMicros.map(RowValue.integer) ?? .null,
             ]
             if let name = need.name { bindings["name"] = .text(name) }
-            if let direction = need.direction, need.kind == .network { bindings["direction"] = .text(direction) }
+            if need.kind == .network { bindings["direction"] = need.direction.map(RowValue.text) ?? .null }
             try probe.bind(bindings)
             return try probe.step()
         }
@@ -46,48 +46,35 @@ struct CoverageQuery {
         ORDER BY h.name COLLATE NOCASE
         """
 
-    /// The probe for one shape of need: which table, and which of name and direction it tests.
+    /// The probe for one shape of need: the table, and whether it seeks by name (the
+    /// `*_by_name` indexes) or by host and time; a direction is checked on the rows found.
     private static func existsSQL(_ need: EventNeed) -> String {
-        switch (need.kind, need.name != nil, need.direction != nil) {
-        case (.process, false, _):
+        switch (need.kind, need.name != nil) {
+        case (.process, false):
             """
             SELECT 1 FROM processes AS e
             WHERE e.host_id = :host_id
               AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
             LIMIT 1
             """
-        case (.process, true, _):
+        case (.process, true):
             """
             SELECT 1 FROM processes AS e
             WHERE e.name = :name AND e.host_id = :host_id
               AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
             LIMIT 1
             """
-        case (.network, false, false):
+        case (.network, false):
             """
             SELECT 1 FROM network_connections AS e
-            WHERE e.host_id = :host_id
+            WHERE e.host_id = :host_id AND (:direction IS NULL OR e.direction = :direction)
               AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
             LIMIT 1
             """
-        case (.network, false, true):
+        case (.network, true):
             """
             SELECT 1 FROM network_connections AS e
-            WHERE e.direction = :direction AND e.host_id = :host_id
-              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
-            LIMIT 1
-            """
-        case (.network, true, false):
-            """
-            SELECT 1 FROM network_connections AS e
-            WHERE e.name = :name AND e.host_id = :host_id
-              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
-            LIMIT 1
-            """
-        case (.network, true, true):
-            """
-            SELECT 1 FROM network_connections AS e
-            WHERE e.name = :name AND e.direction = :direction AND e.host_id = :host_id
+            WHERE e.name = :name AND e.host_id = :host_id AND (:direction IS NULL OR e.direction = :direction)
               AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
             LIMIT 1
             """
