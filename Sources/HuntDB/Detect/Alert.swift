@@ -1,27 +1,26 @@
 import Model
 
-/// One detection hit: the rule that fired and the values of the columns its SQL returned.
+/// One detection hit: the rule that fired and the row its SQL returned.
 ///
 /// Its output row has the common keys (`rule_id, rule_name, severity, host`) and then the
 /// rule's declared columns; `TIME` columns print as ISO-8601 UTC.
-public struct Alert: Sendable, Equatable {
-    public var ruleID: String
-    public var ruleName: String
-    public var severity: String
+public struct Alert: Sendable {
+    public let ruleID: String
+    public let ruleName: String
+    public let severity: String
     /// The host's name as the events give it (ECS host.name, Sysmon Computer).
-    public var host: String
-    /// Every column the rule's SQL returned, by name, as returned (times in microseconds).
-    public var values: [String: RowValue]
-    /// Types of the declared columns, for rendering.
-    let kinds: [String: AlertColumn.Kind]
+    public let host: String
+    /// The row as the SQL returned it (times in microseconds), in `columns` order.
+    let row: [RowValue]
+    let columns: AlertColumns
 
-    init(rule: DetectionRule, values: [String: RowValue]) {
+    init(rule: DetectionRule, row: [RowValue], columns: AlertColumns) {
         ruleID = rule.id
         ruleName = rule.name
         severity = rule.severity
-        host = values["host"]?.textValue ?? ""
-        self.values = values
-        kinds = Dictionary(rule.columns.map { ($0.name, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        host = columns.host.flatMap { row[$0].textValue } ?? ""
+        self.row = row
+        self.columns = columns
     }
 
     /// The value of a common key or a column as printed (times as ISO-8601 text); null when the
@@ -32,10 +31,7 @@ public struct Alert: Sendable, Equatable {
         case "rule_name": return .text(ruleName)
         case "severity": return .text(severity)
         case "host": return .text(host)
-        default:
-            let value = values[key] ?? .null
-            if kinds[key] == .time, case .integer(let micros) = value { return .text(Timestamp.iso8601(micros: micros)) }
-            return value
+        default: return columns.position[key].map(rendered) ?? .null
         }
     }
 
@@ -44,12 +40,35 @@ public struct Alert: Sendable, Equatable {
 
     /// A column's raw integer (microseconds for times), or nil when null or absent.
     public func integer(_ key: String) -> Int64? {
-        if case .integer(let value) = values[key] ?? .null { return value }
-        return nil
+        guard let position = columns.position[key], case .integer(let value) = row[position] else { return nil }
+        return value
     }
 
     /// The values for `keys`, in order (null where the rule has no such column).
     public func row(_ keys: [String]) -> [RowValue] { keys.map { self[$0] } }
+
+    /// The value at `position` as printed.
+    private func rendered(_ position: Int) -> RowValue {
+        if columns.isTime[position], case .integer(let micros) = row[position] {
+            return .text(Timestamp.iso8601(micros: micros))
+        }
+        return row[position]
+    }
+}
+
+/// Where each column of a rule's rows is, worked out once per run from the SQL's column names.
+final class AlertColumns: Sendable {
+    let position: [String: Int]
+    let isTime: [Bool]
+    let host: Int?
+
+    init(names: [String], rule: DetectionRule) {
+        var position: [String: Int] = [:]
+        for (index, name) in names.enumerated() where position[name] == nil { position[name] = index }
+        self.position = position
+        isTime = names.map { rule.column($0)?.kind == .time }
+        host = position["host"]
+    }
 }
 
 extension RowValue {

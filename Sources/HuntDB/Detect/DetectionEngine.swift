@@ -103,7 +103,7 @@ public struct DetectionEngine {
 private final class AlertCollector: RowSink {
     private let rule: DetectionRule
     private let emit: (Alert) throws -> Void
-    private var columns: [String] = []
+    private var columns: AlertColumns?
 
     init(rule: DetectionRule, emit: @escaping (Alert) throws -> Void) {
         self.rule = rule
@@ -115,14 +115,12 @@ private final class AlertCollector: RowSink {
         if let missing = (["host"] + rule.columns.map(\.name)).first(where: { !returned.contains($0) }) {
             throw RuleError("\(rule.origin): the rule declares the column \(missing) but its SQL does not return it")
         }
-        self.columns = columns
+        self.columns = AlertColumns(names: columns, rule: rule)
     }
 
     func write(_ row: [RowValue]) throws {
-        var values: [String: RowValue] = [:]
-        values.reserveCapacity(columns.count)
-        for (name, value) in zip(columns, row) { values[name] = value }
-        try emit(Alert(rule: rule, values: values))
+        guard let columns else { return }
+        try emit(Alert(rule: rule, row: row, columns: columns))
     }
 
     func end() throws {}
