@@ -81,6 +81,10 @@ struct DetectCommand: ParsableCommand {
         } catch let error as QueryError {
             throw ValidationError("hunt detect: \(error).")
         }
+        let declared = Set(selected.flatMap { $0.query.parameters.map(\.name) })
+        if let unknown = options.parameters.keys.sorted().first(where: { !declared.contains($0) }) {
+            throw ValidationError("hunt detect: no selected rule has a parameter :\(unknown) (they have \(declared.sorted().map { ":" + $0 }.joined(separator: ", "))).")
+        }
         let store = try openStore(database.path, access: .readOnly)
         let sink = try output.makeSink()
         let run = DetectionRun(store: store, rules: selected, allowlist: allowlist, options: options)

@@ -1,0 +1,36 @@
+/// A kind of event a rule needs, optionally narrowed to one process name and direction:
+/// what coverage checks per host.
+public struct EventNeed: Sendable, Hashable {
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Process starts (Sysmon 1, ECS process start).
+        case process
+        /// Network connections (Sysmon 3, ECS network).
+        case network
+    }
+
+    public var kind: Kind
+    /// The process's executable name (basename, case-insensitive), or nil for any.
+    public var name: String?
+    /// `incoming` or `outgoing` (network only), or nil for either.
+    public var direction: String?
+
+    public init(kind: Kind, name: String? = nil, direction: String? = nil) {
+        self.kind = kind
+        self.name = name
+        self.direction = direction
+    }
+
+    /// Whether the need is the whole kind, not narrowed.
+    public var isWholeKind: Bool { name == nil && direction == nil }
+}
+
+/// Per host, whether the events of each need exist (in the order the needs were given).
+public struct HostCoverageFacts: Sendable, Equatable {
+    public var host: String
+    public var present: [Bool]
+
+    public init(host: String, present: [Bool]) {
+        self.host = host
+        self.present = present
+    }
+}
