@@ -12,6 +12,20 @@ public struct Allowlist: Sendable {
             case executable, args, commandLine = "command_line", host, parentExecutable = "parent_executable"
             case user, sourceIP = "source_ip", rule
 
+            /// The field's position in `allCases`.
+            var ordinal: Int {
+                switch self {
+                case .executable: 0
+                case .args: 1
+                case .commandLine: 2
+                case .host: 3
+                case .parentExecutable: 4
+                case .user: 5
+                case .sourceIP: 6
+                case .rule: 7
+                }
+            }
+
             /// The alert column the field matches (the allowlist speaks of the child process).
             public var column: String {
                 switch self {
@@ -28,11 +42,19 @@ public struct Allowlist: Sendable {
         }
 
         /// One `field="pattern"` condition, compiled.
-        public struct Condition: Sendable {
-            public var field: Field
-            public var pattern: String
+        /// A class, so that matching every alert against every entry shares it instead of copying it.
+        public final class Condition: Sendable {
+            public let field: Field
+            public let pattern: String
             let wildcard: WildcardPattern
             let range: IPRange?
+
+            init(field: Field, pattern: String, wildcard: WildcardPattern, range: IPRange?) {
+                self.field = field
+                self.pattern = pattern
+                self.wildcard = wildcard
+                self.range = range
+            }
         }
 
         public var conditions: [Condition]
@@ -63,14 +85,15 @@ public struct Allowlist: Sendable {
     /// An alert's fields prepared once (lower-cased) for matching against every entry.
     final class AlertSubjects {
         let alert: Alert
-        private var prepared: [Entry.Field: WildcardPattern.Subject?] = [:]
+        /// By field ordinal: nil until prepared, then the subject (nil inside when the alert has no value).
+        private var prepared: [WildcardPattern.Subject??] = Array(repeating: nil, count: Entry.Field.allCases.count)
         init(_ alert: Alert) { self.alert = alert }
 
         /// The lower-cased value of a one-value field, or nil when the alert has none.
         func subject(_ field: Entry.Field) -> WildcardPattern.Subject? {
-            if let cached = prepared[field] { return cached }
+            if let cached = prepared[field.ordinal] { return cached }
             let value = alert.text(field.column).map(WildcardPattern.Subject.init)
-            prepared[field] = value
+            prepared[field.ordinal] = .some(value)
             return value
         }
 
