@@ -165,6 +165,8 @@ def main():
     if "detect" in only:
         results["detect"] = [detect_bench.run_scale(ctx, load_n, ctx.flat_db, ctx.flat_corpus,
                                                      scale["runs"])]
+        results["burst"] = detect_bench.run_burst(ctx, scale["runs"])
+        save()
     if ctx.flat_db:
         remove_db(ctx.flat_db)
         ctx.corpora.discard(ctx.flat_corpus)

@@ -39,6 +39,12 @@ final class NormalizeTests: XCTestCase {
         XCTAssertEqual(Canonical.ipAddress("10.0.0.5"), "10.0.0.5")
         XCTAssertEqual(Canonical.ipAddress("::ffff:127.0.0.1"), "::ffff:127.0.0.1")
         XCTAssertEqual(Canonical.ipAddress("fe80::1%12"), "fe80::1%12")
+        XCTAssertEqual(Canonical.ipAddress("ff02::1%eth0"), "ff02::1%eth0")
+        // A zone means nothing on loopback, IPv4 or global addresses: dropped, so it cannot hide loopback.
+        XCTAssertEqual(Canonical.ipAddress("::1%1"), "::1")
+        XCTAssertEqual(Canonical.ipAddress("127.0.0.1%2"), "127.0.0.1")
+        XCTAssertEqual(Canonical.ipAddress("::ffff:127.0.0.1%lo"), "::ffff:127.0.0.1")
+        XCTAssertEqual(Canonical.ipAddress("2001:db8::5%3"), "2001:db8::5")
         XCTAssertNil(Canonical.ipAddress("10.0.0.256"))
         XCTAssertNil(Canonical.ipAddress("abc"))
     }

@@ -91,3 +91,13 @@ final class RuleFileTests: XCTestCase {
         XCTAssertEqual(try report.hosts(in: EventScope(host: "WS-9999")), [])
     }
 }
+
+final class IPRangeTests: XCTestCase {
+    func testIPRange_aZoneDoesNotChangeWhichAddressesARangeHolds() throws {
+        let linkLocal = try XCTUnwrap(IPRange("fe80::/10"))
+        XCTAssertTrue(linkLocal.contains("fe80::1%12"))
+        XCTAssertTrue(linkLocal.contains("fe80::1"))
+        XCTAssertFalse(linkLocal.contains("2001:db8::1%12"))
+        XCTAssertTrue(try XCTUnwrap(IPRange("10.0.0.0/24")).contains("10.0.0.5"))
+    }
+}

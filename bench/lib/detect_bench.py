@@ -5,8 +5,10 @@ import statistics
 import time
 
 from . import profile
+from .burst import write_burst
 from .corpora import count_label
 from .hunt import open_ro, query_plan, rule_params, scalar
+from .proc import remove_db
 
 RPC = "remote_service_rpc"
 
@@ -68,4 +70,28 @@ def run_scale(ctx, events, db, ndjson, runs):
         if duck["rows"] != rpc.get("sql_rows"):
             ctx.note(f"detect {count_label(events)}: DuckDB's range join returned {duck['rows']} "
                      f"rows, hunt's rule SQL {rpc.get('sql_rows')}: semantics differ")
+    return out
+
+
+def run_burst(ctx, runs, connections=20_000, children=2_000):
+    """The quadratic case: one services.exe, CONNECTIONS qualifying connections and CHILDREN
+    children inside one second. A rule that enumerates (child, connection) pairs does
+    children x connections work; hunt's sweep must stay linear (target: well under a second)."""
+    path = ctx.out / "burst.ndjson"
+    write_burst(path, connections, children)
+    db = ctx.out / "burst.db"
+    remove_db(db)
+    ctx.progress(f"burst: hunt load {connections + children} events")
+    ctx.hunt.load(db, [path])
+    ctx.progress(f"burst: hunt detect --rule {RPC} x{runs}")
+    runs_ = [ctx.hunt.detect(db, RPC) for _ in range(runs)]
+    out = {"connections": connections, "children": children,
+           "median_seconds": statistics.median(r["seconds"] for r in runs_),
+           "alerts": runs_[0]["alerts"], "peak_rss_mb": max(r["peak_rss_mb"] for r in runs_)}
+    ctx.progress("burst: DuckDB range join (enumerates the pairs)")
+    duck = ctx.peers.duckdb_rpc(ctx.out / "peer-burst.duckdb", path, 1)
+    if duck:
+        out["duckdb"] = {"median_seconds": statistics.median(duck["query_seconds"]), "rows": duck["rows"]}
+    remove_db(db)
+    path.unlink()
     return out

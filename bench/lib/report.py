@@ -84,6 +84,10 @@ def targets(res):
         rss.append((large["peak_rss_mb"], f"load {large['input']}"))
     for row in res.get("skip", []):
         rss.append((row["hunt"]["peak_rss_mb"], f"load {row['corpus']}"))
+    burst = res.get("burst")
+    if burst:
+        add("remote_service_rpc on a burst (20k connections, 2k children in one second) under 1 s",
+            f"{_ms(burst['median_seconds'])} ms", burst["median_seconds"] < 1.0)
     for scale in res.get("detect", []):
         for r in scale["rules"]:
             rss.append((r["peak_rss_mb"], f"detect {r['rule']} {count_label(scale['events'])}"))
@@ -250,6 +254,18 @@ def render(res):
                          f"alone); DuckDB rows {duck['rows']} vs hunt rule SQL rows "
                          f"{rpc['sql_rows']} (before the allowlist); DuckDB load of the rule's "
                          f"columns {duck['load_seconds']:.1f} s")
+        parts.append("")
+    burst = res.get("burst")
+    if burst:
+        parts.append(f"BURST — one services.exe, {burst['connections']:,} qualifying connections and "
+                     f"{burst['children']:,} children inside one second (a pairwise join does "
+                     f"{burst['connections'] * burst['children']:,} pair steps)")
+        rows = [["hunt detect --rule remote_service_rpc", _ms(burst["median_seconds"]), burst["alerts"],
+                 _f(burst["peak_rss_mb"], 0)]]
+        if burst.get("duckdb"):
+            rows.append(["DuckDB range join (enumerates the pairs)", _ms(burst["duckdb"]["median_seconds"]),
+                         f"{burst['duckdb']['rows']} rows", "—"])
+        parts.append(_table(["run", "ms", "alerts", "peak RSS MB"], rows))
         parts.append("")
     if res.get("detect"):
         big = res["detect"][-1]

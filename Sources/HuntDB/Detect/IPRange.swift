@@ -35,7 +35,9 @@ public struct IPRange: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
+    /// The address's bytes; a zone (`%12`) does not change which addresses a range holds.
     private static func bytes(_ text: String) -> [UInt8]? {
+        let text = text.split(separator: "%", maxSplits: 1).first.map(String.init) ?? text
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
         var v6 = in6_addr()

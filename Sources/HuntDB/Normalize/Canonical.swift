@@ -26,7 +26,9 @@ public enum Canonical {
     }
 
     /// An IP address in its standard text form (`0:0:0:0:0:0:0:1` becomes `::1`), or nil when the
-    /// text is not an IPv4 or IPv6 address. A zone (`fe80::1%12`) is kept.
+    /// text is not an IPv4 or IPv6 address. A zone (`fe80::1%12`) is kept only where it means
+    /// something, on link-local and multicast IPv6 addresses: `::1%1` is `::1`, so a zone cannot
+    /// make loopback look remote.
     public static func ipAddress(_ value: String) -> String? {
         var text = value.utf8.first == 0x20 || value.utf8.last == 0x20 ? value.trimmingCharacters(in: .whitespaces) : value
         var zone = ""
@@ -37,11 +39,13 @@ public enum Canonical {
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
-            return render(family: AF_INET, &v4, length: INET_ADDRSTRLEN) + zone
+            return render(family: AF_INET, &v4, length: INET_ADDRSTRLEN)
         }
         var v6 = in6_addr()
         if inet_pton(AF_INET6, text, &v6) == 1 {
-            return render(family: AF_INET6, &v6, length: INET6_ADDRSTRLEN) + zone
+            let first = withUnsafeBytes(of: &v6) { ($0[0], $0[1]) }
+            let scoped = first.0 == 0xFF || (first.0 == 0xFE && first.1 & 0xC0 == 0x80)
+            return render(family: AF_INET6, &v6, length: INET6_ADDRSTRLEN) + (scoped ? zone : "")
         }
         return nil
     }
