@@ -23,7 +23,8 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let target = path ?? database.path
         let store = try openStore(target, access: .readOnly)
-        let problems = try store.check()
+        let (problems, notes) = try store.check()
+        for note in notes { printError("\(target): note: \(note)") }
         if problems.isEmpty {
             printError("\(target): ok (integrity, foreign keys and source counts agree)")
             return

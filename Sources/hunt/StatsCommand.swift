@@ -12,6 +12,8 @@ struct StatsCommand: ParsableCommand {
               sources  one row per loaded file: format, status, records read / loaded / duplicate /
                        not relevant / rejected
               rejects  rejected records grouped by file and reason, with the first one's excerpt
+              warnings stored events with a warning (incomplete, truncated, colliding record ids),
+                       grouped by file and kind, with the first one's reason
             --since/--until/--host limit summary and hosts. Times print as ISO-8601 UTC.
 
             Examples:
@@ -50,6 +52,7 @@ struct StatsCommand: ParsableCommand {
                 if totals.failedSources > 0 { line += " (\(totals.failedSources) failed: see `hunt stats sources`)" }
                 line += ", \(totals.rejectedRecords) rejected record\(totals.rejectedRecords == 1 ? "" : "s")"
                 if totals.rejectedRecords > 0 { line += " (see `hunt stats rejects`)" }
+                if totals.warnings > 0 { line += ", \(totals.warnings) warning\(totals.warnings == 1 ? "" : "s") about stored events (see `hunt stats warnings`)" }
                 printError(line + ".")
             }
         } catch let error as StoreError {

@@ -58,8 +58,8 @@ enum Harness {
     /// Distinct (host, record) identities stored: equals `storedEvents` when nothing is stored twice.
     static func distinctIdentities(_ db: String) throws -> Int64 {
         try scalar(db, """
-            SELECT (SELECT count(*) FROM (SELECT DISTINCT host_id, record_key FROM processes))
-                 + (SELECT count(*) FROM (SELECT DISTINCT host_id, record_key FROM network_connections))
+            SELECT (SELECT count(*) FROM (SELECT DISTINCT host_id, record_key, ts_us, content_key FROM processes))
+                 + (SELECT count(*) FROM (SELECT DISTINCT host_id, record_key, ts_us, content_key FROM network_connections))
             """)
     }
 

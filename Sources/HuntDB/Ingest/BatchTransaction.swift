@@ -3,7 +3,8 @@ import Model
 import Store
 
 /// When a load commits: after `transactionSize` records or a second, whichever comes first.
-/// Wraps the store's batch writer for one source and keeps the first rejects for the report.
+/// Wraps the store's batch writer for one source and keeps the first rejects and warnings for the
+/// report.
 final class BatchTransaction {
     private let writer: any EventBatchWriter
     private let options: LoadOptions
@@ -24,13 +25,18 @@ final class BatchTransaction {
         pending.read >= Int64(options.transactionSize) || (writer.isOpen && Date().timeIntervalSince(openedAt) >= 1)
     }
 
-    /// Writes `outcomes` (opening a transaction when none is open) and notes the first rejects.
+    /// Writes `outcomes` (opening a transaction when none is open) and notes the first rejects and
+    /// warnings.
     func add(_ outcomes: [RecordOutcome], report: inout SourceReport) throws {
         if !writer.isOpen { openedAt = Date() }
-        try writer.add(outcomes)
+        let warnings = try writer.add(outcomes)
         for outcome in outcomes where report.firstRejects.count < options.rejectsToReport {
             guard case .rejected(let reason) = outcome.result else { continue }
-            report.firstRejects.append(RejectNotice(path: report.path, record: outcome.number, offset: outcome.offset, reason: reason))
+            report.firstRejects.append(RecordNotice(path: report.path, record: outcome.number, offset: outcome.offset, reason: reason))
+        }
+        for warning in warnings.prefix(max(options.rejectsToReport - report.firstWarnings.count, 0)) {
+            report.firstWarnings.append(RecordNotice(path: report.path, record: warning.record, offset: warning.offset,
+                                                     reason: "\(warning.kind.rawValue): \(warning.reason)"))
         }
     }
 

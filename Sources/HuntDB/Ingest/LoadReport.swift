@@ -1,7 +1,7 @@
 import Model
 
-/// One rejected record, as reported to the user.
-public struct RejectNotice: Sendable, Equatable {
+/// One rejected record, or a warning about a loaded one, as reported to the user.
+public struct RecordNotice: Sendable, Equatable {
     public var path: String
     /// Line number for NDJSON, record number otherwise.
     public var record: Int64
@@ -25,7 +25,9 @@ public struct SourceReport: Sendable {
     /// Why the source failed or stopped early.
     public var message: String?
     /// The first rejects (all are in the `rejects` table).
-    public var firstRejects: [RejectNotice] = []
+    public var firstRejects: [RecordNotice] = []
+    /// The first warnings about loaded events, `kind: reason` (all are in the `warnings` table).
+    public var firstWarnings: [RecordNotice] = []
     public var sizeBytes: Int64 = 0
     public var seconds: Double = 0
 

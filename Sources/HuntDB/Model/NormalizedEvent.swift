@@ -49,6 +49,12 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var destinationPort: Int64?
     public var destinationHostname: String?
 
+    // What the loader reports about the event (it is stored either way).
+    /// Fields a rule needs that the record did not have (`Initiated`, `UtcTime (TimeCreated used)`).
+    public var missingFields: [String] = []
+    /// Fields cut to the longest Windows allows, each as `CommandLine (44,000,000 characters)`.
+    public var truncatedFields: [String] = []
+
     public init(kind: Kind, host: HostIdentity, timestampMicros: Int64, recordKey: RecordKey, entityID: String) {
         self.kind = kind
         self.host = host

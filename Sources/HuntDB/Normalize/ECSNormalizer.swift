@@ -45,18 +45,22 @@ package enum ECSNormalizer {
                                     timestampMicros: micros, recordKey: key, entityID: Canonical.entityID(entity))
         do {
             event.pid = try integer(record, .pid)
-            event.executable = nonEmpty(record.text(.executable)) ?? nonEmpty(record.text(.processName))
+            event.executable = FieldLimit.capped(nonEmpty(record.text(.executable)) ?? nonEmpty(record.text(.processName)),
+                                                 "process.executable", &event.truncatedFields)
             event.userName = nonEmpty(record.text(.userName))
             event.userDomain = nonEmpty(record.text(.userDomain))
             switch kind {
             case .processStart:
-                event.commandLine = record.text(.commandLine)
+                event.commandLine = FieldLimit.capped(record.text(.commandLine), "process.command_line", &event.truncatedFields)
                 event.args = record.strings(.args) ?? event.commandLine.map(CommandLineSplitter.split)
-                event.workingDirectory = nonEmpty(record.text(.workingDirectory))
+                event.workingDirectory = FieldLimit.capped(nonEmpty(record.text(.workingDirectory)), "process.working_directory",
+                                                           &event.truncatedFields)
                 event.parentEntityID = nonEmpty(record.text(.parentEntityID)).map(Canonical.entityID)
                 event.parentPID = try integer(record, .parentPID)
-                event.parentExecutable = nonEmpty(record.text(.parentExecutable))
-                event.parentCommandLine = record.text(.parentCommandLine)
+                event.parentExecutable = FieldLimit.capped(nonEmpty(record.text(.parentExecutable)), "process.parent.executable",
+                                                           &event.truncatedFields)
+                event.parentCommandLine = FieldLimit.capped(record.text(.parentCommandLine), "process.parent.command_line",
+                                                            &event.truncatedFields)
                 event.integrityLevel = nonEmpty(record.text(.integrityLevel))
                 event.hashes = nonEmpty(record.text(.sha256)).map { "SHA256=" + $0.uppercased() }
             case .networkConnection:
@@ -76,7 +80,20 @@ package enum ECSNormalizer {
         } catch {
             return .rejected("\(error)")
         }
+        event.missingFields = missingFields(of: event)
         return .event(event)
+    }
+
+    /// The fields the rules need that the event lacks, by their ECS names.
+    private static func missingFields(of event: NormalizedEvent) -> [String] {
+        let needed: [(String, Bool)] = event.kind == .processStart
+            ? [("process.executable", event.executable == nil), ("process.parent.executable", event.parentExecutable == nil),
+               ("process.parent.entity_id", event.parentEntityID == nil)]
+            : [("process.executable", event.executable == nil), ("network.direction", event.direction == nil),
+               ("network.transport", event.transport == nil), ("source.ip", event.sourceIP == nil),
+               ("source.port", event.sourcePort == nil), ("destination.ip", event.destinationIP == nil),
+               ("destination.port", event.destinationPort == nil)]
+        return needed.filter(\.1).map(\.0)
     }
 
     private static func integer(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {

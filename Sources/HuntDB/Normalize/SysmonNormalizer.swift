@@ -23,6 +23,7 @@ package enum SysmonNormalizer {
             return .rejected("Sysmon event \(eventID) has no computer name (Computer / Hostname)")
         }
         let timeField: SysmonField = record.text(.utcTime) != nil ? .utcTime : .timeCreated
+        let missing: [String] = timeField == .timeCreated ? ["UtcTime (TimeCreated used)"] : []
         guard let timeText = record.text(timeField) else {
             return .rejected("Sysmon event \(eventID) has no UtcTime")
         }
@@ -44,7 +45,7 @@ package enum SysmonNormalizer {
             timestampMicros: micros, recordKey: key, entityID: Canonical.entityID(guid))
         do {
             event.pid = try integer(record, .processId)
-            event.executable = nonEmpty(record.text(.image))
+            event.executable = FieldLimit.capped(nonEmpty(record.text(.image)), "Image", &event.truncatedFields)
             if let user = nonEmpty(record.text(.user)) {
                 let (domain, name) = Canonical.splitUser(user)
                 event.userDomain = domain
@@ -58,6 +59,7 @@ package enum SysmonNormalizer {
             } else {
                 try fillNetwork(&event, record)
             }
+            event.missingFields = missing + missingFields(of: event)
         } catch let problem as FieldProblem {
             return .rejected(problem.message)
         } catch {
@@ -67,15 +69,26 @@ package enum SysmonNormalizer {
     }
 
     private static func fillProcess(_ event: inout NormalizedEvent, _ record: some SysmonRecord) throws {
-        event.commandLine = record.text(.commandLine)
+        event.commandLine = FieldLimit.capped(record.text(.commandLine), "CommandLine", &event.truncatedFields)
         event.args = event.commandLine.map(CommandLineSplitter.split)
-        event.workingDirectory = nonEmpty(record.text(.currentDirectory))
+        event.workingDirectory = FieldLimit.capped(nonEmpty(record.text(.currentDirectory)), "CurrentDirectory", &event.truncatedFields)
         event.parentEntityID = nonEmpty(record.text(.parentProcessGuid)).map(Canonical.entityID)
         event.parentPID = try integer(record, .parentProcessId)
-        event.parentExecutable = nonEmpty(record.text(.parentImage))
-        event.parentCommandLine = record.text(.parentCommandLine)
+        event.parentExecutable = FieldLimit.capped(nonEmpty(record.text(.parentImage)), "ParentImage", &event.truncatedFields)
+        event.parentCommandLine = FieldLimit.capped(record.text(.parentCommandLine), "ParentCommandLine", &event.truncatedFields)
         event.integrityLevel = nonEmpty(record.text(.integrityLevel))
-        event.hashes = nonEmpty(record.text(.hashes))
+        event.hashes = FieldLimit.capped(nonEmpty(record.text(.hashes)), "Hashes", &event.truncatedFields)
+    }
+
+    /// The fields the rules need that the event lacks, by their Sysmon names.
+    private static func missingFields(of event: NormalizedEvent) -> [String] {
+        let needed: [(String, Bool)] = event.kind == .processStart
+            ? [("Image", event.executable == nil), ("ParentImage", event.parentExecutable == nil),
+               ("ParentProcessGuid", event.parentEntityID == nil)]
+            : [("Image", event.executable == nil), ("Initiated", event.direction == nil), ("Protocol", event.transport == nil),
+               ("SourceIp", event.sourceIP == nil), ("SourcePort", event.sourcePort == nil),
+               ("DestinationIp", event.destinationIP == nil), ("DestinationPort", event.destinationPort == nil)]
+        return needed.filter(\.1).map(\.0)
     }
 
     private static func fillNetwork(_ event: inout NormalizedEvent, _ record: some SysmonRecord) throws {

@@ -74,8 +74,9 @@ public protocol EventStore: AnyObject {
     /// The tables, views and columns an analyst can query, with one-line descriptions.
     func schemaEntries() throws -> [SchemaEntry]
 
-    /// Every consistency problem found, one sentence each; empty when the store is sound.
-    func check() throws -> [String]
+    /// Every consistency problem found, one sentence each (empty when the store is sound), and
+    /// notes that are not faults (record ids that hold more than one event).
+    func check() throws -> (problems: [String], notes: [String])
 }
 
 /// Writes the records of one source in batches; `commit` makes the rows and their counts
@@ -88,8 +89,9 @@ public protocol EventBatchWriter: AnyObject {
     var isOpen: Bool { get }
 
     /// Stores `outcomes`: events (once per host and record identity), rejects, and the counts
-    /// of everything read.
-    func add(_ outcomes: [RecordOutcome]) throws
+    /// of everything read. Returns the warnings recorded about the events it stored.
+    @discardableResult
+    func add(_ outcomes: [RecordOutcome]) throws -> [RecordWarning]
 
     /// Adds the pending counts to the source and commits. Returns the counts committed.
     @discardableResult

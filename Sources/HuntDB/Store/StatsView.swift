@@ -8,6 +8,8 @@ public enum StatsView: String, CaseIterable, Sendable {
     case sources
     /// Rejected records grouped by source and reason, with the first one's excerpt.
     case rejects
+    /// Warnings about stored events grouped by source and kind, with the first one's reason.
+    case warnings
 
     /// Whether `--since`, `--until` and `--host` apply (they filter events, not loads).
     public var filtersEvents: Bool { self == .summary || self == .hosts }
@@ -18,10 +20,13 @@ public struct LoadTotals: Sendable, Equatable {
     public var sources: Int64
     public var failedSources: Int64
     public var rejectedRecords: Int64
+    /// Warnings about stored events (incomplete, truncated, colliding).
+    public var warnings: Int64
 
-    public init(sources: Int64, failedSources: Int64, rejectedRecords: Int64) {
+    public init(sources: Int64, failedSources: Int64, rejectedRecords: Int64, warnings: Int64) {
         self.sources = sources
         self.failedSources = failedSources
         self.rejectedRecords = rejectedRecords
+        self.warnings = warnings
     }
 }

@@ -13,6 +13,9 @@ final class EventWriter {
     private let insertHost: Statement
     private let selectHost: Statement
     private let insertReject: Statement
+    private let insertWarning: Statement
+    private let otherProcess: Statement
+    private let otherNetwork: Statement
     private let addCounts: Statement
     private var hostIDs: [String: Int64] = [:]
     private let arena = TextArena()
@@ -22,16 +25,16 @@ final class EventWriter {
         insertProcess = try database.prepare("""
             INSERT INTO processes (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable, name,
                 command_line, args, working_directory, parent_entity_id, parent_pid, parent_executable, parent_name,
-                parent_command_line, user_name, user_domain, integrity_level, hashes)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
-            ON CONFLICT (host_id, record_key) DO NOTHING
+                parent_command_line, user_name, user_domain, integrity_level, hashes, content_key)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+            ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
             """, purpose: "inserting a process event", persistent: true)
         insertNetwork = try database.prepare("""
             INSERT INTO network_connections (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable,
                 name, user_name, user_domain, transport, direction, source_ip, source_port, source_hostname,
-                destination_ip, destination_port, destination_hostname)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
-            ON CONFLICT (host_id, record_key) DO NOTHING
+                destination_ip, destination_port, destination_hostname, content_key)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+            ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
             """, purpose: "inserting a network event", persistent: true)
         insertHost = try database.prepare(
             "INSERT INTO hosts (host_key, name, ecs_host_id) VALUES (?1, ?2, ?3) ON CONFLICT (host_key) DO NOTHING",
@@ -40,10 +43,24 @@ final class EventWriter {
         insertReject = try database.prepare(
             "INSERT INTO rejects (source_id, record, byte_offset, reason, excerpt) VALUES (?1, ?2, ?3, ?4, ?5)",
             purpose: "recording a rejected record")
+        insertWarning = try database.prepare(
+            "INSERT INTO warnings (source_id, record, byte_offset, kind, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
+            purpose: "recording a warning about a loaded event")
+        otherProcess = try database.prepare("""
+            SELECT s.path, e.source_record FROM processes AS e JOIN sources AS s ON s.source_id = e.source_id
+            WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3
+            LIMIT 1
+            """, purpose: "looking for another event under the same record key", persistent: true)
+        otherNetwork = try database.prepare("""
+            SELECT s.path, e.source_record FROM network_connections AS e JOIN sources AS s ON s.source_id = e.source_id
+            WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3
+            LIMIT 1
+            """, purpose: "looking for another event under the same record key", persistent: true)
         addCounts = try database.prepare("""
             UPDATE sources SET records_read = records_read + ?2, records_loaded = records_loaded + ?3,
                 records_duplicate = records_duplicate + ?4, records_not_relevant = records_not_relevant + ?5,
-                records_rejected = records_rejected + ?6
+                records_rejected = records_rejected + ?6, records_incomplete = records_incomplete + ?7,
+                records_truncated = records_truncated + ?8, records_colliding = records_colliding + ?9
             WHERE source_id = ?1
             """, purpose: "updating a source's counts")
     }
@@ -51,8 +68,19 @@ final class EventWriter {
     /// Forgets cached host ids (after a rollback, they may not exist).
     func forgetCachedHosts() { hostIDs.removeAll() }
 
-    /// Inserts an event unless its host already holds the same record. Returns whether it was new.
-    func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Bool {
+    /// What storing one event did.
+    enum Insertion {
+        /// Already stored: same host, record key, time and content.
+        case duplicate
+        /// Stored; `collidesWith` names (`path:record`) another event the host holds under the same
+        /// record key, if any.
+        case stored(collidesWith: String?)
+    }
+
+    /// Inserts an event unless its host already holds the same record with the same time and
+    /// content; a stored event whose record key the host already used for another event is
+    /// reported as colliding.
+    func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Insertion {
         let hostID = try self.hostID(for: event.host)
         let s = event.kind == .processStart ? insertProcess : insertNetwork
         s.bind(hostID, at: 1)
@@ -82,6 +110,7 @@ final class EventWriter {
             arena.bind(event.userDomain, to: s, at: 19)
             arena.bind(event.integrityLevel, to: s, at: 20)
             arena.bind(event.hashes, to: s, at: 21)
+            s.bind(event.contentKey, at: 22)
         case .networkConnection:
             arena.bind(event.userName, to: s, at: 10)
             arena.bind(event.userDomain, to: s, at: 11)
@@ -93,10 +122,38 @@ final class EventWriter {
             arena.bind(event.destinationIP, to: s, at: 17)
             s.bind(event.destinationPort, at: 18)
             arena.bind(event.destinationHostname, to: s, at: 19)
+            s.bind(event.contentKey, at: 20)
         }
         defer { arena.reset() }
         try s.runKeepingBindings()
-        return database.changes == 1
+        guard database.changes == 1 else { return .duplicate }
+        // A content-hash key holds the whole record: another event cannot share it.
+        if case .contentHash = event.recordKey { return .stored(collidesWith: nil) }
+        return .stored(collidesWith: try otherEvent(event, hostID: hostID, eventID: database.lastInsertRowID))
+    }
+
+    /// `path:record` of another event the host holds under the event's record key, if any.
+    private func otherEvent(_ event: NormalizedEvent, hostID: Int64, eventID: Int64) throws -> String? {
+        let s = event.kind == .processStart ? otherProcess : otherNetwork
+        defer { s.reset() }
+        s.bind(hostID, at: 1)
+        switch event.recordKey {
+        case .sysmonRecord(let id): s.bind(id, at: 2)
+        case .named(let name): s.bind(name, at: 2)
+        case .contentHash(let bytes): s.bindBlob(bytes, at: 2)
+        }
+        s.bind(eventID, at: 3)
+        guard try s.step() else { return nil }
+        return "\(s.text(0) ?? "?"):\(s.int64(1))"
+    }
+
+    func insertWarning(sourceID: Int64, _ warning: RecordWarning) throws {
+        insertWarning.bind(sourceID, at: 1)
+        insertWarning.bind(warning.record, at: 2)
+        insertWarning.bind(warning.offset, at: 3)
+        insertWarning.bind(warning.kind.rawValue, at: 4)
+        insertWarning.bind(warning.reason, at: 5)
+        try insertWarning.run()
     }
 
     func insertReject(sourceID: Int64, record: Int64, offset: Int64, reason: String, excerpt: String) throws {
@@ -115,6 +172,9 @@ final class EventWriter {
         addCounts.bind(counts.duplicates, at: 4)
         addCounts.bind(counts.notRelevant, at: 5)
         addCounts.bind(counts.rejected, at: 6)
+        addCounts.bind(counts.incomplete, at: 7)
+        addCounts.bind(counts.truncated, at: 8)
+        addCounts.bind(counts.colliding, at: 9)
         try addCounts.run()
     }
 

@@ -16,8 +16,9 @@ final class SQLiteBatchWriter: EventBatchWriter {
         self.sourceID = sourceID
     }
 
-    func add(_ outcomes: [RecordOutcome]) throws {
+    func add(_ outcomes: [RecordOutcome]) throws -> [RecordWarning] {
         try StoreError.translating {
+            var warnings: [RecordWarning] = []
             if !isOpen {
                 try database.begin("loading source \(sourceID)")
                 isOpen = true
@@ -26,10 +27,16 @@ final class SQLiteBatchWriter: EventBatchWriter {
                 pending.read += 1
                 switch outcome.result {
                 case .event(let event):
-                    if try writer.insert(event, sourceID: sourceID, sourceRecord: outcome.number) {
-                        pending.loaded += 1
-                    } else {
+                    switch try writer.insert(event, sourceID: sourceID, sourceRecord: outcome.number) {
+                    case .duplicate:
                         pending.duplicates += 1
+                    case .stored(let other):
+                        pending.loaded += 1
+                        for warning in Self.warnings(about: event, collidingWith: other, at: outcome) {
+                            try writer.insertWarning(sourceID: sourceID, warning)
+                            pending.count(warning.kind)
+                            warnings.append(warning)
+                        }
                     }
                 case .notRelevant:
                     pending.notRelevant += 1
@@ -39,7 +46,28 @@ final class SQLiteBatchWriter: EventBatchWriter {
                                             reason: reason, excerpt: outcome.excerpt)
                 }
             }
+            return warnings
         }
+    }
+
+    /// What an analyst should know about a stored event: missing and truncated fields, and
+    /// another event under the same record key.
+    private static func warnings(about event: NormalizedEvent, collidingWith other: String?,
+                                 at outcome: RecordOutcome) -> [RecordWarning] {
+        var warnings: [RecordWarning] = []
+        func add(_ kind: RecordWarning.Kind, _ reason: String) {
+            warnings.append(RecordWarning(record: outcome.number, offset: outcome.offset, kind: kind, reason: reason))
+        }
+        if !event.missingFields.isEmpty {
+            add(.incomplete, "missing \(event.missingFields.joined(separator: ", "))")
+        }
+        if !event.truncatedFields.isEmpty {
+            add(.truncated, "cut to 32,767 characters: \(event.truncatedFields.joined(separator: ", "))")
+        }
+        if let other {
+            add(.colliding, "the host already holds another event under this record id (\(other)); both are kept")
+        }
+        return warnings
     }
 
     func commit() throws -> LoadCounts {

@@ -18,8 +18,11 @@ extension SQLiteStore {
         try StoreError.translating { try SchemaDescription(database: database).entries() }
     }
 
-    public func check() throws -> [String] {
-        try StoreError.translating { try StoreCheck(database: database).problems() }
+    public func check() throws -> (problems: [String], notes: [String]) {
+        try StoreError.translating {
+            let check = StoreCheck(database: database)
+            return (try check.problems(), try check.notes())
+        }
     }
 }
 

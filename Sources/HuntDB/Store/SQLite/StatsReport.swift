@@ -27,7 +27,8 @@ struct StatsReport {
             "SELECT count(*), coalesce(sum(status = 'failed'), 0), (SELECT count(*) FROM rejects) FROM sources",
             purpose: "counting sources and rejects")
         _ = try statement.step()
-        return LoadTotals(sources: statement.int64(0), failedSources: statement.int64(1), rejectedRecords: statement.int64(2))
+        return LoadTotals(sources: statement.int64(0), failedSources: statement.int64(1), rejectedRecords: statement.int64(2),
+                          warnings: statement.int64(3))
     }
 
     private static func sql(_ view: StatsView) -> String {
@@ -36,6 +37,7 @@ struct StatsReport {
         case .hosts: hostsSQL
         case .sources: sourcesSQL
         case .rejects: rejectsSQL
+        case .warnings: warningsSQL
         }
     }
 
@@ -79,9 +81,18 @@ struct StatsReport {
     private static let sourcesSQL = """
         SELECT source_id, path, format, compression, status, size_bytes, records_read AS read, records_loaded AS loaded,
             records_duplicate AS duplicates, records_not_relevant AS not_relevant, records_rejected AS rejected,
+            records_incomplete AS incomplete, records_truncated AS truncated, records_colliding AS colliding,
             started_at_us, finished_at_us, message
         FROM sources
         ORDER BY source_id
+        """
+
+    // With one min(), SQLite takes the bare column (reason) from the row holding the minimum.
+    private static let warningsSQL = """
+        SELECT w.source_id, s.path, w.kind, count(*) AS warnings, min(w.record) AS first_record, w.reason AS first_reason
+        FROM warnings AS w JOIN sources AS s ON s.source_id = w.source_id
+        GROUP BY w.source_id, w.kind
+        ORDER BY w.source_id, w.kind
         """
 
     // With one min(), SQLite takes the bare column (excerpt) from the row holding the minimum.

@@ -1,7 +1,7 @@
 import Model
 
 /// Consistency checks of a HuntDB file: SQLite's integrity and foreign keys, and that every
-/// source's counts agree with the rows it stored.
+/// source's counts agree with the rows it stored (events, rejects and warnings).
 struct StoreCheck {
     let database: Database
 
@@ -22,7 +22,11 @@ struct StoreCheck {
                    s.records_rejected,
                    (SELECT count(*) FROM processes AS p WHERE p.source_id = s.source_id)
                  + (SELECT count(*) FROM network_connections AS n WHERE n.source_id = s.source_id) AS stored,
-                   (SELECT count(*) FROM rejects AS r WHERE r.source_id = s.source_id) AS rejects
+                   (SELECT count(*) FROM rejects AS r WHERE r.source_id = s.source_id) AS rejects,
+                   s.records_incomplete, s.records_truncated, s.records_colliding,
+                   (SELECT count(*) FROM warnings AS w WHERE w.source_id = s.source_id AND w.kind = 'incomplete'),
+                   (SELECT count(*) FROM warnings AS w WHERE w.source_id = s.source_id AND w.kind = 'truncated'),
+                   (SELECT count(*) FROM warnings AS w WHERE w.source_id = s.source_id AND w.kind = 'colliding')
             FROM sources AS s
             ORDER BY s.source_id
             """, purpose: "checking source counts")
@@ -39,7 +43,25 @@ struct StoreCheck {
             if rejects != rejected {
                 problems.append("source \(id) (\(path)): \(rejects) rows in rejects but \(rejected) counted as rejected")
             }
+            for (offset, kind) in ["incomplete", "truncated", "colliding"].enumerated() {
+                let counted = counts.int64(Int32(9 + offset)), rows = counts.int64(Int32(12 + offset))
+                if counted != rows {
+                    problems.append("source \(id) (\(path)): \(rows) \(kind) rows in warnings but \(counted) counted as \(kind)")
+                }
+            }
         }
         return problems
+    }
+}
+
+extension StoreCheck {
+    /// What an analyst should know that is not a fault: record ids reused for different events.
+    func notes() throws -> [String] {
+        let s = try database.prepare("""
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM processes GROUP BY host_id, record_key HAVING count(*) > 1))
+                 + (SELECT count(*) FROM (SELECT 1 FROM network_connections GROUP BY host_id, record_key HAVING count(*) > 1))
+            """, purpose: "counting record ids that hold more than one event")
+        guard try s.step(), case let keys = s.int64(0), keys > 0 else { return [] }
+        return ["\(keys) record id\(keys == 1 ? "" : "s") of a host hold\(keys == 1 ? "s" : "") more than one event (reused ids: re-imaged or cloned hosts, a cleared log, or forged events); every one is kept: hunt stats warnings"]
     }
 }
