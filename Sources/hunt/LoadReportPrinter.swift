@@ -1,6 +1,6 @@
 import HuntDB
 
-/// Prints a load report on stderr: one line per file, its first rejects, and the totals.
+/// Prints a load report on stderr: one line per file, its notes and first rejects, and the totals.
 struct LoadReportPrinter {
     let quiet: Bool
 
@@ -8,6 +8,7 @@ struct LoadReportPrinter {
         for source in report.sources {
             if !quiet || source.status != .complete || source.counts.rejected > 0 {
                 printError(line(for: source))
+                for note in source.notes { printError("  note: " + note) }
             }
             for notice in source.firstRejects {
                 printError("  rejected: " + notice.message(lineBased: source.isLineBased))
