@@ -33,6 +33,8 @@ enum EVTXRecordFraming {
         let copy = b.u32Unchecked(p + Int(size) - 4)
         if copy == size {
             self = .record(size: Int(size), copyMissing: false)
+        } else if copy == 0 {
+            self = .record(size: Int(size), copyMissing: true)
         } else {
             self = .sizeCopyMismatch(size, copy)
         }
