@@ -95,6 +95,7 @@ struct BinXMLCompiler {
 
     /// Reads a template instance token at `p`: skips an inline definition and records the values.
     private func templateInstance(at p: Int, end: Int, into program: inout BinXMLProgram) throws -> Int {
+        let identifier = try bytes.u32(p + 2)
         var q = p + 2 + 4   // token, unknown byte, template identifier
         let definition = Int(try bytes.u32(q))
         q += 4
@@ -122,7 +123,7 @@ struct BinXMLCompiler {
             program.values.append(BinXMLValueRef(type: type, offset: data, length: size))
             data += size
         }
-        program.ops.append(.template(definition: definition, values: first ..< program.values.count))
+        program.ops.append(.template(definition: definition, identifier: identifier, values: first ..< program.values.count))
         return data
     }
 

@@ -9,7 +9,9 @@ import Model
 ///   (`EVTXChunkHeader.layoutProblem`): the mismatch becomes a note, and records are validated
 ///   one by one as in any chunk;
 /// - a chunk without the "ElfChnk\0" signature, or whose header fails its checksum and its
-///   layout checks, is reported as one `.damaged` item and skipped;
+///   layout checks, is carved (`carve`): its records are found by their signature and size
+///   fields and each is validated on its own; a note reports what was carved, and a chunk from
+///   which nothing could be carved is one `.damaged` item, as before;
 /// - the event records checksum does not decide anything by itself: Windows updates it lazily,
 ///   so the last chunk of a dirty file often carries a stale value. When it fails in a file that
 ///   is not marked dirty, the note says so;
@@ -66,7 +68,7 @@ struct EVTXChunkParser {
         }
         let carving = !header.hasSignature || (!header.checksumMatches && header.layoutProblem != nil)
         if carving {
-            parser.reject(at: 0, "\(parser.label): " + problems.joined(separator: "; "))
+            parser.carve(because: problems.joined(separator: "; "))
         } else {
             if !fileIsDirty, header.recordsChecksumMatches == false {
                 problems.append("event records checksum mismatch in a file not marked dirty")
