@@ -44,6 +44,11 @@ struct BinXMLCompiler {
                 program.ops.append(.end); p += 1
             case 0x05:
                 let type = try bytes.u8(p + 1)
+                if type == 0x00 {
+                    // NullType carries no data and renders as empty text.
+                    p += 2
+                    continue
+                }
                 guard type == 0x01 else {
                     throw EVTXDecodeFailure("a value token at chunk offset \(p) has type 0x\(String(type, radix: 16)) instead of a string")
                 }
