@@ -1,13 +1,15 @@
 import HuntDB
 
-/// Prints a load report on stderr: one line per file, its first rejects and warnings, and the totals.
+/// Prints a load report on stderr: one line per file, its notes, first rejects and warnings, and
+/// the totals.
 struct LoadReportPrinter {
     let quiet: Bool
 
     func print(_ report: LoadReport) {
         for source in report.sources {
-            if !quiet || source.status != .complete || source.counts.rejected > 0 || !source.firstWarnings.isEmpty {
+            if !quiet || source.status != .complete || source.counts.rejected > 0 || !source.firstWarnings.isEmpty || !source.notes.isEmpty {
                 printError(line(for: source))
+                for note in source.notes { printError("  note: " + note) }
             }
             for notice in source.firstRejects {
                 printError("  rejected: " + notice.message(lineBased: source.isLineBased))

@@ -43,13 +43,28 @@ final class LoaderTests: XCTestCase {
     func testLoad_overlappingExportsInDifferentDialectsDeduplicate() throws {
         let scratch = try Scratch()
         let flat = SysmonFixture.process(record: 5, ms: 0, guid: "{11111111-0000-0000-0000-000000000001}", image: "C:\\a.exe")
-        let xml = """
-        <Event><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>1</EventID><EventRecordID>5</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws1.CORP.example</Computer></System><EventData><Data Name='UtcTime'>2026-11-01 10:00:00.000</Data><Data Name='ProcessGuid'>{11111111-0000-0000-0000-000000000001}</Data><Data Name='Image'>C:\\a.exe</Data></EventData></Event>
-        """
-        let (store, report) = try scratch.load([try scratch.write("a.json", lines: [flat]), try scratch.write("a.xml", text: xml)])
+        func xml(_ data: [(String, String)]) -> String {
+            "<Event><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>1</EventID><EventRecordID>5</EventRecordID>"
+                + "<Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>ws1.CORP.example</Computer></System><EventData>"
+                + data.map { "<Data Name='\($0.0)'>\($0.1)</Data>" }.joined() + "</EventData></Event>"
+        }
+        // The same event as the flat line, every field of it, in Windows XML.
+        let same = xml([("UtcTime", "2026-11-01 10:00:00.000"), ("ProcessGuid", "{11111111-0000-0000-0000-000000000001}"),
+                        ("ProcessId", "4242"), ("Image", "C:\\a.exe"), ("CommandLine", "\"C:\\a.exe\""),
+                        ("CurrentDirectory", "C:\\Windows\\system32\\"), ("User", "NT AUTHORITY\\SYSTEM"),
+                        ("IntegrityLevel", "System"), ("ParentProcessGuid", SysmonFixture.servicesGuid), ("ParentProcessId", "700"),
+                        ("ParentImage", SysmonFixture.services), ("ParentCommandLine", SysmonFixture.services)])
+        let (store, report) = try scratch.load([try scratch.write("a.json", lines: [flat]), try scratch.write("a.xml", text: same)])
         XCTAssertEqual(report.totals.loaded, 1)
-        XCTAssertEqual(report.totals.duplicates, 1, "same host (case-insensitive) and EventRecordID")
+        XCTAssertEqual(report.totals.duplicates, 1, "same host (case-insensitive), EventRecordID, time and content")
         XCTAssertEqual(try store.count("hosts"), 1)
+
+        // An export that lost fields is another event under the same record id: kept, and said.
+        let thinner = xml([("UtcTime", "2026-11-01 10:00:00.000"), ("ProcessGuid", "{11111111-0000-0000-0000-000000000001}"),
+                           ("Image", "C:\\a.exe")])
+        let more = try Loader(store: store).load([try scratch.write("b.xml", text: thinner)])
+        XCTAssertEqual(more.totals.loaded, 1)
+        XCTAssertEqual(more.totals.colliding, 1)
     }
 
     func testLoad_recordsWithoutRecordIDDeduplicateByContent() throws {

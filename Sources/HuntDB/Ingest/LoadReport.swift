@@ -28,6 +28,10 @@ public struct SourceReport: Sendable {
     public var firstRejects: [RecordNotice] = []
     /// The first warnings about loaded events, `kind: reason` (all are in the `warnings` table).
     public var firstWarnings: [RecordNotice] = []
+    /// Problems that lost no record, one sentence each: an EVTX chunk read in spite of a checksum
+    /// mismatch, records carved from a chunk whose header could not be trusted. Empty for most
+    /// inputs; not stored in the database.
+    public var notes: [String] = []
     public var sizeBytes: Int64 = 0
     public var seconds: Double = 0
 

@@ -147,7 +147,7 @@ public final class Loader {
             switch opened.makeSource() {
             case .success(let s): source = s
             case .failure(let error):
-                queue.push(.failed(error.message, label: opened.format.rawValue))
+                queue.push(.failed(error.message, label: opened.format.rawValue, notes: []))
                 queue.close()
                 return
             }
@@ -164,13 +164,13 @@ public final class Loader {
                     return open && !cancellation.isCancelled
                 }
                 if !batch.isEmpty { queue.push(.batch(batch)) }
-                queue.push(.finished(label: source.formatLabel))
+                queue.push(.finished(label: source.formatLabel, notes: source.notes))
             } catch let error as IngestError {
                 if !batch.isEmpty { queue.push(.batch(batch)) }
-                queue.push(.failed(error.message, label: source.formatLabel))
+                queue.push(.failed(error.message, label: source.formatLabel, notes: source.notes))
             } catch {
                 if !batch.isEmpty { queue.push(.batch(batch)) }
-                queue.push(.failed("\(error)", label: source.formatLabel))
+                queue.push(.failed("\(error)", label: source.formatLabel, notes: source.notes))
             }
             queue.close()
         }
@@ -206,13 +206,15 @@ public final class Loader {
                         endStatus = .interrupted
                         queue.close()
                     }
-                case .finished(let finalLabel):
+                case .finished(let finalLabel, let notes):
                     report.counts += try transaction.commit()
                     label = finalLabel
+                    report.notes = notes
                     endStatus = cancellation.isCancelled ? .interrupted : .complete
-                case .failed(let text, let finalLabel):
+                case .failed(let text, let finalLabel, let notes):
                     report.counts += try transaction.commit()
                     label = finalLabel
+                    report.notes = notes
                     report.message = text
                     endStatus = .failed
                 }
@@ -241,6 +243,6 @@ public final class Loader {
 
 private enum ProducerMessage {
     case batch([RecordOutcome])
-    case finished(label: String)
-    case failed(String, label: String)
+    case finished(label: String, notes: [String])
+    case failed(String, label: String, notes: [String])
 }

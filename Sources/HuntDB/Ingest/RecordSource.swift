@@ -8,6 +8,12 @@ protocol RecordSource {
     mutating func read(_ emit: (RecordOutcome) -> Bool) throws
     /// The format as recorded in `sources.format`, e.g. `ndjson:sysmon-flat`.
     var formatLabel: String { get }
+    /// Problems met while reading that lost no record, one sentence each (see `SourceReport.notes`).
+    var notes: [String] { get }
+}
+
+extension RecordSource {
+    var notes: [String] { [] }
 }
 
 /// JSON in any framing and dialect.

@@ -48,17 +48,18 @@ final class EVTXDamageTests: XCTestCase {
         let lastChunk = bytes.count - 65536
         S.put32(&bytes, lastChunk + 52, 0xDEAD_BEEF)
         S.fixChunkHeaderChecksum(&bytes, chunkAt: lastChunk)
-        // Clean file: the records are delivered, with one note that the checksum did not match.
+        // Clean file: the records are delivered, with one note (not a reject) that the checksum did not match.
         var items = try S.read(bytes)
         XCTAssertEqual(S.events(items), Self.sample.events)
-        XCTAssertEqual(S.damaged(items).count, 1)
-        XCTAssertTrue(S.damaged(items)[0].contains("event records checksum mismatch"), S.damaged(items)[0])
+        XCTAssertEqual(S.damaged(items), [])
+        XCTAssertEqual(S.notes(items).map(\.text), ["chunk \((lastChunk - 4096) / 65536) at offset \(lastChunk): event records checksum mismatch in a file not marked dirty; its records were read one by one and each validated (\(S.recordCount(bytes, chunkAt: lastChunk)) read); they may hold altered bytes"])
         // Dirty file: a stale records checksum is expected and not reported.
         S.put32(&bytes, 120, 1)
         S.fixFileHeaderChecksum(&bytes)
         items = try S.read(bytes)
         XCTAssertEqual(S.events(items), Self.sample.events)
         XCTAssertEqual(S.damaged(items), [])
+        XCTAssertEqual(S.notes(items), [])
     }
 
     func testDirtyFile_recordsPastALaggingFreeSpaceOffsetAreRecovered() throws {
@@ -74,6 +75,7 @@ final class EVTXDamageTests: XCTestCase {
         let items = try S.read(bytes)
         XCTAssertEqual(S.events(items), Self.sample.events)
         XCTAssertEqual(S.damaged(items), [])
+        XCTAssertEqual(S.notes(items), [])
     }
 
     func testSlackSpace_garbageAfterTheLastRecordIsIgnored() throws {
@@ -89,6 +91,7 @@ final class EVTXDamageTests: XCTestCase {
         let items = try S.read(bytes)
         XCTAssertEqual(S.events(items), Self.sample.events)
         XCTAssertEqual(S.damaged(items), [])
+        XCTAssertEqual(S.notes(items), [])
     }
 
     func testZeroedChunk_isSkippedSilently() throws {
@@ -103,14 +106,14 @@ final class EVTXDamageTests: XCTestCase {
         XCTAssertEqual(try S.read(padded).count, Self.sample.events.count)
     }
 
-    func testDamagedChunk_headerChecksumMismatchSkipsOnlyThatChunk() throws {
+    func testDamagedChunk_headerChecksumMismatchIsANoteAndTheChunkIsRead() throws {
         var bytes = Self.sample.bytes
-        bytes[4096 + 65536 + 60] ^= 0x01   // inside the checksummed header area
+        bytes[4096 + 65536 + 60] ^= 0x01   // inside the checksummed header area, a field nothing reads
         let items = try S.read(bytes)
-        let damaged = S.damaged(items)
-        XCTAssertEqual(damaged, ["chunk 1 at offset 69632: header checksum mismatch"])
-        let kept = Self.sample.offsets.enumerated().filter { !(4096 + 65536 ..< 4096 + 2 * 65536).contains($0.element) }
-        XCTAssertEqual(S.events(items), kept.map { Self.sample.events[$0.offset] })
+        XCTAssertEqual(S.damaged(items), [])
+        XCTAssertEqual(S.events(items), Self.sample.events)
+        let count = S.recordCount(bytes, chunkAt: 4096 + 65536)
+        XCTAssertEqual(S.notes(items), [EVTXNote(offset: 69632, records: count, text: "chunk 1 at offset 69632: header checksum mismatch; its records were read one by one and each validated (\(count) read); they may hold altered bytes")])
     }
 
     func testDamagedRecord_badSizeIsReportedAndTheRestRecovered() throws {
@@ -131,7 +134,8 @@ final class EVTXDamageTests: XCTestCase {
         var bytes = Self.sample.bytes
         bytes[30] ^= 0xFF
         let items = try S.read(bytes)
-        XCTAssertEqual(S.damaged(items).count, 1)
+        XCTAssertEqual(S.damaged(items), [])
+        XCTAssertEqual(S.notes(items).map(\.text), ["file header at offset 0: checksum mismatch; the chunks are read regardless"])
         XCTAssertEqual(S.events(items), Self.sample.events)
     }
 
@@ -172,7 +176,7 @@ final class EVTXDamageTests: XCTestCase {
             let outcome: FuzzOutcome
             do {
                 let items = try S.read(bytes)
-                outcome = S.damaged(items).isEmpty ? .clean : .damaged
+                outcome = S.damaged(items).isEmpty && S.notes(items).isEmpty ? .clean : .reported
             } catch is EVTXError {
                 outcome = .error
             }
@@ -190,20 +194,21 @@ final class EVTXDamageTests: XCTestCase {
         XCTAssertEqual(observed, expected, "runs whose outcome follows from the changed positions")
         XCTAssertTrue(mismatches.isEmpty, "\(mismatches.count) runs: \(mismatches.prefix(5))")
         XCTAssertGreaterThan(expected[.clean] ?? 0, 0, "runs checked: \(expected)")
-        XCTAssertGreaterThan(expected[.damaged] ?? 0, 0, "runs checked: \(expected)")
-        XCTAssertGreaterThan(outcomes[.damaged] ?? 0, 0, "some mutations must be detected: \(outcomes)")
+        XCTAssertGreaterThan(expected[.reported] ?? 0, 0, "runs checked: \(expected)")
+        XCTAssertGreaterThan(outcomes[.reported] ?? 0, 0, "some mutations must be detected: \(outcomes)")
     }
 
-    /// How one fuzz run ended.
+    /// How one fuzz run ended: nothing reported, damage or notes reported, or an `EVTXError`.
     private enum FuzzOutcome: String, CustomDebugStringConvertible {
-        case clean, damaged, error
+        case clean, reported, error
         var debugDescription: String { rawValue }
     }
 
     /// The outcome a read of `mutated` must have, judged only from the positions where it differs
     /// from `original` (a one-chunk file), or nil when that depends on how the changed bytes decode.
     ///
-    /// A changed file signature is not an EVTX file. A change under a checksum is reported: the
+    /// A changed file signature is not an EVTX file. A change under a checksum is reported (as
+    /// damage or as a note): the
     /// file header (0..<120 and its checksum at 124), the chunk signature, and unless the chunk's
     /// checksums were repaired, the chunk header (0..<120, 124..<512) and the records (512 up to
     /// the free space offset) of a file not marked dirty. A change only where nothing is read (the
@@ -217,11 +222,11 @@ final class EVTXDamageTests: XCTestCase {
         for p in changed {
             switch p {
             case 0 ..< 120, 124 ..< 128, chunk ..< chunk + 8:
-                return .damaged
+                return .reported
             case chunk + 8 ..< chunk + 120, chunk + 124 ..< chunk + 512:
-                if checksumsRepaired { decided = false } else { return .damaged }
+                if checksumsRepaired { decided = false } else { return .reported }
             case chunk + 512 ..< used:
-                if checksumsRepaired || markedDirty { decided = false } else { return .damaged }
+                if checksumsRepaired || markedDirty { decided = false } else { return .reported }
             default:
                 continue
             }

@@ -43,14 +43,17 @@ final class EVTXRealFileTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: path) else { XCTFail("missing \(path)"); continue }
             var events: [WindowsEvent] = []
             var damaged: [String] = []
+            var notes: [String] = []
             try EVTXReader().read(from: try FileInput(path: path)) { item in
                 switch item {
                 case .event(let e, _, _): events.append(e)
                 case .damaged(_, let reason): damaged.append(reason)
+                case .note(let note): notes.append(note.text)
                 }
                 return true
             }
             XCTAssertEqual(damaged, [], name)
+            XCTAssertEqual(notes, [], name)
             XCTAssertEqual(events.count, expected.records, name)
             let sysmon = events.filter { $0.providerName == "Microsoft-Windows-Sysmon" }
             XCTAssertEqual(sysmon.filter { $0.eventID == "1" }.count, expected.sysmonEventID1, name)

@@ -42,6 +42,36 @@ enum EVTXTestSupport {
         items.compactMap { if case .damaged(_, let r) = $0 { return r } else { return nil } }
     }
 
+    static func notes(_ items: [EVTXItem]) -> [EVTXNote] {
+        items.compactMap { if case .note(let n) = $0 { return n } else { return nil } }
+    }
+
+    static func u64(_ b: [UInt8], _ o: Int) -> UInt64 {
+        (0 ..< 8).reduce(0) { $0 | UInt64(b[o + $1]) << (8 * UInt64($1)) }
+    }
+
+    /// File offsets of the chunks of a file written by `write`.
+    static func chunkOffsets(_ b: [UInt8]) -> [Int] {
+        Array(stride(from: 4096, to: b.count, by: 65536))
+    }
+
+    /// How many records the header of the chunk at `c` says it holds (last − first record number + 1).
+    static func recordCount(_ b: [UInt8], chunkAt c: Int) -> Int {
+        Int(u64(b, c + 16) - u64(b, c + 8)) + 1
+    }
+
+    /// File offsets of the records of the chunk at `c`, following their size fields from
+    /// offset 512 to the header's free space offset (of a file as `write` produced it).
+    static func recordOffsets(_ b: [UInt8], chunkAt c: Int) -> [Int] {
+        var offsets: [Int] = []
+        var p = c + 512
+        while p < c + Int(u32(b, c + 48)) {
+            offsets.append(p)
+            p += Int(u32(b, p + 4))
+        }
+        return offsets
+    }
+
     /// Little-endian field access on file bytes.
     static func u32(_ b: [UInt8], _ o: Int) -> UInt32 {
         (0 ..< 4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * UInt32($1)) }

@@ -174,6 +174,12 @@ struct EVTXChunkBuilder {
         EVTXWriterValue.appendUTF16(value, to: &rec)
     }
 
+    /// A value token of type NullType (0x00), which carries no data.
+    mutating func nullValue() {
+        u8(0x05)
+        u8(0x00)
+    }
+
     mutating func substitution(_ index: Int, type: UInt8, optional: Bool) {
         u8(optional ? 0x0E : 0x0D)
         u16(UInt16(truncatingIfNeeded: index))

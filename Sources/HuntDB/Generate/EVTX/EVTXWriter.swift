@@ -15,6 +15,9 @@ public final class EVTXWriter {
     enum EventDataLayout { case flat, nestedTemplate, nestedElements }
 
     var layout = EventDataLayout.flat
+    /// With `.nestedElements`: writes an empty Data text as a NullType value token, as some
+    /// Windows components do, instead of leaving the element without content.
+    var emptyTextAsNullValue = false
     private let output: any EVTXByteOutput
     private var chunk = EVTXChunkBuilder()
     private var chunkCount = 0
@@ -121,8 +124,8 @@ public final class EVTXWriter {
         case .nestedTemplate:
             all.append { c in Self.nestedTemplateValue(&c, names: names, values: values); return 0x21 }
         case .nestedElements:
-            let items = event.data
-            all.append { c in Self.nestedElementsValue(&c, items: items); return 0x21 }
+            let items = event.data, nullForEmpty = emptyTextAsNullValue
+            all.append { c in Self.nestedElementsValue(&c, items: items, emptyTextAsNullValue: nullForEmpty); return 0x21 }
         }
         guard Self.values(&chunk, all) else { return false }
         chunk.u8(0x00)
@@ -225,7 +228,7 @@ public final class EVTXWriter {
     }
 
     /// A BinXML value holding the EventData as plain elements (no dependency identifiers).
-    private static func nestedElementsValue(_ c: inout EVTXChunkBuilder, items: [WindowsEvent.DataItem]) {
+    private static func nestedElementsValue(_ c: inout EVTXChunkBuilder, items: [WindowsEvent.DataItem], emptyTextAsNullValue: Bool) {
         c.fragmentHeader()
         let eventData = c.openElement("EventData", attributes: false, dependency: false)
         c.closeStart(attributes: nil)
@@ -234,7 +237,7 @@ public final class EVTXWriter {
             c.attribute("Name", last: true)
             c.text(item.name)
             c.closeStart(attributes: data.attributes)
-            if !item.value.isEmpty { c.text(item.value) }
+            if !item.value.isEmpty { c.text(item.value) } else if emptyTextAsNullValue { c.nullValue() }
             c.endElement(size: data.size)
         }
         c.endElement(size: eventData.size)

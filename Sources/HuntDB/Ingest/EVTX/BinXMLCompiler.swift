@@ -44,6 +44,11 @@ struct BinXMLCompiler {
                 program.ops.append(.end); p += 1
             case 0x05:
                 let type = try bytes.u8(p + 1)
+                if type == 0x00 {
+                    // NullType carries no data and renders as empty text.
+                    p += 2
+                    continue
+                }
                 guard type == 0x01 else {
                     throw EVTXDecodeFailure("a value token at chunk offset \(p) has type 0x\(String(type, radix: 16)) instead of a string")
                 }
@@ -95,6 +100,7 @@ struct BinXMLCompiler {
 
     /// Reads a template instance token at `p`: skips an inline definition and records the values.
     private func templateInstance(at p: Int, end: Int, into program: inout BinXMLProgram) throws -> Int {
+        let identifier = try bytes.u32(p + 2)
         var q = p + 2 + 4   // token, unknown byte, template identifier
         let definition = Int(try bytes.u32(q))
         q += 4
@@ -122,7 +128,7 @@ struct BinXMLCompiler {
             program.values.append(BinXMLValueRef(type: type, offset: data, length: size))
             data += size
         }
-        program.ops.append(.template(definition: definition, values: first ..< program.values.count))
+        program.ops.append(.template(definition: definition, identifier: identifier, values: first ..< program.values.count))
         return data
     }
 

@@ -19,6 +19,13 @@ struct BinXMLDecoder {
     private var lastDataCount = 0
     private var work = 0
 
+    /// Whether a template is used only when its definition carries the identifier the instance
+    /// announces (the first four bytes of its GUID): set for carved chunks, where a definition
+    /// may have been overwritten.
+    var verifiesTemplateIdentifiers = false
+    /// The work units the last `decodeRecord` spent.
+    private(set) var lastRecordWork = 0
+
     init(bytes: EVTXBytes) { compiler = BinXMLCompiler(bytes: bytes) }
 
     private var bytes: EVTXBytes { compiler.bytes }
@@ -28,7 +35,11 @@ struct BinXMLDecoder {
         work = Self.workPerRecord
         var program = scratch
         scratch = BinXMLProgram()
-        defer { program.removeAll(); scratch = program }
+        defer {
+            program.removeAll()
+            scratch = program
+            lastRecordWork = Self.workPerRecord - max(work, 0)
+        }
         try compiler.compile(from: start, to: end, inValue: false, into: &program, work: &work)
         var builder = EVTXEventBuilder(expectedDataCount: lastDataCount)
         try run(program, substitutions: [], into: &builder, depth: 0)
@@ -66,8 +77,8 @@ struct BinXMLDecoder {
                 }
                 try substitute(substitutions[substitutions.startIndex + index], optional: optional,
                                into: &builder, depth: depth)
-            case .template(let definition, let values):
-                let body = try template(at: definition)
+            case .template(let definition, let identifier, let values):
+                let body = try template(at: definition, identifier: identifier)
                 try run(body, substitutions: program.values[values], into: &builder, depth: depth + 1)
             }
         }
@@ -103,14 +114,25 @@ struct BinXMLDecoder {
 
     /// The compiled body of the template definition at chunk offset `offset`
     /// (next-definition offset, GUID, data size, then the BinXML body).
-    private mutating func template(at offset: Int) throws -> BinXMLProgram {
+    /// - Throws: `EVTXDecodeFailure` naming the template when it cannot be resolved.
+    private mutating func template(at offset: Int, identifier: UInt32) throws -> BinXMLProgram {
+        func unresolved(_ why: String) -> EVTXDecodeFailure {
+            EVTXDecodeFailure("template 0x\(String(identifier, radix: 16)) at chunk offset \(offset) cannot be resolved: \(why)")
+        }
+        if verifiesTemplateIdentifiers {
+            guard bytes.contains(offset + 4, 4) else { throw unresolved("the offset lies outside the chunk") }
+            let stored = bytes.u32Unchecked(offset + 4)
+            guard stored == identifier else {
+                throw unresolved("the definition there carries identifier 0x\(String(stored, radix: 16)); the damaged chunk lost it")
+            }
+        }
         if let body = templates[offset] { return body }
         if let reason = brokenTemplates[offset] { throw EVTXDecodeFailure(reason) }
         do {
             let size = Int(try bytes.u32(offset + 20))
             let start = offset + 24
             guard bytes.contains(start, size) else {
-                throw EVTXDecodeFailure("the template definition at chunk offset \(offset) has size \(size), which exceeds the chunk")
+                throw EVTXDecodeFailure("its definition has size \(size), which exceeds the chunk")
             }
             var body = BinXMLProgram()
             var templateWork = Self.workPerRecord
@@ -118,8 +140,9 @@ struct BinXMLDecoder {
             templates[offset] = body
             return body
         } catch let failure as EVTXDecodeFailure {
-            brokenTemplates[offset] = failure.reason
-            throw failure
+            let resolved = unresolved(failure.reason)
+            brokenTemplates[offset] = resolved.reason
+            throw resolved
         }
     }
 }

@@ -35,9 +35,10 @@ enum BinXMLOp {
     case text(String)
     /// Substitution `index` of the enclosing template instance's values.
     case substitution(index: Int, optional: Bool)
-    /// A template instance: the definition at chunk offset `definition`, with the values
-    /// `values` (indexes into the containing program's `values`).
-    case template(definition: Int, values: Range<Int>)
+    /// A template instance: the definition at chunk offset `definition`, announced with the
+    /// template identifier `identifier`, with the values `values` (indexes into the containing
+    /// program's `values`).
+    case template(definition: Int, identifier: UInt32, values: Range<Int>)
 }
 
 /// A template instance value: its type and where its bytes lie in the chunk.

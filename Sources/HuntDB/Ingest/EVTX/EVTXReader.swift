@@ -2,7 +2,7 @@ import Dispatch
 import Model
 
 /// Reads an EVTX file sequentially from a `ByteInput` (which need not be seekable) and delivers
-/// its events and damaged regions in file order.
+/// its events, damaged regions and notes (problems that lost nothing) in file order.
 ///
 /// Memory stays bounded whatever the file size: the reader holds one batch of 64 KiB chunks
 /// (`chunksPerBatch`, 16 by default, so 1 MiB) plus the events decoded from that batch. Chunks are
@@ -21,7 +21,7 @@ public struct EVTXReader {
         prefix.count >= 8 && (0 ..< 8).allSatisfy { prefix[$0] == fileSignature[$0] }
     }
 
-    /// Calls `handle` for every record / damaged region in file order; stops early when `handle`
+    /// Calls `handle` for every record / damaged region / note in file order; stops early when `handle`
     /// returns false. Throws `EVTXError` when the input is not an EVTX file or cannot be read, and
     /// rethrows errors from `handle`.
     public func read(from input: ByteInput, handle: (EVTXItem) throws -> Bool) throws {
@@ -40,8 +40,8 @@ public struct EVTXReader {
             return (computed == b.u32Unchecked(124), b.u32Unchecked(120), Int(b.u16Unchecked(42)))
         }
         if !checksumOK {
-            let reason = "file header at offset 0: checksum mismatch; the chunks are read regardless"
-            guard try handle(.damaged(offset: 0, reason: reason)) else { return }
+            let text = "file header at offset 0: checksum mismatch; the chunks are read regardless"
+            guard try handle(.note(EVTXNote(offset: 0, text: text))) else { return }
         }
         if headerLength < Self.fileHeaderSize {
             _ = try handle(.damaged(offset: Int64(headerLength),
@@ -99,6 +99,8 @@ public struct EVTXReader {
                         delivered = .event(event, number: number, offset: offset)
                     case .damaged(let offset, let reason):
                         delivered = .damaged(offset: offset, reason: reason)
+                    case .note(let note):
+                        delivered = .note(note)
                     }
                     guard try handle(delivered) else { return nil }
                 }

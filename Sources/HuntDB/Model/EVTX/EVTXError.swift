@@ -15,6 +15,8 @@ public enum EVTXItem: Sendable, Equatable {
     /// A chunk or record that was skipped (or a region that could not be trusted), with a
     /// one-sentence reason naming the chunk or record and its file offset.
     case damaged(offset: Int64, reason: String)
+    /// A problem that lost nothing (see `EVTXNote`); it precedes the records it is about.
+    case note(EVTXNote)
 }
 
 /// An internal decoding failure of one record or structure; turned into a `.damaged` reason.
