@@ -85,7 +85,7 @@ final class QueryTests: XCTestCase {
         let store = try SQLiteStore(path: ":memory:")
         let entries = try SchemaDescription(database: store.database).entries()
         XCTAssertEqual(Set(entries.filter { $0.column == nil }.map(\.object)),
-                       ["hosts", "sources", "rejects", "processes", "network_connections", "schema_migrations",
+                       ["hosts", "sources", "rejects", "warnings", "processes", "network_connections", "schema_migrations",
                         "deferred_indexes", "process_events", "network_events"])
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }
     }
