@@ -38,7 +38,7 @@ struct LoadReportPrinter {
         var text = "\(source.path) [\(source.format)\(source.compression == "gzip" ? ", gzip" : "")]: "
         text += "read \(c.read) = loaded \(c.loaded) + duplicates \(c.duplicates) + not relevant \(c.notRelevant) + rejected \(c.rejected)"
         switch source.status {
-        case .complete, .loading: break
+        case .complete, .loading: if let note = source.message { text += " — note: \(note)" }
         case .interrupted: text += " — stopped: \(source.message ?? "interrupted")"
         case .failed: text += " — FAILED: \(source.message ?? "unknown error")"
         }
