@@ -4,6 +4,9 @@ import Model
 public struct IngestError: Error, CustomStringConvertible {
     public let path: String
     public let message: String
+    /// The input opened but is in no format we read and shows no sign of holding events: a
+    /// file met in a folder (a README, a license) is then skipped, not failed.
+    var isNotAnEventLog = false
 
     public init(path: String, _ message: String) {
         self.path = path

@@ -28,11 +28,17 @@ public enum InputFormat: String, CaseIterable, Sendable {
 
     var isJSON: Bool { self == .json || forcedDialect != nil }
 
-    /// Recognizes a format from the first bytes of a (decompressed) stream.
+    /// Recognizes a format from the first bytes of a (decompressed, UTF-8) stream. One bad first
+    /// line (a header, or the rest of a record cut by `split -b`) is looked past when the next
+    /// line clearly starts JSON or XML events: that line is then one rejected record.
     static func sniff(_ prefix: [UInt8]) -> InputFormat? {
         if prefix.starts(with: Array("ElfFile\0".utf8)) { return .evtx }
-        var bytes = prefix[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        if let format = sniffStart(prefix[...]) { return format }
+        guard let lineEnd = prefix.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) else { return nil }
+        return EventTextMarker.format(ofLine: prefix[(lineEnd + 1)...])
+    }
+
+    private static func sniffStart(_ bytes: ArraySlice<UInt8>) -> InputFormat? {
         guard let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return nil }
         switch first {
         case UInt8(ascii: "<"): return .xml

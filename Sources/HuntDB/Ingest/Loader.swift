@@ -231,6 +231,8 @@ public final class Loader {
             report.message = report.message ?? "interrupted (Ctrl-C); run the same load again to finish it"
         }
         while !producer.isFinished { usleep(1000) }
+        label = opened.formatLabel(reader: label)
+        if endStatus == .complete, report.message == nil { report.message = opened.readingNote }
         report.status = endStatus
         report.format = label
         report.sizeBytes = opened.file.bytesRead

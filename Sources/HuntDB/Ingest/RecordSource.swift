@@ -24,7 +24,7 @@ struct JSONRecordSource: RecordSource {
 
     init(buffer: StreamBuffer, prefix: [UInt8], dialect: JSONDialect?) {
         if Self.isLineDelimited(prefix) {
-            framer = LineFramer(buffer: buffer)
+            framer = LineFramer(buffer: buffer, lineEnd: Self.lineEnd(prefix))
             framing = "ndjson"
         } else {
             framer = JSONValueFramer(buffer: buffer)
@@ -43,9 +43,10 @@ struct JSONRecordSource: RecordSource {
             switch item {
             case .record(let record):
                 var keepGoing = true
-                decoder.decode(record.bytes) { result in
-                    var outcome = RecordOutcome(number: record.number, offset: record.offset, result: result)
-                    if case .rejected = result { outcome.excerpt = excerpt(record.bytes) }
+                decoder.decode(record.bytes) { result, value in
+                    let offset = record.offset + Int64(value.baseAddress! - record.bytes.baseAddress!)
+                    var outcome = RecordOutcome(number: record.number, offset: offset, result: result)
+                    if case .rejected = result { outcome.excerpt = excerpt(value) }
                     if !emit(outcome) { keepGoing = false }
                 }
                 if !keepGoing { return }
@@ -56,26 +57,50 @@ struct JSONRecordSource: RecordSource {
     }
 
     /// Whether the input is one object per line (NDJSON) rather than objects spanning lines: the
-    /// first object ends on its first line, or (a broken first line) the next line starts another.
+    /// first object ends on its first line, or (a broken first object) the next line starts another.
+    /// A first line that starts no JSON at all (a header, a piece cut by `split -b`) is looked past.
     static func isLineDelimited(_ prefix: [UInt8]) -> Bool {
-        // '[' (an array) or `Record N` (evtx_dump): not one object per line.
-        guard prefix.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{") else { return false }
-        if firstObjectEndsOnItsLine(prefix) { return true }
-        guard let newline = prefix.firstIndex(of: 0x0A) else { return true }
-        let rest = prefix[(newline + 1)...].drop { $0 == 0x0A || $0 == 0x0D }
+        let text = prefix[...]
+        switch firstByte(text) {
+        case UInt8(ascii: "{"): return isObjectPerLine(text)
+        case UInt8(ascii: "["), UInt8(ascii: "R"): return false  // an array, or evtx_dump's `Record N`
+        default:
+            guard let end = text.firstIndex(where: isLineEnd) else { return true }
+            let rest = text[(end + 1)...]
+            return firstByte(rest) == UInt8(ascii: "{") && isObjectPerLine(rest)
+        }
+    }
+
+    /// `\r` when the first line ends with a carriage return alone, else `\n`.
+    static func lineEnd(_ prefix: [UInt8]) -> UInt8 {
+        guard let end = prefix.firstIndex(where: isLineEnd), prefix[end] == 0x0D,
+              end + 1 == prefix.count || prefix[end + 1] != 0x0A else { return 0x0A }
+        return prefix.contains(0x0A) ? 0x0A : 0x0D
+    }
+
+    private static func isLineEnd(_ c: UInt8) -> Bool { c == 0x0A || c == 0x0D }
+
+    private static func firstByte(_ text: ArraySlice<UInt8>) -> UInt8? {
+        text.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+    }
+
+    private static func isObjectPerLine(_ text: ArraySlice<UInt8>) -> Bool {
+        if firstObjectEndsOnItsLine(text) { return true }
+        guard let end = text.firstIndex(where: isLineEnd) else { return true }
+        let rest = text[(end + 1)...].drop(while: isLineEnd)
         return rest.first == UInt8(ascii: "{")
     }
 
-    private static func firstObjectEndsOnItsLine(_ prefix: [UInt8]) -> Bool {
+    private static func firstObjectEndsOnItsLine(_ text: ArraySlice<UInt8>) -> Bool {
         var depth = 0
         var inString = false
         var escape = false
         var started = false
-        for c in prefix {
+        for c in text {
             if !started {
                 if c == UInt8(ascii: "{") { started = true; depth = 1; continue }
-                if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 || c == 0xEF || c == 0xBB || c == 0xBF { continue }
-                return false  // '[' or `Record N`: not one object per line
+                if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { continue }
+                return false
             }
             if inString {
                 if escape { escape = false } else if c == UInt8(ascii: "\\") { escape = true } else if c == UInt8(ascii: "\"") { inString = false }
@@ -87,7 +112,7 @@ struct JSONRecordSource: RecordSource {
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 depth -= 1
                 if depth == 0 { return true }
-            case 0x0A: return false
+            case 0x0A, 0x0D: return false
             default: break
             }
         }
@@ -120,8 +145,9 @@ struct XMLRecordSource: RecordSource {
                         if case .rejected = result { o.excerpt = excerpt(record.bytes) }
                         outcome = o
                     } catch {
+                        let reason = error.repeatedField.map { FieldProblem.repeated($0).message } ?? "malformed event XML: \(error.message)"
                         outcome = RecordOutcome(number: record.number, offset: record.offset,
-                                                result: .rejected("malformed event XML: \(error.message)"), excerpt: excerpt(record.bytes))
+                                                result: .rejected(reason), excerpt: excerpt(record.bytes))
                     }
                 }
             case .damaged(let number, _, let offset, let reason, let text):

@@ -6,6 +6,13 @@ package protocol SysmonRecord {
     func text(_ field: SysmonField) -> String?
     /// The bytes of the whole record as read, for a content hash when it has no record id.
     func rawBytes() -> [UInt8]
+    /// A field the record gives more than once, when the reader could not tell it earlier.
+    func repeatedField() -> String?
+}
+
+extension SysmonRecord {
+    /// Readers that reject repeated fields themselves (JSON, XML System) report none here.
+    package func repeatedField() -> String? { nil }
 }
 
 /// Turns Sysmon Event ID 1 (process creation) and 3 (network connection) records into
@@ -18,6 +25,7 @@ package enum SysmonNormalizer {
         guard let eventID = Int(eventIDText) else { return .rejected("EventID \(quoted(eventIDText)) is not a number") }
         guard eventID == 1 || eventID == 3 else { return .notRelevant }
         guard isSysmon(record) else { return .notRelevant }
+        if let field = record.repeatedField() { return .rejected(FieldProblem.repeated(field).message) }
 
         guard let computer = nonEmpty(record.text(.computer)) else {
             return .rejected("Sysmon event \(eventID) has no computer name (Computer / Hostname)")

@@ -14,6 +14,10 @@ extension WindowsEvent: SysmonRecord {
         }
     }
 
+    /// EventData names (from XML or EVTX) the event gives twice; checked only for the events
+    /// that are normalized, so the other events of a log cost nothing.
+    package func repeatedField() -> String? { repeatedMappedDataName() }
+
     /// A stable rendering of the event, hashed when it has no EventRecordID.
     package func rawBytes() -> [UInt8] {
         var text = [providerName, eventID, timeCreated, recordID, channel, computer].map { $0 ?? "" }.joined(separator: "\u{1}")

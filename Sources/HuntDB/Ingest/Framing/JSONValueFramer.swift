@@ -73,6 +73,10 @@ struct JSONValueFramer: RecordFramer {
         while try ensureByte(at: i) {
             let c = buffer.storage[buffer.start + i]
             if c == 0x0A { i += 1; line += 1; break }
+            if c == 0x0D, try ensureByte(at: i + 1), buffer.storage[buffer.start + i + 1] != 0x0A {
+                i += 1  // a carriage return alone ends the line too
+                break
+            }
             if text.count < 160 { text.append(c) }
             i += 1
             if i > 1 << 16 { buffer.start += i; i = 0 }

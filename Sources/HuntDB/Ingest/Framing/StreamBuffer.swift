@@ -15,8 +15,10 @@ final class StreamBuffer {
     private(set) var baseOffset: Int64 = 0
     let maxWindow: Int
 
-    init(input: ByteInput, initialSize: Int = 1 << 20, maxWindow: Int = 64 << 20) {
+    /// - Parameter startOffset: the stream offset of the input's first byte (past a byte order mark).
+    init(input: ByteInput, initialSize: Int = 1 << 20, maxWindow: Int = 64 << 20, startOffset: Int64 = 0) {
         self.input = input
+        baseOffset = startOffset
         self.maxWindow = max(maxWindow, initialSize)
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: initialSize, alignment: 16)
     }

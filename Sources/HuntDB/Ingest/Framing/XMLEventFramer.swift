@@ -1,9 +1,11 @@
 import Foundation
 import Model
 
-/// Frames Windows event XML: every `<Event …>…</Event>` element, whether inside an `<Events>`
-/// root (`wevtutil qe /f:xml` with /e) or concatenated. Everything between events (the XML
-/// declaration, the root element, white space, a DOCTYPE) is passed over and never interpreted.
+/// Frames Windows event XML: every `<Event …>…</Event>` element (`<e:Event>` with a namespace
+/// prefix too), whether inside an `<Events>` root (`wevtutil qe /f:xml` with /e) or concatenated.
+/// Everything between events (the XML declaration, the root element, white space, a DOCTYPE) is
+/// passed over and never interpreted, except an event end tag: the tail of an event cut off
+/// (`split -b`) is reported as a damaged record, not dropped.
 struct XMLEventFramer: RecordFramer {
     let buffer: StreamBuffer
     private var number: Int64 = 0
@@ -14,27 +16,28 @@ struct XMLEventFramer: RecordFramer {
         self.buffer = buffer
     }
 
-    private static let open = Array("<Event".utf8)
-    private static let close = Array("</Event>".utf8)
+    private static let strayEndTag = "text ending in </Event> without its <Event> start tag: the tail of an event cut off (a file split mid-event?)"
 
     mutating func next() throws -> FrameItem? {
-        // Find the next start tag.
-        guard let tagStart = try find(Self.open, from: 0, requireBoundary: true) else {
+        // Find the next start tag; what lies before it is passed over unless it ends an event.
+        guard let open = try find(closing: false, from: 0) else {
+            if let stray = strayEnd(before: buffer.end - buffer.start) { return stray }
             advance(to: buffer.end)
             return nil
         }
-        advance(to: buffer.start + tagStart)
+        if let stray = strayEnd(before: open.at) { return stray }
+        advance(to: buffer.start + open.at)
         number += 1
         let startLine = line
         let offset = buffer.offset(of: buffer.start)
         do {
-            guard let closeAt = try find(Self.close, from: Self.open.count, requireBoundary: false) else {
+            guard let close = try find(closing: true, from: open.length) else {
                 let head = excerpt(buffer.bytes(buffer.start, buffer.end))
                 advance(to: buffer.end)
                 return .damaged(number: number, line: startLine, offset: offset,
                                 reason: "the <Event> element is not closed (truncated file?)", excerpt: head)
             }
-            let end = buffer.start + closeAt + Self.close.count
+            let end = buffer.start + close.at + close.length
             let bytes = buffer.bytes(buffer.start, end)
             advance(to: end)
             return .record(FramedRecord(bytes: bytes, number: number, line: startLine, offset: offset))
@@ -43,8 +46,8 @@ struct XMLEventFramer: RecordFramer {
             while true {
                 buffer.discardAll()
                 guard try buffer.fill() else { break }
-                if let at = try? find(Self.close, from: 0, requireBoundary: false) {
-                    advance(to: buffer.start + at + Self.close.count)
+                if let close = try? find(closing: true, from: 0) {
+                    advance(to: buffer.start + close.at + close.length)
                     break
                 }
             }
@@ -53,35 +56,61 @@ struct XMLEventFramer: RecordFramer {
         }
     }
 
+    /// The bytes before `limit` (relative to `start`) as one damaged item when they hold an event
+    /// end tag: the tail of an event whose start is not in this input, counted and not passed over.
+    private mutating func strayEnd(before limit: Int) -> FrameItem? {
+        let base = UnsafePointer<UInt8>(buffer.storage.baseAddress!.assumingMemoryBound(to: UInt8.self)) + buffer.start
+        guard case .found(let closeAt, let closeLength) = Self.scanOrStop(base, available: limit, closing: true, from: 0) else { return nil }
+        var first = 0
+        while first < closeAt, base[first] == 0x20 || base[first] == 0x09 || base[first] == 0x0A || base[first] == 0x0D { first += 1 }
+        advance(to: buffer.start + first)
+        number += 1
+        let startLine = line
+        let offset = buffer.offset(of: buffer.start)
+        let end = closeAt + closeLength - first
+        let head = excerpt(buffer.bytes(buffer.start, buffer.start + end))
+        advance(to: buffer.start + end)
+        return .damaged(number: number, line: startLine, offset: offset, reason: Self.strayEndTag, excerpt: head)
+    }
+
     /// Moves `start` to `index`, counting the lines passed.
     private mutating func advance(to index: Int) {
         line += countNewlines(buffer.bytes(buffer.start, index))
         buffer.start = index
     }
 
-    /// Offset (relative to `start`) of `pattern` at or after `from`, reading more input as needed.
-    /// With `requireBoundary`, the byte after the pattern must be white space, `>` or `/`.
-    private func find(_ pattern: [UInt8], from: Int, requireBoundary: Bool) throws -> Int? {
+    /// Offset (relative to `start`) and length of the next event start or end tag at or after
+    /// `from`, reading more input as needed; nil at the end of the input.
+    private func find(closing: Bool, from: Int) throws -> (at: Int, length: Int)? {
         var searchFrom = from
         while true {
-            let base = buffer.storage.baseAddress! + buffer.start
+            let base = UnsafePointer<UInt8>(buffer.storage.baseAddress!.assumingMemoryBound(to: UInt8.self)) + buffer.start
             let available = buffer.end - buffer.start
-            var i = searchFrom
-            while i + pattern.count <= available {
-                guard let hit = memchr(base + i, Int32(pattern[0]), available - i) else { i = available; break }
-                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-                if at + pattern.count + (requireBoundary ? 1 : 0) > available { i = at; break }
-                if memcmp(base + at, pattern, pattern.count) == 0 {
-                    if !requireBoundary { return at }
-                    let after = buffer.storage[buffer.start + at + pattern.count]
-                    if after == 0x20 || after == 0x09 || after == 0x0A || after == 0x0D || after == UInt8(ascii: ">") || after == UInt8(ascii: "/") {
-                        return at
-                    }
-                }
-                i = at + 1
+            switch Self.scanOrStop(base, available: available, closing: closing, from: searchFrom) {
+            case .found(let at, let length): return (at, length)
+            case .needMore(let resumeAt): searchFrom = max(from, resumeAt)
             }
-            searchFrom = max(from, i)
             guard try buffer.fill() else { return nil }
         }
+    }
+
+    private enum ScanResult {
+        case found(at: Int, length: Int)
+        /// Nothing found in the bytes available; search again from `resumeAt` with more.
+        case needMore(resumeAt: Int)
+    }
+
+    private static func scanOrStop(_ base: UnsafePointer<UInt8>, available: Int, closing: Bool, from: Int) -> ScanResult {
+        var i = from
+        while i < available {
+            guard let hit = memchr(base + i, Int32(UInt8(ascii: "<")), available - i) else { break }
+            let at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            switch XMLEventTag.match(base + at, available: available - at, closing: closing) {
+            case .yes(let length): return .found(at: at, length: length)
+            case .needMore: return .needMore(resumeAt: at)
+            case .no: i = at + 1
+            }
+        }
+        return .needMore(resumeAt: available)
     }
 }

@@ -10,6 +10,9 @@ public final class GzipInput: ByteInput {
     private var sourceDone = false
     private var memberDone = false
     private var compressedOffset: Int64 = 0
+    /// Zero bytes after the last member, up to the end of the input (block padding from tape,
+    /// `dd` or some collectors), passed over as `gzip -d` does.
+    private(set) var trailingZeroBytes: Int64 = 0
 
     /// - Parameter prefix: bytes already read from `source` (e.g. while sniffing the format).
     init(source: ByteInput, path: String, prefix: [UInt8]) throws {
@@ -47,6 +50,29 @@ public final class GzipInput: ByteInput {
         }
     }
 
+    /// Consumes the zero bytes after the last member through the end of the input.
+    /// - Throws: when anything else follows them: that is damage, not padding.
+    private func skipZeroPadding() throws {
+        while true {
+            while stream.avail_in > 0 {
+                guard stream.next_in[0] == 0 else {
+                    throw IngestError(path: path, "corrupt gzip data near compressed byte \(compressedOffset - Int64(stream.avail_in)): data after \(trailingZeroBytes) bytes of zero padding")
+                }
+                trailingZeroBytes += 1
+                stream.next_in += 1
+                stream.avail_in -= 1
+            }
+            let n = try source.read(into: input)
+            if n == 0 {
+                sourceDone = true
+                return
+            }
+            stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            stream.avail_in = uInt(n)
+            compressedOffset += Int64(n)
+        }
+    }
+
     private func decompress(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         stream.next_out = buffer.baseAddress!.assumingMemoryBound(to: Bytef.self)
         stream.avail_out = uInt(buffer.count)
@@ -64,6 +90,10 @@ public final class GzipInput: ByteInput {
                 throw IngestError(path: path, "the gzip stream is truncated (it ends without its trailer after \(compressedOffset) compressed bytes)")
             }
             if memberDone {
+                if stream.next_in[0] == 0 {
+                    try skipZeroPadding()
+                    return 0
+                }
                 // Another gzip member follows the last one.
                 inflateReset(&stream)
                 memberDone = false

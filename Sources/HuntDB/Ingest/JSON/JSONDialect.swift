@@ -18,10 +18,12 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         var sawEvent = false
         tape.forEachMember(of: object) { key, _ in
             if found != nil { return }
-            if tape.keyEquals(key, "winlog") { found = .winlogbeat }
-            else if tape.keyEquals(key, "Event") { found = .evtxJSON }
-            else if tape.keyEquals(key, "EventID") { found = .sysmonFlat }
-            else if tape.keyEquals(key, "event") || tape.keyEquals(key, "event.category") { sawEvent = true }
+            tape.withKeyText(key) { text in
+                if JSONTape.equals(text, "winlog") { found = .winlogbeat }
+                else if JSONTape.equals(text, "Event") { found = .evtxJSON }
+                else if JSONTape.equals(text, "EventID") { found = .sysmonFlat }
+                else if JSONTape.equals(text, "event") || JSONTape.equals(text, "event.category") { sawEvent = true }
+            }
         }
         return found ?? (sawEvent ? .ecs : nil)
     }

@@ -11,6 +11,7 @@ struct JSONRecordDecoder {
     private var tape = JSONTape()
     private var slots: [Int32] = []
     private var ranks: [Int32] = []
+    private var sightings = KeySightings()
     /// How many records of each dialect were decoded, for the source's format label.
     private(set) var dialectCounts: [JSONDialect: Int] = [:]
 
@@ -19,42 +20,70 @@ struct JSONRecordDecoder {
     }
 
     /// Decodes one framed JSON value. An Elasticsearch search response (`hits.hits`) yields one
-    /// result per hit; `_source` wrappers are unwrapped.
-    mutating func decode(_ bytes: UnsafeRawBufferPointer, _ emit: (NormalizeResult) -> Void) {
+    /// result per hit; `_source` wrappers are unwrapped; objects written back to back on one line
+    /// (`{…}{…}`) are a record each. `emit` gets every result with the bytes of its JSON value.
+    mutating func decode(_ bytes: UnsafeRawBufferPointer, _ emit: (NormalizeResult, UnsafeRawBufferPointer) -> Void) {
         if forcedDialect != .ecs, RelevanceProbe.isCertainlyIrrelevant(bytes) {
-            emit(.notRelevant)
+            emit(.notRelevant, bytes)
             return
         }
         if let problem = UTF8Validation.firstInvalidOffset(bytes) {
-            emit(.rejected("invalid UTF-8 at byte \(problem) of the record"))
+            emit(.rejected("invalid UTF-8 at byte \(problem) of the record"), bytes)
             return
         }
-        do {
-            try tape.parse(bytes)
-        } catch {
-            emit(.rejected("malformed JSON at byte \(error.offset) of the record: \(error.message)"))
-            return
-        }
-        let root = tape.root
-        guard tape.tokens[root].kind == .object else {
-            emit(.rejected("expected a JSON object, found \(tape.kindName(root))"))
-            return
-        }
-        if let hits = tape.member("hits", of: root).flatMap({ tape.member("hits", of: $0) }), tape.tokens[hits].kind == .array {
-            let tape = self.tape
-            tape.forEachElement(of: hits) { hit in
-                emit(tape.tokens[hit].kind == .object
-                     ? decodeObject(hit, bytes: bytes)
-                     : .rejected("an element of hits.hits is \(tape.kindName(hit)), not an object"))
+        var start = 0
+        while start < bytes.count {
+            let value = UnsafeRawBufferPointer(rebasing: bytes[start...])
+            let end: Int
+            do {
+                end = try tape.parseFirstValue(value)
+            } catch {
+                emit(.rejected("malformed JSON at byte \(error.offset) of the record: \(error.message)"), value)
+                return
             }
-            return
+            if end < value.count, value[end] != UInt8(ascii: "{") {
+                emit(.rejected("malformed JSON at byte \(end) of the record: unexpected data after the JSON value"), value)
+                return
+            }
+            decodeParsedValue(UnsafeRawBufferPointer(rebasing: value[..<end]), emit)
+            start += end
         }
-        emit(decodeObject(root, bytes: bytes))
     }
 
-    private mutating func decodeObject(_ object: Int, bytes: UnsafeRawBufferPointer) -> NormalizeResult {
+    /// Decodes the value on the tape: one record, or the hits of a search response.
+    private mutating func decodeParsedValue(_ value: UnsafeRawBufferPointer, _ emit: (NormalizeResult, UnsafeRawBufferPointer) -> Void) {
+        let root = tape.root
+        guard tape.tokens[root].kind == .object else {
+            emit(.rejected("expected a JSON object, found \(tape.kindName(root))"), value)
+            return
+        }
+        // A record that is itself an event is read as one, whatever members it carries.
+        if JSONDialect.detect(tape: tape, object: root) == nil, let outer = tape.memberLookup("hits", of: root),
+           let inner = tape.memberLookup("hits", of: outer.value), tape.tokens[inner.value].kind == .array {
+            if outer.repeated || inner.repeated {
+                emit(.rejected(FieldProblem.repeated(outer.repeated ? "hits" : "hits.hits").message), value)
+                return
+            }
+            let tape = self.tape
+            var hits = 0
+            tape.forEachElement(of: inner.value) { hit in
+                hits += 1
+                emit(tape.tokens[hit].kind == .object
+                     ? decodeObject(hit)
+                     : .rejected("an element of hits.hits is \(tape.kindName(hit)), not an object"), value)
+            }
+            if hits == 0 { emit(.notRelevant, value) }  // an empty search response: read, and nothing in it
+            return
+        }
+        emit(decodeObject(root), value)
+    }
+
+    private mutating func decodeObject(_ object: Int) -> NormalizeResult {
         var object = object
-        if let source = tape.member("_source", of: object), tape.tokens[source].kind == .object { object = source }
+        if let source = tape.memberLookup("_source", of: object) {
+            if source.repeated { return .rejected(FieldProblem.repeated("_source").message) }
+            if tape.tokens[source.value].kind == .object { object = source.value }
+        }
         guard let dialect = forcedDialect ?? JSONDialect.detect(tape: tape, object: object) else {
             return .rejected("unknown JSON event format: no EventID, winlog, Event or event field")
         }
@@ -64,10 +93,10 @@ struct JSONRecordDecoder {
             slots = Array(repeating: -1, count: map.slotCount)
             ranks = Array(repeating: 0, count: map.slotCount)
         }
-        map.fill(&slots, ranks: &ranks, from: tape, object: object)
-        let range = tape.tokens[object]
-        let raw = UnsafeRawBufferPointer(rebasing: bytes[Int(range.start)..<Int(range.end)])
-        let view = JSONFieldView(tape: tape, slots: slots, raw: raw)
+        if let repeated = map.fill(&slots, ranks: &ranks, sightings: &sightings, from: tape, object: object) {
+            return .rejected(FieldProblem.repeated(repeated).message)
+        }
+        let view = JSONFieldView(tape: tape, slots: slots, raw: tape.raw(object))
         switch dialect {
         case .ecs: return ECSNormalizer.normalize(view)
         case .sysmonFlat, .winlogbeat, .evtxJSON: return SysmonNormalizer.normalize(view)

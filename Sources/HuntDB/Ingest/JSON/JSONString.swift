@@ -2,8 +2,14 @@ import Model
 
 /// Decoding of JSON string escapes.
 enum JSONString {
-    /// Unescapes the bytes between a string's quotes. Invalid escapes and lone surrogates become U+FFFD.
+    /// Unescapes the bytes between a string's quotes.
     static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
+        String(decoding: unescapedBytes(raw), as: UTF8.self)
+    }
+
+    /// The UTF-8 bytes a string's escaped text stands for. The tape refuses invalid escapes and
+    /// lone surrogates before anything is unescaped; should one reach here, it becomes U+FFFD.
+    static func unescapedBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
@@ -38,10 +44,11 @@ enum JSONString {
                     scalar = 0xFFFD
                 }
                 appendScalar(scalar, &out)
-            default: out.append(e)  // \" \\ \/ and, leniently, anything else
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+            default: appendScalar(0xFFFD, &out)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     private static func hex4(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt16? {

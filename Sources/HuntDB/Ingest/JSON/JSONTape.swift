@@ -29,14 +29,22 @@ struct JSONTape {
     /// Parses one complete JSON value (surrounded by optional white space).
     /// - Throws: `JSONSyntaxError` with the byte offset of the problem.
     mutating func parse(_ input: UnsafeRawBufferPointer) throws(JSONSyntaxError) {
+        let end = try parseFirstValue(input)
+        if end < input.count {
+            throw JSONSyntaxError(offset: end, message: "unexpected data after the JSON value")
+        }
+    }
+
+    /// Parses the JSON value at the start of `input` and leaves what follows it to the caller.
+    /// - Returns: the offset after the value and the white space behind it.
+    /// - Throws: `JSONSyntaxError` with the byte offset of the problem.
+    mutating func parseFirstValue(_ input: UnsafeRawBufferPointer) throws(JSONSyntaxError) -> Int {
         bytes = input
         tokens.removeAll(keepingCapacity: true)
-        var parser = Parser(bytes: input)
+        var parser = JSONTapeParser(bytes: input)
         try parser.parseValue(into: &tokens)
         parser.skipWhitespace()
-        if parser.position < input.count {
-            throw JSONSyntaxError(offset: parser.position, message: "unexpected data after the JSON value")
-        }
+        return parser.position
     }
 
     // MARK: Navigation
@@ -66,12 +74,18 @@ struct JSONTape {
         }
     }
 
-    /// The value of member `key` in the object at `index`.
+    /// The value of member `key` in the object at `index` (the first, when the key repeats).
     func member(_ key: StaticString, of index: Int) -> Int? {
+        memberLookup(key, of: index)?.value
+    }
+
+    /// The value of member `key` in the object at `index`, and whether the key appears again.
+    func memberLookup(_ key: StaticString, of index: Int) -> (value: Int, repeated: Bool)? {
         guard tokens[index].kind == .object else { return nil }
-        var found: Int?
+        var found: (value: Int, repeated: Bool)?
         forEachMember(of: index) { k, v in
-            if found == nil, keyEquals(k, key) { found = v }
+            guard keyEquals(k, key) else { return }
+            if found == nil { found = (v, false) } else { found?.repeated = true }
         }
         return found
     }
@@ -83,10 +97,22 @@ struct JSONTape {
         return UnsafeRawBufferPointer(rebasing: bytes[Int(t.start)..<Int(t.end)])
     }
 
+    /// Calls `body` with a key's text: its raw bytes, unescaped first only when the key holds a
+    /// backslash (`"Parent\u0049mage"` is `ParentImage` to every JSON reader, so to us too).
+    @inline(__always)
+    func withKeyText<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        guard tokens[index].escaped else { return body(raw(index)) }
+        return JSONString.unescapedBytes(raw(index)).withUnsafeBytes(body)
+    }
+
     func keyEquals(_ index: Int, _ key: StaticString) -> Bool {
-        let r = raw(index)
-        guard r.count == key.utf8CodeUnitCount else { return false }
-        return r.elementsEqual(UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
+        withKeyText(index) { Self.equals($0, key) }
+    }
+
+    @inline(__always)
+    static func equals(_ text: UnsafeRawBufferPointer, _ key: StaticString) -> Bool {
+        text.count == key.utf8CodeUnitCount
+            && text.elementsEqual(UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
     }
 
     /// A scalar as text: strings unescaped, numbers and booleans as written; nil for null and containers.
@@ -119,184 +145,4 @@ struct JSONTape {
 struct JSONSyntaxError: Error {
     var offset: Int
     var message: String
-}
-
-private struct Parser {
-    let bytes: UnsafeRawBufferPointer
-    var position = 0
-    var depth = 0
-
-    init(bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
-    }
-
-    @inline(__always)
-    mutating func skipWhitespace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
-            }
-        }
-    }
-
-    func fail(_ message: String) -> JSONSyntaxError {
-        JSONSyntaxError(offset: position, message: message)
-    }
-
-    mutating func parseValue(into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
-        skipWhitespace()
-        guard position < bytes.count else { throw fail("unexpected end of the record (truncated JSON?)") }
-        let c = bytes[position]
-        switch c {
-        case UInt8(ascii: "{"): try parseObject(into: &tokens)
-        case UInt8(ascii: "["): try parseArray(into: &tokens)
-        case UInt8(ascii: "\""): try parseString(into: &tokens)
-        case UInt8(ascii: "t"): try parseLiteral("true", .trueValue, into: &tokens)
-        case UInt8(ascii: "f"): try parseLiteral("false", .falseValue, into: &tokens)
-        case UInt8(ascii: "n"): try parseLiteral("null", .null, into: &tokens)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber(into: &tokens)
-        default: throw fail("unexpected character '\(printable(c))'")
-        }
-    }
-
-    private mutating func enter() throws(JSONSyntaxError) {
-        depth += 1
-        if depth > JSONTape.maxDepth { throw fail("JSON nested deeper than \(JSONTape.maxDepth) levels") }
-    }
-
-    private mutating func parseObject(into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
-        try enter()
-        let me = tokens.count
-        tokens.append(.init(kind: .object, escaped: false, start: Int32(position), end: 0, next: 0))
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-        } else {
-            while true {
-                skipWhitespace()
-                guard position < bytes.count else { throw fail("unexpected end of the record inside an object (truncated JSON?)") }
-                guard bytes[position] == UInt8(ascii: "\"") else { throw fail("expected a quoted key") }
-                try parseString(into: &tokens)
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
-                position += 1
-                try parseValue(into: &tokens)
-                skipWhitespace()
-                guard position < bytes.count else { throw fail("unexpected end of the record inside an object (truncated JSON?)") }
-                let c = bytes[position]
-                position += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "}") { break }
-                position -= 1
-                throw fail("expected ',' or '}' in an object")
-            }
-        }
-        tokens[me].end = Int32(position)
-        tokens[me].next = Int32(tokens.count)
-        depth -= 1
-    }
-
-    private mutating func parseArray(into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
-        try enter()
-        let me = tokens.count
-        tokens.append(.init(kind: .array, escaped: false, start: Int32(position), end: 0, next: 0))
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "]") {
-            position += 1
-        } else {
-            while true {
-                try parseValue(into: &tokens)
-                skipWhitespace()
-                guard position < bytes.count else { throw fail("unexpected end of the record inside an array (truncated JSON?)") }
-                let c = bytes[position]
-                position += 1
-                if c == UInt8(ascii: ",") { continue }
-                if c == UInt8(ascii: "]") { break }
-                position -= 1
-                throw fail("expected ',' or ']' in an array")
-            }
-        }
-        tokens[me].end = Int32(position)
-        tokens[me].next = Int32(tokens.count)
-        depth -= 1
-    }
-
-    private mutating func parseString(into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
-        position += 1  // opening quote
-        let start = position
-        var escaped = false
-        while position < bytes.count {
-            // Skip 8 plain bytes at a time (no quote, backslash or control character among them).
-            if position + 8 <= bytes.count {
-                let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
-                if !Self.mayHoldStringSpecial(word) {
-                    position += 8
-                    continue
-                }
-            }
-            let c = bytes[position]
-            if c == UInt8(ascii: "\"") {
-                tokens.append(.init(kind: .string, escaped: escaped, start: Int32(start), end: Int32(position), next: Int32(tokens.count + 1)))
-                position += 1
-                return
-            }
-            if c == UInt8(ascii: "\\") {
-                escaped = true
-                position += 2
-                continue
-            }
-            if c < 0x20 { throw fail("control character 0x\(String(c, radix: 16)) inside a string") }
-            position += 1
-        }
-        throw fail("unterminated string (truncated JSON?)")
-    }
-
-    /// Whether any byte of `word` may be `"`, `\\` or below 0x20 (false positives are fine: the
-    /// caller then looks at the bytes one by one).
-    @inline(__always)
-    private static func mayHoldStringSpecial(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let control = (word &- ones &* 0x20) & ~word & highs
-        return hasZero(quote) || hasZero(backslash) || control != 0
-    }
-
-    private mutating func parseNumber(into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
-        let start = position
-        if bytes[position] == UInt8(ascii: "-") { position += 1 }
-        var digits = 0
-        while position < bytes.count {
-            switch bytes[position] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
-            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-"): break
-            default:
-                guard digits > 0 else { throw fail("malformed number") }
-                tokens.append(.init(kind: .number, escaped: false, start: Int32(start), end: Int32(position), next: Int32(tokens.count + 1)))
-                return
-            }
-            position += 1
-        }
-        guard digits > 0 else { throw fail("malformed number") }
-        tokens.append(.init(kind: .number, escaped: false, start: Int32(start), end: Int32(position), next: Int32(tokens.count + 1)))
-    }
-
-    private mutating func parseLiteral(_ word: StaticString, _ kind: JSONTape.Kind, into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
-        let n = word.utf8CodeUnitCount
-        guard position + n <= bytes.count,
-              UnsafeRawBufferPointer(rebasing: bytes[position..<position + n])
-                .elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: n))
-        else { throw fail("unexpected character '\(printable(bytes[position]))'") }
-        tokens.append(.init(kind: kind, escaped: false, start: Int32(position), end: Int32(position + n), next: Int32(tokens.count + 1)))
-        position += n
-    }
-}
-
-private func printable(_ c: UInt8) -> String {
-    (0x21...0x7E).contains(c) ? String(UnicodeScalar(c)) : "0x" + String(c, radix: 16)
 }

@@ -7,7 +7,8 @@ import Model
 /// The probe looks for the event id key of the Sysmon JSON dialects (`"EventID":` flat and in
 /// evtx_dump's `Event.System`, `"event_id":` in Winlogbeat). Inside a JSON string every quote is
 /// escaped, so these bytes can only be keys. Only when exactly one such key holds a plain number
-/// other than 1 or 3 is the record declared not relevant; anything else is parsed in full.
+/// other than 1 or 3, no key may hide behind a `\u` escape and no second object follows the
+/// first, is the record declared not relevant; anything else is parsed in full.
 enum RelevanceProbe {
     /// True when the record is certainly not a Sysmon process start or network connection.
     static func isCertainlyIrrelevant(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -31,8 +32,31 @@ enum RelevanceProbe {
                 at += 1
             }
         }
-        guard let id = found else { return false }
-        return id != 1 && id != 3
+        guard let id = found, id != 1, id != 3 else { return false }
+        return !mayReadDifferently(bytes)
+    }
+
+    /// Whether a parser could find more in the record than the probe saw: a key spelled with a
+    /// `\u` escape (`"EventI\u0044"` is an event id too) or a second object after the first
+    /// (`{…}{…}` on one line). Both are rare; they are looked for with `memchr`, only in records
+    /// about to be skipped.
+    private static func mayReadDifferently(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let count = bytes.count
+        var at = 0
+        while at < count, let hit = memchr(base + at, 0x5C, count - at) {
+            at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+            if at + 1 < count, base[at + 1] == UInt8(ascii: "u") { return true }
+            at += 2  // past the escaped character, so `\\u` is no escape
+        }
+        at = 0
+        while at < count, let hit = memchr(base + at, Int32(UInt8(ascii: "}")), count - at) {
+            at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base + 1
+            var next = at
+            while next < count, base[next] == 0x20 || base[next] == 0x09 || base[next] == 0x0A || base[next] == 0x0D { next += 1 }
+            if next < count, base[next] == UInt8(ascii: "{") { return true }
+        }
+        return false
     }
 
     private enum Key {

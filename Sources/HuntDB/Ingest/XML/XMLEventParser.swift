@@ -9,6 +9,21 @@ import Model
 enum XMLEventParser {
     struct Failure: Error {
         let message: String
+        /// Set when the event is well-formed but gives a System field we read twice.
+        var repeatedField: String?
+    }
+
+    /// A bit per System element the normalizer reads (each may appear once), nil for the others.
+    private static func systemFieldBit(_ name: Substring) -> UInt8? {
+        switch name {
+        case "Provider": 1
+        case "EventID": 2
+        case "TimeCreated": 4
+        case "EventRecordID": 8
+        case "Channel": 16
+        case "Computer": 32
+        default: nil
+        }
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer) throws(Failure) -> WindowsEvent {
@@ -18,6 +33,7 @@ enum XMLEventParser {
         var dataName: String?
         var text: [UInt8] = []
         var sawRoot = false
+        var systemFieldsSeen: UInt8 = 0
         while let token = try reader.next() {
             switch token {
             case .start(let name, let attributes, let selfClosing):
@@ -29,6 +45,10 @@ enum XMLEventParser {
                 path.append(local)
                 text.removeAll(keepingCapacity: true)
                 if path.count == 3, path[1] == "System" {
+                    if let bit = systemFieldBit(local) {
+                        if systemFieldsSeen & bit != 0 { throw Failure(message: "repeated <\(local)> in <System>", repeatedField: String(local)) }
+                        systemFieldsSeen |= bit
+                    }
                     if local == "Provider" { event.providerName = attributes.first { $0.name == "Name" }?.value }
                     if local == "TimeCreated" { event.timeCreated = attributes.first { $0.name == "SystemTime" }?.value }
                 }

@@ -92,6 +92,8 @@ struct XMLReader {
             let value = try readText(until: quote)
             guard i < bytes.count else { throw fail("unterminated attribute value") }
             i += 1
+            // XML forbids it, and readers disagree on which value counts.
+            if attributes.contains(where: { $0.name == attributeName }) { throw fail("attribute \(attributeName) repeated in <\(name)>") }
             attributes.append((attributeName, String(decoding: value, as: UTF8.self)))
         }
     }
