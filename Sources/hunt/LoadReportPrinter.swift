@@ -57,7 +57,7 @@ struct LoadReportPrinter {
         text += "read \(c.read) = loaded \(c.loaded) + duplicates \(c.duplicates) + not relevant \(c.notRelevant) + rejected \(c.rejected)"
         if let notes = Self.warningCounts(c) { text += "; " + notes }
         switch source.status {
-        case .complete, .loading: if let note = source.message { text += " — note: \(note)" }
+        case .complete, .loading: break
         case .interrupted: text += " — stopped: \(source.message ?? "interrupted")"
         case .failed: text += " — FAILED: \(source.message ?? "unknown error")"
         }

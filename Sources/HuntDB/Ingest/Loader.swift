@@ -232,7 +232,7 @@ public final class Loader {
         }
         while !producer.isFinished { usleep(1000) }
         label = opened.formatLabel(reader: label)
-        if endStatus == .complete, report.message == nil { report.message = opened.readingNote }
+        if endStatus == .complete, let note = opened.readingNote { report.notes.append(note) }
         report.status = endStatus
         report.format = label
         report.sizeBytes = opened.file.bytesRead
