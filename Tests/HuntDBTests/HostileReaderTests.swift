@@ -107,4 +107,19 @@ final class HostileReaderTests: XCTestCase {
         XCTAssertEqual(decoded.withUnsafeBytes { UTF8Validation.firstInvalidOffset($0) }, 0)
         XCTAssertEqual(Array(decoded.dropFirst(3)), [0x41, 0xFF])
     }
+
+    func testTape_boundsTheValuesOfOneRecord() {
+        var tape = JSONTape()
+        let limit = JSONTape.maxValues
+        // An array holds itself plus its elements: limit - 1 elements fit, one more does not.
+        let fits = "[" + Array(repeating: "1", count: limit - 1).joined(separator: ",") + "]"
+        let over = "[" + Array(repeating: "1", count: limit).joined(separator: ",") + "]"
+        XCTAssertNoThrow(try Array(fits.utf8).withUnsafeBytes { try tape.parse($0) })
+        XCTAssertThrowsError(try Array(over.utf8).withUnsafeBytes { try tape.parse($0) }) { error in
+            XCTAssertEqual((error as? JSONSyntaxError)?.message,
+                           "the record holds more than \(limit) JSON values; it is not one event (or one search response)")
+            XCTAssertEqual((error as? JSONSyntaxError)?.offset, 2 * limit - 1, "the offset of the first value too many")
+        }
+    }
 }
+

@@ -22,6 +22,8 @@ struct JSONTape {
     }
 
     static let maxDepth = 512
+    /// The most values (objects, arrays, strings, numbers, literals) one record may hold.
+    static let maxValues = 2_000_000
 
     private(set) var tokens: [Token] = []
     private(set) var bytes = UnsafeRawBufferPointer(start: nil, count: 0)

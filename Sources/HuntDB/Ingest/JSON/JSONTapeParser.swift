@@ -26,6 +26,11 @@ struct JSONTapeParser {
     }
 
     mutating func parseValue(into tokens: inout [JSONTape.Token]) throws(JSONSyntaxError) {
+        // The work (and the tape's memory: 16 bytes a value) per record is bounded; a search
+        // response of 10,000 hits holds about 1.5 million values.
+        if tokens.count >= JSONTape.maxValues {
+            throw fail("the record holds more than \(JSONTape.maxValues) JSON values; it is not one event (or one search response)")
+        }
         skipWhitespace()
         guard position < bytes.count else { throw fail("unexpected end of the record (truncated JSON?)") }
         let c = bytes[position]
