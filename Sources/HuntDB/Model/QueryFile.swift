@@ -98,12 +98,9 @@ public struct QueryParameter: Sendable, Equatable {
     public var help: String
 
     package init(declaration: String) throws {
-        var text = Substring(declaration)
-        var help = ""
-        if let dashes = text.range(of: "--") {
-            help = text[dashes.upperBound...].trimmingCharacters(in: .whitespaces)
-            text = text[..<dashes.lowerBound]
-        }
+        let declared = HeaderDeclaration(declaration)
+        var text = Substring(declared.words.joined(separator: " "))
+        let help = declared.help
         var defaultText: String?
         if let equals = text.firstIndex(of: "=") {
             defaultText = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)

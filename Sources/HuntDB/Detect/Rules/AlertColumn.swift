@@ -1,3 +1,5 @@
+import Model
+
 /// One output column a rule declares: `-- column: name TYPE [hidden] -- help`.
 public struct AlertColumn: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
@@ -16,13 +18,8 @@ public struct AlertColumn: Sendable, Equatable {
     public var help: String
 
     init(declaration: String, at: String) throws {
-        var text = Substring(declaration)
-        var help = ""
-        if let dashes = text.range(of: "--") {
-            help = text[dashes.upperBound...].trimmingCharacters(in: .whitespaces)
-            text = text[..<dashes.lowerBound]
-        }
-        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let declared = HeaderDeclaration(declaration)
+        let words = declared.words, help = declared.help
         guard words.count == 2 || (words.count == 3 && words[2].lowercased() == "hidden") else {
             throw RuleError("\(at): a column reads `-- column: name TYPE [hidden] [-- help]`")
         }

@@ -1,3 +1,4 @@
+import Model
 import Store
 
 /// Events a rule cannot fire without: `-- needs: network name=services.exe direction=incoming
@@ -14,13 +15,8 @@ public struct RuleNeed: Sendable, Equatable {
     }
 
     init(declaration: String, at: String) throws {
-        var text = Substring(declaration)
-        var hint = ""
-        if let dashes = text.range(of: "--") {
-            hint = text[dashes.upperBound...].trimmingCharacters(in: .whitespaces)
-            text = text[..<dashes.lowerBound]
-        }
-        let words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let declared = HeaderDeclaration(declaration)
+        let words = declared.words, hint = declared.help
         guard let first = words.first, let kind = EventNeed.Kind(rawValue: first.lowercased()) else {
             throw RuleError("\(at): needs reads `-- needs: process|network [name=NAME] [direction=incoming|outgoing] [-- hint]`")
         }

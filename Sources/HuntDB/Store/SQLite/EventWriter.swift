@@ -85,11 +85,7 @@ final class EventWriter {
         let s = event.kind == .processStart ? insertProcess : insertNetwork
         s.bind(hostID, at: 1)
         s.bind(event.timestampMicros, at: 2)
-        switch event.recordKey {
-        case .sysmonRecord(let id): s.bind(id, at: 3)
-        case .named(let name): arena.bind(name, to: s, at: 3)
-        case .contentHash(let bytes): s.bindBlob(bytes, at: 3)
-        }
+        bind(event.recordKey, to: s, at: 3)
         s.bind(sourceID, at: 4)
         s.bind(sourceRecord, at: 5)
         arena.bind(event.entityID, to: s, at: 6)
@@ -137,14 +133,20 @@ final class EventWriter {
         let s = event.kind == .processStart ? otherProcess : otherNetwork
         defer { s.reset() }
         s.bind(hostID, at: 1)
-        switch event.recordKey {
-        case .sysmonRecord(let id): s.bind(id, at: 2)
-        case .named(let name): s.bind(name, at: 2)
-        case .contentHash(let bytes): s.bindBlob(bytes, at: 2)
-        }
+        bind(event.recordKey, to: s, at: 2)
         s.bind(eventID, at: 3)
         guard try s.step() else { return nil }
         return "\(s.text(0) ?? "?"):\(s.int64(1))"
+    }
+
+    /// Binds a record key as stored: an integer, text or a blob (copied by SQLite, so it can be
+    /// bound outside the arena's lifetime).
+    private func bind(_ key: RecordKey, to s: Statement, at index: Int32) {
+        switch key {
+        case .sysmonRecord(let id): s.bind(id, at: index)
+        case .named(let name): s.bind(name, at: index)
+        case .contentHash(let bytes): s.bindBlob(bytes, at: index)
+        }
     }
 
     func insertWarning(sourceID: Int64, _ warning: RecordWarning) throws {
