@@ -2,6 +2,7 @@ import XCTest
 import HuntDB
 @testable import Model
 @testable import Ingest
+@testable import Normalize
 @testable import Generate
 
 /// Reader-level cases of issue 18 (items 2, 3, 5, 6, 7) that the CLI tests do not reach:
@@ -120,6 +121,34 @@ final class HostileReaderTests: XCTestCase {
                            "the record holds more than \(limit) JSON values; it is not one event (or one search response)")
             XCTAssertEqual((error as? JSONSyntaxError)?.offset, 2 * limit - 1, "the offset of the first value too many")
         }
+    }
+
+    func testDuplicates_evtxSystemFieldGivenTwiceIsRejected() {
+        /// An event rendered from BinXML: System with `ids` as EventID elements in order, then a
+        /// Sysmon-shaped EventData.
+        func rendered(_ ids: [String]) -> WindowsEvent {
+            var builder = EVTXEventBuilder()
+            func element(_ name: EVTXName, _ text: String) {
+                builder.open(name)
+                builder.closeStart()
+                builder.append(text)
+                builder.end()
+            }
+            builder.open(.event); builder.closeStart()
+            builder.open(.system); builder.closeStart()
+            builder.open(.provider); builder.attribute(.name); builder.append("Microsoft-Windows-Sysmon"); builder.closeEmpty()
+            for id in ids { element(.eventID, id) }
+            element(.eventRecordID, "5")
+            element(.computer, "WS1")
+            builder.end()
+            builder.end()
+            return builder.event
+        }
+        XCTAssertNil(rendered(["1"]).repeatedSystemField)
+        let forged = rendered(["7", "1"])
+        XCTAssertEqual(forged.eventID, "1")
+        XCTAssertEqual(forged.repeatedSystemField, "EventID")
+        XCTAssertEqual(SysmonNormalizer.normalize(forged), .rejected(FieldProblem.repeated("EventID").message))
     }
 }
 

@@ -17,6 +17,9 @@ public struct WindowsEvent: Sendable, Equatable {
     public var computer: String?
     /// `EventData/Data` elements in document order: `Name` attribute and text.
     public var data: [DataItem]
+    /// A System field the event gives twice (`EventID`), named; readers disagree on which value
+    /// counts, so such an event is rejected when it is normalized.
+    public var repeatedSystemField: String?
 
     public struct DataItem: Sendable, Equatable {
         public var name: String

@@ -14,9 +14,9 @@ extension WindowsEvent: SysmonRecord {
         }
     }
 
-    /// EventData names (from XML or EVTX) the event gives twice; checked only for the events
-    /// that are normalized, so the other events of a log cost nothing.
-    package func repeatedField() -> String? { repeatedMappedDataName() }
+    /// A System field (EVTX) or EventData name (XML, EVTX) the event gives twice; checked only
+    /// for the events that are normalized, so the other events of a log cost nothing.
+    package func repeatedField() -> String? { repeatedSystemField ?? repeatedMappedDataName() }
 
     /// A stable rendering of the event, hashed when it has no EventRecordID.
     package func rawBytes() -> [UInt8] {

@@ -141,10 +141,10 @@ struct EVTXEventBuilder {
     private mutating func commitText() {
         switch textTarget {
         case .none: break
-        case .eventID: if hasText { event.eventID = text }
-        case .recordID: if hasText { event.recordID = text }
-        case .channel: if hasText { event.channel = text }
-        case .computer: if hasText { event.computer = text }
+        case .eventID: if hasText { noteRepeat(event.eventID, "EventID"); event.eventID = text }
+        case .recordID: if hasText { noteRepeat(event.recordID, "EventRecordID"); event.recordID = text }
+        case .channel: if hasText { noteRepeat(event.channel, "Channel"); event.channel = text }
+        case .computer: if hasText { noteRepeat(event.computer, "Computer"); event.computer = text }
         case .data: event.data.append(WindowsEvent.DataItem(name: dataName, value: text))
         }
     }
@@ -154,11 +154,16 @@ struct EVTXEventBuilder {
         if !attributeOmitted {
             switch attributeTarget {
             case .none: break
-            case .providerName: event.providerName = attributeText
-            case .timeCreated: event.timeCreated = attributeText
+            case .providerName: noteRepeat(event.providerName, "Provider"); event.providerName = attributeText
+            case .timeCreated: noteRepeat(event.timeCreated, "TimeCreated"); event.timeCreated = attributeText
             case .dataName: dataName = attributeText
             }
         }
         attributeTarget = .none
+    }
+
+    /// Notes a System field about to be set a second time (the first one named wins).
+    private mutating func noteRepeat(_ current: String?, _ name: String) {
+        if current != nil, event.repeatedSystemField == nil { event.repeatedSystemField = name }
     }
 }
