@@ -7,24 +7,18 @@ struct DetectCommand: ParsableCommand {
         commandName: "detect",
         abstract: "Run detection rules and print the alerts, with rule coverage per host.",
         discussion: """
-            Rules are .sql files that declare their columns, parameters and the events they need
-            (`hunt rules` lists them with their descriptions; `hunt rules show ID` prints one).
-            Built in: \(RulesOption.builtInSummary). --rules DIR adds the rule files of a folder.
-            Alerts whose child matches an allowlist entry are suppressed and counted; the
-            default allowlist reproduces Elastic's exclusions for the remote-service rules.
+            Rules are .sql files that declare their columns, parameters and the events they need (`hunt rules` lists them with their descriptions; `hunt rules show ID` prints one). Built in: \(RulesOption.builtInSummary). --rules DIR adds the rule files of a folder. Alerts whose child matches an allowlist entry are suppressed and counted; the default allowlist reproduces Elastic's exclusions for the remote-service rules.
 
-            With --format csv/json/ndjson, standard output carries only the alerts; coverage,
-            warnings and the summary go to standard error.
+            With --format csv/json/ndjson, standard output carries only the alerts; coverage, warnings and the summary go to standard error.
 
             Examples:
               hunt detect --db case.db
               hunt detect --rule remote_service_rpc --since 7d --window 2s
               hunt detect --host WS-0042 --format csv --output alerts.csv
               hunt detect --allowlist ours.allowlist --show-suppressed
-              hunt detect --rules ./team-rules --rule our_rule --param threshold=5
+              hunt detect --rules ./team-rules --rule our_rule --param n=5
 
-            Exit status: 0 no alerts; 2 alerts found; 1 error (bad option, unreadable database,
-            rule or allowlist).
+            Exit status: 0 no alerts; 2 alerts found; 1 error (bad option, unreadable database, rule or allowlist).
             """
     )
 

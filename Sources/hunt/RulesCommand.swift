@@ -7,9 +7,7 @@ struct RulesCommand: ParsableCommand {
         commandName: "rules",
         abstract: "List detection rules, or show one rule's SQL, parameters, columns and needs.",
         discussion: """
-            A rule is one .sql file whose header declares its id, name, severity, ATT&CK ids,
-            description, parameters (`-- param:`), output columns (`-- column:`), terminal table
-            (`-- table:`) and the events it needs (`-- needs:`). --rules DIR adds a folder's rules.
+            A rule is one .sql file whose header declares its id, name, severity, ATT&CK ids, description, parameters (`-- param:`), output columns (`-- column:`), terminal table (`-- table:`) and the events it needs (`-- needs:`). --rules DIR adds a folder's rules.
 
             Examples:
               hunt rules
@@ -75,8 +73,9 @@ struct CoverageCommand: ParsableCommand {
         commandName: "coverage",
         abstract: "Show, per host, whether the events each rule needs were loaded.",
         discussion: """
-            Zero alerts should mean "nothing happened", not "nothing was logged". The columns are
-            the distinct needs the rules declare (`-- needs:`). Examples:
+            Zero alerts should mean "nothing happened", not "nothing was logged". The columns are the distinct needs the rules declare (`-- needs:`).
+
+            Examples:
               hunt coverage --db case.db --since 7d
               hunt coverage --rule remote_service_rpc --rules ./team-rules
             """

@@ -7,13 +7,14 @@ struct StatsCommand: ParsableCommand {
         abstract: "Show what the database holds: events per kind and host, time covered, loads and rejects.",
         discussion: """
             Views:
-              summary  events per kind (processes, network_connections, all): hosts, first and last time
-              hosts    events per host and kind, first and last time
-              sources  one row per loaded file: format, status, records read / loaded / duplicate /
-                       not relevant / rejected
-              rejects  rejected records grouped by file and reason, with the first one's excerpt
-              warnings stored events with a warning (incomplete, truncated, colliding record ids),
-                       grouped by file and kind, with the first one's reason
+              summary   events per kind: hosts, first and last time
+              hosts     events per host and kind, first and last time
+              sources   one row per loaded file: format, status, records read,
+                        loaded, duplicate, not relevant, rejected, and the loaded
+                        ones that are incomplete, truncated or colliding
+              rejects   rejected records by file and reason, first excerpt
+              warnings  stored events with a warning (incomplete, truncated,
+                        colliding record ids) by file and kind, first reason
             --since/--until/--host limit summary and hosts. Times print as ISO-8601 UTC.
 
             Examples:
