@@ -197,7 +197,8 @@ final class HostileInputTests: XCTestCase {
     }
 
     /// Windows allows 32,767 characters in a path or command line: longer ones (forged logs) are
-    /// cut to that, with a warning naming the fields, and the event still loads and detects.
+    /// cut to that (a path keeps its end, a command line its start), with a warning naming the
+    /// fields, and the event still loads and detects.
     func testHostile_pathsAndCommandLinesOf1MBAreCutWithAWarning() throws {
         let longPath = #"C:\\"# + String(repeating: #"deep\\"#, count: 1 << 18) + "evil.exe"  // ~1.3 MB
         let longCommand = "evil.exe " + String(repeating: #"\"arg with spaces\" "#, count: 1 << 16)  // ~1.2 MB
@@ -205,6 +206,8 @@ final class HostileInputTests: XCTestCase {
             .joined(separator: "\n") + "\n")
         try load(path, status: 0, stored: 3, maxSeconds: 60)
         XCTAssertEqual(try Harness.scalar(db, "SELECT length(executable) FROM processes WHERE source_record = 2"), 32_767)
+        XCTAssertEqual(try Harness.scalar(db, "SELECT name = 'evil.exe' FROM processes WHERE source_record = 2"), 1,
+                       "a path keeps its end: rules match the file name")
         XCTAssertEqual(try Harness.scalar(db, "SELECT length(command_line) FROM processes WHERE source_record = 2"), 32_767)
         XCTAssertEqual(try Harness.scalar(db, "SELECT records_truncated FROM sources"), 1)
         XCTAssertEqual(try Harness.scalar(db, """

@@ -46,7 +46,7 @@ package enum ECSNormalizer {
         do {
             event.pid = try integer(record, .pid)
             event.executable = FieldLimit.capped(nonEmpty(record.text(.executable)) ?? nonEmpty(record.text(.processName)),
-                                                 "process.executable", &event.truncatedFields)
+                                                 "process.executable", &event.truncatedFields, keep: .end)
             event.userName = nonEmpty(record.text(.userName))
             event.userDomain = nonEmpty(record.text(.userDomain))
             switch kind {
@@ -54,11 +54,11 @@ package enum ECSNormalizer {
                 event.commandLine = FieldLimit.capped(record.text(.commandLine), "process.command_line", &event.truncatedFields)
                 event.args = record.strings(.args) ?? event.commandLine.map(CommandLineSplitter.split)
                 event.workingDirectory = FieldLimit.capped(nonEmpty(record.text(.workingDirectory)), "process.working_directory",
-                                                           &event.truncatedFields)
+                                                           &event.truncatedFields, keep: .end)
                 event.parentEntityID = nonEmpty(record.text(.parentEntityID)).map(Canonical.entityID)
                 event.parentPID = try integer(record, .parentPID)
                 event.parentExecutable = FieldLimit.capped(nonEmpty(record.text(.parentExecutable)), "process.parent.executable",
-                                                           &event.truncatedFields)
+                                                           &event.truncatedFields, keep: .end)
                 event.parentCommandLine = FieldLimit.capped(record.text(.parentCommandLine), "process.parent.command_line",
                                                             &event.truncatedFields)
                 event.integrityLevel = nonEmpty(record.text(.integrityLevel))

@@ -53,7 +53,7 @@ package enum SysmonNormalizer {
             timestampMicros: micros, recordKey: key, entityID: Canonical.entityID(guid))
         do {
             event.pid = try integer(record, .processId)
-            event.executable = FieldLimit.capped(nonEmpty(record.text(.image)), "Image", &event.truncatedFields)
+            event.executable = FieldLimit.capped(nonEmpty(record.text(.image)), "Image", &event.truncatedFields, keep: .end)
             if let user = nonEmpty(record.text(.user)) {
                 let (domain, name) = Canonical.splitUser(user)
                 event.userDomain = domain
@@ -79,10 +79,10 @@ package enum SysmonNormalizer {
     private static func fillProcess(_ event: inout NormalizedEvent, _ record: some SysmonRecord) throws {
         event.commandLine = FieldLimit.capped(record.text(.commandLine), "CommandLine", &event.truncatedFields)
         event.args = event.commandLine.map(CommandLineSplitter.split)
-        event.workingDirectory = FieldLimit.capped(nonEmpty(record.text(.currentDirectory)), "CurrentDirectory", &event.truncatedFields)
+        event.workingDirectory = FieldLimit.capped(nonEmpty(record.text(.currentDirectory)), "CurrentDirectory", &event.truncatedFields, keep: .end)
         event.parentEntityID = nonEmpty(record.text(.parentProcessGuid)).map(Canonical.entityID)
         event.parentPID = try integer(record, .parentProcessId)
-        event.parentExecutable = FieldLimit.capped(nonEmpty(record.text(.parentImage)), "ParentImage", &event.truncatedFields)
+        event.parentExecutable = FieldLimit.capped(nonEmpty(record.text(.parentImage)), "ParentImage", &event.truncatedFields, keep: .end)
         event.parentCommandLine = FieldLimit.capped(record.text(.parentCommandLine), "ParentCommandLine", &event.truncatedFields)
         event.integrityLevel = nonEmpty(record.text(.integrityLevel))
         event.hashes = FieldLimit.capped(nonEmpty(record.text(.hashes)), "Hashes", &event.truncatedFields)
