@@ -1,15 +1,14 @@
-import Model
-
-/// Decoding of JSON string escapes.
-enum JSONString {
+/// Decoding of JSON string escapes (`JSONText` writes them): the loader unescapes keys and
+/// values with it, detection the `args` arrays the store keeps.
+package enum JSONString {
     /// Unescapes the bytes between a string's quotes.
-    static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
+    package static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
         String(decoding: unescapedBytes(raw), as: UTF8.self)
     }
 
     /// The UTF-8 bytes a string's escaped text stands for. The tape refuses invalid escapes and
     /// lone surrogates before anything is unescaped; should one reach here, it becomes U+FFFD.
-    static func unescapedBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
+    package static func unescapedBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
