@@ -80,20 +80,8 @@ package enum ECSNormalizer {
         } catch {
             return .rejected("\(error)")
         }
-        event.missingFields = missingFields(of: event)
+        event.missingFields = RequiredFields.ecs.missing(in: event)
         return .event(event)
-    }
-
-    /// The fields the rules need that the event lacks, by their ECS names.
-    private static func missingFields(of event: NormalizedEvent) -> [String] {
-        let needed: [(String, Bool)] = event.kind == .processStart
-            ? [("process.executable", event.executable == nil), ("process.parent.executable", event.parentExecutable == nil),
-               ("process.parent.entity_id", event.parentEntityID == nil)]
-            : [("process.executable", event.executable == nil), ("network.direction", event.direction == nil),
-               ("network.transport", event.transport == nil), ("source.ip", event.sourceIP == nil),
-               ("source.port", event.sourcePort == nil), ("destination.ip", event.destinationIP == nil),
-               ("destination.port", event.destinationPort == nil)]
-        return needed.filter(\.1).map(\.0)
     }
 
     private static func integer(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {

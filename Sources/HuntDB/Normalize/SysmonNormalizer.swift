@@ -31,7 +31,6 @@ package enum SysmonNormalizer {
             return .rejected("Sysmon event \(eventID) has no computer name (Computer / Hostname)")
         }
         let timeField: SysmonField = record.text(.utcTime) != nil ? .utcTime : .timeCreated
-        let missing: [String] = timeField == .timeCreated ? ["UtcTime (TimeCreated used)"] : []
         guard let timeText = record.text(timeField) else {
             return .rejected("Sysmon event \(eventID) has no UtcTime")
         }
@@ -67,7 +66,8 @@ package enum SysmonNormalizer {
             } else {
                 try fillNetwork(&event, record)
             }
-            event.missingFields = missing + missingFields(of: event)
+            event.missingFields = RequiredFields.sysmon.missing(in: event)
+            if timeField == .timeCreated { event.missingFields.insert("UtcTime (TimeCreated used)", at: 0) }
         } catch let problem as FieldProblem {
             return .rejected(problem.message)
         } catch {
@@ -86,17 +86,6 @@ package enum SysmonNormalizer {
         event.parentCommandLine = FieldLimit.capped(record.text(.parentCommandLine), "ParentCommandLine", &event.truncatedFields)
         event.integrityLevel = nonEmpty(record.text(.integrityLevel))
         event.hashes = FieldLimit.capped(nonEmpty(record.text(.hashes)), "Hashes", &event.truncatedFields)
-    }
-
-    /// The fields the rules need that the event lacks, by their Sysmon names.
-    private static func missingFields(of event: NormalizedEvent) -> [String] {
-        let needed: [(String, Bool)] = event.kind == .processStart
-            ? [("Image", event.executable == nil), ("ParentImage", event.parentExecutable == nil),
-               ("ParentProcessGuid", event.parentEntityID == nil)]
-            : [("Image", event.executable == nil), ("Initiated", event.direction == nil), ("Protocol", event.transport == nil),
-               ("SourceIp", event.sourceIP == nil), ("SourcePort", event.sourcePort == nil),
-               ("DestinationIp", event.destinationIP == nil), ("DestinationPort", event.destinationPort == nil)]
-        return needed.filter(\.1).map(\.0)
     }
 
     private static func fillNetwork(_ event: inout NormalizedEvent, _ record: some SysmonRecord) throws {
