@@ -30,7 +30,8 @@ final class BatchTransaction {
     func add(_ outcomes: [RecordOutcome], report: inout SourceReport) throws {
         if !writer.isOpen { openedAt = Date() }
         let warnings = try writer.add(outcomes)
-        for outcome in outcomes where report.firstRejects.count < options.rejectsToReport {
+        for outcome in outcomes {
+            guard report.firstRejects.count < options.rejectsToReport else { break }
             guard case .rejected(let reason) = outcome.result else { continue }
             report.firstRejects.append(RecordNotice(path: report.path, record: outcome.number, offset: outcome.offset, reason: reason))
         }

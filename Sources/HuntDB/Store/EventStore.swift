@@ -13,9 +13,6 @@ public protocol EventStore: AnyObject {
     /// Where the store lives (a file path or a server address), for messages.
     var location: String { get }
 
-    /// The SQL dialect of `runRule` and analyst queries: which rule text this store can run.
-    var dialect: SQLDialect { get }
-
     // MARK: Loading
 
     /// Records the start of a load of `path` and returns its source id (committed at once).
@@ -114,9 +111,4 @@ public protocol AnalystStatement: AnyObject {
     /// Streams every row to `sink` (begin, rows, end) and returns how many there were.
     @discardableResult
     func run(into sink: any RowSink) throws -> Int
-}
-
-/// The SQL dialects rules and queries are written in.
-public enum SQLDialect: String, Sendable {
-    case sqlite
 }

@@ -34,11 +34,3 @@ public enum StoreError: Error, CustomStringConvertible {
         }
     }
 }
-
-extension StoreError {
-    /// The engine's message, for a failure of the engine.
-    public var engineMessage: String? {
-        if case .failed(_, _, let message, _) = self { return message }
-        return nil
-    }
-}

@@ -28,5 +28,4 @@ extension SQLiteStore {
 
 extension SQLiteStore: EventStore {
     public var location: String { path }
-    public var dialect: SQLDialect { .sqlite }
 }

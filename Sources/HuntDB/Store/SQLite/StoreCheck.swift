@@ -43,7 +43,8 @@ struct StoreCheck {
             if rejects != rejected {
                 problems.append("source \(id) (\(path)): \(rejects) rows in rejects but \(rejected) counted as rejected")
             }
-            for (offset, kind) in ["incomplete", "truncated", "colliding"].enumerated() {
+            // The columns above follow `RecordWarning.Kind`'s order.
+            for (offset, kind) in RecordWarning.Kind.allCases.map(\.rawValue).enumerated() {
                 let counted = counts.int64(Int32(9 + offset)), rows = counts.int64(Int32(12 + offset))
                 if counted != rows {
                     problems.append("source \(id) (\(path)): \(rows) \(kind) rows in warnings but \(counted) counted as \(kind)")
