@@ -188,12 +188,12 @@ struct SigmaFieldCompiler {
                 return "CAST(\(column.sql) AS TEXT) = \(sql.bind(literal))"
             }
             if cased { return "\(column.sql) = \(sql.bind(literal)) COLLATE BINARY" }
-            if pattern.isASCII { return "\(column.sql) = \(sql.bind(literal)) COLLATE NOCASE" }
+            if pattern.foldsLikeSQLite { return "\(column.sql) = \(sql.bind(literal)) COLLATE NOCASE" }
             return "hunt_fold(\(column.sql)) = \(sql.bind(literal.lowercased()))"
         }
         let target = column.isInteger ? "CAST(\(column.sql) AS TEXT)" : column.sql
         if cased { return "\(target) GLOB \(sql.bind(pattern.globPattern))" }
-        if pattern.isASCII { return "\(target) LIKE \(sql.bind(pattern.likePattern)) ESCAPE '\\'" }
+        if pattern.foldsLikeSQLite { return "\(target) LIKE \(sql.bind(pattern.likePattern)) ESCAPE '\\'" }
         return "hunt_fold(\(target)) LIKE \(sql.bind(pattern.folded.likePattern)) ESCAPE '\\'"
     }
 
