@@ -59,6 +59,17 @@ struct SigmaPattern: Sendable, Equatable {
         }
     }
 
+    /// The text of a `*text*` pattern (contains) with no other wildcard.
+    var containedText: String? {
+        guard tokens.count > 2, tokens.first == .anyRun, tokens.last == .anyRun else { return nil }
+        return SigmaPattern(tokens: Array(tokens.dropFirst().dropLast())).literalText
+    }
+
+    /// Whether no character has a case (digits, symbols, emoji): any comparison is exact.
+    static func isCaseless(_ text: String) -> Bool {
+        text.allSatisfy { String($0).lowercased() == String($0).uppercased() }
+    }
+
     /// `*` added in front and/or behind (contains, startswith, endswith).
     func surrounded(leading: Bool, trailing: Bool) -> SigmaPattern {
         var result = tokens
