@@ -109,11 +109,15 @@ def scale_block(ctx, events, runs, label, peer_queries=None, gzip=True):
     ctx.check_counts(f"sigma {label}", load, events)
     block = {"events": events, "corpus": corpus.name, "load_seconds": load["seconds"],
              "load_peak_rss_mb": load["peak_rss_mb"], "db_bytes": load["db_bytes"]}
-    block["hunt"] = measure_hunt(ctx, db, rule_folders(ctx.repo), runs, label)
+    try:
+        block["hunt"] = measure_hunt(ctx, db, rule_folders(ctx.repo), runs, label)
+    except CommandFailed as e:
+        ctx.note(f"sigma {label}: hunt detect --sigma failed: {e}")
+        block["hunt"] = None
     remove_db(db)
     if peer_queries:
         block["peer"] = run_peer(ctx, corpus, peer_queries, label)
-        if block["peer"]:
+        if block["peer"] and block["hunt"]:
             block["agreement"] = agreement(block["hunt"]["counts"], block["peer"]["counts"])
     return block
 

@@ -40,14 +40,14 @@ def render(sigma):
         block = sigma.get(key)
         if not block:
             continue
-        hunt = block["hunt"]
+        hunt = block["hunt"] or {}
         peer_s, how = _peer_seconds(block)
         peer = block.get("peer") or {}
-        rows.append([count_label(block["events"]), _s(hunt["median_seconds"]), _s(hunt["cpu_seconds"]),
-                     _s(hunt["peak_rss_mb"]), hunt["alerts"], hunt["rules_with_alerts"],
+        rows.append([count_label(block["events"]), _s(hunt.get("median_seconds")), _s(hunt.get("cpu_seconds")),
+                     _s(hunt.get("peak_rss_mb")), hunt.get("alerts", "failed"), hunt.get("rules_with_alerts", "—"),
                      _s(peer_s), how or "not run", _s(peer.get("peak_rss_mb")),
                      peer.get("matches", "—"),
-                     f"{peer_s / hunt['median_seconds']:.1f}x" if peer_s else "—",
+                     f"{peer_s / hunt['median_seconds']:.1f}x" if peer_s and hunt else "—",
                      _s(block["load_seconds"])])
     from .report import _table  # report imports this module
     parts.append(_table(header, rows))
@@ -73,6 +73,8 @@ def targets(sigma):
     main = sigma["main"]
     label = count_label(main["events"])
     hunt = main["hunt"]
+    if not hunt:
+        return [{"target": "sigma: hunt detect --sigma", "measured": "failed", "met": False, "detail": ""}]
     out.append({"target": f"sigma: all rules over {label} events <= {SECONDS_TARGET} s",
                 "measured": f"{hunt['median_seconds']:.2f} s",
                 "met": hunt["median_seconds"] <= SECONDS_TARGET, "detail": ""})
@@ -80,7 +82,7 @@ def targets(sigma):
                 "measured": f"{hunt['peak_rss_mb']:.0f} MB",
                 "met": hunt["peak_rss_mb"] <= RSS_LIMIT_MB, "detail": ""})
     same = sigma["same_events"]
-    if same.get("peer"):
+    if same.get("peer") and same.get("hunt"):
         ratio = same["peer"]["seconds"] / same["hunt"]["median_seconds"]
         out.append({"target": f"sigma: >= {RATIO_TARGET}x faster than pySigma/SQLite flat table "
                               f"(same {count_label(same['events'])} events)",
