@@ -6,6 +6,9 @@ import XCTest
 /// of records it must match, read from the spec (SigmaHQ/sigma-specification v2: rules
 /// specification and modifiers appendix), including the records that must NOT match.
 /// Every test runs the real `hunt detect --sigma RULE --format json` on one loaded database.
+/// The expected sets were also cross-checked with pySigma 1.5.1's SQLite backend on a flat table
+/// of the same events: it agrees on every rule but `|gte`, where it compares the ports, held as
+/// text, as text ("5000" >= "49152"); the spec's numeric comparison is what is asserted here.
 final class SigmaSemanticsTests: XCTestCase {
     private static var fixture: (dir: TemporaryDirectory, db: String)?
     private static var fixtureError: Error?
