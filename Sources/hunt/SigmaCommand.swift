@@ -79,7 +79,8 @@ struct SigmaCommand: ParsableCommand {
 
         static func literal(_ value: RowValue) -> String {
             switch value {
-            case .text(let text): return text.debugDescription
+            // As an SQL literal would write it (quotes doubled); it is bound, not spliced.
+            case .text(let text): return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
             default: return value.description
             }
         }

@@ -55,7 +55,8 @@ public struct SigmaCompiler: Sendable {
             case .atLeast(1, let names): return sqlJoin(try names.map(search), "OR")
             case .atLeast(let count?, let names):
                 // Each predicate is 0 or 1: count them.
-                return "((\(try names.map(search).joined(separator: ") + (")) >= \(count))"
+                let sum = try names.map(search).joined(separator: ") + (")
+                return "(((" + sum + ")) >= \(count))"
             }
         }
         let predicate = sqlJoin(try conditions.map(render), "OR")

@@ -88,7 +88,8 @@ public indirect enum SigmaCondition: Sendable, Equatable {
             let keyword = token.lowercased()
             if token == "(" {
                 let inner = try parseOr()
-                guard try next() == ")" else { throw SigmaConditionError("a parenthesis is not closed") }
+                guard peek == ")" else { throw SigmaConditionError("a parenthesis is not closed") }
+                position += 1
                 return inner
             }
             if token == ")" { throw SigmaConditionError("a \")\" has no matching \"(\"") }

@@ -82,7 +82,7 @@ struct SigmaFieldCompiler {
             }
             let (patterns, cased) = try patterns(for: raw, field: condition.field, modifiers: modifiers)
             if patterns.count == 1, patterns[0].literalText == "", !cased {
-                // The store keeps an empty field as absent: '' and null match the same events.
+                // Loaders keep some empty fields as absent: '' and null both match empty or missing values.
                 perValue.append(nullOrEmpty(column))
                 continue
             }
