@@ -30,9 +30,9 @@ REPO = Path(__file__).resolve().parent.parent
 # (load per dialect, detect small = load scale, detect large / export, mostly-irrelevant corpus)
 SCALES = {
     "quick": {"load": "100k", "large": "500k", "irrelevant": "300k", "runs": 5, "repeats": 5,
-              "sigma": "100k", "sigma_peer": "5k", "sigma_runs": 3},
+              "sigma": "100k", "sigma_peer": "5k", "sigma_runs": 2},
     "full": {"load": "1m", "large": "10m", "irrelevant": "2m", "runs": 5, "repeats": 5,
-             "sigma": "1m", "sigma_peer": "20k", "sigma_runs": 3},
+             "sigma": "1m", "sigma_peer": "20k", "sigma_runs": 2},
 }
 
 

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .corpora import count_label
+from .hunt import RULE_RE
 from .proc import CommandFailed, remove_db, run_timed
 
 PEER = Path(__file__).resolve().parent.parent / "peers" / "pysigma_sqlite.py"
@@ -38,16 +39,23 @@ def hunt_detect(ctx, db, folders, output):
         for line in f:
             if line.strip():
                 counts[json.loads(line).get("rule_id")] += 1
+    rule_seconds = sorted(((m.group(1), float(m.group(4))) for m in RULE_RE.finditer(t.stderr)),
+                          key=lambda x: -x[1])
     return {"seconds": t.seconds, "cpu_seconds": t.cpu_seconds, "peak_rss_mb": t.peak_rss_mb,
             "alerts": sum(counts.values()), "counts": dict(counts),
+            "rules_reported": len(rule_seconds),
+            "rules_seconds_total": sum(x[1] for x in rule_seconds),
+            "slowest_rules": [{"rule_id": r, "seconds": x} for r, x in rule_seconds[:8]],
             "stderr_tail": t.stderr.strip().splitlines()[-6:], "load_before": t.load_before}
 
 
 def measure_hunt(ctx, db, folders, runs, label):
-    """A warm-up, then `runs` measured detects; the median and every run."""
+    """A warm-up, then `runs` measured detects; the median and every run. With runs == 1 there
+    is no warm-up (the load just read every page; the main scale is too slow to run twice)."""
     out = ctx.out / "sigma-alerts.ndjson"
-    ctx.progress(f"sigma {label}: hunt detect --sigma (warm-up + {runs})")
-    hunt_detect(ctx, db, folders, out)
+    ctx.progress(f"sigma {label}: hunt detect --sigma ({'warm-up + ' if runs > 1 else ''}{runs})")
+    if runs > 1:
+        hunt_detect(ctx, db, folders, out)
     measured = [hunt_detect(ctx, db, folders, out) for _ in range(runs)]
     out.unlink()
     first = measured[0]
@@ -56,7 +64,8 @@ def measure_hunt(ctx, db, folders, runs, label):
             "cpu_seconds": statistics.median(r["cpu_seconds"] for r in measured),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in measured),
             "alerts": first["alerts"], "counts": first["counts"],
-            "rules_with_alerts": len(first["counts"]), "stderr_tail": first["stderr_tail"]}
+            "rules_with_alerts": len(first["counts"]), "stderr_tail": first["stderr_tail"],
+            "rules_seconds_total": first["rules_seconds_total"], "slowest_rules": first["slowest_rules"]}
 
 
 def peer_step(ctx, args, label):
@@ -137,7 +146,7 @@ def run(ctx, events, peer_events, runs, large_events=None, peer_full=False):
     peer_queries = queries if converted else None
     out["same_events"] = scale_block(ctx, peer_events, runs, f"{count_label(peer_events)} (with peer)",
                                      peer_queries, gzip=False)
-    out["main"] = scale_block(ctx, events, runs, count_label(events),
+    out["main"] = scale_block(ctx, events, 1, count_label(events),
                               peer_queries if peer_full else None)
     if large_events:
         out["large"] = scale_block(ctx, large_events, 1, count_label(large_events))

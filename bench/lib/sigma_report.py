@@ -51,6 +51,12 @@ def render(sigma):
                      _s(block["load_seconds"])])
     from .report import _table  # report imports this module
     parts.append(_table(header, rows))
+    for key in ("same_events", "main", "large"):
+        hunt = (sigma.get(key) or {}).get("hunt") or {}
+        if hunt.get("slowest_rules"):
+            parts.append(f"hunt's slowest rules at {count_label(sigma[key]['events'])} (time hunt reports "
+                         f"per rule; all rules {hunt['rules_seconds_total']:.1f} s): " + ", ".join(
+                             f"{r['rule_id'][:8]} {r['seconds']:.2f} s" for r in hunt["slowest_rules"][:5]))
     same = sigma.get("same_events", {})
     agree = same.get("agreement")
     if agree:
