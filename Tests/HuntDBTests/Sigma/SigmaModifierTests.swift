@@ -89,6 +89,13 @@ final class SigmaModifierTests: XCTestCase {
         XCTAssertEqual(try m("sel:\n    CommandLine|contains|all:\n        - 'cmd'\n        - 'powershell'\ncondition: sel"), [])
     }
 
+    func testSigma_plainValueListsIgnoreCase() throws {
+        XCTAssertEqual(try m("sel:\n    Image:\n        - 'C:\\WINDOWS\\system32\\CMD.EXE'\n        - 'c:\\windows\\system32\\net.exe'\n        - 'c:\\nothing.exe'\ncondition: sel"), [1, 5])
+        XCTAssertEqual(try m("sel:\n    md5:\n        - 'bbb2'\n        - 'ffff'\ncondition: sel"), [1])
+        XCTAssertEqual(try m("sel:\n    CommandLine:\n        - ''\n        - 'CMD.exe /c whoami'\ncondition: sel"), [1, 7])
+        XCTAssertEqual(try m("sel:\n    Image:\n        - 'c:\\a.exe'\n        - 'c:\\b.exe'\nfilter:\n    CommandLine: 'x'\ncondition: not sel and not filter"), [1, 2, 3, 4, 5, 6, 7])
+    }
+
     func testSigma_mapIsAndListOfMapsIsOr() throws {
         XCTAssertEqual(try m("sel:\n    Image|endswith: '.exe'\n    User: 'corp\\alice'\ncondition: sel"), [2])
         XCTAssertEqual(try m("sel:\n    - Image|endswith: '\\cmd.exe'\n    - User: 'CORP\\alice'\ncondition: sel"), [1, 2])

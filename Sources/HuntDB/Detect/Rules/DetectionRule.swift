@@ -38,6 +38,8 @@ public struct DetectionRule: Sendable {
     public var usesDefaultAllowlist = true
     /// A Sigma rule's title, which an allowlist's `rule=` may name instead of its id.
     public var sigmaTitle: String?
+    /// A cheap test that tells when the rule cannot match, run on distinct values first.
+    public var prefilter: DistinctValuesPrefilter?
 
     public var id: String { query.id }
     public var name: String { query.name }

@@ -78,6 +78,7 @@ extension SigmaCompiledRule {
         detection.boundValues = boundValues
         detection.usesDefaultAllowlist = builtIn
         detection.sigmaTitle = rule.title
+        detection.prefilter = prefilter(storedColumns: storedColumns)
         return detection
     }
 }

@@ -74,6 +74,7 @@ struct SigmaFieldCompiler {
 
     private func strings(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
                          into sql: inout SigmaSQL) throws -> String {
+        if !modifiers.matchAll { return try anyString(condition, column: column, modifiers: modifiers, into: &sql) }
         var perValue: [String] = []
         for value in condition.values {
             guard case .text(let raw) = value else {
@@ -90,6 +91,43 @@ struct SigmaFieldCompiler {
             perValue.append("(\(column.sql) IS NOT NULL AND \(sqlJoin(matches, "OR")))")
         }
         return combine(perValue, all: modifiers.matchAll)
+    }
+
+    /// Values linked with OR: whole-value matches go into one `IN` list (one lookup per row
+    /// instead of one comparison per value: rules list thousands of hashes or names).
+    private func anyString(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
+                           into sql: inout SigmaSQL) throws -> String {
+        var nullish = false
+        var exact: [String] = []
+        var matches: [String] = []
+        for value in condition.values {
+            guard case .text(let raw) = value else {
+                nullish = true
+                continue
+            }
+            let (patterns, cased) = try patterns(for: raw, field: condition.field, modifiers: modifiers)
+            if patterns.count == 1, patterns[0].literalText == "", !cased {
+                nullish = true
+                continue
+            }
+            for pattern in patterns {
+                if let literal = pattern.literalText, !column.isInteger, !cased, pattern.foldsLikeSQLite {
+                    exact.append(literal)
+                } else {
+                    matches.append(match(pattern, column: column, cased: cased, into: &sql))
+                }
+            }
+        }
+        if exact.count == 1 {
+            matches.append(match(SigmaPattern(literal: exact[0]), column: column, cased: false, into: &sql))
+        } else if exact.count > 1 {
+            let list = exact.map { sql.bind($0) }.joined(separator: ", ")
+            matches.append("\(column.sql) COLLATE NOCASE IN (\(list))")
+        }
+        var parts: [String] = []
+        if nullish { parts.append(nullOrEmpty(column)) }
+        if !matches.isEmpty { parts.append("(\(column.sql) IS NOT NULL AND \(sqlJoin(matches, "OR")))") }
+        return sqlJoin(parts, "OR")
     }
 
     private func nullOrEmpty(_ column: SigmaColumn) -> String {
@@ -188,12 +226,16 @@ struct SigmaFieldCompiler {
                 return "CAST(\(column.sql) AS TEXT) = \(sql.bind(literal))"
             }
             if cased { return "\(column.sql) = \(sql.bind(literal)) COLLATE BINARY" }
-            if pattern.isASCII { return "\(column.sql) = \(sql.bind(literal)) COLLATE NOCASE" }
+            if pattern.foldsLikeSQLite { return "\(column.sql) = \(sql.bind(literal)) COLLATE NOCASE" }
             return "hunt_fold(\(column.sql)) = \(sql.bind(literal.lowercased()))"
         }
         let target = column.isInteger ? "CAST(\(column.sql) AS TEXT)" : column.sql
+        if let text = pattern.containedText, cased || SigmaPattern.isCaseless(text) {
+            // A plain substring search: exact, and much faster than LIKE '%…%'.
+            return "instr(\(target), \(sql.bind(text))) > 0"
+        }
         if cased { return "\(target) GLOB \(sql.bind(pattern.globPattern))" }
-        if pattern.isASCII { return "\(target) LIKE \(sql.bind(pattern.likePattern)) ESCAPE '\\'" }
+        if pattern.foldsLikeSQLite { return "\(target) LIKE \(sql.bind(pattern.likePattern)) ESCAPE '\\'" }
         return "hunt_fold(\(target)) LIKE \(sql.bind(pattern.folded.likePattern)) ESCAPE '\\'"
     }
 

@@ -49,9 +49,25 @@ struct SigmaPattern: Sendable, Equatable {
         return text
     }
 
-    /// Whether every plain character is ASCII (SQLite's LIKE and NOCASE fold ASCII only).
-    var isASCII: Bool {
-        tokens.allSatisfy { if case .character(let c) = $0 { return c.isASCII } else { return true } }
+    /// Whether SQLite's own case-insensitive comparison is exact for this pattern: it folds
+    /// ASCII only, which is enough when every other character has no case (emoji, dashes, CJK).
+    var foldsLikeSQLite: Bool {
+        tokens.allSatisfy { token in
+            guard case .character(let c) = token, !c.isASCII else { return true }
+            let text = String(c)
+            return text.lowercased() == text && text.uppercased() == text
+        }
+    }
+
+    /// The text of a `*text*` pattern (contains) with no other wildcard.
+    var containedText: String? {
+        guard tokens.count > 2, tokens.first == .anyRun, tokens.last == .anyRun else { return nil }
+        return SigmaPattern(tokens: Array(tokens.dropFirst().dropLast())).literalText
+    }
+
+    /// Whether no character has a case (digits, symbols, emoji): any comparison is exact.
+    static func isCaseless(_ text: String) -> Bool {
+        text.allSatisfy { String($0).lowercased() == String($0).uppercased() }
     }
 
     /// `*` added in front and/or behind (contains, startswith, endswith).
