@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lib import detect_bench, export_bench, load_bench, report, skip_bench  # noqa: E402
+from lib import detect_bench, export_bench, load_bench, report, sigma_bench, skip_bench  # noqa: E402
 from lib.corpora import Corpora, count_label, parse_count  # noqa: E402
 from lib.hunt import Hunt  # noqa: E402
 from lib.peers import Peers  # noqa: E402
@@ -29,8 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 
 # (load per dialect, detect small = load scale, detect large / export, mostly-irrelevant corpus)
 SCALES = {
-    "quick": {"load": "100k", "large": "500k", "irrelevant": "300k", "runs": 5, "repeats": 5},
-    "full": {"load": "1m", "large": "10m", "irrelevant": "2m", "runs": 5, "repeats": 5},
+    "quick": {"load": "100k", "large": "500k", "irrelevant": "300k", "runs": 5, "repeats": 5,
+              "sigma": "100k", "sigma_peer": "5k", "sigma_runs": 2},
+    "full": {"load": "1m", "large": "10m", "irrelevant": "2m", "runs": 5, "repeats": 5,
+             "sigma": "1m", "sigma_peer": "20k", "sigma_runs": 2},
 }
 
 
@@ -110,7 +112,15 @@ def main():
     p.add_argument("--large-events", help="events for large-scale detect and export (e.g. 10m)")
     p.add_argument("--irrelevant-events", help="events of the 90%%-irrelevant corpus")
     p.add_argument("--only", default="load,skip,detect,export",
-                   help="comma-separated subset of load,skip,detect,export")
+                   help="comma-separated subset of load,skip,detect,export,sigma (sigma runs only "
+                        "when named: it needs ../shared/sigma)")
+    p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
+    p.add_argument("--sigma-peer-events",
+                   help="events the pySigma/SQLite peer and hunt both run on (default 20k)")
+    p.add_argument("--sigma-10m", action="store_true",
+                   help="sigma: also hunt alone over 10M events (the peer's time extrapolated)")
+    p.add_argument("--sigma-peer-full", action="store_true",
+                   help="sigma: run the peer over the --sigma-events corpus too (about 2 h at 1M)")
     p.add_argument("--record", action="store_true",
                    help="append this run's table to BENCHMARKS.md")
     args = p.parse_args()
@@ -129,7 +139,8 @@ def main():
     mode = "quick" if args.quick else "full"
     scale = dict(SCALES[mode])
     for key, opt in (("load", args.load_events), ("large", args.large_events),
-                     ("irrelevant", args.irrelevant_events)):
+                     ("irrelevant", args.irrelevant_events), ("sigma", args.sigma_events),
+                     ("sigma_peer", args.sigma_peer_events)):
         if opt:
             scale[key] = opt
     load_n, large_n, irr_n = (parse_count(scale[k]) for k in ("load", "large", "irrelevant"))
@@ -166,6 +177,11 @@ def main():
         results["detect"] = [detect_bench.run_scale(ctx, load_n, ctx.flat_db, ctx.flat_corpus,
                                                      scale["runs"])]
         results["burst"] = detect_bench.run_burst(ctx, scale["runs"])
+        save()
+    if "sigma" in only:
+        results["sigma"] = sigma_bench.run(
+            ctx, parse_count(scale["sigma"]), parse_count(scale["sigma_peer"]), scale["sigma_runs"],
+            large_events=10_000_000 if args.sigma_10m else None, peer_full=args.sigma_peer_full)
         save()
     if ctx.flat_db:
         remove_db(ctx.flat_db)

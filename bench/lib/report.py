@@ -3,6 +3,7 @@ and the BENCHMARKS.md section."""
 
 from .corpora import count_label
 from .peers import ZIRCOLITE_REF_EVENTS_PER_S
+from . import sigma_report
 
 RPC = "remote_service_rpc"
 RSS_LIMIT_MB = 200
@@ -134,6 +135,7 @@ def targets(res):
             ("tables alone {:.0f} B/event (dbstat)".format(
                 res["load"]["storage"]["tables_bytes_per_event"])
              if res["load"].get("storage") else ""))
+    out += sigma_report.targets(res.get("sigma"))
     return out
 
 
@@ -300,6 +302,7 @@ def render(res):
                   for x in prof["top_functions"]]
         parts.append("")
 
+    parts += sigma_report.render(res.get("sigma"))
     if res.get("targets"):
         parts.append("TARGETS")
         rows = [[t["target"], t["measured"],
