@@ -35,7 +35,7 @@ struct DetectionSelectionOptions: ParsableArguments {
     }
 
     /// The detection run over `store`, limited by `range`.
-    func makeRun(store: any EventStore, range: TimeRangeOptions, command: String) throws -> DetectionRun {
+    func makeRun(store: any EventStore, location: String, range: TimeRangeOptions, command: String) throws -> DetectionRun {
         let selected: [DetectionRule]
         do {
             selected = try ruleFiles.catalog().select(rules)
@@ -44,7 +44,7 @@ struct DetectionSelectionOptions: ParsableArguments {
         }
         var options = DetectionOptions()
         (options.sinceMicros, options.untilMicros) = try range.bounds()
-        options.host = range.host
+        options.host = try range.scope(in: store, location: location).host
         options.windowMillis = window.flatMap(TimeExpression.parseDurationMicros).map { $0 / 1000 }
         options.minPort = minPort
         do {

@@ -12,12 +12,10 @@ struct ReportCommand: ParsableCommand {
             The file holds everything: no web fonts, scripts or images are fetched, and every value from the logs is escaped (a command line with <script> in it shows as text).
 
             Examples:
-
-            hunt report --db case.db --output case.html
-
-            hunt report --db case.db --host WS-0042 --since 2026-11-01 --output ws42.html
-
-            hunt report --db case.db --rule remote_service_rpc --allowlist ours.allowlist -o lateral.html
+              hunt report --db case.db --output case.html
+              hunt report --db case.db --host WS-0042 --since 2026-11-01 -o ws42.html
+              hunt report --db case.db --rule remote_service_rpc \\
+                --allowlist ours.allowlist -o lateral.html
 
             Exit status: 0 the report was written (with or without alerts); 1 error.
             """
@@ -46,7 +44,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(database.path, access: .analyst)
-        let run = try selection.makeRun(store: store, range: range, command: "hunt report")
+        let run = try selection.makeRun(store: store, location: database.path, range: range, command: "hunt report")
         var builder = CaseReportBuilder(store: store, run: run)
         builder.timelineMinutes = minutes
         builder.detailedCards = detailedCards
