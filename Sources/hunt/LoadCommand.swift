@@ -62,7 +62,11 @@ struct LoadCommand: ParsableCommand {
         let report: LoadReport
         do {
             report = try Loader(store: store, options: options).load(inputs, progress: { progress.update($0) },
-                                                                     indexProgress: { progress.message("building index \($0)…") })
+                                                                     indexProgress: { name in
+                progress.index(name) {
+                    do { return try store.pendingIndexRebuilds().count } catch { return 0 }   // display only; the rebuild reports its own errors
+                }
+            })
         } catch {
             progress.clear()
             throw Fatal("the load stopped: \(error). Everything committed before this point is intact; fix the problem and run the same command again.")

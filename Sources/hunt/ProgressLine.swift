@@ -16,9 +16,24 @@ final class ProgressLine {
         lastDraw = Date()
         let rate = progress.elapsed > 0 ? Int(Double(progress.counts.read) / progress.elapsed) : 0
         let name = (progress.path as NSString).lastPathComponent
-        FileHandleWriter.stderr.write("\r\u{1B}[K[\(progress.sourceIndex + 1)/\(progress.sourceCount)] \(name): \(progress.counts.read) records, \(progress.counts.loaded) loaded, \(rate)/s")
+        let c = progress.counts
+        // Duplicates and rejects are shown as they come: a file of only duplicates is busy, not stuck.
+        var line = "[\(progress.sourceIndex + 1)/\(progress.sourceCount)] \(name): read \(c.read): \(c.loaded) loaded, \(c.duplicates) duplicate\(c.duplicates == 1 ? "" : "s")"
+        if c.rejected > 0 { line += ", \(c.rejected) rejected" }
+        line += ", \(rate) records/s"
+        FileHandleWriter.stderr.write("\r\u{1B}[K" + line)
         drawn = true
     }
+
+    /// Shows the index rebuild as `n/N` (`total` is asked for once, before the first index).
+    func index(_ name: String, total: () -> Int) {
+        guard enabled else { return }
+        if indexTotal == nil { indexTotal = max(total(), 1) }
+        indexCount += 1
+        message("rebuilding index \(indexCount)/\(max(indexTotal ?? indexCount, indexCount)): \(name)…")
+    }
+    private var indexTotal: Int?
+    private var indexCount = 0
 
     /// Shows a one-off status (e.g. index building).
     func message(_ text: String) {

@@ -5,14 +5,16 @@ import XCTest
 /// way an analyst sees it (standard output is a terminal, so tables fit its width).
 enum TerminalRun {
     /// Standard output and error as the terminal showed them (lines end in `\n`).
-    static func run(_ arguments: [String], columns: Int, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    static func run(_ arguments: [String], columns: Int, keepStandardError: Bool = false,
+                    file: StaticString = #filePath, line: UInt = #line) throws -> String {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
             throw XCTSkip("util-linux `script` is not installed: it runs hunt in a pseudo-terminal")
         }
         let quoted = ([HuntProcess.executable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qec", "stty cols \(columns) rows 60; exec \(quoted.joined(separator: " ")) 2>/dev/null", "/dev/null"]
+        let errors = keepStandardError ? "" : " 2>/dev/null"
+        process.arguments = ["-qec", "stty cols \(columns) rows 60; exec \(quoted.joined(separator: " "))\(errors)", "/dev/null"]
         var environment = ProcessInfo.processInfo.environment
         environment["HUNT_DB"] = nil
         environment["COLUMNS"] = nil
