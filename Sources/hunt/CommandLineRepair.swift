@@ -51,3 +51,19 @@ enum CommandLineRepair {
         command.configuration.commandName ?? String(describing: command).lowercased()
     }
 }
+
+extension Hunt {
+    /// Repairs the arguments (`--db` before the subcommand, mistyped subcommands) before parsing.
+    static func main() {
+        switch CommandLineRepair.repair(Array(CommandLine.arguments.dropFirst()), root: Hunt.self) {
+        case .run(let arguments):
+            main(arguments)
+        case let .unknownCommand(typed, suggestions, known):
+            var message = "Error: unknown command '\(typed)'."
+            if !suggestions.isEmpty { message += " Did you mean \(suggestions.map { "'\($0)'" }.joined(separator: " or "))?" }
+            message += "\nCommands: \(known.joined(separator: ", ")). See 'hunt --help'.\n"
+            FileHandle.standardError.write(Data(message.utf8))
+            Foundation.exit(64)
+        }
+    }
+}

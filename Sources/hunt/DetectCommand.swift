@@ -65,10 +65,9 @@ struct DetectCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let allowlist = try loadAllowlist()
-        let store = try openStore(database.path, access: .readOnly)
         var options = DetectionOptions()
         (options.sinceMicros, options.untilMicros) = try range.bounds()
-        options.host = try range.scope(in: store, location: database.path).host
+        options.host = range.host
         options.windowMillis = window.flatMap(TimeExpression.parseDurationMicros).map { $0 / 1000 }
         options.minPort = minPort
         do {
@@ -80,6 +79,7 @@ struct DetectCommand: ParsableCommand {
         if let unknown = options.parameters.keys.sorted().first(where: { !declared.contains($0) }) {
             throw ValidationError("hunt detect: no selected rule has a parameter :\(unknown) (they have \(declared.sorted().map { ":" + $0 }.joined(separator: ", "))).")
         }
+        let store = try openStore(database.path, access: .readOnly)
         let sink = try output.makeSink()
         let run = DetectionRun(store: store, rules: selected, allowlist: allowlist, options: options)
         let total = try DetectionPrinter(run: run).print(to: sink, output: output.options, showSuppressed: showSuppressed)

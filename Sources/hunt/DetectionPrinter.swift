@@ -6,8 +6,10 @@ import HuntDB
 struct DetectionPrinter {
     let run: DetectionRun
 
-    /// Prints coverage, alerts and summaries. Returns the number of alerts.
+    /// Prints coverage, alerts and summaries. Returns the number of alerts. `--host` is
+    /// resolved first (an unknown host is an error), and an empty time range is explained.
     func print(to sink: OutputSink, output: OutputOptions, showSuppressed: Bool) throws -> Int {
+        let run = try TimeRangeOptions.resolving(self.run)
         let (coverage, hosts) = try run.coverage()
         CoveragePrinter.printWarnings(hosts, rules: coverage.rules.map(\.id))
 

@@ -19,6 +19,15 @@ extension TimeRangeOptions {
         return scope
     }
 
+    /// `run` with its host resolved like `scope(in:location:)` does, and the same note when its
+    /// time range holds no event.
+    static func resolving(_ run: DetectionRun) throws -> DetectionRun {
+        var options = run.options
+        if let host = options.host { options.host = try resolve(host: host, in: run.store, location: run.store.location) }
+        if options.sinceMicros != nil || options.untilMicros != nil { try noteEmptyRange(options.scope, in: run.store) }
+        return DetectionRun(store: run.store, rules: run.rules, allowlist: run.allowlist, options: options)
+    }
+
     /// The full name of the host `text` names, or `text` when it names several.
     static func resolve(host text: String, in store: any EventStore, location: String) throws -> String {
         let matching = try hostNames(in: store, EventScope(host: text))
