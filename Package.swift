@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Schema", dependencies: ["Migrations"]),
 
         // The library's layers, one target each (see ARCHITECTURE.md). Arrows point one way:
-        // Model ← Normalize ← Ingest → Store ← Detect, Query; Output and Generate know only Model.
+        // Model ← Normalize ← Ingest → Store ← Detect, Query ← Report; Output and Generate know only Model.
         // The shared vocabulary: events, rows and values, load counts, query files, small tools.
         .target(name: "Model", dependencies: ["CCrypto"], path: "Sources/HuntDB/Model", swiftSettings: optimized),
         // Dialect records (Sysmon, ECS, Windows events) → canonical events.
@@ -72,12 +72,15 @@ let package = Package(
         .target(name: "Query", dependencies: ["Model", "Store", "Queries"], path: "Sources/HuntDB/Query", swiftSettings: optimized),
         // Row writers: aligned tables, CSV, JSON, NDJSON.
         .target(name: "Output", dependencies: ["Model"], path: "Sources/HuntDB/Output", swiftSettings: optimized),
+        // The case report: what was loaded, coverage, alerts as cards with timelines and process
+        // trees, rendered as one self-contained HTML file.
+        .target(name: "Report", dependencies: ["Model", "Store", "Detect", "Query"], path: "Sources/HuntDB/Report", swiftSettings: optimized),
         // Synthetic corpora with planted lateral movement, in every dialect (demo and tests).
         .target(name: "Generate", dependencies: ["Model", "CZlib"], path: "Sources/HuntDB/Generate", swiftSettings: optimized),
         // The umbrella: `import HuntDB` gives the public API of every layer.
         .target(
             name: "HuntDB",
-            dependencies: ["Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Generate"],
+            dependencies: ["Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Report", "Generate"],
             path: "Sources/HuntDB/Umbrella"
         ),
         .executableTarget(
@@ -89,7 +92,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HuntDBTests",
-            dependencies: ["HuntDB", "Schema", "Queries", "Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Generate"],
+            dependencies: ["HuntDB", "Schema", "Queries", "Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Report", "Generate"],
             exclude: ["EVTX/Fixtures"]
         ),
         .testTarget(name: "HuntCLITests", dependencies: ["HuntDB", "Store", "hunt"]),

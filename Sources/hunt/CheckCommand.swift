@@ -10,8 +10,7 @@ struct CheckCommand: ParsableCommand {
               hunt check case.db
               hunt check --db case.db
 
-            Exit status: 0 the database is sound; 5 problems were found (listed on stderr);
-            1 the file could not be opened.
+            Exit status: 0 the database is sound; 5 problems were found (listed on stderr); 1 the file could not be opened.
             """
     )
 

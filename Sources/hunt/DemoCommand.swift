@@ -7,13 +7,11 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Show what HuntDB does on built-in sample data: load, coverage, detection.",
         discussion: """
-            Generates a small synthetic fleet (with a few planted lateral-movement cases) as gzip
-            NDJSON and as a native .evtx file, loads both into a fresh database, and runs every
-            detection rule. Nothing outside a temporary folder is touched unless you give --db.
+            Generates a small synthetic fleet (with a few planted lateral-movement cases) as gzip NDJSON and as a native .evtx file, loads both into a fresh database, and runs every detection rule. Nothing outside a temporary folder is touched unless you give --db.
 
             Examples:
               swift run hunt demo
-              hunt demo --db demo.db     # keep the database to explore with hunt sql / hunt query
+              hunt demo --db demo.db     # keep the database to explore
             """
     )
 

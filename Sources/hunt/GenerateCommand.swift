@@ -7,22 +7,12 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write a deterministic synthetic Sysmon / Elastic corpus with planted lateral movement.",
         discussion: """
-            A fleet of --hosts Windows hosts (SRV-DC01.corp.example, WS-0001…) over
-            --days days from --start: boots with their own services.exe, users
-            browsing, shells, Office, services and remote administration, in any
-            dialect `hunt load` reads. The same --seed and options always give
-            byte-identical output, and the same events in every dialect.
+            A fleet of --hosts Windows hosts (SRV-DC01.corp.example, WS-0001…) over --days days from --start: boots with their own services.exe, users browsing, shells, Office, services and remote administration, in any dialect `hunt load` reads. The same --seed and options always give byte-identical output, and the same events in every dialect.
 
-            Planted cases (--planted, default one per 100k events): true positives,
-            an incoming TCP connection to services.exe (both ports >= 49152,
-            non-loopback source) followed 50-950 ms later by a non-allowlisted
-            services.exe child; with each, one labelled near miss of every kind:
-            child 1001+ ms late, child first, low port, loopback source, UDP,
-            outgoing, another boot's services.exe, another host, allowlisted child.
-            --truth writes them as JSON lines, ids as the dialect stores them.
+            Planted cases (--planted, default one per 100k events): true positives, an incoming TCP connection to services.exe (both ports >= 49152, non-loopback source) followed 50-950 ms later by a non-allowlisted services.exe child; with each, one labelled near miss of every kind:
+            child 1001+ ms late, child first, low port, loopback source, UDP, outgoing, another boot's services.exe, another host, allowlisted child. --truth writes them as JSON lines, ids as the dialect stores them.
 
-            Events stream to the output (constant memory at any size); progress
-            and the summary go to standard error.
+            Events stream to the output (constant memory at any size); progress and the summary go to standard error.
 
             Examples:
               hunt generate --events 5k --output corpus.ndjson --truth truth.ndjson

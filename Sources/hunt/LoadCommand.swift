@@ -7,16 +7,11 @@ struct LoadCommand: ParsableCommand {
         commandName: "load",
         abstract: "Load Sysmon / Elastic events into the database (deduplicated, resumable).",
         discussion: """
-            INPUT is a file, a directory (read recursively) or - for standard input. Formats are
-            detected per file from their first bytes, gzip included:
-              flat Sysmon NDJSON (NXLog, Security-Datasets), Winlogbeat / Elastic Agent, Elastic
-              Defend ECS, evtx_dump / Chainsaw JSON, JSON arrays and Elasticsearch hits of those,
-              Windows event XML (wevtutil, Get-WinEvent ToXml) and native .evtx files.
-            Only process starts (Sysmon 1, ECS process start) and network connections (Sysmon 3,
-            ECS network) are stored; other events are counted as not relevant.
+            INPUT is a file, a directory (read recursively) or - for standard input. Formats are detected per file from their first bytes, gzip included: flat Sysmon NDJSON (NXLog, Security-Datasets), Winlogbeat / Elastic Agent, Elastic Defend ECS, evtx_dump / Chainsaw JSON, JSON arrays and Elasticsearch hits of those, Windows event XML (wevtutil, Get-WinEvent ToXml) and native .evtx files.
 
-            Loading the same events again stores nothing twice. Ctrl-C stops cleanly after the
-            current batch; run the same command again to finish.
+            Only process starts (Sysmon 1, ECS process start) and network connections (Sysmon 3, ECS network) are stored; other events are counted as not relevant.
+
+            Loading the same events again stores nothing twice. Ctrl-C stops cleanly after the current batch; run the same command again to finish.
 
             Examples:
               hunt load --db case.db logs/
@@ -24,9 +19,7 @@ struct LoadCommand: ParsableCommand {
               zcat export.json.gz | hunt load --db case.db -
               hunt load --format winlogbeat --max-errors 100 beats.ndjson
 
-            Exit status: 0 all records read fine; 3 some records or files were rejected (see the
-            report and the rejects table); 4 stopped by --max-errors; 130 interrupted by Ctrl-C;
-            1 fatal error (database unusable).
+            Exit status: 0 all records read fine; 3 some records or files were rejected (see the report and the rejects table); 4 stopped by --max-errors; 130 interrupted by Ctrl-C; 1 fatal error (database unusable).
             """
     )
 
@@ -69,7 +62,11 @@ struct LoadCommand: ParsableCommand {
         let report: LoadReport
         do {
             report = try Loader(store: store, options: options).load(inputs, progress: { progress.update($0) },
-                                                                     indexProgress: { progress.message("building index \($0)…") })
+                                                                     indexProgress: { name in
+                progress.index(name) {
+                    do { return try store.pendingIndexRebuilds().count } catch { return 0 }   // display only; the rebuild reports its own errors
+                }
+            })
         } catch {
             progress.clear()
             throw Fatal("the load stopped: \(error). Everything committed before this point is intact; fix the problem and run the same command again.")

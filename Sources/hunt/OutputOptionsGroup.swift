@@ -3,7 +3,7 @@ import HuntDB
 
 /// `--format`, `--output`, `--full`, `--csv-raw`: shared by every command that prints rows.
 struct OutputOptionsGroup: ParsableArguments {
-    @Option(help: ArgumentHelp("Output format.", valueName: "table|csv|json|ndjson"))
+    @Option(help: ArgumentHelp("Output format: table fits the terminal (records one field per line when rows cannot fit), vertical prints one field per line, timesketch writes Timesketch JSONL.", valueName: "table|vertical|csv|json|ndjson|timesketch"))
     var format: OutputFormat = .table
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write rows to this file instead of standard output.", valueName: "file"))
@@ -15,10 +15,19 @@ struct OutputOptionsGroup: ParsableArguments {
     @Flag(help: "CSV: do not neutralize cells that start with = + - @ (formula injection guard).")
     var csvRaw = false
 
+    @Flag(help: "CSV for Excel on Windows: a UTF-8 byte order mark so non-ASCII text reads right, the formula guard on (implies --format csv).")
+    var excel = false
+
+    func validate() throws {
+        if excel, csvRaw { throw ValidationError("--excel keeps the formula guard on; it cannot go with --csv-raw.") }
+        if excel, format != .table, format != .csv { throw ValidationError("--excel writes CSV; it cannot go with --format \(format.rawValue).") }
+    }
+
     var options: OutputOptions {
-        var options = OutputOptions(format: format)
+        var options = OutputOptions(format: excel ? .csv : format)
         options.full = full
         options.csvRaw = csvRaw
+        options.excel = excel
         return options
     }
 

@@ -7,22 +7,18 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "List, show and run saved hunts (read-only SQL with typed parameters).",
         discussion: """
-            Saved hunts are .sql files with a header: id, name, description and parameters
-            (`-- param: name TYPE = default -- help`, TYPE is INTEGER, REAL, TEXT or TIME).
-            The built-in library is embedded in hunt; --queries-dir DIR adds the *.sql files of a
-            folder (ids must not clash). TIME values are ISO-8601 or relative (7d, 12h, 30m);
-            --since/--until/--host fill the parameters of those names.
+            Saved hunts are .sql files with a header: id, name, description and parameters (`-- param: name TYPE = default -- help`, TYPE is INTEGER, REAL, TEXT or TIME). The built-in library is embedded in hunt; --queries-dir DIR adds the *.sql files of a folder (ids must not clash). TIME values are ISO-8601 or relative (7d, 12h, 30m); --since/--until/--host fill the parameters of those names.
 
             Examples:
               hunt query list
               hunt query show process_tree
-              hunt query run process_tree --param entity_id={d273d0f0-8065-5f67-ca06-000000000800}
-              hunt query run host_timeline --param host=WS-0042 --param at=2026-11-01T10:00:00Z --param minutes=10
-              hunt query run rare_parent_child --since 30d --format csv -o stacking.csv
+              hunt query run process_tree \\
+                --param entity_id=d273d0f0-8065-5f67-ca06-000000000800
+              hunt query run host_timeline --host WS-0042 --param at=2026-11-01T10:00
+              hunt query run rare_parent_child --since 30d --excel -o stacking.csv
               hunt query list --queries-dir ./team-hunts
 
-            Exit status (run): 0 the hunt ran (with or without rows); 6 refused by the read-only
-            guard; 64 unknown hunt or bad parameter; 1 error.
+            Exit status (run): 0 the hunt ran (with or without rows); 6 refused by the read-only guard; 64 unknown hunt or bad parameter; 1 error.
             """,
         subcommands: [List.self, Show.self, Run.self],
         defaultSubcommand: List.self
@@ -31,6 +27,9 @@ struct QueryCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List saved hunts with their parameters.")
         @OptionGroup var queries: QueriesDirectoryOption
+        /// Accepted like everywhere (`hunt --db case.db query list`); the list does not depend on it.
+        @Option(name: .customLong("db"), help: ArgumentHelp("Accepted like in every command; saved hunts do not depend on the database.", valueName: "path"))
+        var database: String?
         @OptionGroup var output: OutputOptionsGroup
 
         func run() throws {
@@ -82,10 +81,13 @@ struct QueryCommand: ParsableCommand {
         func run() throws {
             let hunt = try queries.find(name)
             let command = "hunt query run \(hunt.id)"
+            let store = try openStore(database.path, access: .analyst)
+            // --host names the host the same way as everywhere (an unknown one is an error).
+            let host = try range.host.map { try TimeRangeOptions.resolve(host: $0, in: store, location: database.path) }
             let values: [String: RowValue]
             do {
                 var arguments = try QueryArguments(parsing: parameters)
-                for case let (flag, value?) in [("since", range.since), ("until", range.until), ("host", range.host)] {
+                for case let (flag, value?) in [("since", range.since), ("until", range.until), ("host", host)] {
                     do {
                         try arguments.set(flag, value)
                     } catch {
@@ -96,7 +98,6 @@ struct QueryCommand: ParsableCommand {
             } catch let error as QueryError {
                 throw AnalystRun.failure(error, command)
             }
-            let store = try openStore(database.path, access: .analyst)
             try AnalystRun.run(command, store: store, output: output, isoTimes: times.isoTimes, values: values,
                                help: hunt.parameterHelp) { try hunt.prepare(on: $0) }
         }

@@ -19,16 +19,26 @@ struct RulesCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List rules with severity, ATT&CK ids and description.")
+        static let configuration = CommandConfiguration(
+            abstract: "List rules with severity, ATT&CK ids and description.",
+            discussion: "With --db (or $HUNT_DB), each rule also says on how many of the database's hosts it can fire (see `hunt coverage`)."
+        )
+        @OptionGroup var database: DatabaseOption
         @OptionGroup var output: OutputOptionsGroup
         @OptionGroup var ruleFiles: RulesOption
 
         func run() throws {
+            let rules = try ruleFiles.catalog().rules
+            let store = try database.given ? openStore(database.path, access: .readOnly) : nil
             let writer = makeRowWriter(output.options, sink: try output.makeSink())
-            try writer.begin(columns: ["id", "severity", "attack", "name", "description", "origin"])
-            for rule in try ruleFiles.catalog().rules {
-                try writer.write([.text(rule.id), .text(rule.severity), .text(rule.query.attack.joined(separator: ", ")),
-                                  .text(rule.name), .text(rule.query.description), .text(rule.origin)])
+            try writer.begin(columns: ["id", "severity", "attack"] + (store == nil ? [] : ["can_fire_on"]) + ["name", "description", "origin"])
+            for rule in rules {
+                var row: [RowValue] = [.text(rule.id), .text(rule.severity), .text(rule.query.attack.joined(separator: ", "))]
+                if let store {
+                    let hosts = try CoverageReport(store: store, rules: [rule]).hosts(in: EventScope())
+                    row.append(.text("\(hosts.filter { $0.gaps.isEmpty }.count) of \(hosts.count) hosts"))
+                }
+                try writer.write(row + [.text(rule.name), .text(rule.query.description), .text(rule.origin)])
             }
             try writer.end()
         }
@@ -96,9 +106,8 @@ struct CoverageCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         let store = try openStore(database.path, access: .readOnly)
-        let (since, until) = try range.bounds()
         let report = CoverageReport(store: store, rules: selected)
-        let hosts = try report.hosts(in: EventScope(sinceMicros: since, untilMicros: until, host: range.host))
+        let hosts = try report.hosts(in: try range.scope(in: store, location: database.path))
         let writer = makeRowWriter(output.options, sink: try output.makeSink())
         try writer.begin(columns: report.columns)
         for host in hosts { try writer.write(report.row(host)) }

@@ -7,10 +7,7 @@ struct SchemaCommand: ParsableCommand {
         commandName: "schema",
         abstract: "List the tables, views and columns you can query, with one-line descriptions.",
         discussion: """
-            One row per table or view (column empty), then one per column. Times are INTEGER
-            microseconds since 1970 UTC in tables; the views process_events and network_events
-            add an ISO-8601 `time`, the host name and the source path. Without a database file,
-            the schema of this version of hunt is shown.
+            One row per table or view (column empty), then one per column. Times are INTEGER microseconds since 1970 UTC in tables; the views process_events and network_events add an ISO-8601 `time`, the host name and the source path. Without a database file, the schema of this version of hunt is shown.
 
             Examples:
               hunt schema

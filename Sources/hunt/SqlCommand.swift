@@ -7,31 +7,24 @@ struct SqlCommand: ParsableCommand {
         commandName: "sql",
         abstract: "Run one read-only SQL statement and print its rows.",
         discussion: """
-            The statement runs on a read-only connection that SQLite itself guards: writes
-            (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER…), ATTACH, load_extension, pragmas that
-            set a value and transaction control are refused, as is a second statement.
+            The statement runs on a read-only connection that SQLite itself guards: writes (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER…), ATTACH, load_extension, pragmas that set a value and transaction control are refused, as is a second statement.
 
-            Parameters: write :name in the SQL and pass --param name=VALUE. A plain integer
-            (42, -7) binds as INTEGER, a plain decimal (0.5, 1e3) as REAL, anything else as TEXT
-            (so 007 and 0x10 stay text). --since/--until bind :since/:until (UTC microseconds,
-            ISO-8601 or relative like 7d) and --host binds :host, when the SQL uses them. A value
-            the SQL does not use, or a parameter without a value, is an error.
+            Parameters: write :name in the SQL and pass --param name=VALUE. A plain integer (42, -7) binds as INTEGER, a plain decimal (0.5, 1e3) as REAL, anything else as TEXT (so 007 and 0x10 stay text). --since/--until bind :since/:until (UTC microseconds, ISO-8601 or relative like 7d) and --host binds :host, when the SQL uses them. A value the SQL does not use, or a parameter without a value, is an error.
 
-            Times: integer columns named ts_us, *_ts_us or *_at_us (microseconds since 1970 UTC)
-            print as ISO-8601 UTC, like the `time` column of the process_events and
-            network_events views; --no-iso-times prints the numbers.
+            Times: integer columns named ts_us, *_ts_us or *_at_us (microseconds since 1970 UTC) print as ISO-8601 UTC, like the `time` column of the process_events and network_events views; --no-iso-times prints the numbers.
 
-            Tables: process_events and network_events (start here), processes,
-            network_connections, hosts, sources, rejects; see `hunt schema`.
+            Tables: process_events and network_events (start here), processes, network_connections, hosts, sources, rejects; see `hunt schema`.
 
             Examples:
-              hunt sql "SELECT host, time, command_line FROM process_events WHERE parent_name = 'services.exe'"
-              hunt sql "SELECT * FROM network_events WHERE ts_us >= :since" --since 2d --format csv -o net.csv
+              hunt sql "SELECT host, time, command_line FROM process_events \\
+                WHERE parent_name = 'services.exe'"
+              hunt sql "SELECT * FROM network_events WHERE ts_us >= :since" \\
+                --since 2d --format csv -o net.csv
+              hunt sql "SELECT time, command_line FROM process_events WHERE host = :host" \\
+                --host WS-0042
               hunt sql -f hunts/my_hunt.sql --param min_port=49152 --format ndjson
 
-            Exit status: 0 the statement ran (with or without rows); 6 refused by the read-only
-            guard (nothing ran); 64 bad option or parameter; 1 error (unreadable database, SQL
-            error).
+            Exit status: 0 the statement ran (with or without rows); 6 refused by the read-only guard (nothing ran); 64 bad option or parameter; 1 error (unreadable database, SQL error).
             """
     )
 
@@ -66,14 +59,16 @@ struct SqlCommand: ParsableCommand {
         } catch let error as QueryError {
             throw ValidationError("hunt sql: \(error).")
         }
-        let (since, until) = try range.bounds()
-        let flags: [(String, RowValue?)] = [("since", since.map(RowValue.integer)), ("until", until.map(RowValue.integer)),
-                                            ("host", range.host.map(RowValue.text))]
-        for case let (name, value?) in flags {
-            if values[name] != nil { throw ValidationError("hunt sql: --\(name) and --param \(name)= both give :\(name); use one.") }
-            values[name] = value
+        let given: [(String, String?)] = [("since", range.since), ("until", range.until), ("host", range.host)]
+        for case let (name, _?) in given where values[name] != nil {
+            throw ValidationError("hunt sql: --\(name) and --param \(name)= both give :\(name); use one.")
         }
         let store = try openStore(database.path, access: .analyst)
+        // --host binds the full name of the host it names, so `host = :host` matches a short name too.
+        let scope = try range.scope(in: store, location: database.path)
+        let flags: [(String, RowValue?)] = [("since", scope.sinceMicros.map(RowValue.integer)), ("until", scope.untilMicros.map(RowValue.integer)),
+                                            ("host", scope.host.map(RowValue.text))]
+        for case let (name, value?) in flags { values[name] = value }
         try AnalystRun.run("hunt sql", store: store, output: output, isoTimes: times.isoTimes, values: values) {
             try $0.prepareAnalystQuery(text, purpose: "running hunt sql")
         }

@@ -15,6 +15,7 @@ struct StatsCommand: ParsableCommand {
               rejects   rejected records by file and reason, first excerpt
               warnings  stored events with a warning (incomplete, truncated,
                         colliding record ids) by file and kind, first reason
+
             --since/--until/--host limit summary and hosts. Times print as ISO-8601 UTC.
 
             Examples:
@@ -41,8 +42,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         let store = try openStore(database.path, access: .readOnly)
-        let (since, until) = try range.bounds()
-        let filter = EventScope(sinceMicros: since, untilMicros: until, host: range.host)
+        let filter = try range.scope(in: store, location: database.path)
         do {
             let writer = makeRowWriter(output.rowOptions, sink: try output.makeSink())
             let count = try store.stats(view, filter: filter, into: times.isoTimes ? ISOTimeRows(writer) : writer)

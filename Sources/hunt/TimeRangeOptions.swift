@@ -4,7 +4,7 @@ import HuntDB
 
 /// `--since`, `--until`, `--host`: the same parser everywhere.
 struct TimeRangeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only events at or after this time: ISO-8601 (2026-11-01, 2026-11-01T10:00:00Z) or relative (7d, 12h, 30m).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only events at or after this time: ISO-8601 (2026-11-01, 2026-11-01T10:00, 2026-11-01T10:00:00Z; UTC unless an offset is given) or relative to now (7d, 12h, 30m).", valueName: "time"))
     var since: String?
 
     @Option(help: ArgumentHelp("Only events before this time (same forms as --since).", valueName: "time"))
@@ -23,7 +23,7 @@ struct TimeRangeOptions: ParsableArguments {
         func parse(_ text: String?, _ flag: String) throws -> Int64? {
             guard let text else { return nil }
             guard let micros = TimeExpression.parseMicros(text, now: now) else {
-                throw ValidationError("\(flag) \"\(text)\" is not a time: use ISO-8601 (2026-11-01T10:00:00Z) or a relative time (7d, 12h, 30m).")
+                throw ValidationError("\(flag) \"\(text)\" is not a time: use ISO-8601 (2026-11-01, 2026-11-01T10:00, 2026-11-01T10:00:00Z) or a relative time (7d, 12h, 30m).")
             }
             return micros
         }

@@ -47,12 +47,14 @@ final class AnalystSqlTests: XCTestCase {
         XCTAssertEqual(result.stderr, "(1 row)\n")
     }
 
-    func testSql_TableTruncatesLongFieldsUnlessFull() throws {
-        let sql = "SELECT printf('%.60c', 'x') AS wide, 'ok' AS next"
+    func testSql_TableTruncatesLongTextUnlessFullButNeverAWord() throws {
+        let sql = "SELECT 'word ' || printf('%.55c', 'x') AS wide, 'ok' AS next"
         let cut = try hunt([sql])
-        XCTAssertEqual(cut.stdout.split(separator: "\n")[2], Substring(String(repeating: "x", count: 47) + "…  ok"))
+        XCTAssertEqual(cut.stdout.split(separator: "\n")[2], Substring("word " + String(repeating: "x", count: 42) + "…  ok"))
         let full = try hunt([sql, "--full"])
-        XCTAssertEqual(full.stdout.split(separator: "\n")[2], Substring(String(repeating: "x", count: 60) + "  ok"))
+        XCTAssertEqual(full.stdout.split(separator: "\n")[2], Substring("word " + String(repeating: "x", count: 55) + "  ok"))
+        let id = try hunt(["SELECT printf('%.60c', 'x') AS id, 'ok' AS next"])
+        XCTAssertEqual(id.stdout.split(separator: "\n")[2], Substring(String(repeating: "x", count: 60) + "  ok"), "one word (an id, a time) is never cut")
     }
 
     func testSql_TableShowsControlCharactersAsSpaces() throws {

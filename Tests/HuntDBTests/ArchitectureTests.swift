@@ -15,8 +15,9 @@ struct ArchitectureTests {
         "Detect": ["Model", "Store", "Queries", "Yams"],
         "Query": ["Model", "Store", "Queries"],
         "Output": ["Model"],
+        "Report": ["Model", "Store", "Detect", "Query"],
         "Generate": ["Model", "CZlib"],
-        "Umbrella": ["Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Generate"],
+        "Umbrella": ["Model", "Normalize", "Store", "Ingest", "Detect", "Query", "Output", "Report", "Generate"],
         "hunt": ["HuntDB", "ArgumentParser"],
     ]
     static let system: Set<String> = ["Foundation", "Dispatch", "Glibc", "Darwin", "Synchronization"]

@@ -90,9 +90,29 @@ final class QueryTests: XCTestCase {
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }
     }
 
-    func testQuery_TableFitsTheTerminalByNarrowingTheWidestColumns() {
-        XCTAssertEqual(TableWriter.fit([10, 48, 30], into: 200), [10, 48, 30])
-        XCTAssertEqual(TableWriter.fit([10, 48, 30], into: 60), [10, 23, 23])
-        XCTAssertEqual(TableWriter.fit([10, 48, 30], into: 10), [6, 6, 6])
+    func testQuery_TableFitsTheTerminalByNarrowingPathsAndTextOnly() {
+        let kinds: [ColumnKind] = [.atomic, .text, .path]
+        func fit(_ total: Int) -> [Int]? {
+            TableWriter.fit([10, 48, 30], kinds: kinds, dataWidths: [10, 48, 30], headers: [4, 4, 4], minimums: [8, 8, 12], into: total)
+        }
+        XCTAssertEqual(fit(200), [10, 48, 30])
+        XCTAssertEqual(fit(60), [10, 23, 23])
+        XCTAssertEqual(fit(34), [10, 8, 12], "text to its narrowest, the path keeps its file name, the atomic column whole")
+        XCTAssertNil(fit(20), "cannot fit without cutting a value that must stay whole: records instead")
+        let long = [4, 8, 21]
+        XCTAssertEqual(TableWriter.fit(long.map { $0 }, kinds: [.atomic, .text, .atomic], dataWidths: [4, 40, 1], headers: [4, 8, 21],
+                                       minimums: [8, 8, 8], into: 30), [4, 8, 12], "a long header over short values is cut")
+    }
+
+    func testQuery_ColumnKindsDecideHowValuesAreShortened() {
+        XCTAssertEqual(ColumnKind.classify(name: "child_executable", samples: []), .path)
+        XCTAssertEqual(ColumnKind.classify(name: "child_command_line", samples: ["a b"]), .text)
+        XCTAssertEqual(ColumnKind.classify(name: "time", samples: ["2020-09-20T16:16:56.597Z"]), .atomic)
+        XCTAssertEqual(ColumnKind.classify(name: "x", samples: ["d273d0f0-8078-5f67-cb06-000000000800", "42"]), .atomic)
+        XCTAssertEqual(ColumnKind.classify(name: "x", samples: [#"C:\Windows\System32\cmd.exe"#]), .path)
+        XCTAssertEqual(ColumnKind.path.fit(#"C:\Windows\System32\cmd.exe"#, width: 16), #"C:\…em32\cmd.exe"#)
+        XCTAssertEqual(ColumnKind.path.fit(#"C:\Windows\System32\cmd.exe"#, width: 9), #"…\cmd.exe"#)
+        XCTAssertEqual(ColumnKind.text.fit("cmd.exe /c whoami", width: 8), "cmd.exe…")
+        XCTAssertEqual(ColumnKind.atomic.fit("d273d0f0-8078-5f67-cb06-000000000800", width: 8), "d273d0f0-8078-5f67-cb06-000000000800")
     }
 }

@@ -24,7 +24,8 @@ final class RuleFileTests: XCTestCase {
                     "source_ip", "source_port", "destination_ip", "destination_port", "services_entity_id", "services_pid",
                     "child_entity_id", "child_pid", "child_executable", "child_command_line", "child_user",
                     "connections_in_window", "network_source", "process_source"]
-        let table = ["rule_id", "severity", "host", "time", "delta_ms", "source", "child_executable", "child_command_line", "connections_in_window"]
+        let table = ["rule_id", "severity", "host", "time", "delta_ms", "source", "services_entity_id", "child_entity_id", "child_executable",
+                     "child_command_line", "connections_in_window"]
         for rule in try RuleCatalog.builtIn().rules {
             XCTAssertEqual(rule.alertKeys, keys, rule.id)
             XCTAssertEqual(rule.tableColumns, table, rule.id)

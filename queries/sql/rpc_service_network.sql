@@ -30,7 +30,7 @@
 -- column: parent_executable TEXT hidden -- the parent's executable (allowlist parent_executable=)
 -- column: time TIME hidden -- the alert's time: the child start, else the connection
 -- column: source TEXT hidden -- the connection's source as address:port ([address]:port for IPv6)
--- table: rule_id, severity, host, time, delta_ms, source, child_executable, child_command_line, connections_in_window
+-- table: rule_id, severity, host, time, delta_ms, source, services_entity_id, child_entity_id, child_executable, child_command_line, connections_in_window
 SELECT
     h.name AS host,
     n.ts_us AS network_time,

@@ -38,6 +38,9 @@ public struct LoadProgress: Sendable {
     public var sourceCount: Int
     public var counts: LoadCounts
     public var elapsed: Double
+    /// Bytes of the file read so far and its size (nil for a stream): gzip counts compressed bytes.
+    public var bytesRead: Int64 = 0
+    public var totalBytes: Int64?
 }
 
 /// Loads inputs into a store: sniffs each file, reads and normalizes on a producer thread, and
@@ -108,9 +111,10 @@ public final class Loader {
                 report.skippedFiles.append(item.path)
                 continue
             }
-            var source = try loadOne(item, opening, totalRejectedBefore: report.totals.rejected) { counts in
+            var source = try loadOne(item, opening, totalRejectedBefore: report.totals.rejected) { counts, bytesRead, totalBytes in
                 progress?(LoadProgress(path: item.path, sourceIndex: index, sourceCount: items.count,
-                                       counts: counts, elapsed: Date().timeIntervalSince(sourceStarted)))
+                                       counts: counts, elapsed: Date().timeIntervalSince(sourceStarted),
+                                       bytesRead: bytesRead, totalBytes: totalBytes))
             }
             source.seconds = Date().timeIntervalSince(sourceStarted)
             report.sources.append(source)
@@ -122,7 +126,7 @@ public final class Loader {
     }
 
     private func loadOne(_ item: InputExpansion.Item, _ opening: InputOpening, totalRejectedBefore: Int64,
-                         progress: (LoadCounts) -> Void) throws -> SourceReport {
+                         progress: (LoadCounts, _ bytesRead: Int64, _ totalBytes: Int64?) -> Void) throws -> SourceReport {
         var report = SourceReport(path: item.path, format: "unknown", compression: "none", status: .failed)
         let opened: OpenedInput
         do {
@@ -199,7 +203,7 @@ public final class Loader {
                     try transaction.add(outcomes, report: &report)
                     if transaction.isDue {
                         report.counts += try transaction.commit()
-                        progress(report.counts)
+                        progress(report.counts, opened.file.bytesRead, opened.file.totalBytes)
                     }
                     if let maxErrors = options.maxErrors, totalRejectedBefore + report.counts.rejected + transaction.pending.rejected > maxErrors {
                         report.message = "stopped after more than \(maxErrors) rejected records (--max-errors)"

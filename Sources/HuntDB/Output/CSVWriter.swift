@@ -6,9 +6,11 @@ import Model
 struct CSVWriter: RowSink {
     let sink: OutputSink
     let neutralizeFormulas: Bool
+    /// Starts the file with U+FEFF (`--excel`).
+    var byteOrderMark = false
 
     func begin(columns: [String]) throws {
-        try sink.write(columns.map(field).joined(separator: ",") + "\r\n")
+        try sink.write((byteOrderMark ? "\u{FEFF}" : "") + columns.map(field).joined(separator: ",") + "\r\n")
     }
 
     func write(_ row: [RowValue]) throws {

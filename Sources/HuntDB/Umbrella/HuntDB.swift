@@ -7,4 +7,5 @@
 @_exported import Detect
 @_exported import Query
 @_exported import Output
+@_exported import Report
 @_exported import Generate

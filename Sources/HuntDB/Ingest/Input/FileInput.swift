@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Synchronization
 
 /// Reads a file (or stdin) with plain `read(2)`, hashing the bytes as they pass (SHA-256 of the
 /// file as stored) and counting them.
@@ -8,8 +9,11 @@ public final class FileInput: ByteInput {
     private let fd: Int32
     private let ownsDescriptor: Bool
     private let hasher: BackgroundHasher
-    /// Bytes handed out so far.
-    public private(set) var bytesRead: Int64 = 0
+    /// Bytes handed out so far (read by the reading thread, watched by the progress line).
+    private let bytesCounter = Atomic<Int64>(0)
+    public var bytesRead: Int64 { bytesCounter.load(ordering: .relaxed) }
+    /// The file's size, nil for standard input and other streams.
+    public private(set) var totalBytes: Int64?
 
     /// Opens `path`; `-` means standard input.
     /// - Throws: `IngestError` naming the path: missing, a directory, no permission.
@@ -30,6 +34,7 @@ public final class FileInput: ByteInput {
             close(opened)
             throw IngestError(path: path, "is a directory")
         }
+        if (info.st_mode & S_IFMT) == S_IFREG { totalBytes = Int64(info.st_size) }
         fd = opened
         ownsDescriptor = true
         hasher = BackgroundHasher()  // only once the file is open: a failed open starts no thread
@@ -48,7 +53,7 @@ public final class FileInput: ByteInput {
             }
             if n > 0 {
                 hasher.update(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-                bytesRead += Int64(n)
+                bytesCounter.add(Int64(n), ordering: .relaxed)
             }
             return n
         }
