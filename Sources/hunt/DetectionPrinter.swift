@@ -21,13 +21,23 @@ struct DetectionPrinter {
             if showSuppressed { suppressed.add(alert, entry) }
         }
         for summary in summaries {
+            if let failure = summary.failure {
+                printError("\(summary.ruleID): FAILED, the other rules ran: \(failure)")
+                continue
+            }
             printError("\(summary.ruleID): \(summary.alerts) alert\(summary.alerts == 1 ? "" : "s"), \(summary.suppressed) suppressed by the allowlist (\(String(format: "%.3f", summary.seconds)) s)")
         }
         if showSuppressed, !suppressed.lines.isEmpty {
             printError("suppressed (repeats counted once, with the first and last time):")
             suppressed.lines.forEach(printError)
         }
-        return summaries.reduce(0) { $0 + $1.alerts }
+        let alerts = summaries.reduce(0) { $0 + $1.alerts }
+        let failed = summaries.filter { $0.failure != nil }.count
+        // Alerts found still exit 2; without alerts, a failed rule is an error, not "nothing found".
+        if failed > 0, alerts == 0 {
+            throw Fatal("\(failed) of \(summaries.count) rule\(summaries.count == 1 ? "" : "s") failed (see above)")
+        }
+        return alerts
     }
 }
 

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import HuntDB
 
-/// The rules, parameters and allowlists of a detection run, for commands that run detection
-/// as part of their work (`hunt report`). More rule sources (Sigma files) add to `rules()`.
+/// The rules (SQL and Sigma), parameters and allowlists of a detection run: one set of options
+/// for every command that runs detection (`hunt detect`, `hunt report`).
 struct DetectionSelectionOptions: ParsableArguments {
     @OptionGroup var ruleFiles: RulesOption
+    @OptionGroup var sigma: SigmaOptions
 
     @Option(name: .customLong("rule"), help: ArgumentHelp("Run only this rule (repeatable).", valueName: "id"))
     var rules: [String] = []
@@ -36,11 +37,9 @@ struct DetectionSelectionOptions: ParsableArguments {
 
     /// The detection run over `store`, limited by `range`.
     func makeRun(store: any EventStore, location: String, range: TimeRangeOptions, command: String) throws -> DetectionRun {
-        let selected: [DetectionRule]
-        do {
-            selected = try ruleFiles.catalog().select(rules)
-        } catch let error as RuleError {
-            throw ValidationError(error.description)
+        var selected = try selectRules(store: store)
+        if let minLevel = sigma.minLevel {
+            selected = selected.filter { SigmaLevel.rank($0.severity) >= SigmaLevel.rank(minLevel) }
         }
         var options = DetectionOptions()
         (options.sinceMicros, options.untilMicros) = try range.bounds()
@@ -57,6 +56,48 @@ struct DetectionSelectionOptions: ParsableArguments {
             throw ValidationError("\(command): no selected rule has a parameter :\(unknown) (they have \(declared.sorted().map { ":" + $0 }.joined(separator: ", "))).")
         }
         return DetectionRun(store: store, rules: selected, allowlist: try allowlist(), options: options)
+    }
+
+    /// The SQL rules (all, or those --rule names) and, with --sigma, the Sigma rules that
+    /// compile; each skipped Sigma rule is named on stderr with its reason. Without a store only
+    /// the SQL rules are checked (a bad --rule is reported before a database is opened).
+    func selectRules(store: (any EventStore)?) throws -> [DetectionRule] {
+        let catalog = try ruleFiles.catalog()
+        guard let store, !sigma.paths.isEmpty else {
+            do {
+                return try catalog.select(sigma.paths.isEmpty ? rules : [])
+            } catch let error as RuleError {
+                throw ValidationError(error.description)
+            }
+        }
+        let stored: [SigmaEventKind: Set<String>]
+        do {
+            stored = try SigmaCompileContext.storedColumns(in: store)
+        } catch let error as StoreError {
+            throw Fatal(error.description)
+        }
+        let set = try loadSigmaRules(sigma.paths, compiler: try sigma.compiler(stored: stored))
+        let sigmaRules: [DetectionRule]
+        do {
+            sigmaRules = try set.detectionRules(storedColumns: stored)
+        } catch let error as RuleError {
+            throw Fatal(error.description)
+        }
+        for skipped in set.unsupported {
+            printError("sigma: skipped \(skipped.path)\(skipped.ruleID.isEmpty ? "" : " (\(skipped.ruleID))"): \(skipped.reason)")
+        }
+        printError("sigma: \(sigmaRules.count) of \(set.statuses.count) Sigma rule\(set.statuses.count == 1 ? "" : "s") will run, \(set.unsupported.count) skipped")
+        // With --sigma, --rule selects among the SQL rules and the Sigma rules (by id);
+        // without --rule only the Sigma rules run.
+        guard !rules.isEmpty else {
+            if sigmaRules.isEmpty { throw Fatal("no Sigma rule could run (\(set.unsupported.count) skipped; see above)") }
+            return sigmaRules
+        }
+        do {
+            return try RuleCatalog(rules: catalog.rules + sigmaRules).select(rules)
+        } catch let error as RuleError {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The built-in allowlist (unless turned off) and the files given.
@@ -83,5 +124,7 @@ struct DetectionSelectionOptions: ParsableArguments {
         rules.map { "--rule \($0)" } + parameters.map { "--param \($0)" } + (window.map { ["--window \($0)"] } ?? [])
             + (minPort.map { ["--min-port \($0)"] } ?? []) + allowlists.map { "--allowlist \($0)" }
             + (noDefaultAllowlist ? ["--no-default-allowlist"] : []) + ruleFiles.directories.map { "--rules \($0)" }
+            + sigma.paths.map { "--sigma \($0)" } + sigma.placeholders.map { "--placeholder \($0)" }
+            + (sigma.minLevel.map { ["--min-level \($0)"] } ?? [])
     }
 }

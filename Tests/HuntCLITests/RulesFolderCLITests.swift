@@ -112,4 +112,28 @@ final class RulesFolderCLITests: XCTestCase {
         XCTAssertEqual(twice.status, 1, twice.stderr)
         XCTAssertTrue(twice.stderr.contains("the id \"services_child_named\" is already used by \(rules)/copy.sql"), twice.stderr)
     }
+
+    /// A rule the database fails while running is named; the other rules still run and their
+    /// alerts count. Without any alert the failure is the exit status.
+    func testRulesFolder_aRuleThatFailsWhileRunningIsNamedAndTheOthersRun() throws {
+        let (dir, db, rules) = try loadedCase()
+        _ = try dir.write("team-rules/overflows.sql", """
+            -- id: overflowing_rule
+            -- column: n INTEGER -- overflows when the row is computed
+            SELECT h.name AS host, abs(-9223372036854775807 - h.host_id) AS n FROM hosts AS h
+            """)
+        let both = try HuntProcess.run(["detect", "--db", db, "--rules", rules, "--rule", "overflowing_rule",
+                                        "--rule", "services_child_named", "--format", "json"])
+        XCTAssertEqual(both.status, 2, both.stderr)
+        XCTAssertTrue(both.stderr.contains("overflowing_rule: FAILED, the other rules ran"), both.stderr)
+        XCTAssertTrue(both.stderr.contains("integer overflow"), both.stderr)
+        XCTAssertTrue(both.stderr.contains("services_child_named: 1 alert"), both.stderr)
+        let alerts = try XCTUnwrap(try JSONSerialization.jsonObject(with: both.stdoutData) as? [[String: Any]])
+        XCTAssertEqual(alerts.map { $0["rule_id"] as? String }, ["services_child_named"])
+
+        let alone = try HuntProcess.run(["detect", "--db", db, "--rules", rules, "--rule", "overflowing_rule", "--format", "json"])
+        XCTAssertEqual(alone.status, 1, alone.stderr)
+        XCTAssertTrue(alone.stderr.contains("1 of 1 rule failed"), alone.stderr)
+        XCTAssertEqual(alone.stdout, "[]\n", "the output stays well-formed")
+    }
 }

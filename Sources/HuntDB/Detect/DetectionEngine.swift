@@ -39,6 +39,8 @@ public struct RuleRunSummary: Sendable {
     public var alerts = 0
     public var suppressed = 0
     public var seconds: Double = 0
+    /// Why the rule stopped (the store's error), when it failed; the other rules still ran.
+    public var failure: String?
 }
 
 /// Runs detection rules through a store and applies the allowlist to their rows.

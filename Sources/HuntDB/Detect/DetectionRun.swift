@@ -42,8 +42,10 @@ public struct DetectionRun {
     }
 
     /// Runs every rule, writing the alerts that survive the allowlist to `sink`; `onSuppressed`
-    /// hears of the others. Returns each rule's counts.
-    /// - Throws: `StoreError`, `RuleError`, or the sink's error.
+    /// hears of the others. Returns each rule's counts. A rule the store fails to run (a Sigma
+    /// rule's regex the engine rejects, a query SQLite cannot plan) is reported in its summary's
+    /// `failure` and the other rules still run; the alerts it wrote before failing stay written.
+    /// - Throws: `StoreError` when the run cannot start, `RuleError`, or the sink's error.
     public func run(into sink: any RowSink, layout: Layout,
                     onSuppressed: (Alert, Allowlist.Entry) throws -> Void = { _, _ in }) throws -> [RuleRunSummary] {
         let keys = columns(layout)
@@ -57,8 +59,12 @@ public struct DetectionRun {
                 summaries.append(RuleRunSummary(ruleID: rule.id, seconds: prefilters.lastSeconds))
                 continue
             }
-            summaries.append(try engine.run(rule, options: options, onAlert: { try sink.write($0.row(keys)) },
-                                            onSuppressed: onSuppressed))
+            do {
+                summaries.append(try engine.run(rule, options: options, onAlert: { try sink.write($0.row(keys)) },
+                                                onSuppressed: onSuppressed))
+            } catch let error as StoreError {
+                summaries.append(RuleRunSummary(ruleID: rule.id, failure: error.description))
+            }
         }
         try sink.end()
         return summaries

@@ -78,13 +78,12 @@ struct SigmaFieldCompiler {
         var perValue: [String] = []
         for value in condition.values {
             guard case .text(let raw) = value else {
-                perValue.append(nullOrEmpty(column))
+                perValue.append(absent(column))
                 continue
             }
             let (patterns, cased) = try patterns(for: raw, field: condition.field, modifiers: modifiers)
             if patterns.count == 1, patterns[0].literalText == "", !cased {
-                // Loaders keep some empty fields as absent: '' and null both match empty or missing values.
-                perValue.append(nullOrEmpty(column))
+                perValue.append(empty(column))
                 continue
             }
             let matches = patterns.map { match($0, column: column, cased: cased, into: &sql) }
@@ -97,17 +96,18 @@ struct SigmaFieldCompiler {
     /// instead of one comparison per value: rules list thousands of hashes or names).
     private func anyString(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
                            into sql: inout SigmaSQL) throws -> String {
-        var nullish = false
+        var wantsAbsent = false
+        var wantsEmpty = false
         var exact: [String] = []
         var matches: [String] = []
         for value in condition.values {
             guard case .text(let raw) = value else {
-                nullish = true
+                wantsAbsent = true
                 continue
             }
             let (patterns, cased) = try patterns(for: raw, field: condition.field, modifiers: modifiers)
             if patterns.count == 1, patterns[0].literalText == "", !cased {
-                nullish = true
+                wantsEmpty = true
                 continue
             }
             for pattern in patterns {
@@ -125,13 +125,21 @@ struct SigmaFieldCompiler {
             matches.append("\(column.sql) COLLATE NOCASE IN (\(list))")
         }
         var parts: [String] = []
-        if nullish { parts.append(nullOrEmpty(column)) }
+        if wantsAbsent { parts.append(absent(column)) }
+        if wantsEmpty { parts.append(empty(column)) }
         if !matches.isEmpty { parts.append("(\(column.sql) IS NOT NULL AND \(sqlJoin(matches, "OR")))") }
         return sqlJoin(parts, "OR")
     }
 
-    private func nullOrEmpty(_ column: SigmaColumn) -> String {
-        column.isInteger ? "\(column.sql) IS NULL" : "(\(column.sql) IS NULL OR \(column.sql) = '')"
+    /// `Field: null`: the event has no value. Where loaders store an empty value as absent
+    /// (every text field but the command lines), an empty value matches too: it is stored the same.
+    private func absent(_ column: SigmaColumn) -> String {
+        column.isInteger || column.keepsEmpty ? "\(column.sql) IS NULL" : "(\(column.sql) IS NULL OR \(column.sql) = '')"
+    }
+
+    /// `Field: ''`: the value is empty; where an empty value is stored as absent, absent matches too.
+    private func empty(_ column: SigmaColumn) -> String {
+        column.keepsEmpty ? "\(column.sql) = ''" : absent(column)
     }
 
     /// The patterns one written value stands for after `expand`, the encodings and `windash`,

@@ -9,16 +9,20 @@ public struct SigmaColumn: Sendable, Equatable {
     public let isInteger: Bool
     /// The stored columns the expression reads (to check the database has them).
     public let columns: [String]
+    /// Whether the loaders store an empty value as '' (command lines); other text fields store
+    /// an empty value as absent (NULL), so there `''` and `null` cannot be told apart.
+    public let keepsEmpty: Bool
 
-    init(_ sql: String, integer: Bool = false, columns: [String]) {
+    init(_ sql: String, integer: Bool = false, columns: [String], keepsEmpty: Bool = false) {
         self.sql = sql
         self.isInteger = integer
         self.columns = columns
+        self.keepsEmpty = keepsEmpty
     }
 
     /// A stored column read as is.
-    static func column(_ name: String, integer: Bool = false) -> SigmaColumn {
-        SigmaColumn("e.\(name)", integer: integer, columns: [name])
+    static func column(_ name: String, integer: Bool = false, keepsEmpty: Bool = false) -> SigmaColumn {
+        SigmaColumn("e.\(name)", integer: integer, columns: [name], keepsEmpty: keepsEmpty)
     }
 }
 
@@ -69,7 +73,7 @@ public enum SigmaEventKind: String, Sendable {
     }
 
     private static let processFields: [String: SigmaColumn] = [
-        "commandline": .column("command_line"),
+        "commandline": .column("command_line", keepsEmpty: true),
         "currentdirectory": .column("working_directory"),
         "integritylevel": .column("integrity_level"),
         "hashes": .column("hashes"),
@@ -78,7 +82,7 @@ public enum SigmaEventKind: String, Sendable {
         "sha256": hashPart("SHA256"),
         "imphash": hashPart("IMPHASH"),
         "parentimage": .column("parent_executable"),
-        "parentcommandline": .column("parent_command_line"),
+        "parentcommandline": .column("parent_command_line", keepsEmpty: true),
         "parentprocessid": .column("parent_pid", integer: true),
         "parentprocessguid": .column("parent_entity_id"),
         "parentuser": .column("parent_user"),
