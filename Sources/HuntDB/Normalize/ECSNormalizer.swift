@@ -63,7 +63,7 @@ package enum ECSNormalizer {
                                                             &event.truncatedFields)
                 event.integrityLevel = nonEmpty(record.text(.integrityLevel))
                 event.hashes = nonEmpty(record.text(.sha256)).map { "SHA256=" + $0.uppercased() }
-            case .networkConnection:
+            case .networkConnection, .processExit, .hostBoot:  // ECS documents give only the first two
                 event.transport = nonEmpty(record.text(.transport))?.lowercased()
                 if let direction = nonEmpty(record.text(.direction)) {
                     event.direction = Canonical.direction(direction) ?? direction.lowercased()
