@@ -18,6 +18,11 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var timestampMicros: Int64
     /// Identity of the record within its host, used to store each event once.
     public var recordKey: RecordKey
+    /// Which kind of log the event came from.
+    public var sourceKind: SourceKind = .sysmon
+    /// How precise `timestampMicros` is, in microseconds: 1 for µs or finer, 1,000 for
+    /// milliseconds, 1,000,000 for whole seconds.
+    public var timePrecisionMicros: Int64 = 1
 
     public var entityID: String
     public var pid: Int64?
@@ -42,6 +47,18 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var parentCommandLine: String?
     public var integrityLevel: String?
     public var hashes: String?
+    /// The executable's version resource: original file name, description, product, company, version.
+    public var originalFileName: String?
+    public var fileDescription: String?
+    public var product: String?
+    public var company: String?
+    public var fileVersion: String?
+    /// The logon session, as the log gives it (`0x3e7`).
+    public var logonID: String?
+    public var logonGUID: String?
+    public var terminalSessionID: Int64?
+    /// The parent's account as the log gives it (`DOMAIN\user`).
+    public var parentUser: String?
 
     // Network connections.
     public var transport: String?
@@ -52,6 +69,9 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var destinationIP: String?
     public var destinationPort: Int64?
     public var destinationHostname: String?
+    /// Service names of the ports, as Sysmon resolves them (`epmap`, `microsoft-ds`).
+    public var sourcePortName: String?
+    public var destinationPortName: String?
 
     // What the loader reports about the event (it is stored either way).
     /// Fields a rule needs that the record did not have (`Initiated`, `UtcTime (TimeCreated used)`).

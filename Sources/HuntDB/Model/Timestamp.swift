@@ -4,6 +4,20 @@ public enum Timestamp {
     /// Accepts `YYYY-MM-DD hh:mm:ss[.fraction]` (Sysmon UtcTime) and ISO-8601
     /// `YYYY-MM-DDThh:mm:ss[.fraction][Z|±hh:mm]`. A time without a zone is UTC.
     /// Fractions beyond microseconds are truncated. Years 1601–9999.
+    /// The precision a time text carries, in microseconds: 10^(6 − fraction digits), at least 1
+    /// (`16:16:01` → 1,000,000; `16:16:01.123` → 1,000; `16:16:01.1234567` → 1).
+    public static func precisionMicros(_ text: String) -> Int64 {
+        let utf8 = text.utf8
+        // The fraction follows the seconds: a '.' or ',' after the time's first ':'.
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
+              let dot = utf8[colon...].firstIndex(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") })
+        else { return 1_000_000 }
+        let digits = utf8[utf8.index(after: dot)...].prefix { $0 >= 48 && $0 <= 57 }.count
+        var precision: Int64 = 1_000_000
+        for _ in 0..<min(digits, 6) { precision /= 10 }
+        return precision
+    }
+
     public static func parseMicros(_ text: String) -> Int64? {
         var text = text
         return text.withUTF8 { parseMicros(UnsafeRawBufferPointer($0)) }

@@ -43,6 +43,8 @@ package enum ECSNormalizer {
 
         var event = NormalizedEvent(kind: kind, host: HostIdentity(name: hostName, ecsID: hostID),
                                     timestampMicros: micros, recordKey: key, entityID: Canonical.entityID(entity))
+        event.sourceKind = .ecs
+        event.timePrecisionMicros = Timestamp.precisionMicros(timeText)
         do {
             event.pid = try integer(record, .pid)
             event.executable = FieldLimit.capped(nonEmpty(record.text(.executable)) ?? nonEmpty(record.text(.processName)),
@@ -62,7 +64,13 @@ package enum ECSNormalizer {
                 event.parentCommandLine = FieldLimit.capped(record.text(.parentCommandLine), "process.parent.command_line",
                                                             &event.truncatedFields)
                 event.integrityLevel = nonEmpty(record.text(.integrityLevel))
-                event.hashes = nonEmpty(record.text(.sha256)).map { "SHA256=" + $0.uppercased() }
+                event.hashes = hashes(record)
+                event.originalFileName = nonEmpty(record.text(.originalFileName))
+                event.fileDescription = nonEmpty(record.text(.fileDescription))
+                event.product = nonEmpty(record.text(.product))
+                event.company = nonEmpty(record.text(.company))
+                event.fileVersion = nonEmpty(record.text(.fileVersion))
+                event.logonID = nonEmpty(record.text(.logonID))
             case .networkConnection, .processExit, .hostBoot:  // ECS documents give only the first two
                 event.transport = nonEmpty(record.text(.transport))?.lowercased()
                 if let direction = nonEmpty(record.text(.direction)) {
@@ -82,6 +90,13 @@ package enum ECSNormalizer {
         }
         event.missingFields = RequiredFields.ecs.missing(in: event)
         return .event(event)
+    }
+
+    /// `process.hash.*` in Sysmon's `Hashes` form (`MD5=…,SHA1=…,SHA256=…`, upper-case hex).
+    private static func hashes(_ record: some ECSRecord) -> String? {
+        let parts: [(String, ECSField)] = [("MD5", .md5), ("SHA1", .sha1), ("SHA256", .sha256)]
+        let present = parts.compactMap { label, field in nonEmpty(record.text(field)).map { label + "=" + $0.uppercased() } }
+        return present.isEmpty ? nil : present.joined(separator: ",")
     }
 
     private static func integer(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {

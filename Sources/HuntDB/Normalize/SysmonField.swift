@@ -11,6 +11,10 @@ public enum SysmonField: Int, CaseIterable, Sendable {
     case integrityLevel, hashes, parentProcessGuid, parentProcessId, parentImage, parentCommandLine
     case `protocol`, initiated, sourceIp, sourceHostname, sourcePort
     case destinationIp, destinationHostname, destinationPort
+    // The executable's version resource, logon session and parent account (ID 1), port names (ID 3).
+    case originalFileName, fileDescription, product, company, fileVersion
+    case logonId, logonGuid, terminalSessionId, parentUser
+    case sourcePortName, destinationPortName
     // Fallbacks some collectors use instead of `User` (ECS user.name / user.domain).
     case userName, userDomain
 
@@ -39,6 +43,17 @@ public enum SysmonField: Int, CaseIterable, Sendable {
         case .destinationIp: "DestinationIp"
         case .destinationHostname: "DestinationHostname"
         case .destinationPort: "DestinationPort"
+        case .originalFileName: "OriginalFileName"
+        case .fileDescription: "Description"
+        case .product: "Product"
+        case .company: "Company"
+        case .fileVersion: "FileVersion"
+        case .logonId: "LogonId"
+        case .logonGuid: "LogonGuid"
+        case .terminalSessionId: "TerminalSessionId"
+        case .parentUser: "ParentUser"
+        case .sourcePortName: "SourcePortName"
+        case .destinationPortName: "DestinationPortName"
         }
     }
 
@@ -52,7 +67,8 @@ public enum ECSField: Int, CaseIterable, Sendable {
     case hostID, hostName, hostHostname
     case entityID, pid, executable, processName, commandLine, args, workingDirectory
     case parentEntityID, parentPID, parentExecutable, parentCommandLine
-    case userName, userDomain, integrityLevel, sha256
+    case userName, userDomain, integrityLevel, md5, sha1, sha256
+    case originalFileName, fileDescription, product, company, fileVersion, logonID
     case transport, direction, sourceIP, sourcePort, sourceDomain
     case destinationIP, destinationPort, destinationDomain
 
@@ -81,7 +97,15 @@ public enum ECSField: Int, CaseIterable, Sendable {
         case .userName: "user.name"
         case .userDomain: "user.domain"
         case .integrityLevel: "process.Ext.token.integrity_level_name"
+        case .md5: "process.hash.md5"
+        case .sha1: "process.hash.sha1"
         case .sha256: "process.hash.sha256"
+        case .originalFileName: "process.pe.original_file_name"
+        case .fileDescription: "process.pe.description"
+        case .product: "process.pe.product"
+        case .company: "process.pe.company"
+        case .fileVersion: "process.pe.file_version"
+        case .logonID: "process.Ext.authentication_id"
         case .transport: "network.transport"
         case .direction: "network.direction"
         case .sourceIP: "source.ip"

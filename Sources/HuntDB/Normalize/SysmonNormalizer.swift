@@ -50,6 +50,8 @@ package enum SysmonNormalizer {
             kind: eventID == 1 ? .processStart : .networkConnection,
             host: HostIdentity(name: computer, ecsID: nil),
             timestampMicros: micros, recordKey: key, entityID: Canonical.entityID(guid))
+        event.sourceKind = .sysmon
+        event.timePrecisionMicros = Timestamp.precisionMicros(timeText)
         do {
             event.pid = try integer(record, .processId)
             event.executable = FieldLimit.capped(nonEmpty(record.text(.image)), "Image", &event.truncatedFields, keep: .end)
@@ -86,6 +88,15 @@ package enum SysmonNormalizer {
         event.parentCommandLine = FieldLimit.capped(record.text(.parentCommandLine), "ParentCommandLine", &event.truncatedFields)
         event.integrityLevel = nonEmpty(record.text(.integrityLevel))
         event.hashes = FieldLimit.capped(nonEmpty(record.text(.hashes)), "Hashes", &event.truncatedFields)
+        event.originalFileName = nonEmpty(record.text(.originalFileName))
+        event.fileDescription = nonEmpty(record.text(.fileDescription))
+        event.product = nonEmpty(record.text(.product))
+        event.company = nonEmpty(record.text(.company))
+        event.fileVersion = nonEmpty(record.text(.fileVersion))
+        event.logonID = nonEmpty(record.text(.logonId))
+        event.logonGUID = nonEmpty(record.text(.logonGuid)).map(Canonical.entityID)
+        event.terminalSessionID = try integer(record, .terminalSessionId)
+        event.parentUser = nonEmpty(record.text(.parentUser))
     }
 
     private static func fillNetwork(_ event: inout NormalizedEvent, _ record: some SysmonRecord) throws {
@@ -102,6 +113,8 @@ package enum SysmonNormalizer {
         event.destinationPort = try port(record, .destinationPort, "DestinationPort")
         event.sourceHostname = nonEmpty(record.text(.sourceHostname))
         event.destinationHostname = nonEmpty(record.text(.destinationHostname))
+        event.sourcePortName = nonEmpty(record.text(.sourcePortName))
+        event.destinationPortName = nonEmpty(record.text(.destinationPortName))
     }
 
     /// Provider (else channel) must name Sysmon when present.

@@ -32,15 +32,20 @@ final class EventWriter {
         insertProcess = try database.prepare("""
             INSERT INTO processes (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable, name,
                 command_line, args, working_directory, parent_entity_id, parent_pid, parent_executable, parent_name,
-                parent_command_line, user_name, user_domain, integrity_level, hashes, content_key)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                parent_command_line, user_name, user_domain, integrity_level, hashes, content_key,
+                source_kind, ts_precision_us, original_file_name, description, product, company, file_version,
+                logon_id, logon_guid, terminal_session_id, parent_user)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
+                ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
             ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
             """, purpose: "inserting a process event", persistent: true)
         insertNetwork = try database.prepare("""
             INSERT INTO network_connections (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable,
                 name, user_name, user_domain, transport, direction, source_ip, source_port, source_hostname,
-                destination_ip, destination_port, destination_hostname, content_key)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+                destination_ip, destination_port, destination_hostname, content_key,
+                source_kind, ts_precision_us, source_port_name, destination_port_name)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22, ?23, ?24)
             ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
             """, purpose: "inserting a network event", persistent: true)
         insertHost = try database.prepare(
@@ -134,6 +139,17 @@ final class EventWriter {
             arena.bind(event.integrityLevel, to: s, at: 20)
             arena.bind(event.hashes, to: s, at: 21)
             s.bind(event.contentKey, at: 22)
+            s.bind(event.sourceKind.rawValue, at: 23)
+            s.bind(event.timePrecisionMicros, at: 24)
+            arena.bind(event.originalFileName, to: s, at: 25)
+            arena.bind(event.fileDescription, to: s, at: 26)
+            arena.bind(event.product, to: s, at: 27)
+            arena.bind(event.company, to: s, at: 28)
+            arena.bind(event.fileVersion, to: s, at: 29)
+            arena.bind(event.logonID, to: s, at: 30)
+            arena.bind(event.logonGUID, to: s, at: 31)
+            s.bind(event.terminalSessionID, at: 32)
+            arena.bind(event.parentUser, to: s, at: 33)
         case .networkConnection, .processExit, .hostBoot:  // exits and boots were written above
             arena.bind(event.userName, to: s, at: 10)
             arena.bind(event.userDomain, to: s, at: 11)
@@ -146,6 +162,10 @@ final class EventWriter {
             s.bind(event.destinationPort, at: 18)
             arena.bind(event.destinationHostname, to: s, at: 19)
             s.bind(event.contentKey, at: 20)
+            s.bind(event.sourceKind.rawValue, at: 21)
+            s.bind(event.timePrecisionMicros, at: 22)
+            arena.bind(event.sourcePortName, to: s, at: 23)
+            arena.bind(event.destinationPortName, to: s, at: 24)
         }
         defer { arena.reset() }
         try s.runKeepingBindings()

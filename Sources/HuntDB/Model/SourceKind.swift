@@ -1,0 +1,9 @@
+/// The kind of log an event came from; kept on every stored row.
+public enum SourceKind: String, Sendable, CaseIterable {
+    /// Microsoft-Windows-Sysmon/Operational (events 1 and 3).
+    case sysmon
+    /// The Windows Security channel (4688, 4689, 5156).
+    case security
+    /// Elastic Defend / Elastic Agent documents in ECS.
+    case ecs
+}
