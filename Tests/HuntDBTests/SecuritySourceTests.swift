@@ -131,6 +131,7 @@ final class SecuritySourceTests: XCTestCase {
                     "SELECT ts_us, entity_id FROM lifecycle_events ORDER BY ts_us"] {
             XCTAssertEqual(try store.column(sql), try reference.column(sql), sql)
         }
-        XCTAssertTrue(try store.check().problems.isEmpty, "\(try store.check().problems)")
+        let problems = try store.check().problems
+        XCTAssertTrue(problems.isEmpty, "\(problems)")
     }
 }

@@ -124,7 +124,7 @@ package enum SecurityNormalizer {
     }
 
     private static func connection(_ record: some SecurityRecord, host: HostIdentity, time: Int64, key: RecordKey) throws -> NormalizedEvent {
-        guard let pid = try pid(record, .processID) ?? pid(record, .ecsPID) else {
+        guard let pid = try pid(record, .processID, spelled: "ProcessID") ?? pid(record, .ecsPID) else {
             throw FieldProblem("the 5156 event has no ProcessID: it cannot be a connection of a process")
         }
         let sourceIP = try address(record, .sourceAddress, .ecsSourceIP)
@@ -188,11 +188,12 @@ package enum SecurityNormalizer {
         return .success(.named(channel + ":" + String(id)))
     }
 
-    /// A pid as Security events write it: hex (`0x2c0`) or decimal; nil when absent.
-    private static func pid(_ record: some SecurityRecord, _ field: SecurityField) throws -> Int64? {
+    /// A pid as Security events write it: hex (`0x2c0`) or decimal; nil when absent. `spelled`
+    /// names the field as this event spells it (5156's `ProcessID`).
+    private static func pid(_ record: some SecurityRecord, _ field: SecurityField, spelled: String? = nil) throws -> Int64? {
         guard let text = nonEmpty(record.text(field)) else { return nil }
         guard let value = SecurityCodes.processID(text) else {
-            throw FieldProblem("\(field.displayName) \(quoted(text)) is not a process id")
+            throw FieldProblem("\(spelled ?? field.displayName) \(quoted(text)) is not a process id")
         }
         return value
     }
