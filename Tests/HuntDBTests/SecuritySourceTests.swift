@@ -134,4 +134,24 @@ final class SecuritySourceTests: XCTestCase {
         let problems = try store.check().problems
         XCTAssertTrue(problems.isEmpty, "\(problems)")
     }
+
+    /// Whole seconds pair when the true times can be within the window, and only then.
+    func testRemoteServiceWindow_isHonestAboutWholeSeconds() throws {
+        func alerts(connectionMs: Int, childMs: Int, window: String?) throws -> [Alert] {
+            let services = #"\device\harddiskvolume2\windows\system32\services.exe"#
+            let lines = [F.connection(record: 1, ms: connectionMs, pid: 704, application: services),
+                         F.processStart(record: 2, ms: childMs, pid: 0x2344, creator: "0x2c0", image: #"C:\Windows\Temp\x.exe"#)]
+                .map { F.flat($0) }
+            var options = DetectionOptions()
+            options.windowMillis = window.flatMap { Int64($0) }
+            return try DetectionHarness(lines).alerts("remote_service_rpc", options: options)
+        }
+        // 600.9 s and 601.2 s are 0.3 s apart but read 600 and 601: a 500 ms window must pair them.
+        XCTAssertEqual(try alerts(connectionMs: 600_900, childMs: 601_200, window: "500").map(\.deltaMillis), [1000])
+        // Seconds 600 and 602 are at least 1.000001 s apart: beyond the default window.
+        XCTAssertEqual(try alerts(connectionMs: 600_000, childMs: 602_100, window: nil).count, 0)
+        // A child in the connection's own second pairs; a child a second before it does not.
+        XCTAssertEqual(try alerts(connectionMs: 600_800, childMs: 600_100, window: nil).map(\.deltaMillis), [0])
+        XCTAssertEqual(try alerts(connectionMs: 601_000, childMs: 600_900, window: nil).count, 0)
+    }
 }
