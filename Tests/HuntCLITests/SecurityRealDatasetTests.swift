@@ -83,9 +83,9 @@ final class SecurityRealDatasetTests: XCTestCase {
         XCTAssertEqual(Set(alerts.map { ($0["services_entity_id"] as? String ?? "").hasPrefix("security:") }), [true, false])
         XCTAssertEqual(Set(alerts.map { $0["source_port"] as? Int ?? 0 }), [56608])
         XCTAssertEqual(Set(alerts.map { ($0["child_executable"] as? String ?? "").lowercased() }), [#"c:\windows\system32\cmd.exe"#])
-        // hunt stats shows both kinds.
-        let stats = try HuntProcess.run(["sql", "--db", h.directory.path("full.db"), "--format", "csv",
-                                         "SELECT source_kind, count(*) FROM processes GROUP BY source_kind ORDER BY 1"])
-        XCTAssertEqual(stats.stdout, "source_kind,count(*)\r\nsecurity,7\r\nsysmon,6\r\n")
+        // hunt stats shows both kinds: 6 Sysmon and 7 Security process starts, 8 and 83 connections.
+        let stats = try HuntProcess.run(["stats", "--db", h.directory.path("full.db"), "--format", "csv"])
+        XCTAssertTrue(stats.stdout.contains("processes,13,6,7,0,"), stats.stdout)
+        XCTAssertTrue(stats.stdout.contains("network_connections,91,8,83,0,"), stats.stdout)
     }
 }
