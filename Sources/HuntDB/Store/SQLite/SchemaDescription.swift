@@ -95,7 +95,7 @@ struct SchemaDescription {
         "processes.content_key": "A hash of the event's fields; with the host, record_key and ts_us it is the event's identity (an event loaded again is a duplicate, another event that reuses the record id is kept).",
         "processes.source_id": "The source the event came from (sources.source_id).",
         "processes.source_record": "Line or record number of the event in its source.",
-        "processes.entity_id": "The process entity (Sysmon ProcessGuid in lower case without braces, ECS entity_id).",
+        "processes.entity_id": "The process entity (Sysmon ProcessGuid in lower case without braces, ECS entity_id, or for Security 4688 security:<host>:<pid>:<start> made by the store).",
         "processes.pid": "Process id.",
         "processes.executable": "Full path of the image.",
         "processes.name": "File name of the image (case-insensitive).",
