@@ -27,10 +27,15 @@ CREATE TABLE lifecycle_events (
     UNIQUE (host_id, record_key, ts_us, content_key)
 ) STRICT;
 
--- The linker's seeks: the last start, exit and boot of a pid before a time, on one host.
+-- The linker's seeks: the last start, exit and boot of a pid before a time, on one host; the
+-- Security rows of a host from a time on; a process's 4688 and 4689 by entity (volumes). The
+-- linker runs during loads, so bulk loads keep these (DeferredIndexes), and they hold only
+-- Security rows, so a Sysmon load does not pay for them.
 CREATE INDEX lifecycle_by_pid ON lifecycle_events (host_id, kind, pid, ts_us);
+CREATE INDEX lifecycle_by_entity ON lifecycle_events (host_id, kind, entity_id);
 CREATE INDEX processes_security_by_pid ON processes (host_id, pid, ts_us) WHERE source_kind = 'security';
 CREATE INDEX processes_security_by_time ON processes (host_id, ts_us) WHERE source_kind = 'security';
+CREATE INDEX processes_security_by_entity ON processes (host_id, entity_id) WHERE source_kind = 'security';
 CREATE INDEX network_security_by_time ON network_connections (host_id, ts_us) WHERE source_kind = 'security';
 
 -- Which drive a host's \device\harddiskvolumeN is, learned from a 5156 whose process also has

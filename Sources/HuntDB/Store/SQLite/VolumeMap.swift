@@ -30,7 +30,7 @@ struct VolumeMap {
         let pairs = try database.prepare("""
             SELECT DISTINCT n.executable, p.executable
             FROM network_connections AS n
-            JOIN processes AS p ON p.host_id = n.host_id AND p.entity_id = n.entity_id
+            JOIN processes AS p ON p.host_id = n.host_id AND p.entity_id = n.entity_id AND p.source_kind = 'security'
             WHERE n.host_id = ?1 AND n.source_kind = 'security' AND n.ts_us >= ?2
               AND n.executable LIKE '\\device\\%' AND p.executable NOT LIKE '\\%'
             UNION
