@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         // The `hunt` command line: subcommands, typed options, generated --help.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Sigma rules are YAML: a full YAML parser (anchors, block scalars, quoting rules) is not
+        // something to write again; Yams wraps libyaml, is widely used and maintained.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System SQLite (libsqlite3-dev), used through its C API.
@@ -46,7 +49,7 @@ let package = Package(
         .target(
             name: "Queries",
             path: "queries",
-            resources: [.embedInCode("sql"), .embedInCode("allowlists"), .embedInCode("hunts")]
+            resources: [.embedInCode("sql"), .embedInCode("allowlists"), .embedInCode("hunts"), .embedInCode("sigma")]
         ),
         // The schema: migration list and the runner that applies them.
         .target(name: "Schema", dependencies: ["Migrations"]),
@@ -63,7 +66,8 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Model", "Normalize", "Store", "CZlib"], path: "Sources/HuntDB/Ingest",
                 swiftSettings: optimized),
         // Rules as data, run through the store, with allowlists and computed coverage.
-        .target(name: "Detect", dependencies: ["Model", "Store", "Queries"], path: "Sources/HuntDB/Detect", swiftSettings: optimized),
+        // Sigma rules (Detect/Sigma) are compiled to SQL; their YAML is read with Yams.
+        .target(name: "Detect", dependencies: ["Model", "Store", "Queries", .product(name: "Yams", package: "Yams")], path: "Sources/HuntDB/Detect", swiftSettings: optimized),
         // Saved hunts and analysts' read-only SQL.
         .target(name: "Query", dependencies: ["Model", "Store", "Queries"], path: "Sources/HuntDB/Query", swiftSettings: optimized),
         // Row writers: aligned tables, CSV, JSON, NDJSON.

@@ -19,6 +19,12 @@ public enum EmbeddedQueries {
         ("services_children", text(PackageResources.services_children_sql)),
     ]
 
+    /// `(file name without .yml, text)` for every Sigma rule in `queries/sigma/`.
+    public static let sigmaRules: [(name: String, yaml: String)] = [
+        ("rpc_service_process", text(PackageResources.rpc_service_process_yml)),
+        ("rpc_service_network", text(PackageResources.rpc_service_network_yml)),
+    ]
+
     /// The default allowlist for the remote-service rules.
     public static let defaultAllowlist: String = text(PackageResources.default_allowlist)
 

@@ -17,7 +17,7 @@ struct Hunt: ParsableCommand {
             Exit statuses are listed in each command's --help.
             """,
         subcommands: [LoadCommand.self, DetectCommand.self, RulesCommand.self, CoverageCommand.self,
-                      CheckCommand.self, DemoCommand.self, SqlCommand.self, QueryCommand.self, StatsCommand.self, SchemaCommand.self,
+                      CheckCommand.self, SigmaCommand.self, DemoCommand.self, SqlCommand.self, QueryCommand.self, StatsCommand.self, SchemaCommand.self,
                       GenerateCommand.self],
         defaultSubcommand: nil
     )

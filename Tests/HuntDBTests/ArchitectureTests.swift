@@ -12,7 +12,7 @@ struct ArchitectureTests {
         "Normalize": ["Model"],
         "Store": ["Model", "Schema", "CSQLite"],
         "Ingest": ["Model", "Normalize", "Store", "CZlib"],
-        "Detect": ["Model", "Store", "Queries"],
+        "Detect": ["Model", "Store", "Queries", "Yams"],
         "Query": ["Model", "Store", "Queries"],
         "Output": ["Model"],
         "Generate": ["Model", "CZlib"],

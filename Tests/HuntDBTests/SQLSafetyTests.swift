@@ -19,6 +19,20 @@ final class SQLSafetyTests: XCTestCase {
             "a static SQL fragment (a compile-time constant with :since/:until/:host parameters)",
         "Sources/HuntDB/Store/SQLite/StatsReport.swift: events":
             "a static SQL fragment (a compile-time constant built from eventFilter)",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: kind.table":
+            "an event table name, a constant of SigmaEventKind",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: kindName":
+            "'process' or 'network', constants",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: predicate":
+            "a compiled Sigma predicate: constant SQL from the field map and the compiler with :sN parameters (SigmaSQLSafetyTests checks every SigmaHQ rule)",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: selected":
+            "the alert columns, constants of SigmaAlertLayout",
+        "Sources/HuntDB/Store/SQLite/SQLiteStore+DistinctValues.swift: list":
+            "column names checked against pragma_table_info of an event table",
+        "Sources/HuntDB/Store/SQLite/SQLiteStore+DistinctValues.swift: name":
+            "a temporary table name of lower-case letters and _ only (isPlainName), a constant of DistinctValuesPrefilter",
+        "Sources/HuntDB/Store/SQLite/SQLiteStore+DistinctValues.swift: table":
+            "processes or network_connections, checked",
         "Sources/HuntDB/Model/ReadOnlyDenial.swift: name":
             "a refusal message for the analyst (PRAGMA name), never executed",
         "Sources/HuntDB/Model/ReadOnlyDenial.swift: value":

@@ -10,6 +10,8 @@ public struct Alert: Sendable {
     public let severity: String
     /// The host's name as the events give it (ECS host.name, Sysmon Computer).
     public let host: String
+    /// The Sigma rule's title when a Sigma rule fired (an allowlist's `rule=` may name it).
+    public let sigmaTitle: String?
     /// The row as the SQL returned it (times in microseconds), in `columns` order.
     let row: [RowValue]
     let columns: AlertColumns
@@ -18,6 +20,7 @@ public struct Alert: Sendable {
         ruleID = rule.id
         ruleName = rule.name
         severity = rule.severity
+        sigmaTitle = rule.sigmaTitle
         host = columns.host.flatMap { row[$0].textValue } ?? ""
         self.row = row
         self.columns = columns

@@ -58,6 +58,8 @@ public struct Allowlist: Sendable {
         }
 
         public var conditions: [Condition]
+        /// Whether the entry is one of the built-in defaults (applied to our remote-service rules only).
+        public var isDefault = false
         public var reason: String
         /// `file:line` where the entry was written.
         public var origin: String
@@ -76,6 +78,9 @@ public struct Allowlist: Sendable {
                 case .sourceIP:
                     guard let ip = alert.alert.text(Field.sourceIP.column), let range = condition.range else { return false }
                     return range.contains(ip)
+                case .rule:
+                    // A rule is named by its id or, for a Sigma rule, its title.
+                    return pattern.matches(alert.ruleIDSubject) || (alert.alert.sigmaTitle != nil && pattern.matches(alert.ruleTitleSubject))
                 default: return alert.subject(condition.field).map(pattern.matches) ?? false
                 }
             }
@@ -103,6 +108,8 @@ public struct Allowlist: Sendable {
             return (JSONStringArray.decode(json) ?? []).map(WildcardPattern.Subject.init)
         }()
         lazy var host = WildcardPattern.Subject(alert.host)
+        lazy var ruleIDSubject = WildcardPattern.Subject(alert.ruleID)
+        lazy var ruleTitleSubject = WildcardPattern.Subject(alert.sigmaTitle ?? "")
         lazy var hostShortName = WildcardPattern.Subject(alert.host.split(separator: ".").first.map(String.init) ?? "")
     }
 
@@ -114,7 +121,9 @@ public struct Allowlist: Sendable {
 
     /// The defaults shipped in the binary (Elastic's exclusions for the rule family).
     public static func builtIn() throws -> Allowlist {
-        try parse(EmbeddedQueries.defaultAllowlist, origin: "default.allowlist")
+        var list = try parse(EmbeddedQueries.defaultAllowlist, origin: "default.allowlist")
+        for index in list.entries.indices { list.entries[index].isDefault = true }
+        return list
     }
 
     /// Parses allowlist text.
@@ -180,9 +189,10 @@ public struct Allowlist: Sendable {
     }
 
     /// The first entry that suppresses `alert`, if any.
-    public func suppressingEntry(for alert: Alert) -> Entry? {
+    /// `includingDefaults: false` skips the built-in entries (for rules outside their family).
+    public func suppressingEntry(for alert: Alert, includingDefaults: Bool = true) -> Entry? {
         let subjects = AlertSubjects(alert)
-        return entries.first { $0.matches(subjects) }
+        return entries.first { (includingDefaults || !$0.isDefault) && $0.matches(subjects) }
     }
 }
 

@@ -64,7 +64,7 @@ public struct DetectionEngine {
         try withoutActuallyEscaping(onAlert) { onAlert in
             try withoutActuallyEscaping(onSuppressed) { onSuppressed in
                 let collector = AlertCollector(rule: rule) { alert in
-                    if let entry = allowlist.suppressingEntry(for: alert) {
+                    if let entry = allowlist.suppressingEntry(for: alert, includingDefaults: rule.usesDefaultAllowlist) {
                         summary.suppressed += 1
                         try onSuppressed(alert, entry)
                     } else {
@@ -85,7 +85,7 @@ public struct DetectionEngine {
     /// - Throws: `RuleError` for a value that does not fit the declared type.
     public func parameterValues(of rule: DetectionRule, options: DetectionOptions) throws -> [String: RowValue] {
         let now = Clock.nowMicros()
-        var values: [String: RowValue] = [:]
+        var values = rule.boundValues
         for parameter in rule.query.parameters {
             do {
                 values[parameter.name] = try options.value(for: parameter, now: now)

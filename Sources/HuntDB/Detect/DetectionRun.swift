@@ -49,8 +49,14 @@ public struct DetectionRun {
         let keys = columns(layout)
         try sink.begin(columns: keys)
         let engine = DetectionEngine(store: store, allowlist: allowlist)
+        let prefilters = try DistinctValues(store: store, rules: rules, scope: options.scope)
+        defer { prefilters.drop() }
         var summaries: [RuleRunSummary] = []
         for rule in rules {
+            if try !prefilters.mayMatch(rule, engine: engine, options: options) {
+                summaries.append(RuleRunSummary(ruleID: rule.id, seconds: prefilters.lastSeconds))
+                continue
+            }
             summaries.append(try engine.run(rule, options: options, onAlert: { try sink.write($0.row(keys)) },
                                             onSuppressed: onSuppressed))
         }

@@ -48,6 +48,16 @@ public protocol EventStore: AnyObject {
     @discardableResult
     func runRule(sql: String, parameters: [String: RowValue], purpose: String, into sink: any RowSink) throws -> Int
 
+    /// Materializes the distinct combinations of `columns` of the events of `table`
+    /// (`processes` or `network_connections`) in `scope` as the temporary table `name`, read
+    /// with `runRule` until `dropDistinctValues`. Rules that only read these columns can be
+    /// decided on far fewer rows. Returns the number of combinations.
+    /// - Throws: `StoreError`, also for a table or column the store does not have.
+    func createDistinctValues(of table: String, columns: [String], scope: EventScope, as name: String) throws -> Int
+
+    /// Drops a table made by `createDistinctValues`.
+    func dropDistinctValues(_ name: String) throws
+
     /// For every host with events in `scope`, whether events matching each of `needs` exist.
     func coverage(of needs: [EventNeed], in scope: EventScope) throws -> [HostCoverageFacts]
 

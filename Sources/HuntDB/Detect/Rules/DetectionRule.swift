@@ -31,6 +31,15 @@ public struct DetectionRule: Sendable {
     public let tableColumns: [String]
     /// The events the rule cannot fire without.
     public let needs: [RuleNeed]
+    /// Values bound to the query besides its declared parameters (a compiled Sigma rule's).
+    public var boundValues: [String: RowValue] = [:]
+    /// Whether the built-in default allowlist applies (our remote-service rules, SQL and Sigma);
+    /// a user's Sigma rule gets only the user's allowlists.
+    public var usesDefaultAllowlist = true
+    /// A Sigma rule's title, which an allowlist's `rule=` may name instead of its id.
+    public var sigmaTitle: String?
+    /// A cheap test that tells when the rule cannot match, run on distinct values first.
+    public var prefilter: DistinctValuesPrefilter?
 
     public var id: String { query.id }
     public var name: String { query.name }

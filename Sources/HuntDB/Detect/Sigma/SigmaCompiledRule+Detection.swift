@@ -1,0 +1,84 @@
+import Model
+
+extension SigmaCompiledRule {
+    /// The rule's id for alerts and `--rule`: the Sigma `id`, else the file name without `.yml`.
+    public var ruleID: String {
+        let id = rule.id.trimmingCharacters(in: .whitespaces)
+        if !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) { return id }
+        let file = rule.path.split(separator: "/").last.map(String.init) ?? rule.path
+        let stem = file.hasSuffix(".yml") ? String(file.dropLast(4)) : file.hasSuffix(".yaml") ? String(file.dropLast(5)) : file
+        let cleaned = String(stem.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
+        return cleaned.isEmpty ? "sigma_rule" : cleaned
+    }
+
+    /// The whole query: the rule's predicate over the kind's events within the run's scope
+    /// (`:since`, `:until`, `:host`), returning the Sigma alert columns.
+    public func sql(storedColumns: Set<String>?) -> String {
+        let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns) + SigmaAlertLayout.allowlistFields(kind)
+        let selected = fields.map { "    \($0.sql) AS \($0.name)," }.joined(separator: "\n")
+        let kindName = kind == .process ? "'process'" : "'network'"
+        return """
+            SELECT
+                h.name AS host,
+                e.ts_us AS time,
+                \(kindName) AS event_kind,
+                CASE typeof(e.record_key) WHEN 'blob' THEN NULL ELSE CAST(e.record_key AS TEXT) END AS record_id,
+                s.path || ':' || e.source_record AS source,
+            \(selected)
+                :sigma_tags AS tags,
+                :sigma_status AS status
+            FROM \(kind.table) AS e
+            JOIN hosts AS h ON h.host_id = e.host_id
+            JOIN sources AS s ON s.source_id = e.source_id
+            WHERE \(predicate)
+              AND (:since IS NULL OR e.ts_us >= :since)
+              AND (:until IS NULL OR e.ts_us < :until)
+              AND (:host IS NULL OR e.host_id IN (
+                    SELECT host_id FROM hosts
+                    WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
+            ORDER BY e.ts_us, e.event_id
+            """
+    }
+
+    /// The values bound besides the scope: the rule's own and its tags and status.
+    public var boundValues: [String: RowValue] {
+        var values: [String: RowValue] = [:]
+        for (name, value) in bindings { values[name] = value }
+        values["sigma_tags"] = .text(rule.tags.joined(separator: ", "))
+        values["sigma_status"] = rule.status.isEmpty ? .null : .text(rule.status)
+        return values
+    }
+
+    /// The rule as a detection rule the engine runs like any other. `builtIn` rules (the
+    /// remote-service family shipped in queries/sigma) also take the default allowlist.
+    public func detectionRule(storedColumns: Set<String>?, builtIn: Bool) throws -> DetectionRule {
+        let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns)
+        var header = [
+            "-- id: \(ruleID)",
+            "-- param: since TIME = NULL -- only events at or after this time",
+            "-- param: until TIME = NULL -- only events before this time",
+            "-- param: host TEXT = NULL -- only this host",
+            "-- needs: \(kind.rawValue)",
+            "-- column: time TIME -- when the event happened",
+            "-- column: event_kind TEXT -- process or network",
+            "-- column: record_id TEXT -- the event's EventRecordID or ECS event.id",
+            "-- column: source TEXT -- file:line-or-record of the event",
+        ]
+        header += fields.map { "-- column: \($0.name) \($0.type)" }
+        header += SigmaAlertLayout.allowlistFields(kind).map { "-- column: \($0.name) \($0.type) hidden" }
+        header += ["-- column: tags TEXT -- the rule's tags", "-- column: status TEXT -- the rule's status"]
+        header.append("-- table: \(SigmaAlertLayout.tableColumns(kind).joined(separator: ", "))")
+        var query = try QueryFile(sql: header.joined(separator: "\n") + "\n" + sql(storedColumns: storedColumns), origin: rule.path)
+        // Rule text goes into the fields directly, never through the header it could break.
+        query.name = rule.title
+        query.severity = rule.level
+        query.attack = rule.attackIDs
+        query.description = rule.description
+        var detection = try DetectionRule(query: query)
+        detection.boundValues = boundValues
+        detection.usesDefaultAllowlist = builtIn
+        detection.sigmaTitle = rule.title
+        detection.prefilter = prefilter(storedColumns: storedColumns)
+        return detection
+    }
+}

@@ -1,0 +1,331 @@
+import Foundation
+import Model
+
+/// What a compilation needs besides the rule: the event kind, `--placeholder` values and the
+/// columns the database holds.
+public struct SigmaCompileContext: Sendable {
+    public var placeholders: [String: [String]]
+    /// The stored columns of the kind's table; nil means "every column this version writes".
+    public var storedColumns: [SigmaEventKind: Set<String>]?
+
+    public init(placeholders: [String: [String]] = [:], storedColumns: [SigmaEventKind: Set<String>]? = nil) {
+        self.placeholders = placeholders
+        self.storedColumns = storedColumns
+    }
+}
+
+/// Compiles one `Field|modifiers: values` condition to an SQL predicate that is never NULL
+/// (true or false), so that `not` in a condition means "did not match".
+struct SigmaFieldCompiler {
+    let kind: SigmaEventKind
+    let context: SigmaCompileContext
+
+    func compile(_ condition: SigmaFieldCondition, into sql: inout SigmaSQL) throws -> String {
+        let modifiers = try SigmaModifiers(condition.modifiers)
+        if condition.field.isEmpty {
+            // `'|all': [...]` under a search: keywords that must all appear.
+            return try keywords(condition.values, all: modifiers.matchAll, into: &sql)
+        }
+        let column = try resolve(condition.field)
+        guard !condition.values.isEmpty else { throw SigmaUnsupported("\(condition.field) has an empty list of values") }
+        var predicate: String
+        if modifiers.has("exists") {
+            guard condition.values.count == 1, case .text(let text) = condition.values[0], let flag = Bool(text.lowercased()) else {
+                throw SigmaUnsupported("\(condition.field)|exists needs true or false")
+            }
+            return flag ? "\(column.sql) IS NOT NULL" : "\(column.sql) IS NULL"
+        } else if modifiers.has("fieldref") {
+            predicate = try fieldReferences(condition, column: column, modifiers: modifiers, into: &sql)
+        } else if modifiers.has("re") {
+            predicate = try regexes(condition, column: column, modifiers: modifiers, into: &sql)
+        } else if modifiers.has("cidr") {
+            predicate = try cidrs(condition, column: column, modifiers: modifiers, into: &sql)
+        } else if let comparison = modifiers.comparison {
+            predicate = try comparisons(condition, column: column, op: comparison, modifiers: modifiers, into: &sql)
+        } else {
+            predicate = try strings(condition, column: column, modifiers: modifiers, into: &sql)
+        }
+        if modifiers.negated { predicate = "NOT \(predicate)" }
+        return predicate
+    }
+
+    /// The column for a field, or why we cannot answer it.
+    func resolve(_ field: String) throws -> SigmaColumn {
+        guard let column = kind.column(for: field) else {
+            throw SigmaUnsupported("field \(field) is not stored for \(kind == .process ? "process_creation" : "network_connection")")
+        }
+        if let stored = context.storedColumns?[kind], let missing = column.columns.first(where: { !stored.contains($0) }) {
+            throw SigmaUnsupported("field \(field) needs the column \(missing), which this database does not have yet (upgrade it with a newer hunt load)")
+        }
+        return column
+    }
+
+    /// Values as text; null only where allowed.
+    private func texts(_ condition: SigmaFieldCondition, what: String) throws -> [String] {
+        try condition.values.map { value in
+            guard case .text(let text) = value else { throw SigmaUnsupported("\(condition.field)|\(what) has a null value") }
+            return text
+        }
+    }
+
+    private func combine(_ parts: [String], all: Bool) -> String { sqlJoin(parts, all ? "AND" : "OR") }
+
+    // MARK: Plain values and wildcards
+
+    private func strings(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
+                         into sql: inout SigmaSQL) throws -> String {
+        if !modifiers.matchAll { return try anyString(condition, column: column, modifiers: modifiers, into: &sql) }
+        var perValue: [String] = []
+        for value in condition.values {
+            guard case .text(let raw) = value else {
+                perValue.append(nullOrEmpty(column))
+                continue
+            }
+            let (patterns, cased) = try patterns(for: raw, field: condition.field, modifiers: modifiers)
+            if patterns.count == 1, patterns[0].literalText == "", !cased {
+                // Loaders keep some empty fields as absent: '' and null both match empty or missing values.
+                perValue.append(nullOrEmpty(column))
+                continue
+            }
+            let matches = patterns.map { match($0, column: column, cased: cased, into: &sql) }
+            perValue.append("(\(column.sql) IS NOT NULL AND \(sqlJoin(matches, "OR")))")
+        }
+        return combine(perValue, all: modifiers.matchAll)
+    }
+
+    /// Values linked with OR: whole-value matches go into one `IN` list (one lookup per row
+    /// instead of one comparison per value: rules list thousands of hashes or names).
+    private func anyString(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
+                           into sql: inout SigmaSQL) throws -> String {
+        var nullish = false
+        var exact: [String] = []
+        var matches: [String] = []
+        for value in condition.values {
+            guard case .text(let raw) = value else {
+                nullish = true
+                continue
+            }
+            let (patterns, cased) = try patterns(for: raw, field: condition.field, modifiers: modifiers)
+            if patterns.count == 1, patterns[0].literalText == "", !cased {
+                nullish = true
+                continue
+            }
+            for pattern in patterns {
+                if let literal = pattern.literalText, !column.isInteger, !cased, pattern.foldsLikeSQLite {
+                    exact.append(literal)
+                } else {
+                    matches.append(match(pattern, column: column, cased: cased, into: &sql))
+                }
+            }
+        }
+        if exact.count == 1 {
+            matches.append(match(SigmaPattern(literal: exact[0]), column: column, cased: false, into: &sql))
+        } else if exact.count > 1 {
+            let list = exact.map { sql.bind($0) }.joined(separator: ", ")
+            matches.append("\(column.sql) COLLATE NOCASE IN (\(list))")
+        }
+        var parts: [String] = []
+        if nullish { parts.append(nullOrEmpty(column)) }
+        if !matches.isEmpty { parts.append("(\(column.sql) IS NOT NULL AND \(sqlJoin(matches, "OR")))") }
+        return sqlJoin(parts, "OR")
+    }
+
+    private func nullOrEmpty(_ column: SigmaColumn) -> String {
+        column.isInteger ? "\(column.sql) IS NULL" : "(\(column.sql) IS NULL OR \(column.sql) = '')"
+    }
+
+    /// The patterns one written value stands for after `expand`, the encodings and `windash`,
+    /// wrapped by contains/startswith/endswith; and whether they must match case-sensitively.
+    func patterns(for raw: String, field: String, modifiers: SigmaModifiers) throws -> ([SigmaPattern], Bool) {
+        var texts = [raw]
+        if modifiers.has("expand") { texts = try expand(raw) }
+        var patterns = texts.map { SigmaPattern(sigma: $0) }
+        var bytes: [[UInt8]]?
+        var cased = modifiers.cased
+        for modifier in modifiers.list {
+            switch modifier {
+            case "windash":
+                guard bytes == nil else { throw SigmaUnsupported("\(field): |windash after an encoding") }
+                patterns = try patterns.flatMap { pattern -> [SigmaPattern] in
+                    guard let variants = pattern.windashVariants() else { throw SigmaUnsupported("\(field): |windash on a value with too many dashes") }
+                    return variants
+                }
+            case "wide", "utf16le", "utf16be", "utf16":
+                guard bytes == nil else { throw SigmaUnsupported("\(field): two text encodings (|\(modifier))") }
+                bytes = try patterns.map { pattern in
+                    guard let text = pattern.literalText else { throw SigmaUnsupported("\(field): |\(modifier) of a value with wildcards") }
+                    switch modifier {
+                    case "utf16be": return SigmaEncoding.utf16BE(text)
+                    case "utf16": return SigmaEncoding.utf16WithBOM(text)
+                    default: return SigmaEncoding.utf16LE(text)
+                    }
+                }
+                // Without a Base64 step the bytes are matched as text: one character per byte.
+                patterns = bytes!.map { SigmaPattern(literal: String(String.UnicodeScalarView($0.map { Unicode.Scalar($0) }))) }
+            case "base64", "base64offset":
+                let input = try bytes ?? patterns.map { pattern in
+                    guard let text = pattern.literalText else { throw SigmaUnsupported("\(field): |\(modifier) of a value with wildcards") }
+                    return Array(text.utf8)
+                }
+                let encoded = modifier == "base64" ? input.map { [SigmaEncoding.base64($0)] } : input.map(SigmaEncoding.base64Offsets)
+                patterns = encoded.flatMap { $0 }.map(SigmaPattern.init(literal:))
+                bytes = nil
+                // Base64 text is case-sensitive: another case is other bytes.
+                cased = true
+            default:
+                break
+            }
+        }
+        let wrapped = patterns.map {
+            $0.surrounded(leading: modifiers.contains || modifiers.endsWith, trailing: modifiers.contains || modifiers.startsWith)
+        }
+        return (wrapped, cased)
+    }
+
+    /// `%name%` placeholders replaced by each of their values (`\%` is a plain percent sign).
+    private func expand(_ raw: String) throws -> [String] {
+        var results = [""]
+        var rest = Substring(raw)
+        while let index = rest.firstIndex(where: { $0 == "%" || $0 == "\\" }) {
+            let before = rest[..<index]
+            results = results.map { $0 + before }
+            if rest[index] == "\\" {
+                let next = rest.index(after: index)
+                if next < rest.endIndex, rest[next] == "%" {
+                    // Keep the escape for the wildcard reader, which leaves `\%` as `\%`: drop it here.
+                    results = results.map { $0 + "%" }
+                    rest = rest[rest.index(after: next)...]
+                } else {
+                    results = results.map { $0 + "\\" }
+                    rest = rest[next...]
+                }
+                continue
+            }
+            let afterOpen = rest.index(after: index)
+            guard let close = rest[afterOpen...].firstIndex(of: "%") else {
+                results = results.map { $0 + "%" }
+                rest = rest[afterOpen...]
+                continue
+            }
+            let name = String(rest[afterOpen..<close])
+            guard let values = context.placeholders[name] ?? context.placeholders[name.lowercased()], !values.isEmpty else {
+                throw SigmaUnsupported("placeholder %\(name)% has no value (give --placeholder \(name)=FILE|VALUES)")
+            }
+            results = results.flatMap { prefix in values.map { prefix + $0 } }
+            rest = rest[rest.index(after: close)...]
+        }
+        return results.map { $0 + rest }
+    }
+
+    /// One pattern against the column: equality when it has no wildcard (NOCASE uses the
+    /// indexes), LIKE or GLOB otherwise; non-ASCII text is folded with `hunt_fold`.
+    private func match(_ pattern: SigmaPattern, column: SigmaColumn, cased: Bool, into sql: inout SigmaSQL) -> String {
+        if let literal = pattern.literalText {
+            if column.isInteger {
+                if let number = Int64(literal) { return "\(column.sql) = \(sql.bind(.integer(number)))" }
+                return "CAST(\(column.sql) AS TEXT) = \(sql.bind(literal))"
+            }
+            if cased { return "\(column.sql) = \(sql.bind(literal)) COLLATE BINARY" }
+            if pattern.foldsLikeSQLite { return "\(column.sql) = \(sql.bind(literal)) COLLATE NOCASE" }
+            return "hunt_fold(\(column.sql)) = \(sql.bind(literal.lowercased()))"
+        }
+        let target = column.isInteger ? "CAST(\(column.sql) AS TEXT)" : column.sql
+        if let text = pattern.containedText, cased || SigmaPattern.isCaseless(text) {
+            // A plain substring search: exact, and much faster than LIKE '%…%'.
+            return "instr(\(target), \(sql.bind(text))) > 0"
+        }
+        if cased { return "\(target) GLOB \(sql.bind(pattern.globPattern))" }
+        if pattern.foldsLikeSQLite { return "\(target) LIKE \(sql.bind(pattern.likePattern)) ESCAPE '\\'" }
+        return "hunt_fold(\(target)) LIKE \(sql.bind(pattern.folded.likePattern)) ESCAPE '\\'"
+    }
+
+    // MARK: Keywords
+
+    /// Keywords are searched in every text field of the event (as `contains`).
+    func keywords(_ values: [SigmaScalar], all: Bool, into sql: inout SigmaSQL) throws -> String {
+        var perValue: [String] = []
+        for value in values {
+            guard case .text(let raw) = value else { throw SigmaUnsupported("a null keyword") }
+            let pattern = SigmaPattern(sigma: raw).surrounded(leading: true, trailing: true)
+            let columns = kind.keywordColumns.filter { column in
+                column.columns.allSatisfy { name in context.storedColumns?[kind]?.contains(name) ?? true }
+            }
+            perValue.append(sqlJoin(columns.map { "(\($0.sql) IS NOT NULL AND \(match(pattern, column: $0, cased: false, into: &sql)))" }, "OR"))
+        }
+        return combine(perValue, all: all)
+    }
+
+    // MARK: Type modifiers
+
+    private func regexes(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
+                         into sql: inout SigmaSQL) throws -> String {
+        let flags = ["i", "m", "s"].filter(modifiers.has).joined()
+        let parts = try texts(condition, what: "re").map { pattern -> String in
+            do {
+                _ = try NSRegularExpression(pattern: pattern, options: SigmaRegexFlags.options(flags))
+            } catch {
+                throw SigmaUnsupported("invalid regular expression \(pattern.debugDescription) for \(condition.field)")
+            }
+            return "hunt_regexp(\(sql.bind(pattern)), \(sql.bind(flags)), \(column.sql))"
+        }
+        return combine(parts, all: modifiers.matchAll)
+    }
+
+    private func cidrs(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
+                       into sql: inout SigmaSQL) throws -> String {
+        let parts = try texts(condition, what: "cidr").map { block -> String in
+            guard IPRange(block) != nil else { throw SigmaUnsupported("\(condition.field)|cidr: \(block) is not an address block") }
+            return "hunt_cidr(\(column.sql), \(sql.bind(block)))"
+        }
+        return combine(parts, all: modifiers.matchAll)
+    }
+
+    private func comparisons(_ condition: SigmaFieldCondition, column: SigmaColumn, op: String, modifiers: SigmaModifiers,
+                             into sql: inout SigmaSQL) throws -> String {
+        let parts = try texts(condition, what: "lt/gt").map { text -> String in
+            let bound: RowValue
+            if let integer = Int64(text) { bound = .integer(integer) } else if let real = Double(text) { bound = .real(real) } else {
+                throw SigmaUnsupported("\(condition.field): \(text) is not a number")
+            }
+            // Text fields that hold numbers compare as numbers; other text does not match.
+            let value = column.isInteger ? column.sql : "CAST(\(column.sql) AS REAL)"
+            let guardNumeric = column.isInteger ? "" : " AND \(column.sql) GLOB '*[0-9]*'"
+            return "(\(column.sql) IS NOT NULL\(guardNumeric) AND \(value) \(op) \(sql.bind(bound)))"
+        }
+        return combine(parts, all: modifiers.matchAll)
+    }
+
+    /// `Field|fieldref: Other`: compares two fields of the same event (with contains,
+    /// startswith or endswith: one within the other), case-insensitively unless cased.
+    private func fieldReferences(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
+                                 into sql: inout SigmaSQL) throws -> String {
+        let parts = try texts(condition, what: "fieldref").map { name -> String in
+            let other = try resolve(name)
+            let a = modifiers.cased ? column.sql : "hunt_fold(\(column.sql))"
+            let b = modifiers.cased ? other.sql : "hunt_fold(\(other.sql))"
+            let test: String
+            if modifiers.contains {
+                test = "instr(\(a), \(b)) > 0"
+            } else if modifiers.startsWith {
+                test = "substr(\(a), 1, length(\(b))) = \(b)"
+            } else if modifiers.endsWith {
+                test = "(length(\(b)) = 0 OR substr(\(a), -length(\(b))) = \(b))"
+            } else {
+                test = "\(a) = \(b)"
+            }
+            return "(\(column.sql) IS NOT NULL AND \(other.sql) IS NOT NULL AND \(test))"
+        }
+        return combine(parts, all: modifiers.matchAll)
+    }
+}
+
+/// The `re` sub-modifiers as regular-expression options.
+enum SigmaRegexFlags {
+    static func options(_ flags: String) -> NSRegularExpression.Options {
+        var options: NSRegularExpression.Options = []
+        if flags.contains("i") { options.insert(.caseInsensitive) }
+        if flags.contains("m") { options.insert(.anchorsMatchLines) }
+        if flags.contains("s") { options.insert(.dotMatchesLineSeparators) }
+        return options
+    }
+}

@@ -1,0 +1,137 @@
+import CSQLite
+import Foundation
+import Model
+
+// SQL functions that compiled Sigma rules call. Each returns 0 or 1 (never NULL) for a NULL
+// value, so that `NOT` of a predicate means "did not match".
+//
+// - hunt_regexp(pattern, flags, value): ICU regular expressions (Foundation's
+//   NSRegularExpression); flags i, m, s. The compiled pattern is cached per statement.
+// - hunt_cidr(value, block): whether an IPv4/IPv6 address lies in a CIDR block.
+// - hunt_fold(text): Unicode lower case, for case-insensitive matching beyond ASCII.
+// - hunt_hash_part(hashes, name): one part of Sysmon's "SHA1=…,MD5=…" text, or NULL.
+
+/// A compiled regular expression kept by SQLite between rows of one statement.
+private final class CachedRegex {
+    let regex: NSRegularExpression
+    init(_ regex: NSRegularExpression) { self.regex = regex }
+}
+
+/// A parsed CIDR block kept between rows.
+private final class CachedBlock {
+    let network: [UInt8]
+    let prefix: Int
+    init(network: [UInt8], prefix: Int) {
+        self.network = network
+        self.prefix = prefix
+    }
+}
+
+private func releaseBox(_ pointer: UnsafeMutableRawPointer?) {
+    guard let pointer else { return }
+    Unmanaged<AnyObject>.fromOpaque(pointer).release()
+}
+
+private func text(_ value: OpaquePointer?) -> String? {
+    guard sqlite3_value_type(value) != SQLITE_NULL, let bytes = sqlite3_value_text(value) else { return nil }
+    return String(cString: bytes)
+}
+
+private func regexpFunction(_ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let values, let subject = text(values[2]) else { return sqlite3_result_int(context, 0) }
+    let regex: NSRegularExpression
+    if let cached = sqlite3_get_auxdata(context, 0) {
+        regex = Unmanaged<CachedRegex>.fromOpaque(cached).takeUnretainedValue().regex
+    } else {
+        guard let pattern = text(values[0]) else { return sqlite3_result_int(context, 0) }
+        let flags = text(values[1]) ?? ""
+        var options: NSRegularExpression.Options = []
+        if flags.contains("i") { options.insert(.caseInsensitive) }
+        if flags.contains("m") { options.insert(.anchorsMatchLines) }
+        if flags.contains("s") { options.insert(.dotMatchesLineSeparators) }
+        guard let compiled = try? NSRegularExpression(pattern: pattern, options: options) else {
+            return sqlite3_result_error(context, "invalid regular expression", -1)
+        }
+        regex = compiled
+        // Flags are bound with the pattern, so caching on the pattern argument is enough.
+        sqlite3_set_auxdata(context, 0, Unmanaged.passRetained(CachedRegex(compiled) as AnyObject).toOpaque(), releaseBox)
+    }
+    let range = NSRange(subject.startIndex..., in: subject)
+    sqlite3_result_int(context, regex.firstMatch(in: subject, range: range) != nil ? 1 : 0)
+}
+
+/// The bytes of an IPv4 or IPv6 address in text form.
+func ipAddressBytes(_ text: String) -> [UInt8]? {
+    var v4 = in_addr()
+    if inet_pton(AF_INET, text, &v4) == 1 {
+        return withUnsafeBytes(of: &v4) { Array($0) }
+    }
+    var v6 = in6_addr()
+    var trimmed = text
+    if let percent = trimmed.firstIndex(of: "%") { trimmed = String(trimmed[..<percent]) }
+    if inet_pton(AF_INET6, trimmed, &v6) == 1 {
+        return withUnsafeBytes(of: &v6) { Array($0) }
+    }
+    return nil
+}
+
+private func cidrFunction(_ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let values, let address = text(values[0]), let bytes = ipAddressBytes(address) else { return sqlite3_result_int(context, 0) }
+    let block: CachedBlock
+    if let cached = sqlite3_get_auxdata(context, 1) {
+        block = Unmanaged<CachedBlock>.fromOpaque(cached).takeUnretainedValue()
+    } else {
+        guard let written = text(values[1]) else { return sqlite3_result_int(context, 0) }
+        let parts = written.split(separator: "/", maxSplits: 1)
+        guard let network = ipAddressBytes(String(parts[0])) else { return sqlite3_result_error(context, "invalid CIDR block", -1) }
+        let prefix = parts.count == 2 ? Int(parts[1]) ?? -1 : network.count * 8
+        guard (0...network.count * 8).contains(prefix) else { return sqlite3_result_error(context, "invalid CIDR block", -1) }
+        block = CachedBlock(network: network, prefix: prefix)
+        sqlite3_set_auxdata(context, 1, Unmanaged.passRetained(block as AnyObject).toOpaque(), releaseBox)
+    }
+    guard bytes.count == block.network.count else { return sqlite3_result_int(context, 0) }
+    var remaining = block.prefix
+    for index in 0..<bytes.count where remaining > 0 {
+        let take = min(8, remaining)
+        let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - take))
+        if bytes[index] & mask != block.network[index] & mask { return sqlite3_result_int(context, 0) }
+        remaining -= take
+    }
+    sqlite3_result_int(context, 1)
+}
+
+private func foldFunction(_ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let values, let value = text(values[0]) else { return sqlite3_result_null(context) }
+    let folded = value.lowercased()
+    sqlite3_result_text(context, folded, -1, SQLITE_TRANSIENT)
+}
+
+private func hashPartFunction(_ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let values, let hashes = text(values[0]), let name = text(values[1]) else { return sqlite3_result_null(context) }
+    for part in hashes.split(separator: ",") {
+        guard let equals = part.firstIndex(of: "=") else { continue }
+        if part[..<equals].trimmingCharacters(in: .whitespaces).caseInsensitiveCompare(name) == .orderedSame {
+            let value = String(part[part.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+            return sqlite3_result_text(context, value, -1, SQLITE_TRANSIENT)
+        }
+    }
+    sqlite3_result_null(context)
+}
+
+
+extension Database {
+    /// Makes the matching functions of compiled Sigma rules available on this connection.
+    func registerMatchFunctions() throws {
+        let flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC
+        let functions: [(String, Int32, @convention(c) (OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?) -> Void)] = [
+            ("hunt_regexp", 3, regexpFunction),
+            ("hunt_cidr", 2, cidrFunction),
+            ("hunt_fold", 1, foldFunction),
+            ("hunt_hash_part", 2, hashPartFunction),
+        ]
+        for (name, arguments, function) in functions {
+            let rc = sqlite3_create_function_v2(handle, name, arguments, flags, nil, function, nil, nil, nil)
+            if rc != SQLITE_OK { throw error(rc, "registering the \(name) function") }
+        }
+    }
+}
