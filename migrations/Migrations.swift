@@ -12,6 +12,7 @@ public enum EmbeddedMigrations {
         ("m0004_create_deferred_indexes", text(PackageResources.m0004_create_deferred_indexes_sql)),
         ("m0005_record_identity", text(PackageResources.m0005_record_identity_sql)),
         ("m0006_event_details", text(PackageResources.m0006_event_details_sql)),
+        ("m0007_security_entities", text(PackageResources.m0007_security_entities_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -24,10 +24,10 @@ final class AnalystStatsTests: XCTestCase {
     func testStats_SummaryCountsKindsHostsAndTimeRange() throws {
         let (rows, stderr) = try csv(["stats"])
         XCTAssertEqual(rows, [
-            ["kind", "events", "hosts", "first_ts_us", "last_ts_us"],
-            ["processes", "9", "2", AnalystFixture.iso(10), AnalystFixture.iso(200)],
-            ["network_connections", "9", "2", AnalystFixture.iso(35), AnalystFixture.iso(202)],
-            ["all", "18", "3", AnalystFixture.iso(10), AnalystFixture.iso(202)],
+            ["kind", "events", "sysmon", "security", "ecs", "hosts", "first_ts_us", "last_ts_us"],
+            ["processes", "9", "9", "0", "0", "2", AnalystFixture.iso(10), AnalystFixture.iso(200)],
+            ["network_connections", "9", "9", "0", "0", "2", AnalystFixture.iso(35), AnalystFixture.iso(202)],
+            ["all", "18", "18", "0", "0", "3", AnalystFixture.iso(10), AnalystFixture.iso(202)],
         ])
         XCTAssertEqual(stderr, "(3 rows)\n1 source loaded, 1 rejected record (see `hunt stats rejects`).\n")
     }

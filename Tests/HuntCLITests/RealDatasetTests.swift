@@ -9,7 +9,8 @@ final class RealDatasetTests: XCTestCase {
         return root.appendingPathComponent(name)
     }
 
-    /// Sysmon Event ID 1 and 3 records in a gzip NDJSON file, counted with gzip and JSONSerialization.
+    /// Sysmon Event ID 1 and 3 records and Security 4688, 4689, 5156 and 4608 records in a gzip
+    /// NDJSON file, counted with gzip and JSONSerialization.
     private func independentCount(_ file: URL) throws -> Int {
         let gunzip = Process()
         gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
@@ -23,7 +24,9 @@ final class RealDatasetTests: XCTestCase {
         for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
             let id = object["EventID"] as? Int
-            if (id == 1 || id == 3), (object["SourceName"] as? String ?? "").contains("Sysmon") { count += 1 }
+            let provider = object["SourceName"] as? String ?? ""
+            if (id == 1 || id == 3), provider.contains("Sysmon") { count += 1 }
+            if [4688, 4689, 5156, 4608].contains(id ?? 0), provider == "Microsoft-Windows-Security-Auditing" { count += 1 }
         }
         return count
     }
@@ -32,6 +35,7 @@ final class RealDatasetTests: XCTestCase {
         let result = try HuntProcess.run(["sql", "--db", db, "--format", "csv", """
             SELECT s.path, (SELECT count(*) FROM processes p WHERE p.source_id = s.source_id)
                          + (SELECT count(*) FROM network_connections n WHERE n.source_id = s.source_id)
+                         + (SELECT count(*) FROM lifecycle_events l WHERE l.source_id = s.source_id)
             FROM sources s
             """])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -43,7 +47,7 @@ final class RealDatasetTests: XCTestCase {
         return counts
     }
 
-    func testSecurityDatasets_loadExactlyTheSysmonProcessAndNetworkRecordsOnce() throws {
+    func testSecurityDatasets_loadExactlyTheProcessAndNetworkRecordsOnce() throws {
         let folder = try dataset("security-datasets")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json.gz") }.sorted()
         XCTAssertEqual(files.count, 2)
@@ -61,7 +65,7 @@ final class RealDatasetTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("loaded 0 + duplicates \(stored.values.reduce(0, +))"), again.stderr)
     }
 
-    func testSecurityDatasets_psexecGivesOneRemoteServiceAlertAndSMBNone() throws {
+    func testSecurityDatasets_psexecGivesOneRemoteServiceAlertPerSourceKindAndSMBNone() throws {
         let folder = try dataset("security-datasets")
         let dir = try TemporaryDirectory()
         let psexec = dir.path("psexec.db"), smb = dir.path("smb.db")
@@ -69,7 +73,10 @@ final class RealDatasetTests: XCTestCase {
         XCTAssertEqual(try HuntProcess.run(["load", "--db", smb, folder.appendingPathComponent("empire_smbexec_dcerpc_smb_svcctl.json.gz").path]).status, 0)
 
         let rpc = try HuntProcess.run(["detect", "--db", psexec, "--rule", "remote_service_rpc", "--format", "json"])
-        let alerts = try XCTUnwrap(try JSONSerialization.jsonObject(with: rpc.stdoutData) as? [[String: Any]])
+        let all = try XCTUnwrap(try JSONSerialization.jsonObject(with: rpc.stdoutData) as? [[String: Any]])
+        // One alert per source kind: Sysmon's, and the Security channel's (SecurityRealDatasetTests).
+        XCTAssertEqual(all.count, 2, rpc.stdout)
+        let alerts = all.filter { !($0["services_entity_id"] as? String ?? "").hasPrefix("security:") }
         XCTAssertEqual(alerts.count, 1, rpc.stdout)
         XCTAssertTrue((alerts.first?["host"] as? String ?? "").uppercased().hasPrefix("WORKSTATION6"))
         XCTAssertTrue((alerts.first?["child_executable"] as? String ?? "").lowercased().hasSuffix(#"\cmd.exe"#))

@@ -4,7 +4,7 @@
 -- attack: T1021, T1569.002
 -- description: An incoming TCP connection between high ports (from a non-loopback address) to services.exe, followed within the window on the same host by a process that this services.exe started. One alert per child, paired with the latest qualifying connection before it.
 -- param: min_port INTEGER = 49152 -- lowest source and destination port of the connection
--- param: window_ms INTEGER = 1000 -- longest time from the connection to the child start (inclusive)
+-- param: window_ms INTEGER = 1000 -- longest time from the connection to the child start (inclusive; widened by the events' time precision)
 -- param: since TIME = NULL -- only children started at or after this time
 -- param: until TIME = NULL -- only children started before this time
 -- param: host TEXT = NULL -- only this host (name, short name or host id; case-insensitive)
@@ -41,8 +41,17 @@
 -- its maximum gives the latest one. No pair is ever enumerated, so the cost is linear in those
 -- events however many connections and children share one second (20,000 connections and 2,000
 -- children in one second: 0.15 s, where enumerating the pairs took 78 s).
+--
+-- Times are honest about their precision (ts_precision_us, p): a time t means "in [t, t + p)",
+-- so a connection A and a child B pair when their true times can be at most the window apart:
+-- A - (p - 1) <= B <= A + window + (p - 1), where p is the precision of the events of that
+-- process entity (one entity's events come from one log, so they share it; taking it from the
+-- event at hand keeps every range an index seek). For µs times that is A <= B <= A + window, as
+-- always; for ms times on the ms grid it selects the same pairs; for NXLog's whole seconds a
+-- child in the connection's own second pairs, and with the default 1 s window one in the next
+-- second too. The sweep's frame is widened the same way per precision class (µs, ms, s).
 WITH children AS (
-    SELECT p.event_id, p.host_id, p.parent_entity_id, p.ts_us
+    SELECT p.event_id, p.host_id, p.parent_entity_id, p.ts_us, p.ts_precision_us
     FROM processes AS p
     WHERE p.parent_name = 'services.exe'
       AND p.parent_entity_id IS NOT NULL
@@ -53,12 +62,13 @@ WITH children AS (
             WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
 ),
 parents AS (
-    SELECT host_id, parent_entity_id AS entity_id, min(ts_us) - :window_ms * 1000 AS first_us, max(ts_us) AS last_us
+    SELECT host_id, parent_entity_id AS entity_id, min(ts_us - :window_ms * 1000 - (ts_precision_us - 1)) AS first_us,
+           max(ts_us + ts_precision_us - 1) AS last_us
     FROM children
     GROUP BY host_id, parent_entity_id
 ),
 step_a AS (
-    SELECT n.event_id, n.host_id, n.entity_id, n.ts_us
+    SELECT n.event_id, n.host_id, n.entity_id, n.ts_us, n.ts_precision_us
     FROM parents AS e
     -- CROSS JOIN fixes the loop order in SQLite: parents outside, their connections looked up inside.
     CROSS JOIN network_connections AS n
@@ -74,13 +84,13 @@ step_a AS (
       AND n.source_ip <> '::1'
       AND n.source_ip NOT LIKE '::ffff:127.%'
 ),
-timeline AS (
+timeline AS MATERIALIZED (
     -- Only children with a qualifying connection in their window (an index seek each)...
-    SELECT k.host_id, k.parent_entity_id AS entity_id, k.ts_us, k.event_id, 1 AS is_child FROM children AS k
+    SELECT k.host_id, k.parent_entity_id AS entity_id, k.ts_us, k.ts_precision_us, k.event_id, 1 AS is_child FROM children AS k
     WHERE EXISTS (
       SELECT 1 FROM network_connections AS n
       WHERE n.host_id = k.host_id AND n.entity_id = k.parent_entity_id
-        AND n.ts_us BETWEEN k.ts_us - :window_ms * 1000 AND k.ts_us
+        AND n.ts_us BETWEEN k.ts_us - :window_ms * 1000 - (k.ts_precision_us - 1) AND k.ts_us + k.ts_precision_us - 1
       AND n.name = 'services.exe'
       AND n.direction = 'incoming'
       AND n.transport = 'tcp'
@@ -92,25 +102,39 @@ timeline AS (
     )
     UNION ALL
     -- ...and only connections with a services.exe child in the window after them.
-    SELECT a.host_id, a.entity_id, a.ts_us, a.event_id, 0 AS is_child FROM step_a AS a
+    SELECT a.host_id, a.entity_id, a.ts_us, a.ts_precision_us, a.event_id, 0 AS is_child FROM step_a AS a
     WHERE EXISTS (
       SELECT 1 FROM processes AS p
       WHERE p.host_id = a.host_id AND p.parent_entity_id = a.entity_id
-        AND p.ts_us BETWEEN a.ts_us AND a.ts_us + :window_ms * 1000
+        AND p.ts_us BETWEEN a.ts_us - (a.ts_precision_us - 1) AND a.ts_us + :window_ms * 1000 + a.ts_precision_us - 1
         AND p.parent_name = 'services.exe'
     )
 ),
 swept AS (
-    SELECT
-        t.host_id,
-        t.entity_id,
-        t.event_id,
-        t.is_child,
+    -- One sweep per precision class (µs, ms, s), each row in exactly one.
+    SELECT t.host_id, t.entity_id, t.event_id, t.is_child,
         sum(1 - t.is_child) OVER window_before AS connections_in_window,
         max(CASE WHEN t.is_child = 0 THEN t.ts_us END) OVER window_before AS latest_us
     FROM timeline AS t
+    WHERE t.ts_precision_us <= 1
     WINDOW window_before AS (PARTITION BY t.host_id, t.entity_id ORDER BY t.ts_us
                              RANGE BETWEEN :window_ms * 1000 PRECEDING AND CURRENT ROW)
+    UNION ALL
+    SELECT t.host_id, t.entity_id, t.event_id, t.is_child,
+        sum(1 - t.is_child) OVER window_before,
+        max(CASE WHEN t.is_child = 0 THEN t.ts_us END) OVER window_before
+    FROM timeline AS t
+    WHERE t.ts_precision_us > 1 AND t.ts_precision_us <= 1000
+    WINDOW window_before AS (PARTITION BY t.host_id, t.entity_id ORDER BY t.ts_us
+                             RANGE BETWEEN :window_ms * 1000 + 999 PRECEDING AND 999 FOLLOWING)
+    UNION ALL
+    SELECT t.host_id, t.entity_id, t.event_id, t.is_child,
+        sum(1 - t.is_child) OVER window_before,
+        max(CASE WHEN t.is_child = 0 THEN t.ts_us END) OVER window_before
+    FROM timeline AS t
+    WHERE t.ts_precision_us > 1000
+    WINDOW window_before AS (PARTITION BY t.host_id, t.entity_id ORDER BY t.ts_us
+                             RANGE BETWEEN :window_ms * 1000 + 999999 PRECEDING AND 999999 FOLLOWING)
 ),
 paired AS MATERIALIZED (
     SELECT

@@ -140,7 +140,7 @@ struct XMLRecordSource: RecordSource {
                 } else {
                     do {
                         let event = try XMLEventParser.parse(record.bytes)
-                        let result = SysmonNormalizer.normalize(event)
+                        let result = WindowsEventNormalizer.normalize(event)
                         var o = RecordOutcome(number: record.number, offset: record.offset, result: result)
                         if case .rejected = result { o.excerpt = excerpt(record.bytes) }
                         outcome = o

@@ -71,6 +71,9 @@ extension NormalizedEvent {
             key.add(userDomain)
             key.add(integrityLevel)
             key.add(hashes)
+        case .processExit, .hostBoot:
+            key.add(userName)
+            key.add(userDomain)
         case .networkConnection:
             key.add(userName)
             key.add(userDomain)

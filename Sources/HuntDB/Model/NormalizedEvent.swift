@@ -6,6 +6,10 @@ public struct NormalizedEvent: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case processStart = "process"
         case networkConnection = "network"
+        /// A process ended (Security 4689): bounds the life of a pid for entity linking.
+        case processExit = "exit"
+        /// The host started (Security 4608): every pid's life ends.
+        case hostBoot = "boot"
     }
 
     public var kind: Kind

@@ -1,6 +1,7 @@
 /// What `hunt stats` can show.
 public enum StatsView: String, CaseIterable, Sendable {
-    /// Events per kind (processes, network_connections, all) with hosts and the time covered.
+    /// Events per kind (processes, network_connections, all), how many came from each source
+    /// (sysmon, security, ecs), with hosts and the time covered.
     case summary
     /// Events per host, by kind, with the time covered.
     case hosts

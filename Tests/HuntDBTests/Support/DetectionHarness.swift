@@ -3,11 +3,18 @@ import HuntDB
 
 /// Loads fixture lines into a fresh store and runs detection rules on it.
 final class DetectionHarness {
-    let scratch: Scratch
+    let scratch: Scratch?
     let store: SQLiteStore
 
+    /// Runs rules on a store a test loaded itself.
+    init(store: SQLiteStore) {
+        scratch = nil
+        self.store = store
+    }
+
     init(_ lines: [String]) throws {
-        scratch = try Scratch()
+        let scratch = try Scratch()
+        self.scratch = scratch
         let path = try scratch.write("events.json", lines: lines)
         let (store, report) = try scratch.load([path])
         precondition(report.totals.rejected == 0, "fixture rejected: \(report.sources.flatMap(\.firstRejects))")

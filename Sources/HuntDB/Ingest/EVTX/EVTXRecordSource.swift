@@ -28,7 +28,7 @@ struct EVTXRecordSource: RecordSource {
                     return true
                 case .event(let event, _, let offset):
                     number += 1
-                    let result = SysmonNormalizer.normalize(event)
+                    let result = WindowsEventNormalizer.normalize(event)
                     var outcome = RecordOutcome(number: number, offset: offset, result: result)
                     if case .rejected = result { outcome.excerpt = Self.describe(event) }
                     return emit(outcome)

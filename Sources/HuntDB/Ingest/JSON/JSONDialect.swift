@@ -38,6 +38,17 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         }
     }
 
+    /// The path table of Windows Security events (4688, 4689, 5156, 4608) in this dialect, read
+    /// when the Sysmon table's event id is one of them; nil for ECS documents.
+    var securityPathMap: JSONPathMap? {
+        switch self {
+        case .sysmonFlat: Self.securityFlatMap
+        case .winlogbeat: Self.securityWinlogbeatMap
+        case .evtxJSON: Self.securityEvtxJSONMap
+        case .ecs: nil
+        }
+    }
+
     private static let flatMap = JSONPathMap(slotCount: SysmonField.allCases.count, paths: [
         ("EventID", SysmonField.eventID.rawValue),
         ("SourceName", SysmonField.providerName.rawValue),
@@ -97,6 +108,49 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         slotCount: ECSField.allCases.count,
         paths: ECSField.allCases.map { ($0.path, $0.rawValue) },
         acceptFlattenedKeys: true)
+
+    private static let securityFlatMap = JSONPathMap(slotCount: SecurityField.allCases.count, paths: [
+        ("EventID", SecurityField.eventID.rawValue),
+        ("SourceName", SecurityField.providerName.rawValue),
+        ("ProviderName", SecurityField.providerName.rawValue),
+        ("Channel", SecurityField.channel.rawValue),
+        ("RecordNumber", SecurityField.recordID.rawValue),
+        ("EventRecordID", SecurityField.recordID.rawValue),
+        ("Hostname", SecurityField.computer.rawValue),
+        ("Computer", SecurityField.computer.rawValue),
+        ("TimeCreated", SecurityField.timeCreated.rawValue),
+        ("EventTime", SecurityField.nxlogEventTime.rawValue),
+        ("EventReceivedTime", SecurityField.nxlogReceivedTime.rawValue),
+        ("@timestamp", SecurityField.collectorTimestamp.rawValue),
+    ] + securityEventDataPaths(prefix: ""))
+
+    private static let securityWinlogbeatMap = JSONPathMap(slotCount: SecurityField.allCases.count, paths: [
+        ("winlog.event_id", SecurityField.eventID.rawValue),
+        ("winlog.provider_name", SecurityField.providerName.rawValue),
+        ("winlog.channel", SecurityField.channel.rawValue),
+        ("winlog.record_id", SecurityField.recordID.rawValue),
+        ("winlog.computer_name", SecurityField.computer.rawValue),
+        ("host.name", SecurityField.computer.rawValue),
+        ("@timestamp", SecurityField.timeCreated.rawValue),
+    ] + securityEventDataPaths(prefix: "winlog.event_data.")
+      // Winlogbeat's security module moves event data to ECS: fall back to it.
+      + SecurityField.allCases.compactMap { field in field.ecsPath.map { ($0, field.rawValue) } })
+
+    private static let securityEvtxJSONMap = JSONPathMap(slotCount: SecurityField.allCases.count, paths: [
+        ("Event.System.EventID", SecurityField.eventID.rawValue),
+        ("Event.System.EventID.#text", SecurityField.eventID.rawValue),
+        ("Event.System.Provider.#attributes.Name", SecurityField.providerName.rawValue),
+        ("Event.System.Provider.Name", SecurityField.providerName.rawValue),
+        ("Event.System.Channel", SecurityField.channel.rawValue),
+        ("Event.System.EventRecordID", SecurityField.recordID.rawValue),
+        ("Event.System.Computer", SecurityField.computer.rawValue),
+        ("Event.System.TimeCreated.#attributes.SystemTime", SecurityField.timeCreated.rawValue),
+        ("Event.System.TimeCreated.SystemTime", SecurityField.timeCreated.rawValue),
+    ] + securityEventDataPaths(prefix: "Event.EventData."))
+
+    private static func securityEventDataPaths(prefix: String) -> [(String, Int)] {
+        SecurityField.eventDataFields.flatMap { field in field.eventDataNames!.map { (prefix + $0, field.rawValue) } }
+    }
 
     private static func eventDataPaths(prefix: String) -> [(String, Int)] {
         SysmonField.eventDataFields.map { (prefix + $0.eventDataName!, $0.rawValue) }

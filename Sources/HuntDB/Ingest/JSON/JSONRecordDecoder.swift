@@ -12,6 +12,8 @@ struct JSONRecordDecoder {
     private var slots: [Int32] = []
     private var ranks: [Int32] = []
     private var sightings = KeySightings()
+    private var securitySlots: [Int32] = []
+    private var securityRanks: [Int32] = []
     /// How many records of each dialect were decoded, for the source's format label.
     private(set) var dialectCounts: [JSONDialect: Int] = [:]
 
@@ -99,19 +101,37 @@ struct JSONRecordDecoder {
         let view = JSONFieldView(tape: tape, slots: slots, raw: tape.raw(object))
         switch dialect {
         case .ecs: return ECSNormalizer.normalize(view)
-        case .sysmonFlat, .winlogbeat, .evtxJSON: return SysmonNormalizer.normalize(view)
+        case .sysmonFlat, .winlogbeat, .evtxJSON:
+            if WindowsEventNormalizer.isSecurityEventID(view.text(SysmonField.eventID)), let security = dialect.securityPathMap {
+                return decodeSecurity(object, map: security)
+            }
+            return SysmonNormalizer.normalize(view)
         }
+    }
+
+    /// Reads the object again with the dialect's Security table (only Security events pay this).
+    private mutating func decodeSecurity(_ object: Int, map: JSONPathMap) -> NormalizeResult {
+        if securitySlots.count != map.slotCount {
+            securitySlots = Array(repeating: -1, count: map.slotCount)
+            securityRanks = Array(repeating: 0, count: map.slotCount)
+        }
+        if let repeated = map.fill(&securitySlots, ranks: &securityRanks, sightings: &sightings, from: tape, object: object) {
+            return .rejected(FieldProblem.repeated(repeated).message)
+        }
+        return SecurityNormalizer.normalize(JSONFieldView(tape: tape, slots: securitySlots, raw: tape.raw(object)))
     }
 }
 
-/// A record's mapped slots, read as Sysmon or ECS fields.
-private struct JSONFieldView: SysmonRecord, ECSRecord {
+/// A record's mapped slots, read as Sysmon, Security or ECS fields (the map that filled them
+/// decides which).
+private struct JSONFieldView: SysmonRecord, SecurityRecord, ECSRecord {
     let tape: JSONTape
     let slots: [Int32]
     let raw: UnsafeRawBufferPointer
 
     func text(_ field: SysmonField) -> String? { text(slot: field.rawValue) }
     func text(_ field: ECSField) -> String? { text(slot: field.rawValue) }
+    func text(_ field: SecurityField) -> String? { text(slot: field.rawValue) }
 
     private func text(slot: Int) -> String? {
         let token = Int(slots[slot])

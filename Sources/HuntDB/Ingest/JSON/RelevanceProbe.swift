@@ -1,7 +1,8 @@
 import Foundation
 import Model
+import Normalize
 
-/// Recognizes Sysmon records that cannot be relevant before parsing them: most of a real export
+/// Recognizes records that cannot be relevant before parsing them: most of a real export
 /// is other Sysmon and Windows events, and parsing each fully would cost more than everything else.
 ///
 /// The probe looks for the event id key of the Sysmon JSON dialects (`"EventID":` flat and in
@@ -10,7 +11,8 @@ import Model
 /// other than 1 or 3, no key may hide behind a `\u` escape and no second object follows the
 /// first, is the record declared not relevant; anything else is parsed in full.
 enum RelevanceProbe {
-    /// True when the record is certainly not a Sysmon process start or network connection.
+    /// True when the record is certainly not a Sysmon process start or network connection, nor
+    /// one of the Security events stored (`SecurityNormalizer.stores(eventID:)`).
     static func isCertainlyIrrelevant(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 10 else { return false }
         var found: Int?
@@ -32,7 +34,7 @@ enum RelevanceProbe {
                 at += 1
             }
         }
-        guard let id = found, id != 1, id != 3 else { return false }
+        guard let id = found, id != 1, id != 3, !SecurityNormalizer.stores(eventID: id) else { return false }
         return !mayReadDifferently(bytes)
     }
 

@@ -13,6 +13,8 @@ struct DeferredIndexes {
         let statement = try database.prepare("""
             SELECT name, sql FROM sqlite_schema
             WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('processes', 'network_connections')
+              AND name NOT IN ('processes_security_by_pid', 'processes_security_by_time', 'processes_security_by_entity',
+                               'network_security_by_time')
             ORDER BY name
             """, purpose: "listing secondary indexes")
         var indexes: [(String, String)] = []

@@ -19,9 +19,16 @@ final class EventWriter {
     private let addCounts: Statement
     private var hostIDs: [String: Int64] = [:]
     private let arena = TextArena()
+    private let lifecycle: LifecycleWriter
+    private let securityMatch: SecurityRecordMatch
+    /// Per host: the earliest time of a Security event stored since the last `takeSecurityChanges`
+    /// (the entity links from that time on may change).
+    private var securityChanges: [Int64: Int64] = [:]
 
     init(database: Database) throws {
         self.database = database
+        lifecycle = try LifecycleWriter(database: database)
+        securityMatch = SecurityRecordMatch(database: database)
         insertProcess = try database.prepare("""
             INSERT INTO processes (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable, name,
                 command_line, args, working_directory, parent_entity_id, parent_pid, parent_executable, parent_name,
@@ -70,8 +77,21 @@ final class EventWriter {
             """, purpose: "updating a source's counts")
     }
 
-    /// Forgets cached host ids (after a rollback, they may not exist).
-    func forgetCachedHosts() { hostIDs.removeAll() }
+    /// Forgets cached host ids and pending Security changes (after a rollback, they may not exist).
+    func forgetCachedHosts() {
+        hostIDs.removeAll()
+        securityChanges.removeAll()
+    }
+
+    /// The hosts that got Security events since the last call, each with the earliest time stored.
+    func takeSecurityChanges() -> [Int64: Int64] {
+        defer { securityChanges.removeAll() }
+        return securityChanges
+    }
+
+    private func noteSecurityChange(hostID: Int64, at micros: Int64) {
+        securityChanges[hostID] = min(securityChanges[hostID] ?? .max, micros)
+    }
 
     /// What storing one event did.
     enum Insertion {
@@ -87,6 +107,13 @@ final class EventWriter {
     /// reported as colliding.
     func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Insertion {
         let hostID = try self.hostID(for: event.host)
+        if event.sourceKind == .security, try isStoredSecurityRecord(event, hostID: hostID) { return .duplicate }
+        if event.kind == .processExit || event.kind == .hostBoot {
+            guard let stored = try lifecycle.insert(event, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
+                                                    sourceID: sourceID, sourceRecord: sourceRecord) else { return .duplicate }
+            noteSecurityChange(hostID: hostID, at: event.timestampMicros)
+            return .stored(collidesWith: stored.collidesWith)
+        }
         let s = event.kind == .processStart ? insertProcess : insertNetwork
         s.bind(hostID, at: 1)
         s.bind(event.timestampMicros, at: 2)
@@ -123,7 +150,7 @@ final class EventWriter {
             arena.bind(event.logonGUID, to: s, at: 31)
             s.bind(event.terminalSessionID, at: 32)
             arena.bind(event.parentUser, to: s, at: 33)
-        case .networkConnection:
+        case .networkConnection, .processExit, .hostBoot:  // exits and boots were written above
             arena.bind(event.userName, to: s, at: 10)
             arena.bind(event.userDomain, to: s, at: 11)
             arena.bind(event.transport, to: s, at: 12)
@@ -143,9 +170,30 @@ final class EventWriter {
         defer { arena.reset() }
         try s.runKeepingBindings()
         guard database.changes == 1 else { return .duplicate }
+        if event.sourceKind == .security { noteSecurityChange(hostID: hostID, at: event.timestampMicros) }
         // A content-hash key holds the whole record: another event cannot share it.
         if case .contentHash = event.recordKey { return .stored(collidesWith: nil) }
         return .stored(collidesWith: try otherEvent(event, hostID: hostID, eventID: database.lastInsertRowID))
+    }
+
+    /// Whether the host holds this Security record already, maybe in another time precision
+    /// (then the stored row keeps the more precise time).
+    private func isStoredSecurityRecord(_ event: NormalizedEvent, hostID: Int64) throws -> Bool {
+        if case .contentHash = event.recordKey { return false }
+        let table: SecurityRecordMatch.Table = switch event.kind {
+        case .processStart: .processes
+        case .networkConnection: .networkConnections
+        case .processExit, .hostBoot: .lifecycleEvents
+        }
+        switch try securityMatch.match(table: table, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
+                                       contentKey: event.contentKey, micros: event.timestampMicros,
+                                       precision: event.timePrecisionMicros) {
+        case .none:
+            return false
+        case .same(let refinedFrom):
+            if let old = refinedFrom { noteSecurityChange(hostID: hostID, at: min(old, event.timestampMicros)) }
+            return true
+        }
     }
 
     /// `path:record` of another event the host holds under the event's record key, if any.

@@ -73,6 +73,8 @@ final class SQLiteBatchWriter: EventBatchWriter {
     func commit() throws -> LoadCounts {
         guard isOpen else { return LoadCounts() }
         try StoreError.translating {
+            let securityChanges = writer.takeSecurityChanges()
+            if !securityChanges.isEmpty { try SecurityEntityLinker(database: database).link(securityChanges) }
             try writer.addCounts(sourceID: sourceID, pending)
             try database.commit("loaded records")
         }

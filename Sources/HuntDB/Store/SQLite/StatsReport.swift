@@ -49,9 +49,9 @@ struct StatsReport {
 
     private static let events = """
         events AS (
-            SELECT 'processes' AS kind, host_id, ts_us FROM processes WHERE \(eventFilter)
+            SELECT 'processes' AS kind, host_id, ts_us, source_kind FROM processes WHERE \(eventFilter)
             UNION ALL
-            SELECT 'network_connections' AS kind, host_id, ts_us FROM network_connections WHERE \(eventFilter)
+            SELECT 'network_connections' AS kind, host_id, ts_us, source_kind FROM network_connections WHERE \(eventFilter)
         )
         """
 
@@ -59,12 +59,15 @@ struct StatsReport {
         WITH kinds (kind, position) AS (VALUES ('processes', 1), ('network_connections', 2), ('all', 3)),
         \(events),
         totals AS (
-            SELECT kind, count(*) AS events, count(DISTINCT host_id) AS hosts, min(ts_us) AS first_ts_us, max(ts_us) AS last_ts_us
+            SELECT kind, count(*) AS events, sum(source_kind = 'sysmon') AS sysmon, sum(source_kind = 'security') AS security,
+                sum(source_kind = 'ecs') AS ecs, count(DISTINCT host_id) AS hosts, min(ts_us) AS first_ts_us, max(ts_us) AS last_ts_us
             FROM events GROUP BY kind
             UNION ALL
-            SELECT 'all', count(*), count(DISTINCT host_id), min(ts_us), max(ts_us) FROM events
+            SELECT 'all', count(*), sum(source_kind = 'sysmon'), sum(source_kind = 'security'), sum(source_kind = 'ecs'),
+                count(DISTINCT host_id), min(ts_us), max(ts_us) FROM events
         )
-        SELECT k.kind, coalesce(t.events, 0) AS events, coalesce(t.hosts, 0) AS hosts, t.first_ts_us, t.last_ts_us
+        SELECT k.kind, coalesce(t.events, 0) AS events, coalesce(t.sysmon, 0) AS sysmon, coalesce(t.security, 0) AS security,
+            coalesce(t.ecs, 0) AS ecs, coalesce(t.hosts, 0) AS hosts, t.first_ts_us, t.last_ts_us
         FROM kinds AS k LEFT JOIN totals AS t ON t.kind = k.kind
         ORDER BY k.position
         """

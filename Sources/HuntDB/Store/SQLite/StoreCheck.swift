@@ -21,7 +21,8 @@ struct StoreCheck {
             SELECT s.source_id, s.path, s.records_read, s.records_loaded, s.records_duplicate, s.records_not_relevant,
                    s.records_rejected,
                    (SELECT count(*) FROM processes AS p WHERE p.source_id = s.source_id)
-                 + (SELECT count(*) FROM network_connections AS n WHERE n.source_id = s.source_id) AS stored,
+                 + (SELECT count(*) FROM network_connections AS n WHERE n.source_id = s.source_id)
+                 + (SELECT count(*) FROM lifecycle_events AS l WHERE l.source_id = s.source_id) AS stored,
                    (SELECT count(*) FROM rejects AS r WHERE r.source_id = s.source_id) AS rejects,
                    s.records_incomplete, s.records_truncated, s.records_colliding,
                    (SELECT count(*) FROM warnings AS w WHERE w.source_id = s.source_id AND w.kind = 'incomplete'),
@@ -61,6 +62,7 @@ extension StoreCheck {
         let s = try database.prepare("""
             SELECT (SELECT count(*) FROM (SELECT 1 FROM processes GROUP BY host_id, record_key HAVING count(*) > 1))
                  + (SELECT count(*) FROM (SELECT 1 FROM network_connections GROUP BY host_id, record_key HAVING count(*) > 1))
+                 + (SELECT count(*) FROM (SELECT 1 FROM lifecycle_events GROUP BY host_id, record_key HAVING count(*) > 1))
             """, purpose: "counting record ids that hold more than one event")
         guard try s.step(), case let keys = s.int64(0), keys > 0 else { return [] }
         return ["\(keys) record id\(keys == 1 ? "" : "s") of a host hold\(keys == 1 ? "s" : "") more than one event (reused ids: re-imaged or cloned hosts, a cleared log, or forged events); every one is kept: hunt stats warnings"]
