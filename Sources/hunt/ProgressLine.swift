@@ -28,6 +28,12 @@ final class ProgressLine {
         line += "read \(c.read): \(c.loaded) loaded, \(c.duplicates) duplicate\(c.duplicates == 1 ? "" : "s")"
         if c.rejected > 0 { line += ", \(c.rejected) rejected" }
         line += ", \(rate) records/s"
+        // Several files: the whole load too, by bytes of all files.
+        if progress.sourceCount > 1, let all = progress.allTotalBytes, all > 0 {
+            let done = Double(min(progress.allBytesRead, all)) / Double(all)
+            line += " · all \(Int(done * 100))%"
+            if done > 0.01, progress.allElapsed > 1 { line += ", ETA \(Self.duration(progress.allElapsed * (1 - done) / done))" }
+        }
         FileHandleWriter.stderr.write("\r\u{1B}[K" + line)
         drawn = true
     }

@@ -41,6 +41,11 @@ public struct LoadProgress: Sendable {
     /// Bytes of the file read so far and its size (nil for a stream): gzip counts compressed bytes.
     public var bytesRead: Int64 = 0
     public var totalBytes: Int64?
+    /// The whole load: bytes of the files before this one plus `bytesRead`, of the size of all
+    /// files (nil when an input is a stream), and the time since the load began.
+    public var allBytesRead: Int64 = 0
+    public var allTotalBytes: Int64?
+    public var allElapsed: Double = 0
 }
 
 /// Loads inputs into a store: sniffs each file, reads and normalizes on a producer thread, and
@@ -85,6 +90,13 @@ public final class Loader {
         return report
     }
 
+    /// The size of a regular file (nil for stdin, pipes and what cannot be read).
+    private static func fileSize(_ path: String) -> Int64? {
+        guard path != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
+        return attributes[.size] as? Int64
+    }
+
     /// Large loads (against what is stored) drop and rebuild the secondary indexes.
     private func shouldDeferIndexes(_ items: [InputExpansion.Item]) throws -> Bool {
         switch options.indexPolicy {
@@ -103,8 +115,13 @@ public final class Loader {
 
     private func loadAll(_ items: [InputExpansion.Item], into report: inout LoadReport,
                          progress: ((LoadProgress) -> Void)?) throws {
+        let sizes = items.map { Self.fileSize($0.path) }
+        let allTotal: Int64? = sizes.contains(nil) ? nil : sizes.reduce(0) { $0 + ($1 ?? 0) }
+        let loadStarted = Date()
+        var bytesBefore: Int64 = 0
         for (index, item) in items.enumerated() {
             if options.cancellation.isCancelled { report.interrupted = true; break }
+            defer { bytesBefore += sizes[index] ?? 0 }
             let sourceStarted = Date()
             let opening = try InputOpening(item, forcedFormat: options.format)
             if item.fromDirectory, opening.isUnrecognized {
@@ -114,7 +131,9 @@ public final class Loader {
             var source = try loadOne(item, opening, totalRejectedBefore: report.totals.rejected) { counts, bytesRead, totalBytes in
                 progress?(LoadProgress(path: item.path, sourceIndex: index, sourceCount: items.count,
                                        counts: counts, elapsed: Date().timeIntervalSince(sourceStarted),
-                                       bytesRead: bytesRead, totalBytes: totalBytes))
+                                       bytesRead: bytesRead, totalBytes: totalBytes,
+                                       allBytesRead: bytesBefore + bytesRead, allTotalBytes: allTotal,
+                                       allElapsed: Date().timeIntervalSince(loadStarted)))
             }
             source.seconds = Date().timeIntervalSince(sourceStarted)
             report.sources.append(source)
