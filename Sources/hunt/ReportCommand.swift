@@ -43,7 +43,9 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openStore(database.path, access: .analyst)
+        // Read-only like `hunt detect` (the file is opened read-only; the report runs only the
+        // built-in hunts), so Sigma rules can use their temporary tables of distinct values.
+        let store = try openStore(database.path, access: .readOnly)
         let run = try selection.makeRun(store: store, location: database.path, range: range, command: "hunt report")
         var builder = CaseReportBuilder(store: store, run: run)
         builder.timelineMinutes = minutes

@@ -127,4 +127,24 @@ final class ReportCLITests: XCTestCase {
         XCTAssertNotEqual(badRule.status, 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("x.html")), "no file on error")
     }
+
+    /// Sigma rules feed the report like SQL rules: the same options as `hunt detect`.
+    func testReport_takesSigmaRules() throws {
+        let dir = try TemporaryDirectory()
+        let db = dir.path("case.db")
+        XCTAssertEqual(try HuntProcess.run(["load", "--db", db, try dir.write("events.json", Self.events)]).status, 0)
+        let detect = try HuntProcess.run(["detect", "--db", db, "--sigma", "builtin", "--format", "json"])
+        let alerts = try XCTUnwrap(try JSONSerialization.jsonObject(with: detect.stdoutData) as? [[String: Any]], detect.stderr)
+        XCTAssertFalse(alerts.isEmpty, detect.stderr)
+        let html = dir.path("sigma.html")
+        let report = try HuntProcess.run(["report", "--db", db, "--sigma", "builtin", "-o", html])
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stderr.contains("Sigma rules will run"), report.stderr)
+        let text = try String(contentsOfFile: html, encoding: .utf8)
+        XCTAssertTrue(text.contains("--sigma builtin"), "the header names the Sigma rules")
+        for id in Set(alerts.compactMap { $0["rule_id"] as? String }) {
+            XCTAssertTrue(text.contains(id), "the report holds the alerts of Sigma rule \(id)")
+        }
+        XCTAssertFalse(text.contains("remote_service_rpc"), "--sigma without --rule runs only the Sigma rules")
+    }
 }
