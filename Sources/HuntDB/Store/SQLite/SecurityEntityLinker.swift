@@ -24,9 +24,7 @@ struct SecurityEntityLinker {
         for (hostID, from) in changes.sorted(by: { $0.key < $1.key }) {
             guard let hostKey = try hostKey(hostID) else { continue }
             try nameStarts(hostID: hostID, hostKey: hostKey, from: from)
-            try relink(Self.parentReferences, update: Self.updateParent, hostID: hostID, hostKey: hostKey, from: from)
-            try relink(Self.connectionReferences, update: Self.updateConnection, hostID: hostID, hostKey: hostKey, from: from)
-            try relink(Self.exitReferences, update: Self.updateExit, hostID: hostID, hostKey: hostKey, from: from)
+            try relink(hostID: hostID, hostKey: hostKey, from: from)
             try VolumeMap(database: database).learnAndApply(hostID: hostID, from: from)
         }
     }
@@ -59,83 +57,66 @@ struct SecurityEntityLinker {
         }
     }
 
-    /// Reads each reference (event id, pid, time, current link, and the pid's last start, exit
-    /// and boot before it), resolves it, and writes the links that changed.
-    private func relink(_ referencesSQL: String, update updateSQL: String, hostID: Int64, hostKey: String, from: Int64) throws {
-        let references = try database.prepare(referencesSQL, purpose: "linking Security entities")
+    /// Reads each reference (kind, event id, pid, time, current link, and the pid's last start,
+    /// exit and boot before it), resolves it, and writes the links that changed.
+    private func relink(hostID: Int64, hostKey: String, from: Int64) throws {
+        let references = try database.prepare(Self.references, purpose: "linking Security entities")
         references.bind(hostID, at: 1)
         references.bind(from, at: 2)
-        var changed: [(eventID: Int64, entity: String?)] = []
+        var changed: [(kind: Int64, eventID: Int64, entity: String?)] = []
         while try references.step() {
-            let current = references.text(3)
+            let current = references.text(4)
             var entity: String?
-            if !references.isNull(1) {
-                entity = SyntheticEntity.resolve(hostKey: hostKey, pid: references.int64(1),
-                                      lastStart: references.isNull(4) ? nil : references.int64(4),
-                                      lastExit: references.isNull(5) ? nil : references.int64(5),
-                                      lastBoot: references.isNull(6) ? nil : references.int64(6))
+            if !references.isNull(2) {
+                entity = SyntheticEntity.resolve(hostKey: hostKey, pid: references.int64(2),
+                                      lastStart: references.isNull(5) ? nil : references.int64(5),
+                                      lastExit: references.isNull(6) ? nil : references.int64(6),
+                                      lastBoot: references.isNull(7) ? nil : references.int64(7))
             }
-            if entity != current { changed.append((references.int64(0), entity)) }
+            if entity != current { changed.append((references.int64(0), references.int64(1), entity)) }
         }
         guard !changed.isEmpty else { return }
-        let update = try database.prepare(updateSQL, purpose: "linking Security entities")
-        for (eventID, entity) in changed {
+        let updates = try Self.updates.map { try database.prepare($0, purpose: "linking Security entities") }
+        for (kind, eventID, entity) in changed {
+            let update = updates[Int(kind)]
             update.bind(entity, at: 1)
             update.bind(eventID, at: 2)
             try update.run()
         }
     }
 
-    // The references of one host from a time on (?1 host, ?2 time); columns: event id, pid, time,
-    // current link, the pid's last start at or before, last exit before, the host's last boot at
-    // or before.
-
-    /// A 4688's creator (never the 4688 itself).
-    private static let parentReferences =
+    /// The references of one host from a time on (?1 host, ?2 time), each with its kind (0 a
+    /// 4688's creator, never the 4688 itself; 1 a 5156's process; 2 a 4689's process), event
+    /// id, pid, time, current link, the pid's last start at or before, last exit before, and
+    /// the host's last boot at or before.
+    private static let references =
         """
-        SELECT r.event_id, r.parent_pid, r.ts_us, r.parent_entity_id,
-            (SELECT s.ts_us FROM processes AS s
-             WHERE s.host_id = r.host_id AND s.source_kind = 'security' AND s.pid = r.parent_pid AND s.ts_us <= r.ts_us AND s.event_id <> r.event_id
-             ORDER BY s.ts_us DESC LIMIT 1),
-            (SELECT max(x.ts_us) FROM lifecycle_events AS x
-             WHERE x.host_id = r.host_id AND x.kind = 'exit' AND x.pid = r.parent_pid AND x.ts_us < r.ts_us),
-            (SELECT max(b.ts_us) FROM lifecycle_events AS b
-             WHERE b.host_id = r.host_id AND b.kind = 'boot' AND b.ts_us <= r.ts_us)
-        FROM processes AS r
-        WHERE r.host_id = ?1 AND r.source_kind = 'security' AND r.ts_us >= ?2
-        """
-
-    /// A 5156's process.
-    private static let connectionReferences =
-        """
-        SELECT r.event_id, r.pid, r.ts_us, r.entity_id,
+        WITH r (kind, event_id, host_id, pid, ts_us, link) AS (
+            SELECT 0, event_id, host_id, parent_pid, ts_us, parent_entity_id FROM processes
+            WHERE host_id = ?1 AND source_kind = 'security' AND ts_us >= ?2
+            UNION ALL
+            SELECT 1, event_id, host_id, pid, ts_us, entity_id FROM network_connections
+            WHERE host_id = ?1 AND source_kind = 'security' AND ts_us >= ?2
+            UNION ALL
+            SELECT 2, event_id, host_id, pid, ts_us, entity_id FROM lifecycle_events
+            WHERE host_id = ?1 AND source_kind = 'security' AND ts_us >= ?2 AND kind = 'exit'
+        )
+        SELECT r.kind, r.event_id, r.pid, r.ts_us, r.link,
             (SELECT s.ts_us FROM processes AS s
              WHERE s.host_id = r.host_id AND s.source_kind = 'security' AND s.pid = r.pid AND s.ts_us <= r.ts_us
+               AND NOT (r.kind = 0 AND s.event_id = r.event_id)
              ORDER BY s.ts_us DESC LIMIT 1),
             (SELECT max(x.ts_us) FROM lifecycle_events AS x
              WHERE x.host_id = r.host_id AND x.kind = 'exit' AND x.pid = r.pid AND x.ts_us < r.ts_us),
             (SELECT max(b.ts_us) FROM lifecycle_events AS b
              WHERE b.host_id = r.host_id AND b.kind = 'boot' AND b.ts_us <= r.ts_us)
-        FROM network_connections AS r
-        WHERE r.host_id = ?1 AND r.source_kind = 'security' AND r.ts_us >= ?2
+        FROM r
         """
 
-    /// A 4689's process.
-    private static let exitReferences =
-        """
-        SELECT r.event_id, r.pid, r.ts_us, r.entity_id,
-            (SELECT s.ts_us FROM processes AS s
-             WHERE s.host_id = r.host_id AND s.source_kind = 'security' AND s.pid = r.pid AND s.ts_us <= r.ts_us
-             ORDER BY s.ts_us DESC LIMIT 1),
-            (SELECT max(x.ts_us) FROM lifecycle_events AS x
-             WHERE x.host_id = r.host_id AND x.kind = 'exit' AND x.pid = r.pid AND x.ts_us < r.ts_us),
-            (SELECT max(b.ts_us) FROM lifecycle_events AS b
-             WHERE b.host_id = r.host_id AND b.kind = 'boot' AND b.ts_us <= r.ts_us)
-        FROM lifecycle_events AS r
-        WHERE r.host_id = ?1 AND r.source_kind = 'security' AND r.ts_us >= ?2 AND r.kind = 'exit'
-        """
-
-    private static let updateParent = "UPDATE processes SET parent_entity_id = ?1 WHERE event_id = ?2"
-    private static let updateConnection = "UPDATE network_connections SET entity_id = coalesce(?1, '') WHERE event_id = ?2"
-    private static let updateExit = "UPDATE lifecycle_events SET entity_id = coalesce(?1, '') WHERE event_id = ?2"
+    /// The link's update for each kind of reference (?1 entity, ?2 event id).
+    private static let updates = [
+        "UPDATE processes SET parent_entity_id = ?1 WHERE event_id = ?2",
+        "UPDATE network_connections SET entity_id = coalesce(?1, '') WHERE event_id = ?2",
+        "UPDATE lifecycle_events SET entity_id = coalesce(?1, '') WHERE event_id = ?2",
+    ]
 }
