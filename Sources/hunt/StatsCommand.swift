@@ -7,7 +7,7 @@ struct StatsCommand: ParsableCommand {
         abstract: "Show what the database holds: events per kind and host, time covered, loads and rejects.",
         discussion: """
             Views:
-              summary   events per kind and source (sysmon, security, ecs): hosts, first and last time
+              summary   events per kind and log (sysmon, security, ecs): hosts, time span
               hosts     events per host and kind, first and last time
               sources   one row per loaded file: format, status, records read,
                         loaded, duplicate, not relevant, rejected, and the loaded

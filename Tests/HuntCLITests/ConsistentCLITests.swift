@@ -69,7 +69,7 @@ final class ConsistentCLITests: XCTestCase {
     /// indented line (an example, a list) followed by an unindented one was cut.
     func testHelp_indentedLinesAreNotWrapped() throws {
         for command in [["detect"], ["report"], ["query"], ["sql"], ["load"], ["stats"], ["rules"], ["coverage"], ["demo"],
-                        ["generate"], ["check"], ["schema"], []] {
+                        ["generate"], ["check"], ["schema"], ["sigma"], ["sigma", "check"], []] {
             let help = try HuntProcess.run(command + ["--help"])
             let text = help.stdout.components(separatedBy: "USAGE:")[0]
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

@@ -102,10 +102,12 @@ final class SigmaModifierTests: XCTestCase {
     }
 
     func testSigma_nullAndEmptyValues() throws {
-        // The store may keep an empty field as absent: '' and null both find empty and missing values.
+        // Command lines keep '' apart from missing: event 7's command line is empty, none is missing.
         XCTAssertEqual(try m("sel:\n    CommandLine: ''\ncondition: sel"), [7])
-        XCTAssertEqual(try m("sel:\n    CommandLine: null\ncondition: sel"), [7])
-        XCTAssertEqual(try m("sel:\n    Image|endswith: '.exe'\nfilter:\n    CommandLine: null\ncondition: sel and not filter"), [1, 2, 3, 4, 5, 6])
+        XCTAssertEqual(try m("sel:\n    CommandLine: null\ncondition: sel"), [])
+        XCTAssertEqual(try m("sel:\n    Image|endswith: '.exe'\nfilter:\n    CommandLine: null\ncondition: sel and not filter"), [1, 2, 3, 4, 5, 6, 7])
+        // Other text fields store an empty value as missing: there '' and null both find it.
+        XCTAssertEqual(try m("sel:\n    Hashes: ''\ncondition: sel"), try m("sel:\n    Hashes: null\ncondition: sel"))
     }
 
     func testSigma_exists() throws {
