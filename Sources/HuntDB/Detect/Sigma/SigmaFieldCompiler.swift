@@ -274,7 +274,10 @@ struct SigmaFieldCompiler {
             } catch {
                 throw SigmaUnsupported("invalid regular expression \(pattern.debugDescription) for \(condition.field)")
             }
-            return "hunt_regexp(\(sql.bind(pattern)), \(sql.bind(flags)), \(column.sql))"
+            let regex = "hunt_regexp(\(sql.bind(pattern)), \(sql.bind(flags)), \(column.sql))"
+            // A text every match contains rules most values out before the regex engine runs.
+            guard let literal = SigmaRegexLiteral.required(in: pattern, caseInsensitive: flags.contains("i")) else { return regex }
+            return "(instr(\(column.sql), \(sql.bind(literal))) > 0 AND \(regex))"
         }
         return combine(parts, all: modifiers.matchAll)
     }

@@ -1,0 +1,71 @@
+import Foundation
+import XCTest
+@testable import Detect
+
+/// The literal a regex's every match contains (the `instr()` before `hunt_regexp`): exact on
+/// known patterns, and never wrong against ICU itself on generated patterns and texts.
+final class SigmaRegexLiteralTests: XCTestCase {
+    private func literal(_ pattern: String, _ caseInsensitive: Bool = false) -> String? {
+        SigmaRegexLiteral.required(in: pattern, caseInsensitive: caseInsensitive)
+    }
+
+    func testLiteral_knownPatterns() {
+        // SigmaHQ deb9b646 (Invoke-Obfuscation backticks), the rule that took 2 s on base64 command lines.
+        XCTAssertEqual(literal(#"\w+`(?:\w+|-|.)`[\w+|\s]"#), "`")
+        XCTAssertEqual(literal(#""(?:\{\d\})+"\s*-f"#), "-f")
+        XCTAssertEqual(literal(#"(?i)\$\{`?e`?n`?v`?:`?p`?a`?t`?h`?\}"#), "${", "letters are left out when case is ignored")
+        XCTAssertEqual(literal(#"powershell\.exe\s+-enc"#), "powershell.exe")
+        XCTAssertEqual(literal(#"powershell\.exe\s+-enc"#, true), ".", "case-insensitive: no letters")
+        XCTAssertEqual(literal("abc?d"), "ab")
+        XCTAssertEqual(literal("x{0,2}yz{1,}"), "y")
+        XCTAssertEqual(literal("ab+cd"), "cd")
+        XCTAssertEqual(literal("a*?bc"), "bc")
+    }
+
+    func testLiteral_givesUpOnWhatItDoesNotUnderstand() {
+        for pattern in ["a|b", #"(?x) a b"#, #"\Qa.b\E"#, #"\x41bc"#, #"(a)\1"#, "[]a]bc", "ab)", "{2}ab", #"a\p{L}b"#, ".*", ""] {
+            XCTAssertNil(literal(pattern), pattern)
+        }
+    }
+
+    /// For generated patterns and texts: whenever ICU finds a match, the text contains the literal.
+    func testLiteral_isInEveryTextTheRegexMatches() throws {
+        var random = SystemRandomNumberGenerator.Seeded(seed: 7)
+        let atoms = ["a", "b", "A", "`", "-", ".", #"\."#, #"\w"#, #"\s"#, "[ab]", "[^a]", "(a|b)", "(?:ab)", "(?i:a)", "K", " "]
+        let quantifiers = ["", "", "", "?", "*", "+", "{0,1}", "{1,2}", "{2}", "+?", "*+"]
+        let alphabet: [Character] = ["a", "b", "A", "B", "`", "-", ".", " ", "K", "\u{212A}", "x"]
+        var checked = 0
+        for _ in 0..<1500 {
+            var pattern = ""
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                pattern += atoms.randomElement(using: &random)! + quantifiers.randomElement(using: &random)!
+            }
+            if Int.random(in: 0..<10, using: &random) == 0 { pattern = "(?i)" + pattern }
+            let insensitive = Bool.random(using: &random)
+            guard let literal = literal(pattern, insensitive) else { continue }
+            let regex = try NSRegularExpression(pattern: pattern, options: insensitive ? [.caseInsensitive] : [])
+            for _ in 0..<40 {
+                let text = String((0..<Int.random(in: 0...10, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+                guard regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil else { continue }
+                checked += 1
+                XCTAssertTrue(text.contains(literal), "\(pattern) (i: \(insensitive)) matches \(text.debugDescription) without \(literal.debugDescription)")
+            }
+        }
+        XCTAssertGreaterThan(checked, 1000, "the generated cases exercise the implication")
+    }
+}
+
+extension SystemRandomNumberGenerator {
+    /// A small deterministic generator (SplitMix64) for repeatable generated tests.
+    struct Seeded: RandomNumberGenerator {
+        private var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
