@@ -210,8 +210,10 @@ public final class Loader {
                 case .item(let message): return message
                 case .closed: return nil
                 case .timedOut:
-                    // Input is slow (a pipe): commit rather than hold the write lock while waiting.
+                    // Input is slow (a pipe): commit rather than hold the write lock while waiting,
+                    // and say how far the load got (the only commits a slow input sees).
                     report.counts += try transaction.commit()
+                    progress(report.counts, opened.file.bytesRead, opened.file.totalBytes)
                     return queue.pop()
                 }
             }
