@@ -94,10 +94,15 @@ package enum ECSNormalizer {
 
     /// `process.hash.*` in Sysmon's `Hashes` form (`MD5=…,SHA1=…,SHA256=…`, upper-case hex).
     private static func hashes(_ record: some ECSRecord) -> String? {
-        let parts: [(String, ECSField)] = [("MD5", .md5), ("SHA1", .sha1), ("SHA256", .sha256)]
-        let present = parts.compactMap { label, field in nonEmpty(record.text(field)).map { label + "=" + $0.uppercased() } }
-        return present.isEmpty ? nil : present.joined(separator: ",")
+        var text: String?
+        for (label, field) in hashFields {
+            guard let value = nonEmpty(record.text(field)) else { continue }
+            text = (text.map { $0 + "," } ?? "") + label + "=" + value.uppercased()
+        }
+        return text
     }
+
+    private static let hashFields: [(String, ECSField)] = [("MD5", .md5), ("SHA1", .sha1), ("SHA256", .sha256)]
 
     private static func integer(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {
         guard let text = nonEmpty(record.text(field)) else { return nil }

@@ -107,9 +107,10 @@ final class EventWriter {
     /// reported as colliding.
     func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Insertion {
         let hostID = try self.hostID(for: event.host)
-        if event.sourceKind == .security, try isStoredSecurityRecord(event, hostID: hostID) { return .duplicate }
+        let contentKey = event.contentKey  // hashed once: the Security match and the insert both need it
+        if event.sourceKind == .security, try isStoredSecurityRecord(event, contentKey: contentKey, hostID: hostID) { return .duplicate }
         if event.kind == .processExit || event.kind == .hostBoot {
-            guard let stored = try lifecycle.insert(event, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
+            guard let stored = try lifecycle.insert(event, contentKey: contentKey, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
                                                     sourceID: sourceID, sourceRecord: sourceRecord) else { return .duplicate }
             noteSecurityChange(hostID: hostID, at: event.timestampMicros)
             return .stored(collidesWith: stored.collidesWith)
@@ -138,7 +139,7 @@ final class EventWriter {
             arena.bind(event.userDomain, to: s, at: 19)
             arena.bind(event.integrityLevel, to: s, at: 20)
             arena.bind(event.hashes, to: s, at: 21)
-            s.bind(event.contentKey, at: 22)
+            s.bind(contentKey, at: 22)
             s.bind(event.sourceKind.rawValue, at: 23)
             s.bind(event.timePrecisionMicros, at: 24)
             arena.bind(event.originalFileName, to: s, at: 25)
@@ -161,7 +162,7 @@ final class EventWriter {
             arena.bind(event.destinationIP, to: s, at: 17)
             s.bind(event.destinationPort, at: 18)
             arena.bind(event.destinationHostname, to: s, at: 19)
-            s.bind(event.contentKey, at: 20)
+            s.bind(contentKey, at: 20)
             s.bind(event.sourceKind.rawValue, at: 21)
             s.bind(event.timePrecisionMicros, at: 22)
             arena.bind(event.sourcePortName, to: s, at: 23)
@@ -178,7 +179,7 @@ final class EventWriter {
 
     /// Whether the host holds this Security record already, maybe in another time precision
     /// (then the stored row keeps the more precise time).
-    private func isStoredSecurityRecord(_ event: NormalizedEvent, hostID: Int64) throws -> Bool {
+    private func isStoredSecurityRecord(_ event: NormalizedEvent, contentKey: Int64, hostID: Int64) throws -> Bool {
         if case .contentHash = event.recordKey { return false }
         let table: SecurityRecordMatch.Table = switch event.kind {
         case .processStart: .processes
@@ -186,7 +187,7 @@ final class EventWriter {
         case .processExit, .hostBoot: .lifecycleEvents
         }
         switch try securityMatch.match(table: table, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
-                                       contentKey: event.contentKey, micros: event.timestampMicros,
+                                       contentKey: contentKey, micros: event.timestampMicros,
                                        precision: event.timePrecisionMicros) {
         case .none:
             return false

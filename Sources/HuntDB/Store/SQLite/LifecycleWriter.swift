@@ -25,7 +25,7 @@ final class LifecycleWriter {
 
     /// Inserts the event; nil when the host already holds it, else the event id and `path:record`
     /// of another event under the same record key, if any.
-    func insert(_ event: NormalizedEvent, hostID: Int64, recordKey bind: (Statement, Int32) -> Void,
+    func insert(_ event: NormalizedEvent, contentKey: Int64, hostID: Int64, recordKey bind: (Statement, Int32) -> Void,
                 sourceID: Int64, sourceRecord: Int64) throws -> (eventID: Int64, collidesWith: String?)? {
         let s = insert
         s.bind(hostID, at: 1)
@@ -42,7 +42,7 @@ final class LifecycleWriter {
         s.bind(event.userDomain, at: 12)
         s.bind(event.sourceKind.rawValue, at: 13)
         s.bind(event.timePrecisionMicros, at: 14)
-        s.bind(event.contentKey, at: 15)
+        s.bind(contentKey, at: 15)
         try s.run()
         guard database.changes == 1 else { return nil }
         let eventID = database.lastInsertRowID
