@@ -1,49 +1,57 @@
 import Model
 import Store
 
-/// Which rules cannot match any event of a run, decided for all rules at once from their
-/// `LiteralPrefilter`s: one pass over each event table's distinct values looks for every
-/// rule's texts together (`SubstringAutomaton` per column), and a rule whose need no
-/// combination of values satisfies is excluded. Exact, because a need is never stronger than
-/// its rule; a rule that may match still runs its own query.
-final class LiteralScreen {
-    private var excluded: Set<String> = []
+/// What the screen found for one rule.
+enum LiteralDecision {
+    /// No event of the run contains the rule's texts: it cannot match.
+    case noMatch
+    /// Only these events can match (a JSON array of event ids, for `json_each`).
+    case candidates(String)
+    /// Too many events can match to list them: the rule runs on all of them.
+    case unrestricted
+}
 
-    /// - Parameter valuesTables: the distinct-values table made for each event table.
-    init(store: any EventStore, rules: [DetectionRule], valuesTables: [String: String]) throws {
-        for (table, valuesTable) in valuesTables.sorted(by: { $0.key < $1.key }) {
-            let screened = rules.filter { rule in
-                guard let prefilter = rule.literalPrefilter, prefilter.table == table else { return false }
-                return prefilter.need.columns.isSubset(of: prefilter.columns)
-            }
-            guard !screened.isEmpty else { continue }
-            let pass = ScreenPass(needs: screened.map { $0.literalPrefilter!.need })
-            // Column names come from the rules' field maps (constants), never from rule text.
-            let sql = "SELECT " + pass.columns.joined(separator: ", ") + " FROM " + valuesTable
-            do {
-                try store.runRule(sql: sql, parameters: [:], purpose: "looking for the rules' texts in the distinct values of \(table)",
-                                  into: pass)
-            } catch is ScreenPass.AllSatisfied {
-                continue
-            }
-            for (index, rule) in screened.enumerated() where !pass.satisfied[index] {
-                excluded.insert(Self.key(rule))
+/// Which events each rule can match, decided for all rules at once from their
+/// `LiteralPrefilter`s: one pass over each event table looks for every rule's texts together
+/// (`SubstringAutomaton` per column) and keeps, per rule, the events that satisfy its need. A
+/// rule with none cannot match; the others run on their candidates only. Exact, because a need
+/// is never stronger than its rule.
+final class LiteralScreen {
+    /// Fewer rules than this with a literal prefilter: they run directly.
+    static let minimumRules = 8
+    /// Candidate ids kept per rule, and in all, before a rule runs unrestricted instead.
+    static let maximumPerRule = 200_000
+    static let maximumInAll = 4_000_000
+
+    private var decisions: [String: LiteralDecision] = [:]
+
+    init(store: any EventStore, rules: [DetectionRule], parameters: [String: RowValue]) throws {
+        let screened = rules.filter { $0.literalPrefilter != nil }
+        guard screened.count >= Self.minimumRules else { return }
+        var kept = 0
+        for table in Set(screened.map { $0.literalPrefilter!.table }).sorted() {
+            let rulesOfTable = screened.filter { $0.literalPrefilter!.table == table }
+            let pass = ScreenPass(needs: rulesOfTable.map { $0.literalPrefilter!.need }, keptBefore: kept)
+            // Table and column names come from the rules' field maps (constants), never from rule text.
+            let sql = "SELECT e.event_id" + pass.columns.map { ", e.\($0)" }.joined() + " FROM " + table + " AS e WHERE "
+                + EventScopeSQL.filter
+            try store.runRule(sql: sql, parameters: parameters, purpose: "looking for the rules' texts in \(table)", into: pass)
+            kept = pass.keptInAll
+            for (index, rule) in rulesOfTable.enumerated() {
+                decisions[Self.key(rule)] = pass.decision(index)
             }
         }
     }
 
-    /// True when the rule cannot match any event of the run.
-    func excludes(_ rule: DetectionRule) -> Bool { excluded.contains(Self.key(rule)) }
+    /// The decision on a rule; nil when the rule was not screened.
+    func decision(for rule: DetectionRule) -> LiteralDecision? { decisions[Self.key(rule)] }
 
     private static func key(_ rule: DetectionRule) -> String { rule.origin + "\u{0}" + rule.id }
 }
 
-/// One table's pass: the rows of distinct values stream in, each value is scanned once for
-/// every text, and the needs those texts touch are evaluated.
+/// One table's pass: the events stream in (id, then the columns), each value is scanned once
+/// for every text, and the needs those texts touch are evaluated.
 private final class ScreenPass: RowSink {
-    /// Thrown to stop reading once every need is satisfied.
-    struct AllSatisfied: Error {}
-
     private indirect enum Need {
         case text(Int32)
         case all([Need])
@@ -58,14 +66,15 @@ private final class ScreenPass: RowSink {
     private var needs: [Need] = []
     /// The needs each text appears in.
     private var needsOfText: [[Int]] = []
-    private(set) var satisfied: [Bool]
-    private var remaining: Int
+    /// Per need, the events that satisfy it; nil once there were too many to keep.
+    private var candidates: [[Int64]?]
+    private(set) var keptInAll: Int
     /// `seen[text] == row` when the current row contains the text.
     private var seen: [Int]
     private var row = 0
     private var found: [Int32] = []
 
-    init(needs literalNeeds: [LiteralNeed]) {
+    init(needs literalNeeds: [LiteralNeed], keptBefore: Int) {
         var columns: [String] = []
         var slots: [(column: Int, folded: Bool)] = []
         var textsBySlot: [[[UInt8]]] = []
@@ -108,8 +117,8 @@ private final class ScreenPass: RowSink {
         for (index, need) in needs.enumerated() {
             for text in Set(Self.texts(need)) { needsOfText[Int(text)].append(index) }
         }
-        satisfied = Array(repeating: false, count: needs.count)
-        remaining = needs.count
+        candidates = Array(repeating: [], count: needs.count)
+        keptInAll = keptBefore
         seen = Array(repeating: -1, count: Int(count))
     }
 
@@ -135,9 +144,10 @@ private final class ScreenPass: RowSink {
 
     func write(_ values: [RowValue]) throws {
         row += 1
+        guard case .integer(let event) = values[0] else { return }
         found.removeAll(keepingCapacity: true)
         for (slot, (column, folded)) in slots.enumerated() {
-            guard case .text(let text) = values[column] else { continue }
+            guard case .text(let text) = values[column + 1] else { continue }
             let ids = slotTextIDs[slot]
             automata[slot].scan(folded ? text.lowercased() : text) { index in
                 let id = ids[Int(index)]
@@ -147,13 +157,30 @@ private final class ScreenPass: RowSink {
                 }
             }
         }
+        guard !found.isEmpty else { return }
+        decided.removeAll(keepingCapacity: true)
         for id in found {
-            for index in needsOfText[Int(id)] where !satisfied[index] && holds(needs[index]) {
-                satisfied[index] = true
-                remaining -= 1
+            for index in needsOfText[Int(id)] where !decided.contains(index) {
+                decided.insert(index)
+                guard holds(needs[index]), candidates[index] != nil else { continue }
+                if candidates[index]!.count >= LiteralScreen.maximumPerRule || keptInAll >= LiteralScreen.maximumInAll {
+                    keptInAll -= candidates[index]!.count
+                    candidates[index] = nil
+                } else {
+                    candidates[index]!.append(event)
+                    keptInAll += 1
+                }
             }
         }
-        if remaining == 0 { throw AllSatisfied() }
+    }
+
+    /// The needs already evaluated for the current event.
+    private var decided: Set<Int> = []
+
+    func decision(_ index: Int) -> LiteralDecision {
+        guard let events = candidates[index] else { return .unrestricted }
+        if events.isEmpty { return .noMatch }
+        return .candidates("[" + events.map(String.init).joined(separator: ",") + "]")
     }
 
     func end() throws {}

@@ -33,34 +33,31 @@ struct SubstringAutomaton {
         for upper in UInt8(ascii: "A")...UInt8(ascii: "Z") {
             classes[Int(upper)] = classes[Int(upper | 0x20)]
         }
-        // The trie, sparse while it is built.
-        var children: [[UInt8: Int32]] = [[:]]
+        // The trie, in the table itself: 0 means "no child" while it is built (the root is
+        // nobody's child).
+        var table = [Int32](repeating: 0, count: count)
         var own: [[Int32]] = [[]]
         for (index, string) in strings.enumerated() where !string.isEmpty {
-            var state: Int32 = 0
+            var state = 0
             for byte in string {
-                let symbol = classes[Int(Self.lower(byte))]
-                if let child = children[Int(state)][symbol] {
-                    state = child
-                } else {
-                    children.append([:])
+                let slot = state * count + Int(classes[Int(Self.lower(byte))])
+                if table[slot] == 0 {
                     own.append([])
-                    let child = Int32(children.count - 1)
-                    children[Int(state)][symbol] = child
-                    state = child
+                    table.append(contentsOf: repeatElement(0, count: count))
+                    table[slot] = Int32(own.count - 1)
                 }
+                state = Int(table[slot])
             }
-            own[Int(state)].append(Int32(index))
+            own[state].append(Int32(index))
         }
-        // Breadth first: each state's transitions are its children, else its failure state's.
-        var table = [Int32](repeating: 0, count: children.count * count)
-        var failure = [Int32](repeating: 0, count: children.count)
+        // Breadth first: a missing transition is the failure state's, whose row is complete by
+        // then (it is shallower).
+        let states = own.count
+        var failure = [Int32](repeating: 0, count: states)
         var outputs = own
         var queue: [Int32] = []
-        for (symbol, child) in children[0] {
-            table[Int(symbol)] = child
-            queue.append(child)
-        }
+        queue.reserveCapacity(states)
+        for symbol in 0..<count where table[symbol] != 0 { queue.append(table[symbol]) }
         var head = 0
         while head < queue.count {
             let state = Int(queue[head])
@@ -68,12 +65,13 @@ struct SubstringAutomaton {
             let fail = Int(failure[state])
             if !outputs[fail].isEmpty { outputs[state] += outputs[fail] }
             for symbol in 0..<count {
-                if let child = children[state][UInt8(symbol)] {
-                    table[state * count + symbol] = child
+                let slot = state * count + symbol
+                let child = table[slot]
+                if child != 0 {
                     failure[Int(child)] = table[fail * count + symbol]
                     queue.append(child)
                 } else {
-                    table[state * count + symbol] = table[fail * count + symbol]
+                    table[slot] = table[fail * count + symbol]
                 }
             }
         }

@@ -26,30 +26,22 @@ public indirect enum LiteralNeed: Sendable, Hashable {
         return parts.count == 1 ? parts[0] : .any(parts)
     }
 
-    /// The columns it reads.
-    var columns: Set<String> {
-        switch self {
-        case .anything: return []
-        case .contains(let column, _, _): return [column]
-        case .all(let parts), .any(let parts): return parts.reduce(into: []) { $0.formUnion($1.columns) }
-        }
-    }
+
 }
 
 /// A rule's `LiteralNeed` over one event table.
 public struct LiteralPrefilter: Sendable, Equatable {
     /// The event table (`processes`, `network_connections`).
     public let table: String
-    /// The columns of the table's distinct-values table (the same for every rule of the table);
-    /// a need on another column is not screened.
-    public let columns: [String]
     /// Never `anything` (a rule without a condition has no literal prefilter).
     public let need: LiteralNeed
+    /// The rule's query limited to the events whose ids `:hunt_candidates` lists (a JSON array).
+    public let restrictedSQL: String
 
-    public init?(table: String, columns: [String], need: LiteralNeed) {
+    public init?(table: String, need: LiteralNeed, restrictedSQL: String) {
         if need == .anything { return nil }
         self.table = table
-        self.columns = columns
         self.need = need
+        self.restrictedSQL = restrictedSQL
     }
 }

@@ -40,21 +40,18 @@ public struct SigmaRuleSet: Sendable {
     /// - Throws: `SigmaError` for a path that does not exist or cannot be listed (a bad rule
     ///   file is not an error: it is an unsupported rule with its reason).
     public static func load(paths: [String], compiler: SigmaCompiler) throws -> SigmaRuleSet {
-        var statuses: [SigmaRuleStatus] = []
-        for path in paths {
-            for file in try files(under: path) {
-                let text: String
-                do {
-                    text = try String(contentsOfFile: file, encoding: .utf8)
-                } catch {
-                    statuses.append(SigmaRuleStatus(path: file, ruleID: "", title: "", compiled: nil,
-                                                    reason: "cannot read the file: \(error.localizedDescription)", builtIn: false))
-                    continue
-                }
-                statuses.append(status(yaml: text, path: file, compiler: compiler, builtIn: false))
+        let files = try paths.flatMap { try Self.files(under: $0) }
+        // Files are independent: read and compiled on every core.
+        return SigmaRuleSet(statuses: try files.concurrentMap { file in
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                return SigmaRuleStatus(path: file, ruleID: "", title: "", compiled: nil,
+                                       reason: "cannot read the file: \(error.localizedDescription)", builtIn: false)
             }
-        }
-        return SigmaRuleSet(statuses: statuses)
+            return status(yaml: text, path: file, compiler: compiler, builtIn: false)
+        })
     }
 
     /// The rules shipped in the binary (`queries/sigma/*.yml`).
@@ -119,8 +116,8 @@ public struct SigmaRuleSet: Sendable {
     /// The supported rules as detection rules.
     /// - Throws: `RuleError` if a generated query is malformed (a defect; tests catch it).
     public func detectionRules(storedColumns: [SigmaEventKind: Set<String>]?) throws -> [DetectionRule] {
-        try statuses.compactMap { status in
+        try statuses.concurrentMap { status in
             try status.compiled?.detectionRule(storedColumns: storedColumns?[status.compiled!.kind], builtIn: status.builtIn)
-        }
+        }.compactMap { $0 }
     }
 }
