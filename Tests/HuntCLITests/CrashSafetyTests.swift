@@ -91,7 +91,10 @@ final class CrashSafetyTests: XCTestCase {
         process.standardError = try FileHandle(forWritingTo: errURL)
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
-        usleep(150_000)
+        // Interrupt once the load has recorded its source (a fixed delay raced the database's
+        // creation on a busy machine), or after 10 s.
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline, (try? sourceStatuses(db))?.isEmpty ?? true { usleep(10_000) }
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
         let stderr = try String(contentsOf: errURL, encoding: .utf8)
