@@ -14,7 +14,10 @@
 -- network_events are unchanged and read them. Event ids are kept.
 --
 -- Indexes keep their names (processes_by_*, network_by_*) and serve what they served; each says
--- which rule, hunt, loader step or analyst pivot uses it. A
+-- which rule, hunt, loader step or analyst pivot uses it. processes_by_time and network_by_time
+-- (ts_us alone, 17 bytes an event) are gone: no rule, hunt, coverage probe or Sigma query seeks
+-- by time alone (their --since/--until are `:since IS NULL OR ts_us >= :since`, which SQLite does
+-- not seek; per host, *_by_host_time serves). A fleet-wide time window scans. A
 -- filter on an interned view column (name, parent_name, entity_id, parent_entity_id, source_ip,
 -- destination_ip) is a seek in the dictionary's unique index and then in the row index.
 --
@@ -234,8 +237,6 @@ CREATE INDEX processes_by_parent ON process_rows (host_id, parent_entity_ref, ts
 CREATE INDEX processes_by_entity ON process_rows (host_id, entity_ref);
 -- host_timeline, --host with --since/--until, stats per host.
 CREATE INDEX processes_by_host_time ON process_rows (host_id, ts_us);
--- --since/--until over the fleet (Sigma rules, rare_parent_child, first_seen_executables).
-CREATE INDEX processes_by_time ON process_rows (ts_us);
 -- Hunts and coverage by image name.
 CREATE INDEX processes_by_name ON process_rows (name_ref, ts_us);
 
@@ -245,8 +246,6 @@ CREATE INDEX network_by_entity ON network_rows (host_id, entity_ref, ts_us);
 CREATE INDEX network_by_name ON network_rows (name_ref, host_id, ts_us);
 -- host_timeline, --host with --since/--until.
 CREATE INDEX network_by_host_time ON network_rows (host_id, ts_us);
--- --since/--until over the fleet.
-CREATE INDEX network_by_time ON network_rows (ts_us);
 -- Analyst pivots on addresses.
 CREATE INDEX network_by_source_ip ON network_rows (source_ip_ref);
 CREATE INDEX network_by_destination ON network_rows (destination_ip_ref, destination_port);
