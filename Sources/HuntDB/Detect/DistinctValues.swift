@@ -6,6 +6,7 @@ import Store
 final class DistinctValues {
     private let store: any EventStore
     private var made: Set<String> = []
+    private var screen: LiteralScreen?
     /// How long the last `mayMatch` took (the rule's time when it was decided there).
     private(set) var lastSeconds: Double = 0
 
@@ -15,18 +16,34 @@ final class DistinctValues {
     init(store: any EventStore, rules: [DetectionRule], scope: EventScope) throws {
         self.store = store
         var byTable: [String: (columns: [String], count: Int)] = [:]
-        for prefilter in rules.compactMap(\.prefilter) {
-            byTable[prefilter.table, default: (prefilter.columns, 0)].count += 1
+        for rule in rules {
+            if let prefilter = rule.prefilter {
+                byTable[prefilter.table, default: (prefilter.columns, 0)].count += 1
+            } else if let prefilter = rule.literalPrefilter {
+                byTable[prefilter.table, default: (prefilter.columns, 0)].count += 1
+            }
         }
         for (table, entry) in byTable.sorted(by: { $0.key < $1.key }) where entry.count >= Self.minimumRules {
             _ = try store.createDistinctValues(of: table, columns: entry.columns, scope: scope,
                                                as: DistinctValuesPrefilter.valuesTable(for: table))
             made.insert(table)
         }
+        if !made.isEmpty {
+            let tables = Dictionary(uniqueKeysWithValues: made.map { ($0, DistinctValuesPrefilter.valuesTable(for: $0)) })
+            screen = try LiteralScreen(store: store, rules: rules.filter { rule in
+                // Screened only against the table made with its own columns.
+                guard let literal = rule.literalPrefilter, let columns = byTable[literal.table]?.columns else { return false }
+                return literal.columns == columns
+            }, valuesTables: tables)
+        }
     }
 
     /// False when the rule's prefilter proves it matches no event of the scope.
     func mayMatch(_ rule: DetectionRule, engine: DetectionEngine, options: DetectionOptions) throws -> Bool {
+        if screen?.excludes(rule) == true {
+            lastSeconds = 0
+            return false
+        }
         guard let prefilter = rule.prefilter, made.contains(prefilter.table) else { return true }
         let started = ContinuousClock.now
         defer {

@@ -40,6 +40,8 @@ public struct DetectionRule: Sendable {
     public var sigmaTitle: String?
     /// A cheap test that tells when the rule cannot match, run on distinct values first.
     public var prefilter: DistinctValuesPrefilter?
+    /// Texts every match contains, checked for all rules at once before any runs.
+    public var literalPrefilter: LiteralPrefilter?
 
     public var id: String { query.id }
     public var name: String { query.name }

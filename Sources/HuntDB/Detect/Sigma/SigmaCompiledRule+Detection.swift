@@ -79,6 +79,8 @@ extension SigmaCompiledRule {
         detection.usesDefaultAllowlist = builtIn
         detection.sigmaTitle = rule.title
         detection.prefilter = prefilter(storedColumns: storedColumns)
+        detection.literalPrefilter = LiteralPrefilter(table: kind.table, columns: kind.repeatingColumns(stored: storedColumns),
+                                                      need: literalNeed(storedColumns: storedColumns))
         return detection
     }
 }
