@@ -29,7 +29,8 @@ final class FaultEnvironmentTests: XCTestCase {
     }
 
     func testFault_diskFullStopsWithAClearMessageAndKeepsWhatWasCommitted() throws {
-        // A first file that fits, then ~30 MB of input (other hosts), far more than the space left.
+        // A first file that fits, then ~30 MB of input (other hosts), far more than the space left
+        // (4 MB: the compact store keeps these 22,000 events in less than 10 MB).
         let first = dir.path("first.json")
         try Harness.generate("sysmon-flat", events: 2000, hosts: 1, to: first)
         let input = try corpus(20000)
@@ -37,7 +38,7 @@ final class FaultEnvironmentTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: space, withIntermediateDirectories: true)
         let db = space + "/case.db"
         let result: (status: Int32, output: String)
-        if try Harness.shell("mount -t tmpfs -o size=10m tmpfs \(Harness.quoted(space))").status == 0 {
+        if try Harness.shell("mount -t tmpfs -o size=4m tmpfs \(Harness.quoted(space))").status == 0 {
             defer { _ = try? Harness.shell("umount \(Harness.quoted(space))") }
             result = try Harness.shell(Harness.quoted(HuntProcess.executable.path) + " load --quiet --db \(Harness.quoted(db)) \(Harness.quoted(first)) \(Harness.quoted(input))")
             XCTAssertTrue(result.output.contains("database or disk is full"), result.output)
@@ -47,7 +48,7 @@ final class FaultEnvironmentTests: XCTestCase {
             }
         } else {
             // No tmpfs here: a file size limit (SIGXFSZ ignored, so writes fail with EFBIG).
-            result = try Harness.shell("trap '' XFSZ; ulimit -f 10000; exec " + Harness.quoted(HuntProcess.executable.path)
+            result = try Harness.shell("trap '' XFSZ; ulimit -f 4000; exec " + Harness.quoted(HuntProcess.executable.path)
                                        + " load --quiet --db \(Harness.quoted(db)) \(Harness.quoted(first)) \(Harness.quoted(input))")
             XCTAssertTrue(result.output.contains("database or disk is full") || result.output.contains("disk I/O error"), result.output)
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: db + suffix) {

@@ -86,7 +86,8 @@ final class QueryTests: XCTestCase {
         let entries = try SchemaDescription(database: store.database).entries()
         XCTAssertEqual(Set(entries.filter { $0.column == nil }.map(\.object)),
                        ["hosts", "sources", "rejects", "warnings", "processes", "network_connections", "schema_migrations",
-                        "deferred_indexes", "process_events", "network_events", "lifecycle_events", "host_volumes"])
+                        "deferred_indexes", "process_events", "network_events", "lifecycle_events", "host_volumes",
+                        "process_rows", "network_rows", "names", "entities", "strings"])
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }
     }
 

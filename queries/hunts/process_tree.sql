@@ -38,6 +38,9 @@ tree AS (
     UNION
     SELECT host_id, entity_id, depth FROM descendants
 )
+-- The logged starts, then the entities whose start was not logged (a UNION rather than a LEFT
+-- JOIN: processes is a view with joins, which SQLite would materialize whole as a LEFT JOIN's
+-- right side).
 SELECT
     t.depth,
     h.name AS host,
@@ -50,5 +53,10 @@ SELECT
     CASE WHEN p.user_domain IS NULL THEN p.user_name ELSE p.user_domain || '\' || p.user_name END AS user
 FROM tree AS t
 JOIN hosts AS h ON h.host_id = t.host_id
-LEFT JOIN processes AS p ON p.host_id = t.host_id AND p.entity_id = t.entity_id
-ORDER BY h.name, t.depth, p.ts_us, t.entity_id;
+JOIN processes AS p ON p.host_id = t.host_id AND p.entity_id = t.entity_id
+UNION ALL
+SELECT t.depth, h.name, NULL, NULL, t.entity_id, NULL, NULL, NULL, NULL
+FROM tree AS t
+JOIN hosts AS h ON h.host_id = t.host_id
+WHERE NOT EXISTS (SELECT 1 FROM processes AS p WHERE p.host_id = t.host_id AND p.entity_id = t.entity_id)
+ORDER BY host, depth, ts_us, entity_id;

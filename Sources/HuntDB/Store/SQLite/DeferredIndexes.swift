@@ -12,7 +12,7 @@ struct DeferredIndexes {
     func droppable() throws -> [(name: String, sql: String)] {
         let statement = try database.prepare("""
             SELECT name, sql FROM sqlite_schema
-            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('processes', 'network_connections')
+            WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('process_rows', 'network_rows')
               AND name NOT IN ('processes_security_by_pid', 'processes_security_by_time', 'processes_security_by_entity',
                                'network_security_by_time')
             ORDER BY name

@@ -18,7 +18,8 @@ final class EventWriter {
     private let otherNetwork: Statement
     private let addCounts: Statement
     private var hostIDs: [String: Int64] = [:]
-    private let arena = TextArena()
+    /// The compact store's dictionaries (names, entities, strings); the entity linker interns through them too.
+    let dictionaries: StringDictionaries
     private let lifecycle: LifecycleWriter
     private let securityMatch: SecurityRecordMatch
     /// Per host: the earliest time of a Security event stored since the last `takeSecurityChanges`
@@ -29,21 +30,23 @@ final class EventWriter {
         self.database = database
         lifecycle = try LifecycleWriter(database: database)
         securityMatch = SecurityRecordMatch(database: database)
+        dictionaries = try StringDictionaries(database: database)
         insertProcess = try database.prepare("""
-            INSERT INTO processes (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable, name,
-                command_line, args, working_directory, parent_entity_id, parent_pid, parent_executable, parent_name,
-                parent_command_line, user_name, user_domain, integrity_level, hashes, content_key,
-                source_kind, ts_precision_us, original_file_name, description, product, company, file_version,
-                logon_id, logon_guid, terminal_session_id, parent_user)
+            INSERT INTO process_rows (host_id, ts_us, record_key, source_id, source_record, entity_ref, pid, executable_ref,
+                name_ref, command_line_ref, args_ref, working_directory_ref, parent_entity_ref, parent_pid,
+                parent_executable_ref, parent_name_ref, parent_command_line_ref, user_name_ref, user_domain_ref,
+                integrity_level_ref, hashes_ref, content_key, source_kind, ts_precision_us, original_file_name_ref,
+                description_ref, product_ref, company_ref, file_version_ref, logon_id_ref, logon_guid_ref,
+                terminal_session_id, parent_user_ref)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
                 ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
             ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
             """, purpose: "inserting a process event", persistent: true)
         insertNetwork = try database.prepare("""
-            INSERT INTO network_connections (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable,
-                name, user_name, user_domain, transport, direction, source_ip, source_port, source_hostname,
-                destination_ip, destination_port, destination_hostname, content_key,
-                source_kind, ts_precision_us, source_port_name, destination_port_name)
+            INSERT INTO network_rows (host_id, ts_us, record_key, source_id, source_record, entity_ref, pid, executable_ref,
+                name_ref, user_name_ref, user_domain_ref, transport_ref, direction_ref, source_ip_ref, source_port,
+                source_hostname_ref, destination_ip_ref, destination_port, destination_hostname_ref, content_key,
+                source_kind, ts_precision_us, source_port_name_ref, destination_port_name_ref)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
                 ?21, ?22, ?23, ?24)
             ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
@@ -59,12 +62,12 @@ final class EventWriter {
             "INSERT INTO warnings (source_id, record, byte_offset, kind, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
             purpose: "recording a warning about a loaded event")
         otherProcess = try database.prepare("""
-            SELECT s.path, e.source_record FROM processes AS e JOIN sources AS s ON s.source_id = e.source_id
+            SELECT s.path, e.source_record FROM process_rows AS e JOIN sources AS s ON s.source_id = e.source_id
             WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3
             LIMIT 1
             """, purpose: "looking for another event under the same record key", persistent: true)
         otherNetwork = try database.prepare("""
-            SELECT s.path, e.source_record FROM network_connections AS e JOIN sources AS s ON s.source_id = e.source_id
+            SELECT s.path, e.source_record FROM network_rows AS e JOIN sources AS s ON s.source_id = e.source_id
             WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3
             LIMIT 1
             """, purpose: "looking for another event under the same record key", persistent: true)
@@ -77,9 +80,10 @@ final class EventWriter {
             """, purpose: "updating a source's counts")
     }
 
-    /// Forgets cached host ids and pending Security changes (after a rollback, they may not exist).
+    /// Forgets cached host ids, interned text ids and pending Security changes (after a rollback, they may not exist).
     func forgetCachedHosts() {
         hostIDs.removeAll()
+        dictionaries.forget()
         securityChanges.removeAll()
     }
 
@@ -116,59 +120,59 @@ final class EventWriter {
             return .stored(collidesWith: stored.collidesWith)
         }
         let s = event.kind == .processStart ? insertProcess : insertNetwork
+        let strings = dictionaries.strings, names = dictionaries.names, entities = dictionaries.entities
         s.bind(hostID, at: 1)
         s.bind(event.timestampMicros, at: 2)
         bind(event.recordKey, to: s, at: 3)
         s.bind(sourceID, at: 4)
         s.bind(sourceRecord, at: 5)
-        arena.bind(event.entityID, to: s, at: 6)
+        s.bind(try entities.ref(event.entityID), at: 6)
         s.bind(event.pid, at: 7)
-        arena.bind(event.executable, to: s, at: 8)
-        arena.bind(event.name, to: s, at: 9)
+        s.bind(try strings.ref(event.executable), at: 8)
+        s.bind(try names.ref(event.name), at: 9)
         switch event.kind {
         case .processStart:
-            arena.bind(event.commandLine, to: s, at: 10)
-            arena.bind(event.argsJSON, to: s, at: 11)
-            arena.bind(event.workingDirectory, to: s, at: 12)
-            arena.bind(event.parentEntityID, to: s, at: 13)
+            s.bind(try strings.ref(event.commandLine), at: 10)
+            s.bind(try strings.ref(event.argsJSON), at: 11)
+            s.bind(try strings.ref(event.workingDirectory), at: 12)
+            s.bind(try entities.ref(event.parentEntityID), at: 13)
             s.bind(event.parentPID, at: 14)
-            arena.bind(event.parentExecutable, to: s, at: 15)
-            arena.bind(event.parentName, to: s, at: 16)
-            arena.bind(event.parentCommandLine, to: s, at: 17)
-            arena.bind(event.userName, to: s, at: 18)
-            arena.bind(event.userDomain, to: s, at: 19)
-            arena.bind(event.integrityLevel, to: s, at: 20)
-            arena.bind(event.hashes, to: s, at: 21)
+            s.bind(try strings.ref(event.parentExecutable), at: 15)
+            s.bind(try names.ref(event.parentName), at: 16)
+            s.bind(try strings.ref(event.parentCommandLine), at: 17)
+            s.bind(try strings.ref(event.userName), at: 18)
+            s.bind(try strings.ref(event.userDomain), at: 19)
+            s.bind(try strings.ref(event.integrityLevel), at: 20)
+            s.bind(try strings.ref(event.hashes), at: 21)
             s.bind(contentKey, at: 22)
-            s.bind(event.sourceKind.rawValue, at: 23)
+            s.bind(SourceKindCode.code(event.sourceKind), at: 23)
             s.bind(event.timePrecisionMicros, at: 24)
-            arena.bind(event.originalFileName, to: s, at: 25)
-            arena.bind(event.fileDescription, to: s, at: 26)
-            arena.bind(event.product, to: s, at: 27)
-            arena.bind(event.company, to: s, at: 28)
-            arena.bind(event.fileVersion, to: s, at: 29)
-            arena.bind(event.logonID, to: s, at: 30)
-            arena.bind(event.logonGUID, to: s, at: 31)
+            s.bind(try strings.ref(event.originalFileName), at: 25)
+            s.bind(try strings.ref(event.fileDescription), at: 26)
+            s.bind(try strings.ref(event.product), at: 27)
+            s.bind(try strings.ref(event.company), at: 28)
+            s.bind(try strings.ref(event.fileVersion), at: 29)
+            s.bind(try strings.ref(event.logonID), at: 30)
+            s.bind(try strings.ref(event.logonGUID), at: 31)
             s.bind(event.terminalSessionID, at: 32)
-            arena.bind(event.parentUser, to: s, at: 33)
+            s.bind(try strings.ref(event.parentUser), at: 33)
         case .networkConnection, .processExit, .hostBoot:  // exits and boots were written above
-            arena.bind(event.userName, to: s, at: 10)
-            arena.bind(event.userDomain, to: s, at: 11)
-            arena.bind(event.transport, to: s, at: 12)
-            arena.bind(event.direction, to: s, at: 13)
-            arena.bind(event.sourceIP, to: s, at: 14)
+            s.bind(try strings.ref(event.userName), at: 10)
+            s.bind(try strings.ref(event.userDomain), at: 11)
+            s.bind(try strings.ref(event.transport), at: 12)
+            s.bind(try strings.ref(event.direction), at: 13)
+            s.bind(try strings.ref(event.sourceIP), at: 14)
             s.bind(event.sourcePort, at: 15)
-            arena.bind(event.sourceHostname, to: s, at: 16)
-            arena.bind(event.destinationIP, to: s, at: 17)
+            s.bind(try strings.ref(event.sourceHostname), at: 16)
+            s.bind(try strings.ref(event.destinationIP), at: 17)
             s.bind(event.destinationPort, at: 18)
-            arena.bind(event.destinationHostname, to: s, at: 19)
+            s.bind(try strings.ref(event.destinationHostname), at: 19)
             s.bind(contentKey, at: 20)
-            s.bind(event.sourceKind.rawValue, at: 21)
+            s.bind(SourceKindCode.code(event.sourceKind), at: 21)
             s.bind(event.timePrecisionMicros, at: 22)
-            arena.bind(event.sourcePortName, to: s, at: 23)
-            arena.bind(event.destinationPortName, to: s, at: 24)
+            s.bind(try strings.ref(event.sourcePortName), at: 23)
+            s.bind(try strings.ref(event.destinationPortName), at: 24)
         }
-        defer { arena.reset() }
         try s.runKeepingBindings()
         guard database.changes == 1 else { return .duplicate }
         if event.sourceKind == .security { noteSecurityChange(hostID: hostID, at: event.timestampMicros) }
@@ -208,8 +212,7 @@ final class EventWriter {
         return "\(s.text(0) ?? "?"):\(s.int64(1))"
     }
 
-    /// Binds a record key as stored: an integer, text or a blob (copied by SQLite, so it can be
-    /// bound outside the arena's lifetime).
+    /// Binds a record key as stored: an integer, text or a blob (copied by SQLite).
     private func bind(_ key: RecordKey, to s: Statement, at index: Int32) {
         switch key {
         case .sysmonRecord(let id): s.bind(id, at: index)

@@ -74,7 +74,7 @@ final class SQLiteBatchWriter: EventBatchWriter {
         guard isOpen else { return LoadCounts() }
         try StoreError.translating {
             let securityChanges = writer.takeSecurityChanges()
-            if !securityChanges.isEmpty { try SecurityEntityLinker(database: database).link(securityChanges) }
+            if !securityChanges.isEmpty { try SecurityEntityLinker(database: database, entities: writer.dictionaries.entities).link(securityChanges) }
             try writer.addCounts(sourceID: sourceID, pending)
             try database.commit("loaded records")
         }

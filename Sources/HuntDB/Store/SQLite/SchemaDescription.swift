@@ -38,7 +38,21 @@ struct SchemaDescription {
         guard let column else { return text[object] ?? "" }
         if let own = text["\(object).\(column)"] { return own }
         if let base = viewBase[object] { return text["\(base).\(column)"] ?? "" }
+        if let base = compactBase[object] { return compactColumn(base: base, column) }
         return ""
+    }
+
+    /// The compact tables (m0009) behind the views `processes` and `network_connections`.
+    private static let compactBase = ["process_rows": "processes", "network_rows": "network_connections"]
+
+    /// A compact table's column: a dictionary reference (`…_ref`) or the view's column itself.
+    private static func compactColumn(base: String, _ column: String) -> String {
+        guard column.hasSuffix("_ref") else { return text["\(base).\(column)"] ?? "" }
+        let field = String(column.dropLast(4))
+        let dictionary = field.hasSuffix("name") && (field == "name" || field == "parent_name") ? "names"
+            : field.hasSuffix("entity") ? "entities" : "strings"
+        let viewColumn = field.hasSuffix("entity") ? field + "_id" : field
+        return "\(base).\(viewColumn) as an id in \(dictionary) (interned: each distinct text stored once)."
     }
 
     /// Views whose columns, unless described themselves, mean what the base table's do.
@@ -87,7 +101,21 @@ struct SchemaDescription {
         "warnings.kind": "'incomplete', 'truncated' or 'colliding'.",
         "warnings.reason": "What is missing or cut, or which other event has the same record id.",
 
-        "processes": "Process starts (Sysmon Event ID 1, Security 4688, ECS process start); times in microseconds.",
+        "names": "Dictionary of image file names (name, parent_name of processes and network_connections), one row per exact spelling; compares case-insensitively.",
+        "names.name_ref": "The name's id; process_rows.name_ref and parent_name_ref, network_rows.name_ref refer to it.",
+        "names.value": "The file name as loaded (case-insensitive comparisons).",
+        "entities": "Dictionary of process entity ids (Sysmon ProcessGuid, ECS entity id, Security's synthesized ids).",
+        "entities.entity_ref": "The entity's id; process_rows.entity_ref and parent_entity_ref, network_rows.entity_ref refer to it.",
+        "entities.value": "The entity id as processes.entity_id shows it.",
+        "strings": "Dictionary of every other repeated text of the events (paths, command lines, args, users, hashes, addresses, host names, port names, version resources).",
+        "strings.string_id": "The text's id; the *_ref columns of process_rows and network_rows refer to it.",
+        "strings.value": "The text.",
+        "process_rows": "Process starts as stored: integers and ids into names, entities and strings. Query the view processes (same rows, every column as text) or process_events instead.",
+        "network_rows": "Network connections as stored: integers and ids into names, entities and strings. Query the view network_connections (same rows, every column as text) or network_events instead.",
+        "process_rows.source_kind": "The log the event came from as a code: 0 sysmon, 1 security, 2 ecs (the views spell it).",
+        "network_rows.source_kind": "The log the event came from as a code: 0 sysmon, 1 security, 2 ecs (the views spell it).",
+
+        "processes": "Process starts (Sysmon Event ID 1, Security 4688, ECS process start); times in microseconds. A view over process_rows and its dictionaries.",
         "processes.event_id": "The event's id in this database.",
         "processes.host_id": "The host (hosts.host_id).",
         "processes.ts_us": "When the process started, in microseconds since 1970 UTC.",
@@ -123,7 +151,7 @@ struct SchemaDescription {
         "processes.terminal_session_id": "The terminal (desktop) session id.",
         "processes.parent_user": "The parent process's account as logged (DOMAIN\\user).",
 
-        "network_connections": "Network connections (Sysmon Event ID 3, Security 5156, ECS network); times in microseconds.",
+        "network_connections": "Network connections (Sysmon Event ID 3, Security 5156, ECS network); times in microseconds. A view over network_rows and its dictionaries.",
         "network_connections.event_id": "The event's id in this database.",
         "network_connections.host_id": "The host (hosts.host_id).",
         "network_connections.ts_us": "When the connection was seen, in microseconds since 1970 UTC.",

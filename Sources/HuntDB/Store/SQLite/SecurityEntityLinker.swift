@@ -18,6 +18,8 @@ import Model
 /// loading a record again finds it, whatever its links became.
 struct SecurityEntityLinker {
     let database: Database
+    /// Entity ids are interned (m0009): links are written as refs into `entities`.
+    let entities: StringDictionary
 
     /// Relinks the Security references of each host from its time on, then maps its volumes.
     func link(_ changes: [Int64: Int64]) throws {
@@ -38,8 +40,8 @@ struct SecurityEntityLinker {
     /// Gives each 4688 from `from` on the entity of the process it starts: host + pid + its time.
     private func nameStarts(hostID: Int64, hostKey: String, from: Int64) throws {
         let starts = try database.prepare("""
-            SELECT event_id, pid, ts_us, entity_id FROM processes
-            WHERE host_id = ?1 AND source_kind = 'security' AND ts_us >= ?2 AND pid IS NOT NULL
+            SELECT p.event_id, p.pid, p.ts_us, e.value FROM process_rows AS p JOIN entities AS e ON e.entity_ref = p.entity_ref
+            WHERE p.host_id = ?1 AND p.source_kind = 1 AND p.ts_us >= ?2 AND p.pid IS NOT NULL
             """, purpose: "naming Security process entities")
         starts.bind(hostID, at: 1)
         starts.bind(from, at: 2)
@@ -48,10 +50,10 @@ struct SecurityEntityLinker {
             let entity = SyntheticEntity.id(hostKey: hostKey, pid: starts.int64(1), .started(starts.int64(2)))
             if entity != starts.text(3) { changed.append((starts.int64(0), entity)) }
         }
-        let update = try database.prepare("UPDATE processes SET entity_id = ?1 WHERE event_id = ?2",
+        let update = try database.prepare("UPDATE process_rows SET entity_ref = ?1 WHERE event_id = ?2",
                                           purpose: "naming Security process entities")
         for (eventID, entity) in changed {
-            update.bind(entity, at: 1)
+            update.bind(try entities.ref(entity), at: 1)
             update.bind(eventID, at: 2)
             try update.run()
         }
@@ -79,7 +81,11 @@ struct SecurityEntityLinker {
         let updates = try Self.updates.map { try database.prepare($0, purpose: "linking Security entities") }
         for (kind, eventID, entity) in changed {
             let update = updates[Int(kind)]
-            update.bind(entity, at: 1)
+            switch kind {
+            case 0: update.bind(try entities.ref(entity), at: 1)
+            case 1: update.bind(try entities.ref(entity ?? ""), at: 1)
+            default: update.bind(entity, at: 1)
+            }
             update.bind(eventID, at: 2)
             try update.run()
         }
@@ -92,18 +98,20 @@ struct SecurityEntityLinker {
     private static let references =
         """
         WITH r (kind, event_id, host_id, pid, ts_us, link) AS (
-            SELECT 0, event_id, host_id, parent_pid, ts_us, parent_entity_id FROM processes
-            WHERE host_id = ?1 AND source_kind = 'security' AND ts_us >= ?2
+            SELECT 0, event_id, host_id, parent_pid, ts_us,
+                (SELECT e.value FROM entities AS e WHERE e.entity_ref = process_rows.parent_entity_ref) FROM process_rows
+            WHERE host_id = ?1 AND source_kind = 1 AND ts_us >= ?2
             UNION ALL
-            SELECT 1, event_id, host_id, pid, ts_us, entity_id FROM network_connections
-            WHERE host_id = ?1 AND source_kind = 'security' AND ts_us >= ?2
+            SELECT 1, event_id, host_id, pid, ts_us,
+                (SELECT e.value FROM entities AS e WHERE e.entity_ref = network_rows.entity_ref) FROM network_rows
+            WHERE host_id = ?1 AND source_kind = 1 AND ts_us >= ?2
             UNION ALL
             SELECT 2, event_id, host_id, pid, ts_us, entity_id FROM lifecycle_events
             WHERE host_id = ?1 AND source_kind = 'security' AND ts_us >= ?2 AND kind = 'exit'
         )
         SELECT r.kind, r.event_id, r.pid, r.ts_us, r.link,
-            (SELECT s.ts_us FROM processes AS s
-             WHERE s.host_id = r.host_id AND s.source_kind = 'security' AND s.pid = r.pid AND s.ts_us <= r.ts_us
+            (SELECT s.ts_us FROM process_rows AS s
+             WHERE s.host_id = r.host_id AND s.source_kind = 1 AND s.pid = r.pid AND s.ts_us <= r.ts_us
                AND NOT (r.kind = 0 AND s.event_id = r.event_id)
              ORDER BY s.ts_us DESC LIMIT 1),
             (SELECT max(x.ts_us) FROM lifecycle_events AS x
@@ -115,8 +123,8 @@ struct SecurityEntityLinker {
 
     /// The link's update for each kind of reference (?1 entity, ?2 event id).
     private static let updates = [
-        "UPDATE processes SET parent_entity_id = ?1 WHERE event_id = ?2",
-        "UPDATE network_connections SET entity_id = coalesce(?1, '') WHERE event_id = ?2",
+        "UPDATE process_rows SET parent_entity_ref = ?1 WHERE event_id = ?2",
+        "UPDATE network_rows SET entity_ref = ?1 WHERE event_id = ?2",
         "UPDATE lifecycle_events SET entity_id = coalesce(?1, '') WHERE event_id = ?2",
     ]
 }

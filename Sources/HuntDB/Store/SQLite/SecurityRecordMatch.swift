@@ -66,9 +66,9 @@ final class SecurityRecordMatch {
         var findSQL: String {
             switch self {
             case .processes:
-                "SELECT event_id, ts_us, ts_precision_us FROM processes WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
+                "SELECT event_id, ts_us, ts_precision_us FROM process_rows WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
             case .networkConnections:
-                "SELECT event_id, ts_us, ts_precision_us FROM network_connections WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
+                "SELECT event_id, ts_us, ts_precision_us FROM network_rows WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
             case .lifecycleEvents:
                 "SELECT event_id, ts_us, ts_precision_us FROM lifecycle_events WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
             }
@@ -76,8 +76,8 @@ final class SecurityRecordMatch {
 
         var refineSQL: String {
             switch self {
-            case .processes: "UPDATE processes SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
-            case .networkConnections: "UPDATE network_connections SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
+            case .processes: "UPDATE process_rows SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
+            case .networkConnections: "UPDATE network_rows SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             case .lifecycleEvents: "UPDATE lifecycle_events SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             }
         }

@@ -15,7 +15,8 @@ struct StoreCheck {
         }
         let foreignKeys = try database.prepare("PRAGMA foreign_key_check", purpose: "checking foreign keys")
         while try foreignKeys.step() {
-            problems.append("foreign key: row \(foreignKeys.int64(1)) of \(foreignKeys.text(0) ?? "?") points to a missing \(foreignKeys.text(2) ?? "?") row")
+            let table = Self.relationNames[foreignKeys.text(0) ?? "?"] ?? foreignKeys.text(0) ?? "?"
+            problems.append("foreign key: row \(foreignKeys.int64(1)) of \(table) points to a missing \(foreignKeys.text(2) ?? "?") row")
         }
         let counts = try database.prepare("""
             SELECT s.source_id, s.path, s.records_read, s.records_loaded, s.records_duplicate, s.records_not_relevant,
@@ -54,6 +55,9 @@ struct StoreCheck {
         }
         return problems
     }
+
+    /// The compact tables by the names analysts query them under (their event ids are the same).
+    private static let relationNames = ["process_rows": "processes", "network_rows": "network_connections"]
 }
 
 extension StoreCheck {

@@ -11,18 +11,32 @@ struct VolumeMap {
 
     func learnAndApply(hostID: Int64, from: Int64) throws {
         let learned = try learn(hostID: hostID, from: from)
-        let apply = try database.prepare("""
-            UPDATE network_connections
-            SET executable = v.drive || substr(network_connections.executable, length(v.device) + 1)
-            FROM host_volumes AS v
-            WHERE network_connections.host_id = ?1 AND network_connections.source_kind = 'security'
-              AND network_connections.ts_us >= ?2 AND v.host_id = network_connections.host_id
-              AND lower(substr(network_connections.executable, 1, length(v.device) + 1)) = lower(v.device) || '\\'
+        // The drive paths become texts of their own (interned), then the rows point at them.
+        let intern = try database.prepare("""
+            INSERT INTO strings (value)
+            SELECT DISTINCT v.drive || substr(x.value, length(v.device) + 1)
+            FROM network_rows AS n
+            JOIN strings AS x ON x.string_id = n.executable_ref
+            JOIN host_volumes AS v ON v.host_id = n.host_id
+            WHERE n.host_id = ?1 AND n.source_kind = 1 AND n.ts_us >= ?2
+              AND lower(substr(x.value, 1, length(v.device) + 1)) = lower(v.device) || '\\'
+            ON CONFLICT (value) DO NOTHING
             """, purpose: "mapping device paths to drives")
-        apply.bind(hostID, at: 1)
+        let apply = try database.prepare("""
+            UPDATE network_rows
+            SET executable_ref = s.string_id
+            FROM strings AS x, host_volumes AS v, strings AS s
+            WHERE network_rows.host_id = ?1 AND network_rows.source_kind = 1 AND network_rows.ts_us >= ?2
+              AND x.string_id = network_rows.executable_ref AND v.host_id = network_rows.host_id
+              AND lower(substr(x.value, 1, length(v.device) + 1)) = lower(v.device) || '\\'
+              AND s.value = v.drive || substr(x.value, length(v.device) + 1)
+            """, purpose: "mapping device paths to drives")
         // A volume learned now applies to the host's earlier connections too.
-        apply.bind(learned ? Int64.min : from, at: 2)
-        try apply.run()
+        for statement in [intern, apply] {
+            statement.bind(hostID, at: 1)
+            statement.bind(learned ? Int64.min : from, at: 2)
+            try statement.run()
+        }
     }
 
     /// Records the volumes the host's evidence from `from` on shows; true when one is new.

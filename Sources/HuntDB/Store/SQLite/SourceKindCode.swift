@@ -1,0 +1,12 @@
+import Model
+
+/// `source_kind` as stored in the compact tables; the views spell it out again.
+enum SourceKindCode {
+    static func code(_ kind: SourceKind) -> Int64 {
+        switch kind {
+        case .sysmon: 0
+        case .security: 1
+        case .ecs: 2
+        }
+    }
+}
