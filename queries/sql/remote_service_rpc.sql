@@ -34,6 +34,8 @@
 -- column: source TEXT hidden -- the connection's source as address:port ([address]:port for IPv6)
 -- table: rule_id, severity, host, time, delta_ms, source, services_entity_id, child_entity_id, child_executable, child_command_line, connections_in_window
 --
+-- Reads the compact tables (m0009): entities, names and the other texts compared as dictionary ids
+-- (each constant looked up once), the alert's texts from the views at the end.
 -- Driven from the services.exe children (index processes_by_parent_name). Only the connections of
 -- services.exe entities that have children, between the first child minus the window and the
 -- last child, are read. Children and connections that can pair are then swept once in time order
@@ -51,10 +53,10 @@
 -- child in the connection's own second pairs, and with the default 1 s window one in the next
 -- second too. The sweep's frame is widened the same way per precision class (µs, ms, s).
 WITH children AS (
-    SELECT p.event_id, p.host_id, p.parent_entity_id, p.ts_us, p.ts_precision_us
-    FROM processes AS p
-    WHERE p.parent_name = 'services.exe'
-      AND p.parent_entity_id IS NOT NULL
+    SELECT p.event_id, p.host_id, p.parent_entity_ref AS parent_entity_id, p.ts_us, p.ts_precision_us
+    FROM process_rows AS p
+    WHERE p.parent_name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
+      AND p.parent_entity_ref IS NOT NULL
       AND (:since IS NULL OR p.ts_us >= :since)
       AND (:until IS NULL OR p.ts_us < :until)
       AND (:host IS NULL OR p.host_id IN (
@@ -68,46 +70,44 @@ parents AS (
     GROUP BY host_id, parent_entity_id
 ),
 step_a AS (
-    SELECT n.event_id, n.host_id, n.entity_id, n.ts_us, n.ts_precision_us
+    SELECT n.event_id, n.host_id, n.entity_ref AS entity_id, n.ts_us, n.ts_precision_us
     FROM parents AS e
     -- CROSS JOIN fixes the loop order in SQLite: parents outside, their connections looked up inside.
-    CROSS JOIN network_connections AS n
+    CROSS JOIN network_rows AS n
       ON n.host_id = e.host_id
-     AND n.entity_id = e.entity_id
+     AND n.entity_ref = e.entity_id
      AND n.ts_us BETWEEN e.first_us AND e.last_us
-    WHERE n.name = 'services.exe'
-      AND n.direction = 'incoming'
-      AND n.transport = 'tcp'
+    WHERE n.name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
+      AND n.direction_ref = (SELECT string_id FROM strings WHERE value = 'incoming')
+      AND n.transport_ref = (SELECT string_id FROM strings WHERE value = 'tcp')
       AND n.source_port >= :min_port
       AND n.destination_port >= :min_port
-      AND n.source_ip NOT LIKE '127.%'
-      AND n.source_ip <> '::1'
-      AND n.source_ip NOT LIKE '::ffff:127.%'
+      AND (SELECT ip.value NOT LIKE '127.%' AND ip.value <> '::1' AND ip.value NOT LIKE '::ffff:127.%'
+           FROM strings AS ip WHERE ip.string_id = n.source_ip_ref)
 ),
 timeline AS MATERIALIZED (
     -- Only children with a qualifying connection in their window (an index seek each)...
     SELECT k.host_id, k.parent_entity_id AS entity_id, k.ts_us, k.ts_precision_us, k.event_id, 1 AS is_child FROM children AS k
     WHERE EXISTS (
-      SELECT 1 FROM network_connections AS n
-      WHERE n.host_id = k.host_id AND n.entity_id = k.parent_entity_id
+      SELECT 1 FROM network_rows AS n
+      WHERE n.host_id = k.host_id AND n.entity_ref = k.parent_entity_id
         AND n.ts_us BETWEEN k.ts_us - :window_ms * 1000 - (k.ts_precision_us - 1) AND k.ts_us + k.ts_precision_us - 1
-      AND n.name = 'services.exe'
-      AND n.direction = 'incoming'
-      AND n.transport = 'tcp'
+      AND n.name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
+      AND n.direction_ref = (SELECT string_id FROM strings WHERE value = 'incoming')
+      AND n.transport_ref = (SELECT string_id FROM strings WHERE value = 'tcp')
       AND n.source_port >= :min_port
       AND n.destination_port >= :min_port
-      AND n.source_ip NOT LIKE '127.%'
-      AND n.source_ip <> '::1'
-      AND n.source_ip NOT LIKE '::ffff:127.%'
+      AND (SELECT ip.value NOT LIKE '127.%' AND ip.value <> '::1' AND ip.value NOT LIKE '::ffff:127.%'
+           FROM strings AS ip WHERE ip.string_id = n.source_ip_ref)
     )
     UNION ALL
     -- ...and only connections with a services.exe child in the window after them.
     SELECT a.host_id, a.entity_id, a.ts_us, a.ts_precision_us, a.event_id, 0 AS is_child FROM step_a AS a
     WHERE EXISTS (
-      SELECT 1 FROM processes AS p
-      WHERE p.host_id = a.host_id AND p.parent_entity_id = a.entity_id
+      SELECT 1 FROM process_rows AS p
+      WHERE p.host_id = a.host_id AND p.parent_entity_ref = a.entity_id
         AND p.ts_us BETWEEN a.ts_us - (a.ts_precision_us - 1) AND a.ts_us + :window_ms * 1000 + a.ts_precision_us - 1
-        AND p.parent_name = 'services.exe'
+        AND p.parent_name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
     )
 ),
 swept AS (
