@@ -108,7 +108,8 @@ final class LoadDetectCLITests: XCTestCase {
         XCTAssertTrue(list.stdout.contains("rpc_service_network,low"))
         let show = try HuntProcess.run(["rules", "show", "remote_service_rpc"])
         XCTAssertTrue(show.stdout.contains(":window_ms INTEGER = 1000"), show.stdout)
-        XCTAssertTrue(show.stdout.contains("FROM processes AS p"))
+        // The whole rule text, its SQL body included (which reads the compact tables).
+        XCTAssertTrue(show.stdout.contains("FROM process_rows AS p"), show.stdout)
     }
 
     func testLoad_badInputExitStatusAndMessages() throws {
