@@ -16,6 +16,14 @@ public enum EmbeddedQueries {
         ("rpc_service_network", text(PackageResources.rpc_service_network_clickhouse_sql)),
     ]
 
+    /// `(hunt id, text)` of the ClickHouse texts of saved hunts (`queries/clickhouse/hunts/`).
+    public static let clickHouseHunts: [(name: String, sql: String)] = [
+        ("host_timeline", text(PackageResources.host_timeline_clickhouse_sql)),
+        ("process_connections", text(PackageResources.process_connections_clickhouse_sql)),
+        ("rpc_high_port_inbound", text(PackageResources.rpc_high_port_inbound_clickhouse_sql)),
+        ("services_children", text(PackageResources.services_children_clickhouse_sql)),
+    ]
+
     /// `(file name without .sql, text)` for every saved hunt in `queries/hunts/`.
     public static let hunts: [(name: String, sql: String)] = [
         ("first_seen_executables", text(PackageResources.first_seen_executables_sql)),

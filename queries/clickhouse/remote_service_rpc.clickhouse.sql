@@ -3,12 +3,14 @@
 --
 -- The temporal join is an equality join on host, services.exe entity (a child's parent entity
 -- = a connection's entity) and time bucket, with the exact window as a filter. Buckets are
--- window + 2 s long; a connection is in one, a child names the (at most two) buckets its
--- window touches, so each pair meets once and a services.exe with thousands of connections
+-- a minute long; a connection is in one, a child names the buckets of the hour before it (and
+-- its precision after), so each pair meets once and a services.exe with thousands of
+-- connections over days is not multiplied by every child; windows up to 3598 s and a services.exe with thousands of connections
 -- does not multiply every child by all of them. Both sides are narrow (keys and times); the
 -- children's details are joined back by event id after counting. The connections side is
 -- services.exe's qualifying incoming connections only (held in memory), and in a cluster a
--- host's events live on one shard, so the join runs on each shard locally.
+-- host's events live on one shard. (The buckets are constants: on 18.16 a parameter in a
+-- selected expression of a distributed subquery breaks it, so parameters stay in WHERE.)
 -- Times are honest about their precision p (as in the SQLite text): a connection at A pairs
 -- with a child at B when A - (p - 1) <= B <= A + window + (p - 1). Per child: how many
 -- qualifying connections fall in its window, and the latest one (ties by load order).
@@ -62,9 +64,8 @@ FROM (
                     event_id AS child_event_id,
                     ts_us AS child_ts_us,
                     ts_precision_us AS precision_us,
-                    arrayJoin(arrayMap(i -> intDiv(ts_us - {window_ms:Int64} * 1000 - (ts_precision_us - 1), {window_ms:Int64} * 1000 + 2000000) + i,
-                        range(toUInt64(intDiv(ts_us + ts_precision_us - 1, {window_ms:Int64} * 1000 + 2000000)
-                                       - intDiv(ts_us - {window_ms:Int64} * 1000 - (ts_precision_us - 1), {window_ms:Int64} * 1000 + 2000000) + 1)))) AS bucket
+                    arrayJoin(arrayMap(i -> intDiv(ts_us - 3600000000, 60000000) + i,
+                        range(toUInt64(intDiv(ts_us + ts_precision_us - 1, 60000000) - intDiv(ts_us - 3600000000, 60000000) + 1)))) AS bucket
                 FROM processes FINAL
                 WHERE lower(parent_name) = 'services.exe'
                   AND isNotNull(parent_entity_id)
@@ -72,13 +73,13 @@ FROM (
                   AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
                   AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                        OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-                       OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+                       OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
             )
             ALL INNER JOIN (
                 SELECT
                     host_id,
                     entity_id,
-                    intDiv(ts_us, {window_ms:Int64} * 1000 + 2000000) AS bucket,
+                    intDiv(ts_us, 60000000) AS bucket,
                     ts_us AS n_ts_us,
                     pid AS n_pid,
                     source_ip AS n_source_ip,
@@ -95,7 +96,8 @@ FROM (
                   AND destination_port >= {min_port:Int64}
                   AND NOT (source_ip LIKE '127.%' OR source_ip = '::1' OR source_ip LIKE '::ffff:127.%')
             ) USING (host_id, entity_id, bucket)
-            WHERE n_ts_us >= child_ts_us - {window_ms:Int64} * 1000 - (precision_us - 1)
+            WHERE throwIf({window_ms:Int64} > 3598000) = 0  -- the buckets cover windows up to 3598 s
+              AND n_ts_us >= child_ts_us - {window_ms:Int64} * 1000 - (precision_us - 1)
               AND n_ts_us <= child_ts_us + precision_us - 1
             GROUP BY child_event_id
         )

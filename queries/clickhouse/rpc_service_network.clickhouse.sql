@@ -48,7 +48,7 @@ FROM (
       AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
       AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
            OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-           OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+           OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
 )
 ANY LEFT JOIN (SELECT source_id, any(path) AS path FROM sources GROUP BY source_id) USING source_id
 ORDER BY network_time, source_id, source_record

@@ -23,7 +23,7 @@ final class ClickHouseClient: @unchecked Sendable {
         configuration.timeoutIntervalForRequest = 3600
         configuration.timeoutIntervalForResource = 24 * 3600
         configuration.httpMaximumConnectionsPerHost = 2
-        session = URLSession(configuration: configuration)
+        session = URLSession(configuration: configuration, delegate: ClickHouseSessionDelegate(), delegateQueue: nil)
     }
 
     deinit { session.finishTasksAndInvalidate() }
@@ -79,6 +79,10 @@ final class ClickHouseClient: @unchecked Sendable {
         if let password = endpoint.password { request.setValue(password, forHTTPHeaderField: "X-ClickHouse-Key") }
 
         let (data, response, error) = roundTrip(request)
+        if let error = error as? URLError, error.code == .userCancelledAuthentication || error.code == .cancelled {
+            // The server answered 401: the challenge is refused at once (`ClickHouseSessionDelegate`).
+            throw ClickHouseServerError(code: 516, message: "authentication failed").storeError(at: endpoint, purpose: purpose)
+        }
         if let error {
             throw StoreError.cannotOpen(path: endpoint.description,
                                         reason: "the server does not answer (\(Self.describe(error)))")
@@ -114,6 +118,15 @@ final class ClickHouseClient: @unchecked Sendable {
         case .networkConnectionLost: return "the connection was lost"
         default: return "network error \(error.code.rawValue)"
         }
+    }
+}
+
+/// Refuses HTTP authentication challenges: ClickHouse answers a wrong user or password with
+/// 401, and the credentials were already sent in headers (default handling would wait).
+final class ClickHouseSessionDelegate: NSObject, URLSessionTaskDelegate {
+    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
+        completionHandler(.cancelAuthenticationChallenge, nil)
     }
 }
 

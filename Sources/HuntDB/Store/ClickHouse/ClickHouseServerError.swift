@@ -6,6 +6,11 @@ struct ClickHouseServerError {
     var code: Int32
     var message: String
 
+    init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
     init(status: Int, body: Data) {
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         var code: Int32 = Int32(status)

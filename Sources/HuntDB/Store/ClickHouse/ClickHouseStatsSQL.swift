@@ -23,7 +23,7 @@ enum ClickHouseStatsSQL {
               AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
               AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                    OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-                   OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+                   OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
             UNION ALL
             SELECT 2, 'network_connections', count(), countIf(source_kind = 'sysmon'), countIf(source_kind = 'security'),
                 countIf(source_kind = 'ecs'), uniqExact(host_id), if(count() = 0, NULL, min(ts_us)), if(count() = 0, NULL, max(ts_us))
@@ -32,7 +32,7 @@ enum ClickHouseStatsSQL {
               AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
               AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                    OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-                   OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+                   OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
             UNION ALL
             SELECT 3, 'all', count(), countIf(source_kind = 'sysmon'), countIf(source_kind = 'security'), countIf(source_kind = 'ecs'),
                 uniqExact(host_id), if(count() = 0, NULL, min(ts_us)), if(count() = 0, NULL, max(ts_us))
@@ -45,7 +45,7 @@ enum ClickHouseStatsSQL {
               AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
               AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                    OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-                   OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+                   OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
         )
         ORDER BY position
         """
@@ -62,7 +62,7 @@ enum ClickHouseStatsSQL {
           AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
           AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-               OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+               OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
         GROUP BY host_id
         ORDER BY lower(host), host_id
         """
@@ -74,7 +74,7 @@ enum ClickHouseStatsSQL {
           AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
           AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-               OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+               OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
           AND ({name:Nullable(String)} IS NULL OR lower(name) = lower({name:Nullable(String)}))
         """
 
@@ -85,7 +85,7 @@ enum ClickHouseStatsSQL {
           AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
           AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-               OR host_id IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+               OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
           AND ({name:Nullable(String)} IS NULL OR lower(name) = lower({name:Nullable(String)}))
           AND ({direction:Nullable(String)} IS NULL OR direction = {direction:Nullable(String)})
         """

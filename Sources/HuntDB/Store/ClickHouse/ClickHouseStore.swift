@@ -78,7 +78,7 @@ public final class ClickHouseStore {
                 try node.execute("CREATE DATABASE IF NOT EXISTS \(endpoint.database)", purpose: "creating database \(endpoint.database)")
             }
         }
-        for node in nodes { node.usesDatabase = true }
+        for node in nodes + [client] { node.usesDatabase = true }
         let schema = ClickHouseSchema(entry: client, nodes: nodes, cluster: endpoint.cluster)
         let runner = MigrationRunner(migrations: Migration.clickHouse)
         do {
