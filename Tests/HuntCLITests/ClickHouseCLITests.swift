@@ -157,4 +157,60 @@ final class ClickHouseCLITests: XCTestCase {
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.stderr.contains("No database at clickhouse://"), missing.stderr)
     }
+
+    func testClickHouse_savedHuntsRunWithTheirClickHouseText() throws {
+        let (server, corpus, sqlite) = try running()
+        let db = server.url("hunts")
+        XCTAssertEqual(try HuntProcess.run(["load", "--quiet", "--db", db, corpus]).status, 0)
+        for arguments in [["services_children"], ["rpc_high_port_inbound"]] {
+            let fromClickHouse = try HuntProcess.run(["query", "run"] + arguments + ["--db", db, "--format", "csv"])
+            XCTAssertEqual(fromClickHouse.status, 0, fromClickHouse.stderr)
+            let fromSQLite = try HuntProcess.run(["query", "run"] + arguments + ["--db", sqlite, "--format", "csv"])
+            XCTAssertEqual(fromClickHouse.stdout.split(separator: "\n").count, fromSQLite.stdout.split(separator: "\n").count, arguments[0])
+        }
+        let tree = try HuntProcess.run(["query", "run", "process_tree", "--db", db, "--param", "entity_id=x"])
+        XCTAssertNotEqual(tree.status, 0)
+        XCTAssertTrue(tree.stderr.contains("no ClickHouse text"), tree.stderr)
+    }
+}
+
+/// The cluster path: two real servers (127.0.0.1 and 127.0.0.2, same ports) as two shards of
+/// `two_shards`; the event tables are sharded by host behind Distributed tables.
+final class ClickHouseClusterCLITests: XCTestCase {
+    func testClickHouseCluster_twoShardsGiveTheSameAlertsAsSQLite() throws {
+        try ClickHouseServer.requireInstalled()
+        let ports = ClickHouseServer.randomPorts()
+        let shards = [("127.0.0.1", ports.tcp), ("127.0.0.2", ports.tcp)]
+        let first = try ClickHouseServer(address: "127.0.0.1", httpPort: ports.http, tcpPort: ports.tcp, cluster: shards)
+        let second = try ClickHouseServer(address: "127.0.0.2", httpPort: ports.http, tcpPort: ports.tcp, cluster: shards)
+        defer { first.stop(); second.stop() }
+        let dir = try TemporaryDirectory()
+        let corpus = dir.path("corpus.ndjson"), sqlite = dir.path("case.db")
+        try HuntProcess.run(["generate", "--events", "20k", "--hosts", "6", "--planted", "3", "--output", corpus])
+        XCTAssertEqual(try HuntProcess.run(["load", "--quiet", "--db", sqlite, corpus]).status, 0)
+
+        let db = first.url("fleet", cluster: "two_shards")
+        let load = try HuntProcess.run(["load", "--db", db, corpus])
+        XCTAssertEqual(load.status, 0, load.stderr)
+        let onFirst = try first.integer("SELECT count() FROM fleet.processes_local")
+        let onSecond = try second.integer("SELECT count() FROM fleet.processes_local")
+        XCTAssertGreaterThan(onFirst, 0)
+        XCTAssertGreaterThan(onSecond, 0)
+        XCTAssertEqual(try first.integer("SELECT uniqExact(host_id) FROM fleet.processes_local")
+                       + second.integer("SELECT uniqExact(host_id) FROM fleet.processes_local"), 6, "each host on one shard")
+
+        func alerts(_ db: String) throws -> [String] {
+            let result = try HuntProcess.run(["detect", "--db", db, "--format", "ndjson"])
+            XCTAssertEqual(result.status, 2, result.stderr)
+            return result.stdout.split(separator: "\n").map(String.init).sorted()
+        }
+        let expected = try alerts(sqlite)
+        XCTAssertTrue(expected.contains { $0.contains("\"rule_id\":\"remote_service_rpc\"") })
+        XCTAssertEqual(try alerts(db), expected)
+
+        let again = try HuntProcess.run(["load", "--db", db, corpus])
+        XCTAssertTrue(again.stderr.contains("read 20000 = loaded 0 + duplicates 20000"), again.stderr)
+        XCTAssertEqual(try first.integer("SELECT count() FROM fleet.processes_local")
+                       + second.integer("SELECT count() FROM fleet.processes_local"), onFirst + onSecond)
+    }
 }
