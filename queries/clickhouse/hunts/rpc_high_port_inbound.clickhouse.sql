@@ -1,4 +1,7 @@
 -- ClickHouse text of the saved hunt rpc_high_port_inbound (queries/hunts/rpc_high_port_inbound.sql declares it).
+-- 18.16 takes only constants in LIMIT: the first max_rows rows of the ordered result are kept by number.
+SELECT *
+FROM (
 SELECT
     any(host) AS host,
     count() AS connections,
@@ -16,4 +19,5 @@ WHERE direction = 'incoming'
   AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
 GROUP BY host_id
 ORDER BY connections DESC, host
-LIMIT {max_rows:Int64}
+)
+WHERE rowNumberInAllBlocks() < {max_rows:Int64}
