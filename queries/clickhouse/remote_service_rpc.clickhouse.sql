@@ -8,8 +8,9 @@
 -- connections over days is not multiplied by every child; windows up to 3598 s and a services.exe with thousands of connections
 -- does not multiply every child by all of them. Both sides are narrow (keys and times); the
 -- children's details are joined back by event id after counting. The connections side is
--- services.exe's qualifying incoming connections only (held in memory), and in a cluster a
--- host's events live on one shard. (The buckets are constants: on 18.16 a parameter in a
+-- services.exe's qualifying incoming connections only (held in memory). In a cluster a host's
+-- events live on one shard, but the sides are subqueries: 18.16 joins them on the server the
+-- query was sent to. (The buckets are constants: on 18.16 a parameter in a
 -- selected expression of a distributed subquery breaks it, so parameters stay in WHERE.)
 -- Times are honest about their precision p (as in the SQLite text): a connection at A pairs
 -- with a child at B when A - (p - 1) <= B <= A + window + (p - 1). Per child: how many
