@@ -43,13 +43,14 @@ let package = Package(
         .target(
             name: "Migrations",
             path: "migrations",
-            resources: [.embedInCode("sql")]
+            resources: [.embedInCode("sql"), .embedInCode("clickhouse")]
         ),
         // Detection and saved-hunt SQL in queries/, embedded at build time.
         .target(
             name: "Queries",
             path: "queries",
-            resources: [.embedInCode("sql"), .embedInCode("allowlists"), .embedInCode("hunts"), .embedInCode("sigma")]
+            resources: [.embedInCode("sql"), .embedInCode("allowlists"), .embedInCode("hunts"), .embedInCode("sigma"),
+                        .embedInCode("clickhouse")]
         ),
         // The schema: migration list and the runner that applies them.
         .target(name: "Schema", dependencies: ["Migrations"]),

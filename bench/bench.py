@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lib import detect_bench, export_bench, load_bench, report, sigma_bench, skip_bench, store_bench  # noqa: E402
+from lib import (clickhouse_bench, detect_bench, export_bench, load_bench, report, sigma_bench,  # noqa: E402
+                 skip_bench, store_bench)
 from lib.corpora import Corpora, count_label, parse_count  # noqa: E402
 from lib.hunt import Hunt  # noqa: E402
 from lib.peers import Peers  # noqa: E402
@@ -112,11 +113,13 @@ def main():
     p.add_argument("--large-events", help="events for large-scale detect and export (e.g. 10m)")
     p.add_argument("--irrelevant-events", help="events of the 90%%-irrelevant corpus")
     p.add_argument("--only", default="load,skip,detect,export",
-                   help="comma-separated subset of load,skip,detect,export,sigma,store (sigma runs "
-                        "only when named: it needs ../shared/sigma; store: size, load and detect "
-                        "of the compact store beside DuckDB, one corpus)")
+                   help="comma-separated subset of load,skip,detect,export,sigma,store,clickhouse "
+                        "(sigma runs only when named: it needs ../shared/sigma; store: size, load and "
+                        "detect of the compact store beside DuckDB, one corpus; clickhouse only when named)")
     p.add_argument("--store-events", default="300k", help="events for the store benchmark")
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
+    p.add_argument("--clickhouse-events", default="1m",
+                   help="events for the clickhouse benchmark (default 1m; the issue's figure is 10m)")
     p.add_argument("--sigma-peer-events",
                    help="events the pySigma/SQLite peer and hunt both run on (default 20k)")
     p.add_argument("--sigma-10m", action="store_true",
@@ -187,6 +190,9 @@ def main():
         save()
     if "store" in only:
         results["store"] = store_bench.run(ctx, parse_count(args.store_events), scale["runs"])
+        save()
+    if "clickhouse" in only:
+        results["clickhouse"] = clickhouse_bench.run(ctx, parse_count(args.clickhouse_events))
         save()
     if ctx.flat_db:
         remove_db(ctx.flat_db)

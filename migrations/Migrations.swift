@@ -1,4 +1,4 @@
-/// The migration files of `migrations/sql/`, embedded in the binary at build time.
+/// The migration files of `migrations/sql/` (SQLite) and `migrations/clickhouse/`, embedded in the binary at build time.
 ///
 /// Add a migration by dropping `mNNNN_verb_object.sql` into `migrations/sql/` and listing it
 /// here in order. Landed migrations are never edited; a test checks that this list and the
@@ -14,6 +14,12 @@ public enum EmbeddedMigrations {
         ("m0006_event_details", text(PackageResources.m0006_event_details_sql)),
         ("m0007_security_entities", text(PackageResources.m0007_security_entities_sql)),
         ("m0009_compact_store", text(PackageResources.m0009_compact_store_sql)),
+    ]
+
+    /// `(id, sql)` of the ClickHouse schema (`migrations/clickhouse/`), in the order they apply.
+    public static let clickHouse: [(id: String, sql: String)] = [
+        ("c0001_create_tables", text(PackageResources.c0001_create_tables_sql)),
+        ("c0002_create_views", text(PackageResources.c0002_create_views_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

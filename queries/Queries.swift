@@ -8,6 +8,22 @@ public enum EmbeddedQueries {
         ("rpc_service_network", text(PackageResources.rpc_service_network_sql)),
     ]
 
+    /// `(rule id, text)` of the ClickHouse texts of built-in rules (`queries/clickhouse/ID.clickhouse.sql`):
+    /// the same rows as the rule's SQLite text, in ClickHouse's SQL (the SQLite file declares the rule).
+    public static let clickHouseRules: [(name: String, sql: String)] = [
+        ("remote_service_rpc", text(PackageResources.remote_service_rpc_clickhouse_sql)),
+        ("rpc_service_process", text(PackageResources.rpc_service_process_clickhouse_sql)),
+        ("rpc_service_network", text(PackageResources.rpc_service_network_clickhouse_sql)),
+    ]
+
+    /// `(hunt id, text)` of the ClickHouse texts of saved hunts (`queries/clickhouse/hunts/`).
+    public static let clickHouseHunts: [(name: String, sql: String)] = [
+        ("host_timeline", text(PackageResources.host_timeline_clickhouse_sql)),
+        ("process_connections", text(PackageResources.process_connections_clickhouse_sql)),
+        ("rpc_high_port_inbound", text(PackageResources.rpc_high_port_inbound_clickhouse_sql)),
+        ("services_children", text(PackageResources.services_children_clickhouse_sql)),
+    ]
+
     /// `(file name without .sql, text)` for every saved hunt in `queries/hunts/`.
     public static let hunts: [(name: String, sql: String)] = [
         ("first_seen_executables", text(PackageResources.first_seen_executables_sql)),

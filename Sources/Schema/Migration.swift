@@ -13,4 +13,7 @@ public struct Migration: Sendable, Equatable {
 
     /// Every migration embedded in this binary, in apply order.
     public static let embedded: [Migration] = EmbeddedMigrations.all.map { Migration(id: $0.id, sql: $0.sql) }
+
+    /// The ClickHouse schema's migrations (`migrations/clickhouse/`), in apply order.
+    public static let clickHouse: [Migration] = EmbeddedMigrations.clickHouse.map { Migration(id: $0.id, sql: $0.sql) }
 }

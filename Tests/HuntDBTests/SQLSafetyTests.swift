@@ -37,6 +37,28 @@ final class SQLSafetyTests: XCTestCase {
             "a temporary table name of lower-case letters and _ only (isPlainName), a constant of DistinctValuesPrefilter",
         "Sources/HuntDB/Store/SQLite/SQLiteStore+DistinctValues.swift: table":
             "processes or network_connections, checked",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseBatchWriter.swift: table.rawValue":
+            "an event table name, a case of ClickHouseEventRow.Table",
+        #"Sources/HuntDB/Store/ClickHouse/ClickHouseEventRow.swift: columns.joined(separator: ", ")"#:
+            "the column names of an event table, constants of ClickHouseEventRow.Table",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseEventRow.swift: rawValue":
+            "an event table name, a case of ClickHouseEventRow.Table",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseParameterizedSQL.swift: Self.parameterTable":
+            "the external table's name, a constant",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseParameterizedSQL.swift: placeholder.name":
+            "a parameter's name as the SQL text spells it (letters, digits, _ only, checked by the scanner); its value travels as data",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseSchema.swift: cluster":
+            "the cluster name, checked to be a plain identifier (ClickHouseEndpoint.isIdentifier); DDL takes no parameters",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseSchema.swift: name":
+            "a table name read from our own migration file's CREATE TABLE (letters, digits, _)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: sourceState":
+            "a static SQL fragment (a compile-time constant)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: names":
+            "column names, constants of the store's small tables",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: table":
+            "a table name, a constant at every call",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStore.swift: endpoint.database":
+            "the database name, checked to be a plain identifier (ClickHouseEndpoint.isIdentifier); CREATE DATABASE takes no parameters",
         "Sources/HuntDB/Model/ReadOnlyDenial.swift: name":
             "a refusal message for the analyst (PRAGMA name), never executed",
         "Sources/HuntDB/Model/ReadOnlyDenial.swift: value":

@@ -74,7 +74,7 @@ public struct DetectionEngine {
                         try onAlert(alert)
                     }
                 }
-                try store.runRule(sql: rule.query.sql, parameters: parameters,
+                try store.runRule(sql: try rule.sql(for: store.dialect), parameters: parameters,
                                   purpose: "running rule \(rule.id) (\(rule.origin))", into: collector)
             }
         }
@@ -97,6 +97,25 @@ public struct DetectionEngine {
             }
         }
         return values
+    }
+}
+
+extension DetectionRule {
+    /// The rule's SQL in `dialect`.
+    /// - Throws: `StoreError.failed` when the rule has no text for that dialect (the run names
+    ///   the rule and runs the others).
+    public func sql(for dialect: StoreDialect) throws -> String {
+        switch dialect {
+        case .sqlite:
+            return query.sql
+        case .clickhouse:
+            guard let clickHouseSQL else {
+                throw StoreError.failed(engine: dialect.displayName, code: 0,
+                                        message: "the rule has no ClickHouse text (built-in rules have one in queries/clickhouse/; Sigma and --rules files run on SQLite only)",
+                                        purpose: "running rule \(id) (\(origin))")
+            }
+            return clickHouseSQL
+        }
     }
 }
 

@@ -17,6 +17,8 @@ import Model
 public struct SavedHunt: Sendable {
     public let query: QueryFile
     public var id: String { query.id }
+    /// The hunt's text for ClickHouse stores (built-in hunts: `queries/clickhouse/hunts/`), if any.
+    public var clickHouseSQL: String?
 
     public init(query: QueryFile) {
         self.query = query
@@ -25,7 +27,12 @@ public struct SavedHunt: Sendable {
     /// The hunts embedded in this binary, by id.
     /// - Throws: `QueryError.invalidHunt` if an embedded header is malformed (a build defect; tests catch it).
     public static func builtIn() throws -> [SavedHunt] {
-        try EmbeddedQueries.hunts.map { try parse($0.sql, origin: "queries/hunts/\($0.name).sql") }
+        let clickHouse = Dictionary(uniqueKeysWithValues: EmbeddedQueries.clickHouseHunts.map { ($0.name, $0.sql) })
+        return try EmbeddedQueries.hunts.map {
+            var hunt = try parse($0.sql, origin: "queries/hunts/\($0.name).sql")
+            hunt.clickHouseSQL = clickHouse[hunt.id]
+            return hunt
+        }
     }
 
     /// The built-in hunts plus every `*.sql` file directly in `directory`, sorted by id.
@@ -117,7 +124,14 @@ public struct SavedHunt: Sendable {
     /// - Throws: `QueryError.invalidHunt` naming the parameters that differ, or what
     ///   `EventStore.prepareAnalystQuery` throws.
     public func prepare(on store: any EventStore) throws -> any AnalystStatement {
-        let prepared = try store.prepareAnalystQuery(query.sql, purpose: "running saved hunt \(id) (\(query.origin))")
+        var sql = query.sql
+        if store.dialect == .clickhouse {
+            guard let clickHouseSQL else {
+                throw QueryError.invalidHunt("\(query.origin): the saved hunt has no ClickHouse text yet (hunts with one: \(EmbeddedQueries.clickHouseHunts.map(\.name).joined(separator: ", ")))")
+            }
+            sql = clickHouseSQL
+        }
+        let prepared = try store.prepareAnalystQuery(sql, purpose: "running saved hunt \(id) (\(query.origin))")
         let declared = Set(query.parameters.map(\.name)), used = Set(prepared.parameterNames)
         if let unused = declared.subtracting(used).sorted().first {
             throw QueryError.invalidHunt("\(query.origin): the header declares :\(unused) but the SQL does not use it")

@@ -13,6 +13,9 @@ public protocol EventStore: AnyObject {
     /// Where the store lives (a file path or a server address), for messages.
     var location: String { get }
 
+    /// The SQL dialect of the rule texts it runs (`runRule`) and of analysts' SQL.
+    var dialect: StoreDialect { get }
+
     // MARK: Loading
 
     /// Records the start of a load of `path` and returns its source id (committed at once).

@@ -19,6 +19,8 @@ public enum StoreError: Error, CustomStringConvertible {
         switch self {
         case .missingDatabase(let path):
             return "No database at \(path). Load events first with `hunt load --db \(path) FILE…`."
+        case .cannotOpen(let path, let reason) where path.hasPrefix("clickhouse://"):
+            return "Cannot use the ClickHouse store \(path): \(reason)."
         case .cannotOpen(let path, let reason):
             return "Cannot open \(path) as an SQLite database: \(reason)."
         case .notHuntDatabase(let path):

@@ -13,15 +13,18 @@ public enum StoreAccess: Sendable, Equatable {
 
 /// Opens the store a `--db` value names.
 public enum StoreLocation {
-    /// Opens `location` (today a SQLite file path).
+    /// Opens `location`: a ClickHouse server or cluster (`clickhouse://HOST:PORT/DATABASE`,
+    /// `?cluster=NAME`), else a SQLite file path.
     /// - Throws: `StoreError` with a sentence naming the location and what is wrong.
     public static func open(_ location: String, access: StoreAccess) throws -> any EventStore {
-        try SQLiteStore(path: location, access: access)
+        if ClickHouseEndpoint.names(location) { return try ClickHouseStore(location: location, access: access) }
+        return try SQLiteStore(path: location, access: access)
     }
 
-    /// Whether a store exists at `location` (false for a file that is not there yet).
+    /// Whether a store exists at `location` (false for a file that is not there yet; a server
+    /// is asked when opened).
     public static func exists(_ location: String) -> Bool {
-        FileManager.default.fileExists(atPath: location)
+        ClickHouseEndpoint.names(location) || FileManager.default.fileExists(atPath: location)
     }
 
     /// An empty store of the current schema that lives in memory only (to describe the schema

@@ -38,6 +38,8 @@ public struct DetectionRule: Sendable {
     public var usesDefaultAllowlist = true
     /// A Sigma rule's title, which an allowlist's `rule=` may name instead of its id.
     public var sigmaTitle: String?
+    /// The rule's text for ClickHouse stores (built-in rules: `queries/clickhouse/`), if any.
+    public var clickHouseSQL: String?
     /// A cheap test that tells when the rule cannot match, run on distinct values first.
     public var prefilter: DistinctValuesPrefilter?
     /// Texts every match contains, checked for all rules at once before any runs.

@@ -19,7 +19,12 @@ public struct RuleCatalog: Sendable {
     /// The rules embedded in this binary.
     /// - Throws: `RuleError` if an embedded header is malformed (a build defect; tests catch it).
     public static func builtIn() throws -> RuleCatalog {
-        RuleCatalog(rules: try EmbeddedQueries.rules.map { try DetectionRule(sql: $0.sql, origin: "queries/sql/\($0.name).sql") })
+        let clickHouse = Dictionary(uniqueKeysWithValues: EmbeddedQueries.clickHouseRules.map { ($0.name, $0.sql) })
+        return RuleCatalog(rules: try EmbeddedQueries.rules.map {
+            var rule = try DetectionRule(sql: $0.sql, origin: "queries/sql/\($0.name).sql")
+            rule.clickHouseSQL = clickHouse[rule.id]
+            return rule
+        })
     }
 
     /// The built-in rules plus the rule files under `directories`.

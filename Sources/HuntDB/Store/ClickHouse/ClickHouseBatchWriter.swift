@@ -1,0 +1,172 @@
+import Foundation
+import Model
+
+/// The records of one source written to ClickHouse, idempotently, without transactions.
+///
+/// `add` asks the server which of the batch's identities (host, time, record key, content key)
+/// it already holds, and keeps only the new events, encoded as RowBinary. `commit` inserts them
+/// (one INSERT per table: one block, so all of it or nothing), then the rejects and warnings,
+/// then the batch's counts. A load killed before the counts leaves its last events stored and
+/// uncounted under a source still `loading`; re-running it finds them stored and counts them as
+/// duplicates, so every event is stored exactly once.
+final class ClickHouseBatchWriter: EventBatchWriter {
+    private let store: ClickHouseStore
+    private let sourceID: Int64
+    private(set) var pending = LoadCounts()
+    private(set) var isOpen = false
+    private var rows: [ClickHouseEventRow.Table: RowBinaryWriter] = [:]
+    private var pendingIdentities = Set<ClickHouseEventRow.Identity>()
+    private var knownHosts: Set<Int64>
+    private var newHosts: [[RowValue]] = []
+    private var rejects: [[RowValue]] = []
+    private var warnings: [[RowValue]] = []
+    private var batch: Int64 = 0
+    private var sourcePaths: [Int64: String] = [:]
+
+    init(store: ClickHouseStore, sourceID: Int64) throws {
+        self.store = store
+        self.sourceID = sourceID
+        knownHosts = Set(try store.client.select("SELECT DISTINCT host_id FROM hosts", purpose: "listing known hosts").integers)
+    }
+
+    func add(_ outcomes: [RecordOutcome]) throws -> [RecordWarning] {
+        isOpen = true
+        var events: [(event: NormalizedEvent, identity: ClickHouseEventRow.Identity, outcome: RecordOutcome)] = []
+        for outcome in outcomes {
+            pending.read += 1
+            switch outcome.result {
+            case .event(let event):
+                let identity = ClickHouseEventRow.Identity(hostID: ClickHouseEventRow.hostID(event.host), tsMicros: event.timestampMicros,
+                                                           recordKey: ClickHouseEventRow.recordKey(event.recordKey),
+                                                           contentKey: event.contentKey)
+                events.append((event, identity, outcome))
+            case .notRelevant:
+                pending.notRelevant += 1
+            case .rejected(let reason):
+                pending.rejected += 1
+                rejects.append([.integer(sourceID), .integer(outcome.number), .integer(outcome.offset), .text(reason), .text(outcome.excerpt)])
+            }
+        }
+        let stored = try storedIdentities(of: events.map { ($0.event.kind, $0.identity) })
+        var recordWarnings: [RecordWarning] = []
+        for (event, identity, outcome) in events {
+            if stored.identities.contains(identity) || !pendingIdentities.insert(identity).inserted {
+                pending.duplicates += 1
+                continue
+            }
+            pending.loaded += 1
+            if !knownHosts.contains(identity.hostID) {
+                knownHosts.insert(identity.hostID)
+                newHosts.append([.integer(identity.hostID), .text(event.host.key), .text(event.host.name), event.host.ecsID.map(RowValue.text) ?? .null])
+            }
+            let table = ClickHouseEventRow.Table(event.kind)
+            ClickHouseEventRow.write(event, identity: identity, sourceID: sourceID, sourceRecord: outcome.number,
+                                     to: &rows[table, default: RowBinaryWriter(reservingCapacity: 1 << 20)])
+            var collidesWith: String?
+            if case .contentHash = event.recordKey {} else if let other = stored.byRecordKey[RecordKeyInHost(hostID: identity.hostID, recordKey: identity.recordKey)] {
+                collidesWith = try "\(path(of: other.sourceID)):\(other.sourceRecord)"
+            }
+            for warning in Self.warnings(about: event, collidingWith: collidesWith, at: outcome) {
+                pending.count(warning.kind)
+                recordWarnings.append(warning)
+                warnings.append([.integer(sourceID), .integer(warning.record), .integer(warning.offset), .text(warning.kind.rawValue), .text(warning.reason)])
+            }
+        }
+        return recordWarnings
+    }
+
+    func commit() throws -> LoadCounts {
+        guard isOpen else { return LoadCounts() }
+        for table in ClickHouseEventRow.Table.allCases {
+            guard let writer = rows[table], writer.rows > 0 else { continue }
+            try store.client.insert(table.insertSQL, data: writer.data, purpose: "inserting \(writer.rows) rows into \(table.rawValue)")
+        }
+        try store.insertEverywhere(into: "hosts", columns: [("host_id", "Int64"), ("host_key", "String"), ("name", "String"), ("ecs_host_id", "Nullable(String)")],
+                                   rows: newHosts, purpose: "recording new hosts")
+        try store.insertEverywhere(into: "rejects", columns: [("source_id", "Int64"), ("record", "Int64"), ("byte_offset", "Nullable(Int64)"), ("reason", "String"), ("excerpt", "String")],
+                                   rows: rejects, purpose: "recording rejected records")
+        try store.insertEverywhere(into: "warnings", columns: [("source_id", "Int64"), ("record", "Int64"), ("byte_offset", "Nullable(Int64)"), ("kind", "String"), ("reason", "String")],
+                                   rows: warnings, purpose: "recording warnings about loaded events")
+        batch += 1
+        let counts: [RowValue] = [.integer(sourceID), .integer(batch), .integer(pending.read), .integer(pending.loaded), .integer(pending.duplicates),
+                                  .integer(pending.notRelevant), .integer(pending.rejected), .integer(pending.incomplete),
+                                  .integer(pending.truncated), .integer(pending.colliding)]
+        try store.insertEverywhere(into: "source_counts", columns: ClickHouseStore.countColumns.map { ($0, "Int64") }, rows: [counts],
+                                   purpose: "recording the counts of source \(sourceID)")
+        let committed = pending
+        reset()
+        return committed
+    }
+
+    func rollback() {
+        reset()
+    }
+
+    private func reset() {
+        rows.removeAll()
+        pendingIdentities.removeAll()
+        newHosts.removeAll()
+        rejects.removeAll()
+        warnings.removeAll()
+        pending = LoadCounts()
+        isOpen = false
+    }
+
+    private struct RecordKeyInHost: Hashable {
+        var hostID: Int64
+        var recordKey: String
+    }
+
+    /// Which of these identities the server holds, and for their record keys, where another event
+    /// with the same key came from (looked up within the batch's time range, which the table's
+    /// order (host, time) makes cheap).
+    private func storedIdentities(of keys: [(NormalizedEvent.Kind, ClickHouseEventRow.Identity)]) throws
+        -> (identities: Set<ClickHouseEventRow.Identity>, byRecordKey: [RecordKeyInHost: (sourceID: Int64, sourceRecord: Int64)]) {
+        var identities = Set<ClickHouseEventRow.Identity>()
+        var byRecordKey: [RecordKeyInHost: (Int64, Int64)] = [:]
+        for table in ClickHouseEventRow.Table.allCases {
+            let mine = keys.filter { ClickHouseEventRow.Table($0.0) == table }.map(\.1)
+            guard !mine.isEmpty else { continue }
+            let keysTable = ClickHouseExternalTable(
+                name: "hunt_keys", columns: [("host_id", "Int64"), ("record_key", "String"), ("ts_us", "Int64")],
+                rows: mine.map { [.integer($0.hostID), .text($0.recordKey), .integer($0.tsMicros)] })
+            let found = try store.client.select("""
+                SELECT host_id, ts_us, record_key, content_key, source_id, source_record
+                FROM \(table.rawValue)
+                WHERE host_id IN (SELECT host_id FROM hunt_keys)
+                  AND ts_us >= (SELECT min(ts_us) FROM hunt_keys) AND ts_us <= (SELECT max(ts_us) FROM hunt_keys)
+                  AND (host_id, record_key) IN (SELECT host_id, record_key FROM hunt_keys)
+                """, tables: [keysTable], purpose: "looking up which records \(table.rawValue) holds already")
+            for row in found.rows {
+                guard case .integer(let host) = row[0], case .integer(let ts) = row[1], case .integer(let content) = row[3],
+                      case .integer(let source) = row[4], case .integer(let record) = row[5] else { continue }
+                let key = row[2].description
+                identities.insert(ClickHouseEventRow.Identity(hostID: host, tsMicros: ts, recordKey: key, contentKey: content))
+                byRecordKey[RecordKeyInHost(hostID: host, recordKey: key)] = (source, record)
+            }
+        }
+        return (identities, byRecordKey)
+    }
+
+    private func path(of source: Int64) throws -> String {
+        if let path = sourcePaths[source] { return path }
+        let path = try store.client.select("SELECT any(path) FROM sources WHERE source_id = {source:Int64}",
+                                           values: ["source": .integer(source)], purpose: "naming the source of a colliding record").texts.first ?? "?"
+        sourcePaths[source] = path
+        return path
+    }
+
+    /// What an analyst should know about a stored event (as the SQLite store says it).
+    private static func warnings(about event: NormalizedEvent, collidingWith other: String?, at outcome: RecordOutcome) -> [RecordWarning] {
+        var warnings: [RecordWarning] = []
+        func add(_ kind: RecordWarning.Kind, _ reason: String) {
+            warnings.append(RecordWarning(record: outcome.number, offset: outcome.offset, kind: kind, reason: reason))
+        }
+        if !event.missingFields.isEmpty { add(.incomplete, "missing \(event.missingFields.joined(separator: ", "))") }
+        if !event.truncatedFields.isEmpty {
+            add(.truncated, "cut to 32,767 characters: \(event.truncatedFields.joined(separator: ", "))")
+        }
+        if let other { add(.colliding, "the host already holds another event under this record id (\(other)); both are kept") }
+        return warnings
+    }
+}

@@ -1,0 +1,150 @@
+import Model
+
+/// How a `NormalizedEvent` is stored on ClickHouse: its table, its identity, and its columns in
+/// the order of that table's INSERT.
+enum ClickHouseEventRow {
+    enum Table: String, CaseIterable {
+        case processes, networkConnections = "network_connections", lifecycleEvents = "lifecycle_events"
+
+        init(_ kind: NormalizedEvent.Kind) {
+            switch kind {
+            case .processStart: self = .processes
+            case .networkConnection: self = .networkConnections
+            case .processExit, .hostBoot: self = .lifecycleEvents
+            }
+        }
+
+        /// The INSERT statement of the table's rows in RowBinary.
+        var insertSQL: String {
+            "INSERT INTO \(rawValue) (\(columns.joined(separator: ", "))) FORMAT RowBinary"
+        }
+
+        static let identity = ["event_id", "host_id", "host", "ts_us", "record_key", "content_key", "source_id", "source_record"]
+
+        var columns: [String] {
+            switch self {
+            case .processes:
+                Self.identity + ["entity_id", "pid", "executable", "name", "command_line", "args", "working_directory",
+                                 "parent_entity_id", "parent_pid", "parent_executable", "parent_name", "parent_command_line",
+                                 "user_name", "user_domain", "integrity_level", "hashes", "source_kind", "ts_precision_us",
+                                 "original_file_name", "description", "product", "company", "file_version", "logon_id",
+                                 "logon_guid", "terminal_session_id", "parent_user"]
+            case .networkConnections:
+                Self.identity + ["entity_id", "pid", "executable", "name", "user_name", "user_domain", "transport", "direction",
+                                 "source_ip", "source_port", "source_hostname", "destination_ip", "destination_port",
+                                 "destination_hostname", "source_kind", "ts_precision_us", "source_port_name",
+                                 "destination_port_name"]
+            case .lifecycleEvents:
+                Self.identity + ["kind", "entity_id", "pid", "executable", "name", "user_name", "user_domain", "source_kind",
+                                 "ts_precision_us"]
+            }
+        }
+    }
+
+    /// An event's identity in a host: what makes a re-loaded record a duplicate.
+    struct Identity: Hashable {
+        var hostID: Int64
+        var tsMicros: Int64
+        var recordKey: String
+        var contentKey: Int64
+
+        /// A stable id for the event (the same event always gets the same id).
+        var eventID: Int64 {
+            var hash = ContentKey()
+            hash.add(hostID)
+            hash.add(tsMicros)
+            hash.add(recordKey)
+            hash.add(contentKey)
+            return hash.value & .max
+        }
+    }
+
+    /// The host's id: a 63-bit hash of its key, the same in every loader.
+    static func hostID(_ host: HostIdentity) -> Int64 {
+        var hash = ContentKey()
+        hash.add(host.key)
+        return hash.value & .max
+    }
+
+    /// The record key as stored: the record number, the channel-qualified id, or the content hash in hex.
+    static func recordKey(_ key: RecordKey) -> String {
+        switch key {
+        case .sysmonRecord(let id): String(id)
+        case .named(let name): name
+        case .contentHash(let bytes): bytes.map { String(format: "%02x", $0) }.joined()
+        }
+    }
+
+    /// Appends the event's row to `out`, in the order of `Table.columns`.
+    static func write(_ event: NormalizedEvent, identity: Identity, sourceID: Int64, sourceRecord: Int64,
+                      to out: inout RowBinaryWriter) {
+        out.int64(identity.eventID)
+        out.int64(identity.hostID)
+        out.string(event.host.name)
+        out.int64(identity.tsMicros)
+        out.string(identity.recordKey)
+        out.int64(identity.contentKey)
+        out.int64(sourceID)
+        out.int64(sourceRecord)
+        switch Table(event.kind) {
+        case .processes:
+            out.string(event.entityID)
+            out.nullableInt64(event.pid)
+            out.nullableString(event.executable)
+            out.nullableString(event.name)
+            out.nullableString(event.commandLine)
+            out.nullableString(event.argsJSON)
+            out.nullableString(event.workingDirectory)
+            out.nullableString(event.parentEntityID)
+            out.nullableInt64(event.parentPID)
+            out.nullableString(event.parentExecutable)
+            out.nullableString(event.parentName)
+            out.nullableString(event.parentCommandLine)
+            out.nullableString(event.userName)
+            out.nullableString(event.userDomain)
+            out.nullableString(event.integrityLevel)
+            out.nullableString(event.hashes)
+            out.string(event.sourceKind.rawValue)
+            out.int64(event.timePrecisionMicros)
+            out.nullableString(event.originalFileName)
+            out.nullableString(event.fileDescription)
+            out.nullableString(event.product)
+            out.nullableString(event.company)
+            out.nullableString(event.fileVersion)
+            out.nullableString(event.logonID)
+            out.nullableString(event.logonGUID)
+            out.nullableInt64(event.terminalSessionID)
+            out.nullableString(event.parentUser)
+        case .networkConnections:
+            out.string(event.entityID)
+            out.nullableInt64(event.pid)
+            out.nullableString(event.executable)
+            out.nullableString(event.name)
+            out.nullableString(event.userName)
+            out.nullableString(event.userDomain)
+            out.nullableString(event.transport)
+            out.nullableString(event.direction)
+            out.nullableString(event.sourceIP)
+            out.nullableInt64(event.sourcePort)
+            out.nullableString(event.sourceHostname)
+            out.nullableString(event.destinationIP)
+            out.nullableInt64(event.destinationPort)
+            out.nullableString(event.destinationHostname)
+            out.string(event.sourceKind.rawValue)
+            out.int64(event.timePrecisionMicros)
+            out.nullableString(event.sourcePortName)
+            out.nullableString(event.destinationPortName)
+        case .lifecycleEvents:
+            out.string(event.kind.rawValue)
+            out.string(event.entityID)
+            out.nullableInt64(event.pid)
+            out.nullableString(event.executable)
+            out.nullableString(event.name)
+            out.nullableString(event.userName)
+            out.nullableString(event.userDomain)
+            out.string(event.sourceKind.rawValue)
+            out.int64(event.timePrecisionMicros)
+        }
+        out.endRow()
+    }
+}

@@ -1,0 +1,123 @@
+"""ClickHouse backend: load rate into one server and into two shards (a Distributed table over
+two local servers), and each built-in rule's time there, next to the SQLite figures on the same
+generated corpus. Servers are Debian's clickhouse-server (18.16), started in a temporary folder
+on loopback ports and stopped at the end; skipped with a note when it is not installed."""
+
+import os
+import random
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from .corpora import count_label
+
+BINARY = "/usr/sbin/clickhouse-server"
+RULES = ("remote_service_rpc", "rpc_service_process", "rpc_service_network")
+
+
+class Server:
+    """One clickhouse-server daemon; `shards` names the cluster `two_shards`."""
+
+    def __init__(self, address, http_port, tcp_port, shards=()):
+        self.address, self.http_port = address, http_port
+        self.dir = Path(tempfile.mkdtemp(prefix="hunt-bench-clickhouse-"))
+        cluster = "".join(f"<shard><replica><host>{h}</host><port>{p}</port></replica></shard>"
+                          for h, p in shards)
+        (self.dir / "config.xml").write_text(f"""<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>{self.dir}/server.log</log><errorlog>{self.dir}/error.log</errorlog></logger>
+  <http_port>{http_port}</http_port><tcp_port>{tcp_port}</tcp_port><listen_host>{address}</listen_host>
+  <path>{self.dir}/data/</path><tmp_path>{self.dir}/tmp/</tmp_path>
+  <user_files_path>{self.dir}/user_files/</user_files_path><format_schema_path>{self.dir}/fs/</format_schema_path>
+  <users_config>{self.dir}/users.xml</users_config>
+  <default_profile>default</default_profile><default_database>default</default_database>
+  <mark_cache_size>268435456</mark_cache_size>
+  <remote_servers><two_shards>{cluster}</two_shards></remote_servers>
+</yandex>""")
+        (self.dir / "users.xml").write_text("""<?xml version="1.0"?>
+<yandex><profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
+<users><default><password></password><networks><ip>127.0.0.0/8</ip><ip>::1</ip></networks>
+<profile>default</profile><quota>default</quota></default></users><quotas><default></default></quotas></yandex>""")
+        subprocess.run([BINARY, "--daemon", f"--pid-file={self.dir}/server.pid",
+                        f"--config-file={self.dir}/config.xml"], cwd=self.dir, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                if urllib.request.urlopen(f"http://{address}:{http_port}/ping", timeout=1).read():
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"clickhouse-server did not start on {address}:{http_port}")
+
+    def url(self, database, cluster=None):
+        return f"clickhouse://{self.address}:{self.http_port}/{database}" + (
+            f"?cluster={cluster}" if cluster else "")
+
+    def stop(self):
+        try:
+            pid = int((self.dir / "server.pid").read_text().strip())
+            os.kill(pid, 15)
+            for _ in range(200):
+                os.kill(pid, 0)
+                time.sleep(0.05)
+        except (OSError, ValueError):
+            pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _rules(ctx, db):
+    return {rule: ctx.hunt.detect(db, rule) for rule in RULES}
+
+
+def run(ctx, events):
+    if not os.access(BINARY, os.X_OK):
+        ctx.note(f"clickhouse: skipped ({BINARY} is not installed; .ci/run installs it)")
+        return None
+    ctx.progress(f"clickhouse: generating {count_label(events)} flat NDJSON gzip (cached)")
+    corpus = ctx.corpora.generate("sysmon-flat", events, gzip=True, cache=True)
+    result = {"events": events, "corpus": corpus.name}
+
+    sqlite_db = ctx.out / "clickhouse-peer.db"
+    ctx.progress("clickhouse: SQLite load and rules (the reference)")
+    result["sqlite_load"] = ctx.hunt.load(sqlite_db, [corpus])
+    result["sqlite_rules"] = _rules(ctx, sqlite_db)
+    ctx.remove_db(sqlite_db)
+
+    base = random.randrange(20_000, 30_000) * 2
+    one = Server("127.0.0.1", base, base + 1)
+    try:
+        ctx.progress("clickhouse: load into one server")
+        result["one_server_load"] = ctx.hunt.load(one.url("bench"), [corpus], fresh=False)
+        result["one_server_rules"] = _rules(ctx, one.url("bench"))
+    finally:
+        one.stop()
+
+    base = random.randrange(20_000, 30_000) * 2
+    shards = [("127.0.0.1", base + 1), ("127.0.0.2", base + 1)]
+    servers = [Server(h, base, base + 1, shards) for h, _ in shards]
+    try:
+        db = servers[0].url("bench", cluster="two_shards")
+        ctx.progress("clickhouse: load into two shards")
+        result["two_shards_load"] = ctx.hunt.load(db, [corpus], fresh=False)
+        result["two_shards_rules"] = _rules(ctx, db)
+    finally:
+        for server in servers:
+            server.stop()
+
+    lines = [f"clickhouse, {count_label(events)} events (flat NDJSON gzip):"]
+    for key in ("sqlite_load", "one_server_load", "two_shards_load"):
+        r = result[key]
+        lines.append(f"  {key}: {r['seconds']:.1f} s, {r['read'] / r['seconds']:,.0f} events/s, "
+                     f"loaded {r['loaded']}, peak RSS {r['peak_rss_mb']:.0f} MB")
+    for rule in RULES:
+        cells = [f"{name} {result[key][rule]['seconds']:.2f} s ({result[key][rule]['alerts']} alerts)"
+                 for name, key in (("SQLite", "sqlite_rules"), ("one server", "one_server_rules"),
+                                   ("two shards", "two_shards_rules"))]
+        lines.append(f"  {rule}: " + ", ".join(cells))
+    result["summary"] = "\n".join(lines)
+    for line in lines:
+        ctx.note(line)
+    return result

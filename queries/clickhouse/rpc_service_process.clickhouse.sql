@@ -1,0 +1,50 @@
+-- ClickHouse text of rpc_service_process (queries/sql/rpc_service_process.sql declares the rule:
+-- header, parameters, columns). Same rows as the SQLite text; runs on 18.16 and later.
+SELECT
+    host,
+    NULL AS network_time,
+    process_time,
+    NULL AS delta_ms,
+    NULL AS source_ip,
+    NULL AS source_port,
+    NULL AS destination_ip,
+    NULL AS destination_port,
+    services_entity_id,
+    services_pid,
+    child_entity_id,
+    child_pid,
+    child_executable,
+    child_command_line,
+    child_user,
+    NULL AS connections_in_window,
+    NULL AS network_source,
+    concat(path, ':', toString(source_record)) AS process_source,
+    child_args,
+    parent_executable,
+    process_time AS time,
+    NULL AS source
+FROM (
+    SELECT
+        host,
+        ts_us AS process_time,
+        parent_entity_id AS services_entity_id,
+        parent_pid AS services_pid,
+        entity_id AS child_entity_id,
+        pid AS child_pid,
+        executable AS child_executable,
+        command_line AS child_command_line,
+        if(isNull(user_domain), user_name, concat(user_domain, '\\', user_name)) AS child_user,
+        args AS child_args,
+        parent_executable,
+        source_id,
+        source_record
+    FROM processes FINAL
+    WHERE lower(parent_name) = 'services.exe'
+      AND ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
+      AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
+      AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
+           OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
+           OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+)
+ANY LEFT JOIN (SELECT source_id, any(path) AS path FROM sources GROUP BY source_id) USING source_id
+ORDER BY process_time, source_id, source_record
