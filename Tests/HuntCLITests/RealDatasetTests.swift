@@ -9,8 +9,9 @@ final class RealDatasetTests: XCTestCase {
         return root.appendingPathComponent(name)
     }
 
-    /// Sysmon Event ID 1 and 3 records and Security 4688, 4689, 5156 and 4608 records in a gzip
-    /// NDJSON file, counted with gzip and JSONSerialization.
+    /// Sysmon Event ID 1 and 3 records, Sysmon 13 sets of a service's ImagePath, Security 4688,
+    /// 4689, 5156, 4608, 4624, 4625 and 4697 records and System 7045 records in a gzip NDJSON
+    /// file, counted with gzip and JSONSerialization.
     private func independentCount(_ file: URL) throws -> Int {
         let gunzip = Process()
         gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
@@ -26,7 +27,11 @@ final class RealDatasetTests: XCTestCase {
             let id = object["EventID"] as? Int
             let provider = object["SourceName"] as? String ?? ""
             if (id == 1 || id == 3), provider.contains("Sysmon") { count += 1 }
-            if [4688, 4689, 5156, 4608].contains(id ?? 0), provider == "Microsoft-Windows-Security-Auditing" { count += 1 }
+            if [4688, 4689, 5156, 4608, 4624, 4625, 4697].contains(id ?? 0), provider == "Microsoft-Windows-Security-Auditing" { count += 1 }
+            if id == 7045, provider == "Service Control Manager" { count += 1 }
+            let target = (object["TargetObject"] as? String ?? "").lowercased().split(separator: "\\")
+            if id == 13, provider.contains("Sysmon"), target.count >= 3, target[target.count - 1] == "imagepath",
+               target[target.count - 3] == "services" { count += 1 }
         }
         return count
     }
@@ -36,6 +41,8 @@ final class RealDatasetTests: XCTestCase {
             SELECT s.path, (SELECT count(*) FROM processes p WHERE p.source_id = s.source_id)
                          + (SELECT count(*) FROM network_connections n WHERE n.source_id = s.source_id)
                          + (SELECT count(*) FROM lifecycle_events l WHERE l.source_id = s.source_id)
+                         + (SELECT count(*) FROM logons g WHERE g.source_id = s.source_id)
+                         + (SELECT count(*) FROM service_installs v WHERE v.source_id = s.source_id)
             FROM sources s
             """])
         XCTAssertEqual(result.status, 0, result.stderr)

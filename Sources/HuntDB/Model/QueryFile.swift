@@ -32,7 +32,7 @@ public struct QueryFile: Sendable {
     }
 
     /// The header keys of rule files beyond those every query file has.
-    public static let ruleKeys: Set<String> = ["column", "table", "needs"]
+    public static let ruleKeys: Set<String> = ["column", "table", "needs", "context"]
 
     /// Parses the header of `sql`.
     /// - Throws: `QueryFileError` naming `origin` and the line when the header is malformed.

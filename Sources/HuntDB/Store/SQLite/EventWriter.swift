@@ -21,6 +21,7 @@ final class EventWriter {
     private let arena = TextArena()
     private let lifecycle: LifecycleWriter
     private let securityMatch: SecurityRecordMatch
+    private let context: ContextWriter
     /// Per host: the earliest time of a Security event stored since the last `takeSecurityChanges`
     /// (the entity links from that time on may change).
     private var securityChanges: [Int64: Int64] = [:]
@@ -29,6 +30,7 @@ final class EventWriter {
         self.database = database
         lifecycle = try LifecycleWriter(database: database)
         securityMatch = SecurityRecordMatch(database: database)
+        context = try ContextWriter(database: database, securityMatch: securityMatch)
         insertProcess = try database.prepare("""
             INSERT INTO processes (host_id, ts_us, record_key, source_id, source_record, entity_id, pid, executable, name,
                 command_line, args, working_directory, parent_entity_id, parent_pid, parent_executable, parent_name,
@@ -108,6 +110,10 @@ final class EventWriter {
     func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Insertion {
         let hostID = try self.hostID(for: event.host)
         let contentKey = event.contentKey  // hashed once: the Security match and the insert both need it
+        if event.kind == .logon || event.kind == .serviceInstall {  // context events: their own tables
+            return try context.insert(event, contentKey: contentKey, hostID: hostID, sourceID: sourceID, sourceRecord: sourceRecord,
+                                      recordKey: { self.bind(event.recordKey, to: $0, at: $1) })
+        }
         if event.sourceKind == .security, try isStoredSecurityRecord(event, contentKey: contentKey, hostID: hostID) { return .duplicate }
         if event.kind == .processExit || event.kind == .hostBoot {
             guard let stored = try lifecycle.insert(event, contentKey: contentKey, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
@@ -151,7 +157,7 @@ final class EventWriter {
             arena.bind(event.logonGUID, to: s, at: 31)
             s.bind(event.terminalSessionID, at: 32)
             arena.bind(event.parentUser, to: s, at: 33)
-        case .networkConnection, .processExit, .hostBoot:  // exits and boots were written above
+        case .networkConnection, .processExit, .hostBoot, .logon, .serviceInstall:  // exits, boots and context were written above
             arena.bind(event.userName, to: s, at: 10)
             arena.bind(event.userDomain, to: s, at: 11)
             arena.bind(event.transport, to: s, at: 12)
@@ -185,6 +191,8 @@ final class EventWriter {
         case .processStart: .processes
         case .networkConnection: .networkConnections
         case .processExit, .hostBoot: .lifecycleEvents
+        case .logon: .logons
+        case .serviceInstall: .serviceInstalls
         }
         switch try securityMatch.match(table: table, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
                                        contentKey: contentKey, micros: event.timestampMicros,
