@@ -68,3 +68,9 @@ CREATE INDEX logons_by_user ON logons (user_name COLLATE NOCASE, ts_us);
 CREATE INDEX service_installs_by_host_time ON service_installs (host_id, ts_us);
 CREATE INDEX service_installs_by_time ON service_installs (ts_us);
 CREATE INDEX service_installs_by_name ON service_installs (service_name, ts_us);
+
+-- The source side of a connection: another host's outgoing connection with the same source
+-- address and port, near the time (the alert context, the lateral_chain hunt). Without it each
+-- lookup read every connection to the same destination (thousands per RPC port in a fleet). A
+-- new index on an existing table: bulk loads defer and rebuild it with the others.
+CREATE INDEX network_by_source_port ON network_connections (source_port, source_ip, ts_us);

@@ -46,7 +46,7 @@ SELECT
     h.source_entity_id,
     h.source_executable,
     (SELECT p.command_line FROM processes AS p WHERE p.host_id = h.source_host_id AND p.entity_id = h.source_entity_id
-     ORDER BY p.ts_us LIMIT 1) AS source_command_line,
+     ORDER BY +p.ts_us LIMIT 1) AS source_command_line,
     h.source_ip || ':' || h.source_port AS source,
     th.name AS target_host,
     h.destination_ip || ':' || h.destination_port AS destination,

@@ -5,7 +5,7 @@ import Model
 /// The batch arrives as one bound JSON array (`:requests`, read with `json_each`), so the text
 /// is constant and every value is a parameter; each alert's logon, service and source
 /// connection are index seeks (`logons_by_source`, `service_installs_by_host_time`,
-/// `network_by_destination` / `network_by_source_ip`). The windows are bound too.
+/// `network_by_source_port`, m0008). The windows are bound too.
 struct RemoteServiceContextQuery {
     let windows: AlertContextWindows
 
@@ -127,18 +127,9 @@ struct RemoteServiceContextQuery {
         source_candidates AS (
             SELECT s.n, e.event_id, e.ts_us - s.xanchor AS offset_us, e.ts_precision_us
             FROM side AS s JOIN network_connections AS e
-              ON e.destination_ip = s.dip AND e.destination_port = s.dport
-             AND e.source_ip = s.xip AND e.source_port = s.xport
+              ON e.source_port = s.xport AND e.source_ip = s.xip
              AND e.ts_us >= s.xanchor - :clock_tolerance AND e.ts_us <= s.xanchor + :clock_tolerance
-            WHERE s.dip IS NOT NULL AND s.dport IS NOT NULL AND s.xport IS NOT NULL
-              AND e.host_id <> s.host_id AND (e.direction IS NULL OR e.direction = 'outgoing')
-            UNION ALL
-            SELECT s.n, e.event_id, e.ts_us - s.xanchor, e.ts_precision_us
-            FROM side AS s JOIN network_connections AS e
-              ON e.source_ip = s.xip AND e.source_port = s.xport
-             AND e.ts_us >= s.xanchor - :clock_tolerance AND e.ts_us <= s.xanchor + :clock_tolerance
-            WHERE (s.dip IS NULL OR s.dport IS NULL) AND s.xport IS NOT NULL
-              AND e.host_id <> s.host_id AND (e.direction IS NULL OR e.direction = 'outgoing')
+            WHERE s.xport IS NOT NULL AND e.host_id <> s.host_id AND (e.direction IS NULL OR e.direction = 'outgoing')
               AND (s.dip IS NULL OR e.destination_ip = s.dip) AND (s.dport IS NULL OR e.destination_port = s.dport)
         ),
         source_pick AS (
@@ -150,7 +141,7 @@ struct RemoteServiceContextQuery {
             v.service_name, v.image_path, v.ts_us,
             h.name, e.entity_id, e.executable,
             (SELECT p.command_line FROM processes AS p WHERE p.host_id = e.host_id AND p.entity_id = e.entity_id
-             ORDER BY p.ts_us LIMIT 1),
+             ORDER BY +p.ts_us LIMIT 1),
             src.offset_us
         FROM side AS s
         LEFT JOIN service_installs AS v ON v.event_id = s.service_event
