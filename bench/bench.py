@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lib import (clickhouse_bench, detect_bench, export_bench, load_bench, report, sigma_bench,  # noqa: E402
-                 skip_bench, store_bench)
+from lib import (clickhouse_bench, context_bench, detect_bench, export_bench, load_bench, report,  # noqa: E402
+                 sigma_bench, skip_bench, store_bench)
 from lib.corpora import Corpora, count_label, parse_count  # noqa: E402
 from lib.hunt import Hunt  # noqa: E402
 from lib.peers import Peers  # noqa: E402
@@ -113,10 +113,13 @@ def main():
     p.add_argument("--large-events", help="events for large-scale detect and export (e.g. 10m)")
     p.add_argument("--irrelevant-events", help="events of the 90%%-irrelevant corpus")
     p.add_argument("--only", default="load,skip,detect,export",
-                   help="comma-separated subset of load,skip,detect,export,sigma,store,clickhouse "
+                   help="comma-separated subset of load,skip,detect,export,sigma,store,context,clickhouse "
                         "(sigma runs only when named: it needs ../shared/sigma; store: size, load and "
-                        "detect of the compact store beside DuckDB, one corpus; clickhouse only when named)")
+                        "detect of the compact store beside DuckDB, one corpus; context and clickhouse only when named)")
     p.add_argument("--store-events", default="300k", help="events for the store benchmark")
+    p.add_argument("--context-events", default="2m",
+                   help="context: comma-separated corpus sizes for detect with/without context (default 2m)")
+    p.add_argument("--context-before", help="context: the hunt binary before, for the real-corpus load time")
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
     p.add_argument("--clickhouse-events", default="1m",
                    help="events for the clickhouse benchmark (default 1m; the issue's figure is 10m)")
@@ -190,6 +193,11 @@ def main():
         save()
     if "store" in only:
         results["store"] = store_bench.run(ctx, parse_count(args.store_events), scale["runs"])
+        save()
+    if "context" in only:
+        results["context"] = context_bench.run(
+            ctx, [parse_count(n) for n in args.context_events.split(",")], scale["runs"], args.context_before)
+        print(context_bench.render(results["context"]), file=sys.stderr)
         save()
     if "clickhouse" in only:
         results["clickhouse"] = clickhouse_bench.run(ctx, parse_count(args.clickhouse_events))

@@ -13,6 +13,7 @@ public enum EmbeddedMigrations {
         ("m0005_record_identity", text(PackageResources.m0005_record_identity_sql)),
         ("m0006_event_details", text(PackageResources.m0006_event_details_sql)),
         ("m0007_security_entities", text(PackageResources.m0007_security_entities_sql)),
+        ("m0008_context_events", text(PackageResources.m0008_context_events_sql)),
         ("m0009_compact_store", text(PackageResources.m0009_compact_store_sql)),
     ]
 

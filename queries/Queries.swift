@@ -28,11 +28,14 @@ public enum EmbeddedQueries {
     public static let hunts: [(name: String, sql: String)] = [
         ("first_seen_executables", text(PackageResources.first_seen_executables_sql)),
         ("host_timeline", text(PackageResources.host_timeline_sql)),
+        ("lateral_chain", text(PackageResources.lateral_chain_sql)),
+        ("network_logons", text(PackageResources.network_logons_sql)),
         ("process_connections", text(PackageResources.process_connections_sql)),
         ("process_tree", text(PackageResources.process_tree_sql)),
         ("rare_parent_child", text(PackageResources.rare_parent_child_sql)),
         ("rpc_high_port_inbound", text(PackageResources.rpc_high_port_inbound_sql)),
         ("services_children", text(PackageResources.services_children_sql)),
+        ("services_installed", text(PackageResources.services_installed_sql)),
     ]
 
     /// `(file name without .yml, text)` for every Sigma rule in `queries/sigma/`.

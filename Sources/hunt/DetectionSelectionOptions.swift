@@ -26,6 +26,9 @@ struct DetectionSelectionOptions: ParsableArguments {
     @Flag(help: "Do not use the built-in allowlist.")
     var noDefaultAllowlist = false
 
+    @Flag(help: "Leave the alert context (logon_*, service_*, source_*) empty: faster, for comparison.")
+    var noContext = false
+
     func validate() throws {
         if let window {
             guard let micros = TimeExpression.parseDurationMicros(window), micros >= 0, micros % 1000 == 0 else {
@@ -46,6 +49,7 @@ struct DetectionSelectionOptions: ParsableArguments {
         options.host = try range.scope(in: store, location: location).host
         options.windowMillis = window.flatMap(TimeExpression.parseDurationMicros).map { $0 / 1000 }
         options.minPort = minPort
+        options.alertContext = !noContext
         do {
             options.parameters = try QueryArguments(parsing: parameters).values
         } catch let error as QueryError {
@@ -123,7 +127,7 @@ struct DetectionSelectionOptions: ParsableArguments {
     var described: [String] {
         rules.map { "--rule \($0)" } + parameters.map { "--param \($0)" } + (window.map { ["--window \($0)"] } ?? [])
             + (minPort.map { ["--min-port \($0)"] } ?? []) + allowlists.map { "--allowlist \($0)" }
-            + (noDefaultAllowlist ? ["--no-default-allowlist"] : []) + ruleFiles.directories.map { "--rules \($0)" }
+            + (noDefaultAllowlist ? ["--no-default-allowlist"] : []) + (noContext ? ["--no-context"] : []) + ruleFiles.directories.map { "--rules \($0)" }
             + sigma.paths.map { "--sigma \($0)" } + sigma.placeholders.map { "--placeholder \($0)" }
             + (sigma.minLevel.map { ["--min-level \($0)"] } ?? [])
     }

@@ -9,7 +9,7 @@ struct LoadCommand: ParsableCommand {
         discussion: """
             INPUT is a file, a directory (read recursively) or - for standard input. Formats are detected per file from their first bytes, gzip included: flat Sysmon NDJSON (NXLog, Security-Datasets), Winlogbeat / Elastic Agent, Elastic Defend ECS, evtx_dump / Chainsaw JSON, JSON arrays and Elasticsearch hits of those, Windows event XML (wevtutil, Get-WinEvent ToXml) and native .evtx files.
 
-            Only process starts (Sysmon 1, Security 4688, ECS process start), network connections (Sysmon 3, Security 5156, ECS network) and the Security events that bound a process's life (4689 exit, 4608 boot) are stored; other events are counted as not relevant.
+            Only process starts (Sysmon 1, Security 4688, ECS process start), network connections (Sysmon 3, Security 5156, ECS network) the Security events that bound a process's life (4689 exit, 4608 boot) and the context of alerts (logons: Security 4624/4625; service installs: System 7045, Security 4697, Sysmon 13 on a service's ImagePath) are stored; other events are counted as not relevant.
 
             Loading the same events again stores nothing twice. Ctrl-C stops cleanly after the current batch; run the same command again to finish.
 

@@ -96,8 +96,8 @@ final class AnalystQueryTests: XCTestCase {
         let list = try HuntProcess.run(["query", "list", "--format", "csv"])
         XCTAssertEqual(list.status, 0)
         let ids = try RFC4180.parse(list.stdout).dropFirst().map { $0[0] }
-        XCTAssertEqual(ids, ["first_seen_executables", "host_timeline", "process_connections", "process_tree",
-                             "rare_parent_child", "rpc_high_port_inbound", "services_children"])
+        XCTAssertEqual(ids, ["first_seen_executables", "host_timeline", "lateral_chain", "network_logons", "process_connections",
+                             "process_tree", "rare_parent_child", "rpc_high_port_inbound", "services_children", "services_installed"])
         let show = try HuntProcess.run(["query", "show", "process_tree"])
         XCTAssertTrue(show.stdout.contains("--param entity_id=TEXT  default: (required)"), show.stdout)
         XCTAssertTrue(show.stdout.contains("WITH RECURSIVE"))

@@ -34,13 +34,13 @@ final class AnalystStatsTests: XCTestCase {
 
     func testStats_HostsHonourTheTimeRange() throws {
         XCTAssertEqual(try csv(["stats", "hosts"]).rows, [
-            ["host", "processes", "network_connections", "events", "first_ts_us", "last_ts_us"],
-            [AnalystFixture.dc1, "0", "5", "5", AnalystFixture.iso(60), AnalystFixture.iso(64)],
-            [AnalystFixture.ws1, "6", "4", "10", AnalystFixture.iso(10), AnalystFixture.iso(202)],
-            [AnalystFixture.ws2, "3", "0", "3", AnalystFixture.iso(15), AnalystFixture.iso(50)],
+            ["host", "processes", "network_connections", "logons", "service_installs", "events", "first_ts_us", "last_ts_us"],
+            [AnalystFixture.dc1, "0", "5", "0", "0", "5", AnalystFixture.iso(60), AnalystFixture.iso(64)],
+            [AnalystFixture.ws1, "6", "4", "0", "0", "10", AnalystFixture.iso(10), AnalystFixture.iso(202)],
+            [AnalystFixture.ws2, "3", "0", "0", "0", "3", AnalystFixture.iso(15), AnalystFixture.iso(50)],
         ])
         let ranged = try csv(["stats", "hosts", "--since", AnalystFixture.iso(60), "--until", AnalystFixture.iso(100)]).rows
-        XCTAssertEqual(ranged.dropFirst().map { [$0[0], $0[3]] }, [[AnalystFixture.dc1, "5"], [AnalystFixture.ws1, "1"]])
+        XCTAssertEqual(ranged.dropFirst().map { [$0[0], $0[5]] }, [[AnalystFixture.dc1, "5"], [AnalystFixture.ws1, "1"]])
     }
 
     func testStats_SourcesAndRejects() throws {

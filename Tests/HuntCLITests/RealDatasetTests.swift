@@ -9,8 +9,9 @@ final class RealDatasetTests: XCTestCase {
         return root.appendingPathComponent(name)
     }
 
-    /// Sysmon Event ID 1 and 3 records and Security 4688, 4689, 5156 and 4608 records in a gzip
-    /// NDJSON file, counted with gzip and JSONSerialization.
+    /// Sysmon Event ID 1 and 3 records, Sysmon 13 sets of a service's ImagePath, Security 4688,
+    /// 4689, 5156, 4608, 4624, 4625 and 4697 records and System 7045 records in a gzip NDJSON
+    /// file, counted with gzip and JSONSerialization.
     private func independentCount(_ file: URL) throws -> Int {
         let gunzip = Process()
         gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
@@ -26,16 +27,23 @@ final class RealDatasetTests: XCTestCase {
             let id = object["EventID"] as? Int
             let provider = object["SourceName"] as? String ?? ""
             if (id == 1 || id == 3), provider.contains("Sysmon") { count += 1 }
-            if [4688, 4689, 5156, 4608].contains(id ?? 0), provider == "Microsoft-Windows-Security-Auditing" { count += 1 }
+            if [4688, 4689, 5156, 4608, 4624, 4625, 4697].contains(id ?? 0), provider == "Microsoft-Windows-Security-Auditing" { count += 1 }
+            if id == 7045, provider == "Service Control Manager" { count += 1 }
+            let target = (object["TargetObject"] as? String ?? "").lowercased().split(separator: "\\")
+            if id == 13, provider.contains("Sysmon"), target.count >= 3, target[target.count - 1] == "imagepath",
+               target[target.count - 3] == "services" { count += 1 }
         }
         return count
     }
 
-    private func storedPerSource(_ db: String) throws -> [String: Int] {
-        let result = try HuntProcess.run(["sql", "--db", db, "--format", "csv", """
+    /// Rows stored per source; `context` adds the logons and service installs.
+    private func storedPerSource(_ db: String, context: Bool = true) throws -> [String: Int] {
+        let result = try HuntProcess.run(["sql", "--db", db, "--format", "csv", "--param", "context=\(context ? 1 : 0)", """
             SELECT s.path, (SELECT count(*) FROM processes p WHERE p.source_id = s.source_id)
                          + (SELECT count(*) FROM network_connections n WHERE n.source_id = s.source_id)
                          + (SELECT count(*) FROM lifecycle_events l WHERE l.source_id = s.source_id)
+                         + :context * (SELECT count(*) FROM logons g WHERE g.source_id = s.source_id)
+                         + :context * (SELECT count(*) FROM service_installs v WHERE v.source_id = s.source_id)
             FROM sources s
             """])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -105,7 +113,7 @@ final class RealDatasetTests: XCTestCase {
         let load = try HuntProcess.run(["load", "--db", db, folder.path])
         XCTAssertEqual(load.status, 0, load.stderr)
         XCTAssertTrue(load.stderr.contains("skipped 2 files in the folders that are not event logs"), load.stderr)
-        let stored = try storedPerSource(db)
+        let stored = try storedPerSource(db, context: false)  // the expectations count Sysmon 1 and 3
         for (name, expected) in expectations.files {
             XCTAssertEqual(stored[folder.appendingPathComponent(name).path], expected.sysmonEventID1 + expected.sysmonEventID3, name)
         }

@@ -55,8 +55,8 @@ final class SecurityCLITests: XCTestCase {
         XCTAssertTrue(detect.stderr.contains("WS10.corp"), "coverage names the host without services.exe connections: \(detect.stderr)")
 
         let coverage = try HuntProcess.run(["coverage", "--db", db, "--format", "csv"])
-        XCTAssertTrue(coverage.stdout.contains("WS9.corp,yes,yes,yes,all rules can fire"), coverage.stdout)
-        XCTAssertTrue(coverage.stdout.contains("WS10.corp,yes,yes,no,"), coverage.stdout)
+        XCTAssertTrue(coverage.stdout.contains(#"WS9.corp,yes,yes,no,no,yes,"all rules can fire; no logon events"#), coverage.stdout)
+        XCTAssertTrue(coverage.stdout.contains("WS10.corp,yes,yes,no,no,no,"), coverage.stdout)
 
         let stats = try HuntProcess.run(["stats", "--db", db, "--format", "csv"])
         XCTAssertTrue(stats.stdout.contains("processes,2,0,2,0,2,"), stats.stdout)

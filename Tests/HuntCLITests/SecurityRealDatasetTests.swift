@@ -62,7 +62,7 @@ final class SecurityRealDatasetTests: XCTestCase {
         // Coverage: WORKSTATION6 has no Sysmon but is covered for every rule; WORKSTATION5 has
         // no services.exe connection.
         let coverage = try HuntProcess.run(["coverage", "--db", h.directory.path("security.db"), "--format", "csv"])
-        XCTAssertTrue(coverage.stdout.lowercased().contains("workstation6.theshire.local,yes,yes,yes,all rules can fire"), coverage.stdout)
+        XCTAssertTrue(coverage.stdout.lowercased().contains("workstation6.theshire.local,yes,yes,yes,yes,yes,all rules can fire"), coverage.stdout)
         let stats = try HuntProcess.run(["stats", "--db", h.directory.path("security.db"), "--format", "csv"])
         XCTAssertEqual(stats.status, 0, stats.stderr)
     }

@@ -28,7 +28,7 @@ final class QueryTests: XCTestCase {
     /// uses exactly the parameters it declares (checked by preparing it on a real schema).
     func testQuery_EveryBuiltInHuntIsWellFormed() throws {
         let hunts = try SavedHunt.builtIn()
-        XCTAssertEqual(hunts.count, 7)
+        XCTAssertEqual(hunts.count, 10)
         let store = try SQLiteStore(path: ":memory:")
         try store.database.restrictToReading()
         for hunt in hunts {
@@ -87,7 +87,8 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(Set(entries.filter { $0.column == nil }.map(\.object)),
                        ["hosts", "sources", "rejects", "warnings", "processes", "network_connections", "schema_migrations",
                         "deferred_indexes", "process_events", "network_events", "lifecycle_events", "host_volumes",
-                        "process_rows", "network_rows", "names", "entities", "strings"])
+                        "process_rows", "network_rows", "names", "entities", "strings",
+                        "logons", "service_installs"])
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }
     }
 

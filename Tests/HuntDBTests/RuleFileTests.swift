@@ -23,7 +23,11 @@ final class RuleFileTests: XCTestCase {
         let keys = ["rule_id", "rule_name", "severity", "host", "network_time", "process_time", "delta_ms",
                     "source_ip", "source_port", "destination_ip", "destination_port", "services_entity_id", "services_pid",
                     "child_entity_id", "child_pid", "child_executable", "child_command_line", "child_user",
-                    "connections_in_window", "network_source", "process_source"]
+                    "connections_in_window", "network_source", "process_source",
+                    // the alert context (`-- context: remote_service`), after the rule's own
+                    "logon_user", "logon_domain", "logon_id", "logon_type", "logon_time", "logon_ip",
+                    "service_name", "service_image", "service_time",
+                    "source_host", "source_entity_id", "source_executable", "source_command_line", "clock_offset_ms"]
         let table = ["rule_id", "severity", "host", "time", "delta_ms", "source", "services_entity_id", "child_entity_id", "child_executable",
                      "child_command_line", "connections_in_window"]
         for rule in try RuleCatalog.builtIn().rules {
@@ -59,9 +63,9 @@ final class RuleFileTests: XCTestCase {
         XCTAssertEqual(refusal("-- column: host TEXT"), "r.sql: line 2: the column host is declared twice (or is a common key: rule_id, rule_name, severity, host)")
         XCTAssertEqual(refusal("-- column: n INTEGER\n-- table: host, m"), "r.sql: the table column m is not a declared column")
         XCTAssertEqual(refusal("-- column: n INTEGER\n-- needs: registry"),
-                       "r.sql: line 3: needs reads `-- needs: process|network [name=NAME] [direction=incoming|outgoing] [-- hint]`")
+                       "r.sql: line 3: needs reads `-- needs: process|network|logon|service [name=NAME] [direction=incoming|outgoing] [-- hint]`")
         XCTAssertEqual(refusal("-- column: n INTEGER\n-- needs: process direction=incoming"),
-                       "r.sql: line 3: needs takes name=NAME, and direction=incoming|outgoing for network events; not \"direction=incoming\"")
+                       "r.sql: line 3: needs takes name=NAME (process, network), and direction=incoming|outgoing for network events; not \"direction=incoming\"")
     }
 
     func testRuleFile_argsAreDecodedOnlyAsJSONArraysOfStrings() {
@@ -80,16 +84,18 @@ final class RuleFileTests: XCTestCase {
                                                                   image: #"C:\Windows\evil.exe"#)])
         let rules = try RuleCatalog.builtIn().rules
         let report = CoverageReport(store: harness.store, rules: rules)
-        XCTAssertEqual(report.columns, ["host", "process_starts", "network_events", "services_incoming", "notes"])
+        XCTAssertEqual(report.columns, ["host", "process_starts", "network_events", "logons", "service_installs", "services_incoming", "notes"])
         let hosts = try report.hosts(in: EventScope())
         XCTAssertEqual(hosts.map(\.host), ["WS1.corp.example"])
-        XCTAssertEqual(hosts[0].checks.map(\.present), [true, false, false])
+        XCTAssertEqual(hosts[0].checks.map(\.present), [true, false, false, false, false])
         // Without network events at all, the narrower services.exe gap is not repeated.
         XCTAssertEqual(hosts[0].gaps, [
             "no network connection events (Sysmon Event ID 3 / ECS network) were loaded: remote_service_rpc and rpc_service_network cannot fire",
         ])
         let processOnly = CoverageReport(store: harness.store, rules: try RuleCatalog.builtIn().select(["rpc_service_process"]))
-        XCTAssertEqual(processOnly.columns, ["host", "process_starts", "notes"])
+        XCTAssertEqual(processOnly.columns, ["host", "process_starts", "logons", "service_installs", "notes"])
+        // Missing context is said, but does not make the host blind.
+        XCTAssertEqual(try processOnly.hosts(in: EventScope()).first?.contextGaps.count, 2)
         XCTAssertEqual(try processOnly.hosts(in: EventScope()).first?.gaps, [])
         XCTAssertEqual(try report.hosts(in: EventScope(host: "WS-9999")), [])
     }

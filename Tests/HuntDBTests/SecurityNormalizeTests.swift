@@ -89,7 +89,7 @@ final class SecurityNormalizeTests: XCTestCase {
     }
 
     func testIrrelevantSecurityEvents_areSkippedAndCounted() throws {
-        let logon = #"{"EventID":4624,"SourceName":"Microsoft-Windows-Security-Auditing","Channel":"security","Hostname":"WS9","RecordNumber":5}"#
+        let logon = #"{"EventID":4634,"SourceName":"Microsoft-Windows-Security-Auditing","Channel":"security","Hostname":"WS9","RecordNumber":5}"#
         let (_, _, report) = try load([logon, F.flat(F.lateralMovement[4])])
         XCTAssertEqual(report.totals.notRelevant, 1)
         XCTAssertEqual(report.totals.loaded, 1)

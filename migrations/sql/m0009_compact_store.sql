@@ -249,6 +249,8 @@ CREATE INDEX network_by_host_time ON network_rows (host_id, ts_us);
 -- Analyst pivots on addresses.
 CREATE INDEX network_by_source_ip ON network_rows (source_ip_ref);
 CREATE INDEX network_by_destination ON network_rows (destination_ip_ref, destination_port);
+-- Alert context (m0008): the source host's side of a connection, by its source port and address.
+CREATE INDEX network_by_source_port ON network_rows (source_port, source_ip_ref, ts_us);
 
 -- The Security entity linker's seeks (m0007), on Security rows only.
 CREATE INDEX processes_security_by_pid ON process_rows (host_id, pid, ts_us) WHERE source_kind = 1;

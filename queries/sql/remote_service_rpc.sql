@@ -11,6 +11,9 @@
 -- needs: process
 -- needs: network
 -- needs: network name=services.exe direction=incoming -- the common public Sysmon configurations do not log them
+-- needs: logon -- Security 4624 (audit logon), for the logon_* context
+-- needs: service -- System 7045, Security 4697 or Sysmon 13 ImagePath sets, for the service_* context
+-- context: remote_service -- logon_*, service_*, source_* columns (README: Alert context)
 -- column: network_time TIME -- when the connection to services.exe was made
 -- column: process_time TIME -- when the child process started
 -- column: delta_ms INTEGER -- milliseconds from the connection to the child start

@@ -9,6 +9,9 @@ public struct HostCoverage: Sendable, Equatable {
     public var checks: [Check]
     /// Why rules cannot fire on this host, one sentence per gap (empty when covered).
     public var gaps: [String]
+    /// Which context sources (logons, service installs) the host lacks, one sentence each: the
+    /// rules fire, their alerts' context columns stay null.
+    public var contextGaps: [String] = []
 
     public struct Check: Sendable, Equatable {
         public var need: RuleNeed
@@ -38,7 +41,9 @@ public struct CoverageReport {
     public func hosts(in scope: EventScope) throws -> [HostCoverage] {
         try store.coverage(of: needs.map(\.event), in: scope).map { facts in
             let checks = zip(needs, facts.present).map { HostCoverage.Check(need: $0, present: $1) }
-            return HostCoverage(host: facts.host, checks: checks, gaps: gaps(checks))
+            let all = gaps(checks)
+            return HostCoverage(host: facts.host, checks: checks, gaps: all.filter { !$0.context }.map(\.text),
+                                contextGaps: all.filter(\.context).map(\.text))
         }
     }
 
@@ -48,19 +53,22 @@ public struct CoverageReport {
     /// One host as a row of `columns`.
     public func row(_ coverage: HostCoverage) -> [RowValue] {
         [.text(coverage.host)] + coverage.checks.map { .text($0.present ? "yes" : "no") }
-            + [.text(coverage.gaps.isEmpty ? "all rules can fire" : coverage.gaps.joined(separator: "; "))]
+            + [.text(((coverage.gaps.isEmpty ? ["all rules can fire"] : coverage.gaps) + coverage.contextGaps).joined(separator: "; "))]
     }
 
     /// A sentence per missing need naming the rules it silences; a narrowed need is not
     /// reported when its whole kind is missing too.
-    private func gaps(_ checks: [HostCoverage.Check]) -> [String] {
+    private func gaps(_ checks: [HostCoverage.Check]) -> [(text: String, context: Bool)] {
         let missingKinds = Set(checks.filter { !$0.present && $0.need.event.isWholeKind }.map(\.need.event.kind))
-        return checks.compactMap { check in
+        return checks.compactMap { check -> (text: String, context: Bool)? in
             guard !check.present else { return nil }
             if !check.need.event.isWholeKind, missingKinds.contains(check.need.event.kind) { return nil }
             let silenced = rules.filter { rule in rule.needs.contains { needsImply($0.event, check.need.event) } }.map(\.id)
             let hint = check.need.hint.isEmpty ? "" : " (\(check.need.hint))"
-            return "\(check.need.missingText) were loaded\(hint): \(Self.list(silenced)) cannot fire"
+            if check.need.event.isContext {
+                return ("\(check.need.missingText) were loaded\(hint): the alerts of \(Self.list(silenced)) lack that context", true)
+            }
+            return ("\(check.need.missingText) were loaded\(hint): \(Self.list(silenced)) cannot fire", false)
         }
     }
 

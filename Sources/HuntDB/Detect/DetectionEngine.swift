@@ -13,6 +13,11 @@ public struct DetectionOptions: Sendable {
     public var minPort: Int64?
     /// `--param name=value`: values for any declared parameter, converted by its declared type.
     public var parameters: [String: String] = [:]
+    /// Whether rules with a `-- context:` header get their context columns (`--no-context`
+    /// leaves them null, to measure what the context costs).
+    public var alertContext = true
+    /// The windows of the alert context (README: "Alert context").
+    public var contextWindows = AlertContextWindows()
 
     public init() {}
 
@@ -65,17 +70,23 @@ public struct DetectionEngine {
         let parameters = try parameterValues(of: rule, options: options)
         try withoutActuallyEscaping(onAlert) { onAlert in
             try withoutActuallyEscaping(onSuppressed) { onSuppressed in
+                // The context is looked up for the alerts the allowlist lets through, in batches.
+                let context = rule.context.flatMap { kind in
+                    options.alertContext
+                        ? AlertContextBatch(kind: kind, rule: rule, store: store, windows: options.contextWindows, emit: onAlert) : nil
+                }
                 let collector = AlertCollector(rule: rule) { alert in
                     if let entry = allowlist.suppressingEntry(for: alert, includingDefaults: rule.usesDefaultAllowlist) {
                         summary.suppressed += 1
                         try onSuppressed(alert, entry)
                     } else {
                         summary.alerts += 1
-                        try onAlert(alert)
+                        if let context { try context.add(alert) } else { try onAlert(alert) }
                     }
                 }
                 try store.runRule(sql: try rule.sql(for: store.dialect), parameters: parameters,
                                   purpose: "running rule \(rule.id) (\(rule.origin))", into: collector)
+                try context?.flush()
             }
         }
         let elapsed = ContinuousClock.now - started
@@ -125,6 +136,7 @@ private final class AlertCollector: RowSink {
     private let rule: DetectionRule
     private let emit: (Alert) throws -> Void
     private var columns: AlertColumns?
+    private var contextNulls: [RowValue] = []
 
     init(rule: DetectionRule, emit: @escaping (Alert) throws -> Void) {
         self.rule = rule
@@ -133,15 +145,17 @@ private final class AlertCollector: RowSink {
 
     func begin(columns: [String]) throws {
         let returned = Set(columns)
-        if let missing = (["host"] + rule.columns.map(\.name)).first(where: { !returned.contains($0) }) {
+        if let missing = (["host"] + rule.queryColumns.map(\.name)).first(where: { !returned.contains($0) }) {
             throw RuleError("\(rule.origin): the rule declares the column \(missing) but its SQL does not return it")
         }
-        self.columns = AlertColumns(names: columns, rule: rule)
+        // Context columns follow the SQL's, null until the engine looks them up.
+        contextNulls = Array(repeating: .null, count: rule.context?.columns.count ?? 0)
+        self.columns = AlertColumns(names: columns + (rule.context?.columns.map(\.name) ?? []), rule: rule)
     }
 
     func write(_ row: [RowValue]) throws {
         guard let columns else { return }
-        try emit(Alert(rule: rule, row: row, columns: columns))
+        try emit(Alert(rule: rule, row: contextNulls.isEmpty ? row : row + contextNulls, columns: columns))
     }
 
     func end() throws {}

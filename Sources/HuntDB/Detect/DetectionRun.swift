@@ -51,8 +51,12 @@ public struct DetectionRun {
         let keys = columns(layout)
         try sink.begin(columns: keys)
         let engine = DetectionEngine(store: store, allowlist: allowlist)
-        let screen = try LiteralScreen(store: store, rules: rules, parameters: EventScopeSQL.parameters(options))
-        let prefilters = try DistinctValues(store: store, rules: rules.filter { screen.decision(for: $0) == nil }, scope: options.scope)
+        // The screen and the distinct-values prefilters speak SQLite; on another store each rule
+        // runs its own text (or is named as having none).
+        let sqlite = store.dialect == .sqlite
+        let screen = try LiteralScreen(store: store, rules: sqlite ? rules : [], parameters: EventScopeSQL.parameters(options))
+        let prefilters = try DistinctValues(store: store, rules: sqlite ? rules.filter { screen.decision(for: $0) == nil } : [],
+                                            scope: options.scope)
         defer { prefilters.drop() }
         var summaries: [RuleRunSummary] = []
         for rule in rules {

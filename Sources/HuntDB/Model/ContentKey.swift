@@ -85,6 +85,27 @@ extension NormalizedEvent {
             key.add(destinationIP)
             key.add(destinationPort)
             key.add(destinationHostname)
+        case .logon:
+            key.add(userName)
+            key.add(userDomain)
+            key.add(logonID)
+            key.add(sourceIP)
+            key.add(sourcePort)
+            key.add(logon?.eventCode)
+            key.add(logon?.logonType)
+            key.add(logon?.workstation)
+            key.add(logon?.logonProcess)
+            key.add(logon?.authenticationPackage)
+            key.add(logon?.failureStatus)
+        case .serviceInstall:
+            key.add(userName)
+            key.add(userDomain)
+            key.add(service?.eventCode)
+            key.add(service?.serviceName)
+            key.add(service?.imagePath)
+            key.add(service?.startType)
+            key.add(service?.serviceType)
+            key.add(service?.account)
         }
         return key.value
     }

@@ -10,6 +10,10 @@ public struct NormalizedEvent: Sendable, Equatable {
         case processExit = "exit"
         /// The host started (Security 4608): every pid's life ends.
         case hostBoot = "boot"
+        /// An account logged on or failed to (Security 4624 / 4625): context, not a process.
+        case logon = "logon"
+        /// A service was installed or its ImagePath set (System 7045, Security 4697, Sysmon 13).
+        case serviceInstall = "service"
     }
 
     public var kind: Kind
@@ -72,6 +76,12 @@ public struct NormalizedEvent: Sendable, Equatable {
     /// Service names of the ports, as Sysmon resolves them (`epmap`, `microsoft-ds`).
     public var sourcePortName: String?
     public var destinationPortName: String?
+
+    // Context events (kind `.logon` / `.serviceInstall`); `userName`, `userDomain`, `logonID`,
+    // `sourceIP`, `sourcePort`, `pid` and `executable` hold the logon's account, session, client
+    // address and the process that asked for it (a service's: the subject that installed it).
+    public var logon: LogonDetails?
+    public var service: ServiceDetails?
 
     // What the loader reports about the event (it is stored either way).
     /// Fields a rule needs that the record did not have (`Initiated`, `UtcTime (TimeCreated used)`).

@@ -32,7 +32,7 @@ public struct QueryFile: Sendable {
     }
 
     /// The header keys of rule files beyond those every query file has.
-    public static let ruleKeys: Set<String> = ["column", "table", "needs"]
+    public static let ruleKeys: Set<String> = ["column", "table", "needs", "context"]
 
     /// The lines up to the first one that is neither blank nor a comment (the header), without
     /// splitting the whole query.

@@ -6,4 +6,6 @@ public enum SourceKind: String, Sendable, CaseIterable {
     case security
     /// Elastic Defend / Elastic Agent documents in ECS.
     case ecs
+    /// The Windows System channel (Service Control Manager 7045: a service was installed).
+    case system
 }

@@ -71,7 +71,7 @@ package enum ECSNormalizer {
                 event.company = nonEmpty(record.text(.company))
                 event.fileVersion = nonEmpty(record.text(.fileVersion))
                 event.logonID = nonEmpty(record.text(.logonID))
-            case .networkConnection, .processExit, .hostBoot:  // ECS documents give only the first two
+            case .networkConnection, .processExit, .hostBoot, .logon, .serviceInstall:  // ECS documents give only the first two
                 event.transport = nonEmpty(record.text(.transport))?.lowercased()
                 if let direction = nonEmpty(record.text(.direction)) {
                     event.direction = Canonical.direction(direction) ?? direction.lowercased()

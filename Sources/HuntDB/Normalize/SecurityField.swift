@@ -1,7 +1,7 @@
 import Model
 
 /// The fields of Windows Security events the normalizer reads: System fields, EventData names
-/// of the events stored (4688, 4689, 5156, 4608), and the ECS fields Winlogbeat's security
+/// of the events stored (4688, 4689, 5156, 4608; 4624, 4625, 4697 and System's 7045 as context), and the ECS fields Winlogbeat's security
 /// module fills instead. A later event (4624, 4697…) adds its EventData names here and a case in
 /// `SecurityNormalizer`; every dialect's path table is derived from this list.
 public enum SecurityField: Int, CaseIterable, Sendable {
@@ -17,6 +17,10 @@ public enum SecurityField: Int, CaseIterable, Sendable {
     case processName
     // 5156 permitted connection
     case application, direction, sourceAddress, sourcePort, destAddress, destPort, `protocol`
+    // 4624 / 4625 logons (the account is the target subject; ProcessId / ProcessName as 4689)
+    case logonType, logonProcessName, authenticationPackageName, workstationName, ipAddress, ipPort, status, subStatus
+    // 4697 (Security) and 7045 (System, Service Control Manager) service installs
+    case serviceName, serviceFileName, serviceType, serviceStartType, serviceAccount
     // ECS fallbacks (Winlogbeat's security module moves event data to ECS)
     case ecsExecutable, ecsPID, ecsParentPID, ecsParentExecutable, ecsCommandLine
     case ecsUserName, ecsUserDomain, ecsSourceIP, ecsSourcePort, ecsDestinationIP, ecsDestinationPort
@@ -46,6 +50,20 @@ public enum SecurityField: Int, CaseIterable, Sendable {
         case .destAddress: ["DestAddress"]
         case .destPort: ["DestPort"]
         case .protocol: ["Protocol"]
+        case .logonType: ["LogonType"]
+        case .logonProcessName: ["LogonProcessName"]
+        case .authenticationPackageName: ["AuthenticationPackageName"]
+        case .workstationName: ["WorkstationName"]
+        case .ipAddress: ["IpAddress"]
+        case .ipPort: ["IpPort"]
+        case .status: ["Status"]
+        case .subStatus: ["SubStatus"]
+        case .serviceName: ["ServiceName"]
+        // 4697 spells the service's fields `Service…`, 7045 `ImagePath`, `StartType`, `AccountName`.
+        case .serviceFileName: ["ServiceFileName", "ImagePath"]
+        case .serviceType: ["ServiceType"]
+        case .serviceStartType: ["ServiceStartType", "StartType"]
+        case .serviceAccount: ["ServiceAccount", "AccountName"]
         default: nil
         }
     }

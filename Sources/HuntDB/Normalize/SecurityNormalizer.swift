@@ -28,6 +28,7 @@ package enum SecurityNormalizer {
     package static func stores(eventID: Int) -> Bool {
         switch eventID {
         case 4688, 4689, 5156, 4608: true
+        case 4624, 4625, 4697, 7045: true  // context: logons and service installs
         default: false
         }
     }
@@ -35,11 +36,11 @@ package enum SecurityNormalizer {
     package static func normalize(_ record: some SecurityRecord) -> NormalizeResult {
         guard let eventIDText = record.text(.eventID) else { return .rejected("the record has no EventID") }
         guard let eventID = Int(eventIDText) else { return .rejected("EventID \(quoted(eventIDText)) is not a number") }
-        guard stores(eventID: eventID), isSecurity(record) else { return .notRelevant }
+        guard stores(eventID: eventID), isExpectedLog(record, eventID: eventID) else { return .notRelevant }
         if let field = record.repeatedSecurityField() { return .rejected(FieldProblem.repeated(field).message) }
 
         guard let computer = nonEmpty(record.text(.computer)) else {
-            return .rejected("Security event \(eventID) has no computer name (Computer / Hostname)")
+            return .rejected("\(eventID == 7045 ? "System" : "Security") event \(eventID) has no computer name (Computer / Hostname)")
         }
         let time: SecurityTime.Reading
         switch SecurityTime.read(record) {
@@ -58,10 +59,12 @@ package enum SecurityNormalizer {
             case 4688: event = try processStart(record, host: host, time: time.micros, key: key)
             case 4689: event = try processExit(record, host: host, time: time.micros, key: key)
             case 5156: event = try connection(record, host: host, time: time.micros, key: key)
+            case 4624, 4625: event = try logon(record, eventID: eventID, host: host, time: time.micros, key: key)
+            case 4697, 7045: event = try serviceInstall(record, eventID: eventID, host: host, time: time.micros, key: key)
             default: event = NormalizedEvent(kind: .hostBoot, host: host, timestampMicros: time.micros, recordKey: key,
                                              entityID: SyntheticEntity.unlinked)
             }
-            event.sourceKind = .security
+            event.sourceKind = eventID == 7045 ? .system : .security
             event.timePrecisionMicros = time.precisionMicros
             if let note = time.note { event.missingFields.append(note) }
             return .event(event)
@@ -166,8 +169,14 @@ package enum SecurityNormalizer {
 
     // MARK: Fields
 
-    /// Provider (else channel) must name the Security log when present.
-    private static func isSecurity(_ record: some SecurityRecord) -> Bool {
+    /// Provider (else channel) must name the log the event id belongs to when present: the
+    /// Service Control Manager (System log) for 7045, the Security log for the others.
+    private static func isExpectedLog(_ record: some SecurityRecord, eventID: Int) -> Bool {
+        if eventID == 7045 {
+            if let provider = record.text(.providerName) { return ASCII.equalsIgnoringCase(provider, "service control manager") }
+            if let channel = record.text(.channel) { return ASCII.equalsIgnoringCase(channel, "system") }
+            return true
+        }
         if let provider = record.text(.providerName) {
             return ASCII.equalsIgnoringCase(provider, "microsoft-windows-security-auditing")
         }
@@ -175,7 +184,7 @@ package enum SecurityNormalizer {
         return true
     }
 
-    /// `Security:<EventRecordID>` whatever the channel's spelling (`Security`, `security`), so
+    /// `Security:<EventRecordID>` (`System:` for 7045) whatever the channel's spelling (`Security`, `security`), so
     /// the same record from EVTX, XML and JSON is stored once.
     private static func recordKey(_ record: some SecurityRecord) -> Result<RecordKey, FieldProblem> {
         guard let idText = nonEmpty(record.text(.recordID)) else {
@@ -184,13 +193,15 @@ package enum SecurityNormalizer {
         guard let id = Int64(idText) else {
             return .failure(FieldProblem("EventRecordID \(quoted(idText)) is not a number"))
         }
-        let channel = record.text(.channel).map { ASCII.equalsIgnoringCase($0, "security") ? "Security" : $0 } ?? "Security"
+        let channel = record.text(.channel).map { channel in
+            ASCII.equalsIgnoringCase(channel, "security") ? "Security" : ASCII.equalsIgnoringCase(channel, "system") ? "System" : channel
+        } ?? "Security"
         return .success(.named(channel + ":" + String(id)))
     }
 
     /// A pid as Security events write it: hex (`0x2c0`) or decimal; nil when absent. `spelled`
     /// names the field as this event spells it (5156's `ProcessID`).
-    private static func pid(_ record: some SecurityRecord, _ field: SecurityField, spelled: String? = nil) throws -> Int64? {
+    package static func pid(_ record: some SecurityRecord, _ field: SecurityField, spelled: String? = nil) throws -> Int64? {
         guard let text = nonEmpty(record.text(field)) else { return nil }
         guard let value = SecurityCodes.processID(text) else {
             throw FieldProblem("\(spelled ?? field.displayName) \(quoted(text)) is not a process id")
@@ -209,21 +220,21 @@ package enum SecurityNormalizer {
         return value
     }
 
-    private static func address(_ record: some SecurityRecord, _ field: SecurityField, _ fallback: SecurityField) throws -> String? {
+    package static func address(_ record: some SecurityRecord, _ field: SecurityField, _ fallback: SecurityField) throws -> String? {
         let used = nonEmpty(record.text(field)) != nil ? field : fallback
         guard let text = nonEmpty(record.text(used)) else { return nil }
         guard let ip = Canonical.ipAddress(text) else { throw FieldProblem("\(used.displayName) \(quoted(text)) is not an IP address") }
         return ip
     }
 
-    private static func port(_ record: some SecurityRecord, _ field: SecurityField, _ fallback: SecurityField) throws -> Int64? {
+    package static func port(_ record: some SecurityRecord, _ field: SecurityField, _ fallback: SecurityField) throws -> Int64? {
         let used = nonEmpty(record.text(field)) != nil ? field : fallback
         guard let text = nonEmpty(record.text(used)) else { return nil }
         guard let port = Canonical.port(text) else { throw FieldProblem("\(used.displayName) \(quoted(text)) is not a port number") }
         return port
     }
 
-    private static func account(_ domain: String?, _ name: String?) -> (domain: String?, name: String)? {
+    package static func account(_ domain: String?, _ name: String?) -> (domain: String?, name: String)? {
         guard let name = nonEmpty(name) else { return nil }
         return (nonEmpty(domain), name)
     }

@@ -15,6 +15,8 @@ public enum SysmonField: Int, CaseIterable, Sendable {
     case originalFileName, fileDescription, product, company, fileVersion
     case logonId, logonGuid, terminalSessionId, parentUser
     case sourcePortName, destinationPortName
+    // Registry value set (ID 13): the key (`…\Services\<name>\ImagePath`) and the value written.
+    case targetObject, details
     // Fallbacks some collectors use instead of `User` (ECS user.name / user.domain).
     case userName, userDomain
 
@@ -54,6 +56,8 @@ public enum SysmonField: Int, CaseIterable, Sendable {
         case .parentUser: "ParentUser"
         case .sourcePortName: "SourcePortName"
         case .destinationPortName: "DestinationPortName"
+        case .targetObject: "TargetObject"
+        case .details: "Details"
         }
     }
 

@@ -16,15 +16,17 @@ extension SysmonRecord {
 }
 
 /// Turns Sysmon Event ID 1 (process creation) and 3 (network connection) records into
-/// `NormalizedEvent`s; every other record is not relevant.
+/// `NormalizedEvent`s, and ID 13 registry sets of a service's ImagePath into service installs
+/// (`SysmonServiceImagePath`); every other record is not relevant.
 package enum SysmonNormalizer {
     package static let sysmonChannel = "Microsoft-Windows-Sysmon/Operational"
 
     package static func normalize(_ record: some SysmonRecord) -> NormalizeResult {
         guard let eventIDText = record.text(.eventID) else { return .rejected("the record has no EventID") }
         guard let eventID = Int(eventIDText) else { return .rejected("EventID \(quoted(eventIDText)) is not a number") }
-        guard eventID == 1 || eventID == 3 else { return .notRelevant }
+        guard eventID == 1 || eventID == 3 || eventID == 13 else { return .notRelevant }
         guard isSysmon(record) else { return .notRelevant }
+        if eventID == 13 { return SysmonServiceImagePath.normalize(record) }
         if let field = record.repeatedField() { return .rejected(FieldProblem.repeated(field).message) }
 
         guard let computer = nonEmpty(record.text(.computer)) else {
@@ -118,13 +120,13 @@ package enum SysmonNormalizer {
     }
 
     /// Provider (else channel) must name Sysmon when present.
-    private static func isSysmon(_ record: some SysmonRecord) -> Bool {
+    static func isSysmon(_ record: some SysmonRecord) -> Bool {
         if let provider = record.text(.providerName) { return ASCII.containsIgnoringCase(provider, "sysmon") }
         if let channel = record.text(.channel) { return ASCII.containsIgnoringCase(channel, "sysmon") }
         return true
     }
 
-    private static func recordKey(_ record: some SysmonRecord) -> Result<RecordKey, FieldProblem> {
+    static func recordKey(_ record: some SysmonRecord) -> Result<RecordKey, FieldProblem> {
         guard let idText = nonEmpty(record.text(.recordID)) else {
             return .success(.contentHash(Array(SHA256.hash(record.rawBytes()).prefix(16))))
         }

@@ -6,6 +6,10 @@ public struct EventNeed: Sendable, Hashable {
         case process
         /// Network connections (Sysmon 3, ECS network).
         case network
+        /// Logons (Security 4624 / 4625): context for alerts, a rule fires without them.
+        case logon
+        /// Service installs (System 7045, Security 4697, Sysmon 13 ImagePath): context too.
+        case service
     }
 
     public var kind: Kind
@@ -19,6 +23,10 @@ public struct EventNeed: Sendable, Hashable {
         self.name = name
         self.direction = direction
     }
+
+    /// Whether the events only add context to alerts (logons, services): without them a rule
+    /// still fires, its alerts' context columns are null.
+    public var isContext: Bool { kind == .logon || kind == .service }
 
     /// Whether the need is the whole kind, not narrowed.
     public var isWholeKind: Bool { name == nil && direction == nil }

@@ -61,6 +61,11 @@ public protocol EventStore: AnyObject {
     /// Drops a table made by `createDistinctValues`.
     func dropDistinctValues(_ name: String) throws
 
+    /// The context of remote-service alerts (logon, service, source process), one per request in
+    /// order, looked up in one pass for the whole batch. A store without context events may rely
+    /// on the default (every context empty).
+    func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext]
+
     /// For every host with events in `scope`, whether events matching each of `needs` exist.
     func coverage(of needs: [EventNeed], in scope: EventScope) throws -> [HostCoverageFacts]
 

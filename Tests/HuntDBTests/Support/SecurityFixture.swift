@@ -10,6 +10,8 @@ struct SecurityEvent {
     var host = SecurityFixture.host
     var channel = "Security"
     var data: [(String, String)]
+    /// The provider (System 7045: `Service Control Manager`).
+    var provider = "Microsoft-Windows-Security-Auditing"
 }
 
 /// Builds Windows Security 4688 / 4689 / 5156 / 4608 events and renders them as flat NXLog
@@ -95,7 +97,7 @@ enum SecurityFixture {
     }
 
     static func windowsEvent(_ e: SecurityEvent) -> WindowsEvent {
-        WindowsEvent(providerName: "Microsoft-Windows-Security-Auditing", eventID: String(e.eventID),
+        WindowsEvent(providerName: e.provider, eventID: String(e.eventID),
                      timeCreated: systemTime(e.micros), recordID: String(e.record), channel: e.channel, computer: e.host,
                      data: e.data.map { WindowsEvent.DataItem(name: $0.0, value: $0.1) })
     }
@@ -105,7 +107,7 @@ enum SecurityFixture {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         }
         return "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
-            + "<Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/>"
+            + "<Provider Name='\(e.provider)' Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/>"
             + "<EventID>\(e.eventID)</EventID><Version>2</Version><Level>0</Level><Task>13312</Task>"
             + "<TimeCreated SystemTime='\(systemTime(e.micros))'/><EventRecordID>\(e.record)</EventRecordID>"
             + "<Channel>\(e.channel)</Channel><Computer>\(e.host)</Computer><Security/></System><EventData>"
@@ -116,7 +118,7 @@ enum SecurityFixture {
         json(["Event": [
             "#attributes": ["xmlns": "http://schemas.microsoft.com/win/2004/08/events/event"],
             "System": [
-                "Provider": ["#attributes": ["Name": "Microsoft-Windows-Security-Auditing"]],
+                "Provider": ["#attributes": ["Name": e.provider]],
                 "EventID": e.eventID, "EventRecordID": e.record, "Channel": e.channel, "Computer": e.host,
                 "TimeCreated": ["#attributes": ["SystemTime": systemTime(e.micros)]],
             ],
@@ -130,7 +132,7 @@ enum SecurityFixture {
             "@timestamp": Timestamp.iso8601(micros: e.micros),
             "host": ["name": e.host.lowercased()],
             "winlog": [
-                "event_id": String(e.eventID), "provider_name": "Microsoft-Windows-Security-Auditing",
+                "event_id": String(e.eventID), "provider_name": e.provider,
                 "channel": e.channel, "record_id": e.record, "computer_name": e.host,
                 "event_data": Dictionary(uniqueKeysWithValues: e.data),
             ] as [String: Any],
@@ -162,10 +164,10 @@ enum SecurityFixture {
         for key in moved { data[key] = nil }
         var document: [String: Any] = [
             "@timestamp": Timestamp.iso8601(micros: e.micros),
-            "event": ["code": String(e.eventID), "provider": "Microsoft-Windows-Security-Auditing", "module": "security"],
+            "event": ["code": String(e.eventID), "provider": e.provider, "module": "security"],
             "host": ["name": e.host.lowercased()],
             "winlog": [
-                "event_id": String(e.eventID), "provider_name": "Microsoft-Windows-Security-Auditing",
+                "event_id": String(e.eventID), "provider_name": e.provider,
                 "channel": e.channel, "record_id": String(e.record), "computer_name": e.host, "event_data": data,
             ] as [String: Any],
         ]
@@ -181,7 +183,7 @@ enum SecurityFixture {
             return String(Timestamp.iso8601(micros: shifted).prefix(19)).replacingOccurrences(of: "T", with: " ")
         }
         var fields: [String: Any] = [
-            "EventID": e.eventID, "SourceName": "Microsoft-Windows-Security-Auditing", "Channel": e.channel.lowercased(),
+            "EventID": e.eventID, "SourceName": e.provider, "Channel": e.channel.lowercased(),
             "Hostname": e.host, "host": "wec.corp.example", "RecordNumber": e.record, "EventTime": local(e.micros),
             "ExecutionProcessID": 4, "Keywords": -9214364837600034816, "EventType": "AUDIT_SUCCESS",
         ]

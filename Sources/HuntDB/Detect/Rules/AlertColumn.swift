@@ -17,6 +17,13 @@ public struct AlertColumn: Sendable, Equatable {
     public var hidden: Bool
     public var help: String
 
+    init(name: String, kind: Kind, hidden: Bool = false, help: String) {
+        self.name = name
+        self.kind = kind
+        self.hidden = hidden
+        self.help = help
+    }
+
     init(declaration: String, at: String) throws {
         let declared = HeaderDeclaration(declaration)
         let words = declared.words, help = declared.help

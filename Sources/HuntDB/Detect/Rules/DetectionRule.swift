@@ -44,6 +44,9 @@ public struct DetectionRule: Sendable {
     public var prefilter: DistinctValuesPrefilter?
     /// Texts every match contains, checked for all rules at once before any runs.
     public var literalPrefilter: LiteralPrefilter?
+    /// `-- context: remote_service`: the engine adds the context columns to each alert after
+    /// the rule ran (`AlertContextKind`); their values are not returned by the rule's SQL.
+    public let context: AlertContextKind?
 
     public var id: String { query.id }
     public var name: String { query.name }
@@ -75,6 +78,7 @@ public struct DetectionRule: Sendable {
         var columns: [AlertColumn] = []
         var table: [String]?
         var needs: [RuleNeed] = []
+        var context: AlertContextKind?
         for line in query.ruleLines {
             let at = "\(query.origin): line \(line.line)"
             switch line.key {
@@ -89,12 +93,25 @@ public struct DetectionRule: Sendable {
                 table = line.value.split(separator: ",").map { String($0.trimmedBlanks) }.filter { !$0.isEmpty }
             case "needs":
                 needs.append(try RuleNeed(declaration: line.value, at: at))
+            case "context":
+                guard context == nil else { throw RuleError("\(at): the header has a second `-- context:` line") }
+                let name = HeaderDeclaration(line.value).words.first ?? ""
+                guard let kind = AlertContextKind(rawValue: name) else {
+                    throw RuleError("\(at): unknown context \(name) (known: \(AlertContextKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                context = kind
             default:
                 break
             }
         }
         guard !columns.isEmpty else {
             throw RuleError("\(query.origin): the rule declares no output column (add `-- column: name TYPE -- help` lines)")
+        }
+        if let context {
+            if let clash = context.columns.first(where: { column in columns.contains { $0.name == column.name } }) {
+                throw RuleError("\(query.origin): the column \(clash.name) is a context column of \(context.rawValue)")
+            }
+            columns += context.columns
         }
         let known = Set(Self.commonKeys + columns.map(\.name))
         if let table, let unknown = table.first(where: { !known.contains($0) }) {
@@ -104,6 +121,13 @@ public struct DetectionRule: Sendable {
         self.columns = columns
         self.tableColumns = table ?? (Self.commonKeys + columns.filter { !$0.hidden }.map(\.name))
         self.needs = needs
+        self.context = context
+    }
+
+    /// The declared columns the rule's SQL returns (the context columns are added after it ran).
+    public var queryColumns: [AlertColumn] {
+        guard let context else { return columns }
+        return Array(columns.dropLast(context.columns.count))
     }
 
     /// The declared column called `name`.

@@ -18,18 +18,18 @@ public struct RuleNeed: Sendable, Equatable {
         let declared = HeaderDeclaration(declaration)
         let words = declared.words, hint = declared.help
         guard let first = words.first, let kind = EventNeed.Kind(rawValue: first.lowercased()) else {
-            throw RuleError("\(at): needs reads `-- needs: process|network [name=NAME] [direction=incoming|outgoing] [-- hint]`")
+            throw RuleError("\(at): needs reads `-- needs: process|network|logon|service [name=NAME] [direction=incoming|outgoing] [-- hint]`")
         }
         var need = EventNeed(kind: kind)
         for word in words.dropFirst() {
             let pair = word.split(separator: "=", maxSplits: 1).map(String.init)
             guard pair.count == 2, !pair[1].isEmpty else { throw RuleError("\(at): \"\(word)\" is not key=value") }
             switch (pair[0].lowercased(), kind) {
-            case ("name", _): need.name = pair[1]
+            case ("name", .process), ("name", .network): need.name = pair[1]
             case ("direction", .network) where ["incoming", "outgoing"].contains(pair[1].lowercased()):
                 need.direction = pair[1].lowercased()
             default:
-                throw RuleError("\(at): needs takes name=NAME, and direction=incoming|outgoing for network events; not \"\(word)\"")
+                throw RuleError("\(at): needs takes name=NAME (process, network), and direction=incoming|outgoing for network events; not \"\(word)\"")
             }
         }
         self.event = need
@@ -39,6 +39,8 @@ public struct RuleNeed: Sendable, Equatable {
     /// What the gap reads like: `no incoming network events of services.exe`.
     public var missingText: String {
         switch (event.kind, event.name, event.direction) {
+        case (.logon, _, _): "no logon events (Security 4624 / 4625)"
+        case (.service, _, _): "no service install events (System 7045, Security 4697, Sysmon 13 ImagePath)"
         case (.process, nil, _): "no process start events (Sysmon Event ID 1 / ECS process start)"
         case (.network, nil, nil): "no network connection events (Sysmon Event ID 3 / ECS network)"
         case (.process, let name?, _): "no process start events of \(name)"
@@ -55,6 +57,8 @@ public struct RuleNeed: Sendable, Equatable {
             (name.lowercased().hasSuffix(".exe") ? String(name.dropLast(4)) : name).lowercased()
         }
         switch (event.kind, base, event.direction) {
+        case (.logon, _, _): return "logons"
+        case (.service, _, _): return "service_installs"
         case (.process, nil, _): return "process_starts"
         case (.network, nil, nil): return "network_events"
         case (.process, let base?, _): return "\(base)_processes"

@@ -11,8 +11,9 @@ import Normalize
 /// other than 1 or 3, no key may hide behind a `\u` escape and no second object follows the
 /// first, is the record declared not relevant; anything else is parsed in full.
 enum RelevanceProbe {
-    /// True when the record is certainly not a Sysmon process start or network connection, nor
-    /// one of the Security events stored (`SecurityNormalizer.stores(eventID:)`).
+    /// True when the record is certainly not a Sysmon process start or network connection, nor a
+    /// Sysmon 13 that mentions an ImagePath, nor one of the Security events stored
+    /// (`SecurityNormalizer.stores(eventID:)`).
     static func isCertainlyIrrelevant(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count > 10 else { return false }
         var found: Int?
@@ -35,6 +36,8 @@ enum RelevanceProbe {
             }
         }
         guard let id = found, id != 1, id != 3, !SecurityNormalizer.stores(eventID: id) else { return false }
+        // A Sysmon 13 registry set is relevant only for a service's ImagePath (a service install).
+        if id == 13, containsImagePath(bytes) { return false }
         return !mayReadDifferently(bytes)
     }
 
@@ -57,6 +60,24 @@ enum RelevanceProbe {
             var next = at
             while next < count, base[next] == 0x20 || base[next] == 0x09 || base[next] == 0x0A || base[next] == 0x0D { next += 1 }
             if next < count, base[next] == UInt8(ascii: "{") { return true }
+        }
+        return false
+    }
+
+    /// Whether `imagepath` occurs in the record in any case (or behind an escape: parsed in full then).
+    private static func containsImagePath(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let word = Array("imagepath".utf8)
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        let count = bytes.count
+        guard count >= word.count else { return false }
+        var at = 0
+        while at <= count - word.count {
+            if base[at] | 0x20 == word[0] {
+                var i = 1
+                while i < word.count, base[at + i] | 0x20 == word[i] { i += 1 }
+                if i == word.count { return true }
+            }
+            at += 1
         }
         return false
     }

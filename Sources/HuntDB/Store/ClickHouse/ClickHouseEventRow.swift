@@ -6,11 +6,14 @@ enum ClickHouseEventRow {
     enum Table: String, CaseIterable {
         case processes, networkConnections = "network_connections", lifecycleEvents = "lifecycle_events"
 
-        init(_ kind: NormalizedEvent.Kind) {
+        /// The table of an event kind; nil for the context events (logons, service installs),
+        /// which the ClickHouse schema does not hold yet.
+        init?(_ kind: NormalizedEvent.Kind) {
             switch kind {
             case .processStart: self = .processes
             case .networkConnection: self = .networkConnections
             case .processExit, .hostBoot: self = .lifecycleEvents
+            case .logon, .serviceInstall: return nil
             }
         }
 
@@ -86,7 +89,7 @@ enum ClickHouseEventRow {
         out.int64(identity.contentKey)
         out.int64(sourceID)
         out.int64(sourceRecord)
-        switch Table(event.kind) {
+        switch Table(event.kind)! {
         case .processes:
             out.string(event.entityID)
             out.nullableInt64(event.pid)

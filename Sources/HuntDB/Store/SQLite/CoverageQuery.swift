@@ -12,7 +12,8 @@ struct CoverageQuery {
         var candidates: [(id: Int64, name: String)] = []
         while try hosts.step() { candidates.append((hosts.int64(0), hosts.text(1) ?? "")) }
 
-        let anyEvents = [EventNeed(kind: .process), EventNeed(kind: .network)]
+        // A host with only context events (a domain controller's Security log) is a host too.
+        let anyEvents = [EventNeed(kind: .process), EventNeed(kind: .network), EventNeed(kind: .logon), EventNeed(kind: .service)]
         var probes: [EventNeed: Statement] = [:]
         for need in anyEvents + needs where probes[need] == nil {
             probes[need] = try database.prepare(Self.existsSQL(need), purpose: "computing rule coverage per host")
@@ -50,6 +51,20 @@ struct CoverageQuery {
     /// `*_by_name` indexes) or by host and time; a direction is checked on the rows found.
     private static func existsSQL(_ need: EventNeed) -> String {
         switch (need.kind, need.name != nil) {
+        case (.logon, _):
+            """
+            SELECT 1 FROM logons AS e
+            WHERE e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
+        case (.service, _):
+            """
+            SELECT 1 FROM service_installs AS e
+            WHERE e.host_id = :host_id
+              AND e.ts_us >= coalesce(:since, -9223372036854775807) AND e.ts_us < coalesce(:until, 9223372036854775807)
+            LIMIT 1
+            """
         case (.process, false):
             """
             SELECT 1 FROM processes AS e

@@ -22,6 +22,7 @@ final class EventWriter {
     let dictionaries: StringDictionaries
     private let lifecycle: LifecycleWriter
     private let securityMatch: SecurityRecordMatch
+    private let context: ContextWriter
     /// Per host: the earliest time of a Security event stored since the last `takeSecurityChanges`
     /// (the entity links from that time on may change).
     private var securityChanges: [Int64: Int64] = [:]
@@ -31,6 +32,7 @@ final class EventWriter {
         lifecycle = try LifecycleWriter(database: database)
         securityMatch = SecurityRecordMatch(database: database)
         dictionaries = try StringDictionaries(database: database)
+        context = try ContextWriter(database: database, securityMatch: securityMatch)
         insertProcess = try database.prepare("""
             INSERT INTO process_rows (host_id, ts_us, record_key, source_id, source_record, entity_ref, pid, executable_ref,
                 name_ref, command_line_ref, args_ref, working_directory_ref, parent_entity_ref, parent_pid,
@@ -112,6 +114,10 @@ final class EventWriter {
     func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Insertion {
         let hostID = try self.hostID(for: event.host)
         let contentKey = event.contentKey  // hashed once: the Security match and the insert both need it
+        if event.kind == .logon || event.kind == .serviceInstall {  // context events: their own tables
+            return try context.insert(event, contentKey: contentKey, hostID: hostID, sourceID: sourceID, sourceRecord: sourceRecord,
+                                      recordKey: { self.bind(event.recordKey, to: $0, at: $1) })
+        }
         if event.sourceKind == .security, try isStoredSecurityRecord(event, contentKey: contentKey, hostID: hostID) { return .duplicate }
         if event.kind == .processExit || event.kind == .hostBoot {
             guard let stored = try lifecycle.insert(event, contentKey: contentKey, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
@@ -156,7 +162,7 @@ final class EventWriter {
             s.bind(try strings.ref(event.logonGUID), at: 31)
             s.bind(event.terminalSessionID, at: 32)
             s.bind(try strings.ref(event.parentUser), at: 33)
-        case .networkConnection, .processExit, .hostBoot:  // exits and boots were written above
+        case .networkConnection, .processExit, .hostBoot, .logon, .serviceInstall:  // exits, boots and context were written above
             s.bind(try strings.ref(event.userName), at: 10)
             s.bind(try strings.ref(event.userDomain), at: 11)
             s.bind(try strings.ref(event.transport), at: 12)
@@ -189,6 +195,8 @@ final class EventWriter {
         case .processStart: .processes
         case .networkConnection: .networkConnections
         case .processExit, .hostBoot: .lifecycleEvents
+        case .logon: .logons
+        case .serviceInstall: .serviceInstalls
         }
         switch try securityMatch.match(table: table, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
                                        contentKey: contentKey, micros: event.timestampMicros,

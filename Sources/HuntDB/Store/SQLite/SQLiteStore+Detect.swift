@@ -17,3 +17,9 @@ extension SQLiteStore {
         try StoreError.translating { try CoverageQuery(needs: needs).run(on: database, scope: scope) }
     }
 }
+
+extension SQLiteStore {
+    public func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext] {
+        try StoreError.translating { try RemoteServiceContextQuery(windows: windows).run(on: database, requests) }
+    }
+}

@@ -92,6 +92,7 @@ public final class SQLiteStore {
     private func configure(mode: Database.Mode) throws {
         try database.registerContentKeyFunction()
         try database.registerMatchFunctions()
+        try database.registerCommandKeyFunction()
         try database.execute("PRAGMA foreign_keys = ON", purpose: "enabling foreign keys")
         try database.execute("PRAGMA cache_size = -65536", purpose: "sizing the page cache")
         if mode == .readWrite {

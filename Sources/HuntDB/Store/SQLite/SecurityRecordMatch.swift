@@ -62,6 +62,8 @@ final class SecurityRecordMatch {
     /// The tables Security records are stored in.
     enum Table {
         case processes, networkConnections, lifecycleEvents
+        /// Context events (ContextWriter): logons, service installs.
+        case logons, serviceInstalls
 
         var findSQL: String {
             switch self {
@@ -71,6 +73,10 @@ final class SecurityRecordMatch {
                 "SELECT event_id, ts_us, ts_precision_us FROM network_rows WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
             case .lifecycleEvents:
                 "SELECT event_id, ts_us, ts_precision_us FROM lifecycle_events WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
+            case .logons:
+                "SELECT event_id, ts_us, ts_precision_us FROM logons WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
+            case .serviceInstalls:
+                "SELECT event_id, ts_us, ts_precision_us FROM service_installs WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
             }
         }
 
@@ -79,6 +85,8 @@ final class SecurityRecordMatch {
             case .processes: "UPDATE process_rows SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             case .networkConnections: "UPDATE network_rows SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             case .lifecycleEvents: "UPDATE lifecycle_events SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
+            case .logons: "UPDATE logons SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
+            case .serviceInstalls: "UPDATE service_installs SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             }
         }
     }

@@ -7,6 +7,9 @@ enum SourceKindCode {
         case .sysmon: 0
         case .security: 1
         case .ecs: 2
+        // System-channel events are service installs, which have their own table (m0008) with
+        // the kind as text; no process or network row has this kind.
+        case .system: 3
         }
     }
 }

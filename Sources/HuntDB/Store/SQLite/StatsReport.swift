@@ -52,29 +52,36 @@ struct StatsReport {
             SELECT 'processes' AS kind, host_id, ts_us, source_kind FROM processes WHERE \(eventFilter)
             UNION ALL
             SELECT 'network_connections' AS kind, host_id, ts_us, source_kind FROM network_connections WHERE \(eventFilter)
+            UNION ALL
+            SELECT 'logons' AS kind, host_id, ts_us, source_kind FROM logons WHERE \(eventFilter)
+            UNION ALL
+            SELECT 'service_installs' AS kind, host_id, ts_us, source_kind FROM service_installs WHERE \(eventFilter)
         )
         """
 
     private static let summarySQL = """
-        WITH kinds (kind, position) AS (VALUES ('processes', 1), ('network_connections', 2), ('all', 3)),
+        WITH kinds (kind, position) AS (VALUES ('processes', 1), ('network_connections', 2), ('logons', 3), ('service_installs', 4),
+                                            ('all', 5)),
         \(events),
         totals AS (
-            SELECT kind, count(*) AS events, sum(source_kind = 'sysmon') AS sysmon, sum(source_kind = 'security') AS security,
+            SELECT kind, count(*) AS events, sum(source_kind = 'sysmon') AS sysmon, sum(source_kind IN ('security', 'system')) AS security,
                 sum(source_kind = 'ecs') AS ecs, count(DISTINCT host_id) AS hosts, min(ts_us) AS first_ts_us, max(ts_us) AS last_ts_us
             FROM events GROUP BY kind
             UNION ALL
-            SELECT 'all', count(*), sum(source_kind = 'sysmon'), sum(source_kind = 'security'), sum(source_kind = 'ecs'),
+            SELECT 'all', count(*), sum(source_kind = 'sysmon'), sum(source_kind IN ('security', 'system')), sum(source_kind = 'ecs'),
                 count(DISTINCT host_id), min(ts_us), max(ts_us) FROM events
         )
         SELECT k.kind, coalesce(t.events, 0) AS events, coalesce(t.sysmon, 0) AS sysmon, coalesce(t.security, 0) AS security,
             coalesce(t.ecs, 0) AS ecs, coalesce(t.hosts, 0) AS hosts, t.first_ts_us, t.last_ts_us
         FROM kinds AS k LEFT JOIN totals AS t ON t.kind = k.kind
+        WHERE k.kind IN ('processes', 'network_connections', 'all') OR t.events > 0  -- context kinds when loaded
         ORDER BY k.position
         """
 
     private static let hostsSQL = """
         WITH \(events)
         SELECT h.name AS host, sum(e.kind = 'processes') AS processes, sum(e.kind = 'network_connections') AS network_connections,
+            sum(e.kind = 'logons') AS logons, sum(e.kind = 'service_installs') AS service_installs,
             count(*) AS events, min(e.ts_us) AS first_ts_us, max(e.ts_us) AS last_ts_us
         FROM events AS e JOIN hosts AS h ON h.host_id = e.host_id
         GROUP BY e.host_id

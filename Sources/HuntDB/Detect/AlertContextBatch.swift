@@ -1,0 +1,46 @@
+import Model
+import Store
+
+/// Adds a rule's context columns to its alerts, a batch at a time: the alerts that survived the
+/// allowlist are held until `batchSize` are waiting (or the rule ends), their context is looked
+/// up in one store query, and they are passed on in the order they came.
+final class AlertContextBatch {
+    static let batchSize = 512
+
+    private let kind: AlertContextKind
+    private let rule: DetectionRule
+    private let store: any EventStore
+    private let windows: AlertContextWindows
+    private let emit: (Alert) throws -> Void
+    private var waiting: [Alert] = []
+
+    init(kind: AlertContextKind, rule: DetectionRule, store: any EventStore, windows: AlertContextWindows,
+         emit: @escaping (Alert) throws -> Void) {
+        self.kind = kind
+        self.rule = rule
+        self.store = store
+        self.windows = windows
+        self.emit = emit
+    }
+
+    func add(_ alert: Alert) throws {
+        waiting.append(alert)
+        if waiting.count >= Self.batchSize { try flush() }
+    }
+
+    /// Looks up the context of the waiting alerts and passes them on.
+    func flush() throws {
+        guard !waiting.isEmpty else { return }
+        let batch = waiting
+        waiting.removeAll(keepingCapacity: true)
+        let contexts: [RemoteServiceContext]
+        switch kind {
+        case .remoteService: contexts = try store.remoteServiceContext(batch.map(kind.request), windows: windows)
+        }
+        let count = kind.columns.count
+        for (alert, context) in zip(batch, contexts) {
+            let row = Array(alert.row.dropLast(count)) + kind.values(context)
+            try emit(Alert(rule: rule, row: row, columns: alert.columns))
+        }
+    }
+}

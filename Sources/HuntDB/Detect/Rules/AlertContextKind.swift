@@ -1,0 +1,60 @@
+import Model
+import Store
+
+/// Context a rule's alerts get after the rule ran (`-- context: NAME` in its header): more
+/// columns, looked up by the engine for a batch of alerts at once, null when the evidence is
+/// absent. The rule's SQL and its own columns are untouched.
+public enum AlertContextKind: String, Sendable, CaseIterable {
+    /// Remote-service alerts (a connection to services.exe, the process it started): who logged
+    /// on from the source address, which service was installed for the child, and which
+    /// process on the source host made the connection.
+    case remoteService = "remote_service"
+
+    /// The columns added, after the rule's own.
+    public var columns: [AlertColumn] {
+        switch self {
+        case .remoteService: Self.remoteServiceColumns
+        }
+    }
+
+    private static let remoteServiceColumns: [AlertColumn] = [
+        AlertColumn(name: "logon_user", kind: .text, help: "the account of the network logon from the source address before the connection"),
+        AlertColumn(name: "logon_domain", kind: .text, help: "that account's domain"),
+        AlertColumn(name: "logon_id", kind: .text, help: "that logon session (TargetLogonId)"),
+        AlertColumn(name: "logon_type", kind: .integer, help: "3 network, 10 remote interactive"),
+        AlertColumn(name: "logon_time", kind: .time, help: "when that logon happened"),
+        AlertColumn(name: "logon_ip", kind: .text, help: "the address the logon came from"),
+        AlertColumn(name: "service_name", kind: .text, help: "the service installed (or ImagePath set) before the child, whose image path is the child"),
+        AlertColumn(name: "service_image", kind: .text, help: "that service's image path as written (%COMSPEC% /C …)"),
+        AlertColumn(name: "service_time", kind: .time, help: "when that service was installed"),
+        AlertColumn(name: "source_host", kind: .text, help: "the host whose outgoing connection is this incoming one"),
+        AlertColumn(name: "source_entity_id", kind: .text, help: "the process on that host that made the connection"),
+        AlertColumn(name: "source_executable", kind: .text, help: "that process's executable"),
+        AlertColumn(name: "source_command_line", kind: .text, help: "that process's command line"),
+        AlertColumn(name: "clock_offset_ms", kind: .integer, help: "the source host's clock minus this host's, as the two sides of the connection show"),
+    ]
+
+    /// The request for one alert's context.
+    func request(for alert: Alert) -> RemoteServiceContextRequest {
+        var request = RemoteServiceContextRequest(host: alert.host)
+        request.connectionMicros = alert.integer("network_time")
+        request.sourceIP = alert.text("source_ip")
+        request.sourcePort = alert.integer("source_port")
+        request.destinationIP = alert.text("destination_ip")
+        request.destinationPort = alert.integer("destination_port")
+        request.childMicros = alert.integer("process_time")
+        request.childExecutable = alert.text("child_executable")
+        request.childCommandLine = alert.text("child_command_line")
+        return request
+    }
+
+    /// The context's values, in `columns` order (times in microseconds).
+    func values(_ c: RemoteServiceContext) -> [RowValue] {
+        func text(_ value: String?) -> RowValue { value.map(RowValue.text) ?? .null }
+        func integer(_ value: Int64?) -> RowValue { value.map(RowValue.integer) ?? .null }
+        return [text(c.logonUser), text(c.logonDomain), text(c.logonID), integer(c.logonType), integer(c.logonMicros), text(c.logonIP),
+                text(c.serviceName), text(c.serviceImage), integer(c.serviceMicros),
+                text(c.sourceHost), text(c.sourceEntityID), text(c.sourceExecutable), text(c.sourceCommandLine),
+                integer(c.sourceClockOffsetMillis)]
+    }
+}

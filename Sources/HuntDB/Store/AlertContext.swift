@@ -1,0 +1,70 @@
+import Model
+
+/// What a remote-service alert knows about its connection and child, for looking up its context
+/// (`EventStore.remoteServiceContext`). Times in microseconds since 1970 UTC.
+public struct RemoteServiceContextRequest: Sendable, Equatable {
+    /// The alert's host (the target), by name.
+    public var host: String
+    /// The incoming connection to services.exe, when the alert has one.
+    public var connectionMicros: Int64?
+    public var sourceIP: String?
+    public var sourcePort: Int64?
+    public var destinationIP: String?
+    public var destinationPort: Int64?
+    /// The process services.exe started, when the alert has one.
+    public var childMicros: Int64?
+    public var childExecutable: String?
+    public var childCommandLine: String?
+
+    public init(host: String) { self.host = host }
+}
+
+/// The context found for one alert; every field is nil when its evidence is absent.
+public struct RemoteServiceContext: Sendable, Equatable {
+    // The network logon on the target from the connection's source address.
+    public var logonUser: String?
+    public var logonDomain: String?
+    public var logonID: String?
+    public var logonType: Int64?
+    public var logonMicros: Int64?
+    public var logonIP: String?
+    // The service installed (or whose ImagePath was set) before the child, with its image path.
+    public var serviceName: String?
+    public var serviceImage: String?
+    public var serviceMicros: Int64?
+    // The process on the source host whose outgoing connection is the alert's incoming one.
+    public var sourceHost: String?
+    public var sourceEntityID: String?
+    public var sourceExecutable: String?
+    public var sourceCommandLine: String?
+    /// The source host's clock minus the target's, as found by matching the two sides of the
+    /// connection, in milliseconds.
+    public var sourceClockOffsetMillis: Int64?
+
+    public init() {}
+}
+
+/// The windows and tolerances of the alert context, in microseconds (README: "Alert context").
+public struct AlertContextWindows: Sendable, Equatable {
+    /// How long before the connection (or the child) a logon may have happened: a session can
+    /// be reused for minutes (SMB then RPC over the same logon).
+    public var logonBefore: Int64 = 600_000_000
+    /// How long after the connection a logon may be written: Windows logs the logon once the
+    /// client authenticated over that connection, a few milliseconds after it was accepted.
+    public var logonAfter: Int64 = 5_000_000
+    /// How long before the child a service may have been installed (or its ImagePath set).
+    public var serviceBefore: Int64 = 600_000_000
+    /// How long after the child start a service install may be stamped (logs of whole seconds).
+    public var serviceAfter: Int64 = 2_000_000
+    /// How far apart the two hosts' clocks may be when matching the source side of a connection.
+    public var clockTolerance: Int64 = 300_000_000
+
+    public init() {}
+}
+
+extension EventStore {
+    /// A store without context events answers with empty contexts (every column null).
+    public func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext] {
+        requests.map { _ in RemoteServiceContext() }
+    }
+}
