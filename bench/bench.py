@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lib import detect_bench, export_bench, load_bench, report, sigma_bench, skip_bench  # noqa: E402
+from lib import correlation_bench, detect_bench, export_bench, load_bench, report, sigma_bench, skip_bench  # noqa: E402
 from lib.corpora import Corpora, count_label, parse_count  # noqa: E402
 from lib.hunt import Hunt  # noqa: E402
 from lib.peers import Peers  # noqa: E402
@@ -112,8 +112,10 @@ def main():
     p.add_argument("--large-events", help="events for large-scale detect and export (e.g. 10m)")
     p.add_argument("--irrelevant-events", help="events of the 90%%-irrelevant corpus")
     p.add_argument("--only", default="load,skip,detect,export",
-                   help="comma-separated subset of load,skip,detect,export,sigma (sigma runs only "
-                        "when named: it needs ../shared/sigma)")
+                   help="comma-separated subset of load,skip,detect,export,sigma,correlation (sigma "
+                        "and correlation run only when named; sigma needs ../shared/sigma)")
+    p.add_argument("--correlation-events", default="2m",
+                   help="correlation: comma-separated corpus sizes (default 2m; e.g. 2m,10m)")
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
     p.add_argument("--sigma-peer-events",
                    help="events the pySigma/SQLite peer and hunt both run on (default 20k)")
@@ -182,6 +184,10 @@ def main():
         results["sigma"] = sigma_bench.run(
             ctx, parse_count(scale["sigma"]), parse_count(scale["sigma_peer"]), scale["sigma_runs"],
             large_events=10_000_000 if args.sigma_10m else None, peer_full=args.sigma_peer_full)
+        save()
+    if "correlation" in only:
+        sizes = [parse_count(x) for x in args.correlation_events.split(",")]
+        results["correlation"] = correlation_bench.run(ctx, sizes, 3 if mode == "full" else 2)
         save()
     if ctx.flat_db:
         remove_db(ctx.flat_db)
