@@ -15,9 +15,9 @@ import Model
 ///   value_sum, value_avg and temporal, a range self-join for value_count and
 ///   value_percentile, a backward chain of latest predecessors for temporal_ordered;
 /// - `candidates`: the events whose window meets the condition, numbered per group;
-/// - `alerts` (recursive): per group the first candidate, then the first whose window starts
-///   after the previous alert's last event, so a match never shares an event with the
-///   previous one and a long burst alerts once per timespan, not once per event.
+/// - `walk` (recursive) and `alerts`: per group the candidates in order; the first alerts, then
+///   each whose match starts after the previous alert's last event, so a match never shares an
+///   event with the previous one and a long burst alerts once per timespan, not once per event.
 struct SigmaCorrelationSQL {
     let compiled: SigmaCompiledCorrelation
     private(set) var bindings: [String: RowValue] = [:]
@@ -81,6 +81,9 @@ struct SigmaCorrelationSQL {
                 "CASE typeof(e.record_key) WHEN 'blob' THEN NULL ELSE CAST(e.record_key AS TEXT) END AS record_id",
                 "e.source_id AS source_id", "e.source_record AS source_record",
             ]
+            // The timespan-long slot of the event: any window [t - span, t] covers at most two,
+            // so lookups name them by equality (SQLite's automatic indexes take equalities).
+            columns.append("e.ts_us / :k_span AS slot")
             columns += groups.enumerated().map { "\($1) AS g\($0 + 1)" }
             if let values = compiled.valueSQL { columns.append("\(values[index]) AS v") }
             let notNull = groups.map { " AND (\($0)) IS NOT NULL" }.joined()
@@ -105,13 +108,13 @@ struct SigmaCorrelationSQL {
 
     private mutating func scored(span: String) -> [String] {
         let window = "WINDOW w AS (\(partition)ORDER BY ts_us RANGE BETWEEN \(span) PRECEDING AND CURRENT ROW)"
-        let inWindow = "i.ts_us BETWEEN j.ts_us - \(span) AND j.ts_us"
+        let inWindow = "i.slot IN ((j.ts_us - \(span)) / \(span), j.slot) AND i.ts_us BETWEEN j.ts_us - \(span) AND j.ts_us"
         switch correlation.kind {
         case .eventCount, .valueSum, .valueAvg:
             let aggregate = correlation.kind == .eventCount ? "count(*)" : correlation.kind == .valueSum ? "sum(b.v)" : "avg(b.v)"
             return ["""
                 scored AS (
-                    SELECT b.*, \(aggregate) OVER w AS value, min(b.ts_us) OVER w AS start_us
+                    SELECT b.*, \(aggregate) OVER w AS value, first_value(b.ts_us) OVER w AS start_us
                     FROM base AS b
                     \(window)
                 )
@@ -179,6 +182,7 @@ struct SigmaCorrelationSQL {
                     step\(k) AS (
                         SELECT s.*, (SELECT max(x.ts_us) FROM base AS x
                                      WHERE x.r = \(k) AND \(sameGroup("x", "s"))
+                                       AND x.slot IN ((s.ts_us - \(span)) / \(span), s.slot)
                                        AND x.ts_us BETWEEN s.ts_us - \(span) AND s.t\(k + 1)) AS t\(k)
                         FROM step\(k + 1) AS s
                         WHERE s.t\(k + 1) IS NOT NULL
@@ -208,18 +212,24 @@ struct SigmaCorrelationSQL {
     // MARK: alerts
 
     private func alertsCTE() -> String {
+        // Walks each group's candidates in order (one index seek a step), carrying the last
+        // event of the latest alert: a candidate alerts when its match starts after it.
         let groups = groupColumns
-        let columns = (groups + ["ord", "end_us"]).joined(separator: ", ")
-        let fromCandidate = (groups.map { "c.\($0)" } + ["c.ord", "c.ts_us"]).joined(separator: ", ")
+        let walkColumns = (groups + ["ord", "last_end_us", "alerted"]).joined(separator: ", ")
+        let fromCandidate = groups.map { "c.\($0)" }.joined(separator: ", ") + (groups.isEmpty ? "" : ", ")
+        let groupList = groups.joined(separator: ", ") + (groups.isEmpty ? "" : ", ")
         return """
-            alerts(\(columns)) AS (
-                SELECT \(fromCandidate) FROM candidates AS c WHERE c.ord = 1
+            walk(\(walkColumns)) AS (
+                SELECT \(fromCandidate)c.ord, c.ts_us, 1 FROM candidates AS c WHERE c.ord = 1
                 UNION ALL
-                SELECT \(fromCandidate)
-                FROM alerts AS a
-                JOIN candidates AS c ON \(sameGroup("c", "a"))
-                 AND c.ord = (SELECT min(x.ord) FROM candidates AS x
-                              WHERE \(sameGroup("x", "a")) AND x.ord > a.ord AND x.start_us > a.end_us)
+                SELECT \(fromCandidate)c.ord,
+                       CASE WHEN c.start_us > w.last_end_us THEN c.ts_us ELSE w.last_end_us END,
+                       c.start_us > w.last_end_us
+                FROM walk AS w
+                JOIN candidates AS c ON \(sameGroup("c", "w")) AND c.ord = w.ord + 1
+            ),
+            alerts AS (
+                SELECT \(groupList)ord FROM walk WHERE alerted
             )
             """
     }
@@ -252,7 +262,7 @@ struct SigmaCorrelationSQL {
         return """
             (SELECT json_group_array(json(ev)) FROM (
                 SELECT \(event) AS ev FROM base AS x
-                WHERE \(sameGroup("x", "c")) AND x.ts_us BETWEEN c.start_us AND c.ts_us
+                WHERE \(sameGroup("x", "c")) AND x.slot IN (c.start_us / :k_span, c.slot) AND x.ts_us BETWEEN c.start_us AND c.ts_us
                 ORDER BY x.ts_us, x.r, x.kind, x.event_id))
             """
     }
