@@ -46,6 +46,8 @@ struct SigmaCorrelationSQL {
     mutating func build() -> String {
         let span = bind("k_span", .integer(correlation.timespanMicros))
         let ctes = [
+            // A window [t - span, t] lies in the slots t / span - 1 and t / span.
+            "slot_offsets(d) AS (VALUES (0), (1))",
             "base AS MATERIALIZED (\n" + baseSelects().joined(separator: "\nUNION ALL\n") + "\n)",
         ] + scored(span: span) + [
             """
@@ -108,7 +110,7 @@ struct SigmaCorrelationSQL {
 
     private mutating func scored(span: String) -> [String] {
         let window = "WINDOW w AS (\(partition)ORDER BY ts_us RANGE BETWEEN \(span) PRECEDING AND CURRENT ROW)"
-        let inWindow = "i.slot IN ((j.ts_us - \(span)) / \(span), j.slot) AND i.ts_us BETWEEN j.ts_us - \(span) AND j.ts_us"
+        let inWindow = "i.ts_us BETWEEN j.ts_us - \(span) AND j.ts_us"
         switch correlation.kind {
         case .eventCount, .valueSum, .valueAvg:
             let aggregate = correlation.kind == .eventCount ? "count(*)" : correlation.kind == .valueSum ? "sum(b.v)" : "avg(b.v)"
@@ -124,7 +126,8 @@ struct SigmaCorrelationSQL {
                 scored AS (
                     SELECT j.*, count(DISTINCT i.v) AS value, min(i.ts_us) AS start_us
                     FROM base AS j
-                    JOIN base AS i ON \(sameGroup("i", "j")) AND \(inWindow)
+                    CROSS JOIN slot_offsets AS o
+                    JOIN base AS i ON \(sameGroup("i", "j")) AND i.slot = j.slot - o.d AND \(inWindow)
                     GROUP BY j.r, j.kind, j.event_id
                 )
                 """]
@@ -138,12 +141,14 @@ struct SigmaCorrelationSQL {
                            row_number() OVER (PARTITION BY j.r, j.kind, j.event_id ORDER BY i.v) AS rank_in_window,
                            count(*) OVER (PARTITION BY j.r, j.kind, j.event_id) AS values_in_window
                     FROM base AS j
-                    JOIN base AS i ON \(sameGroup("i", "j")) AND \(inWindow) AND i.v IS NOT NULL
+                    CROSS JOIN slot_offsets AS o
+                    JOIN base AS i ON \(sameGroup("i", "j")) AND i.slot = j.slot - o.d AND \(inWindow) AND i.v IS NOT NULL
                 )
                 """, """
                 scored AS (
                     SELECT j.*, p.v AS value,
-                           (SELECT min(i.ts_us) FROM base AS i WHERE \(sameGroup("i", "j")) AND \(inWindow)) AS start_us
+                           (SELECT min(i.ts_us) FROM slot_offsets AS o JOIN base AS i
+                            ON \(sameGroup("i", "j")) AND i.slot = j.slot - o.d AND \(inWindow)) AS start_us
                     FROM base AS j
                     JOIN ranked AS p ON p.jr = j.r AND p.jkind = j.kind AND p.jid = j.event_id
                     WHERE p.rank_in_window = max(1, CAST(\(rank) AS INTEGER) + (\(rank) > CAST(\(rank) AS INTEGER)))
@@ -180,10 +185,9 @@ struct SigmaCorrelationSQL {
             for k in stride(from: last - 1, through: 0, by: -1) {
                 steps.append("""
                     step\(k) AS (
-                        SELECT s.*, (SELECT max(x.ts_us) FROM base AS x
-                                     WHERE x.r = \(k) AND \(sameGroup("x", "s"))
-                                       AND x.slot IN ((s.ts_us - \(span)) / \(span), s.slot)
-                                       AND x.ts_us BETWEEN s.ts_us - \(span) AND s.t\(k + 1)) AS t\(k)
+                        SELECT s.*, (SELECT max(x.ts_us) FROM slot_offsets AS o JOIN base AS x
+                                     ON x.r = \(k) AND \(sameGroup("x", "s")) AND x.slot = s.slot - o.d
+                                     WHERE x.ts_us BETWEEN s.ts_us - \(span) AND s.t\(k + 1)) AS t\(k)
                         FROM step\(k + 1) AS s
                         WHERE s.t\(k + 1) IS NOT NULL
                     )
@@ -261,8 +265,9 @@ struct SigmaCorrelationSQL {
         }
         return """
             (SELECT json_group_array(json(ev)) FROM (
-                SELECT \(event) AS ev FROM base AS x
-                WHERE \(sameGroup("x", "c")) AND x.slot IN (c.start_us / :k_span, c.slot) AND x.ts_us BETWEEN c.start_us AND c.ts_us
+                SELECT \(event) AS ev FROM slot_offsets AS o JOIN base AS x
+                ON \(sameGroup("x", "c")) AND x.slot = c.slot - o.d
+                WHERE x.ts_us BETWEEN c.start_us AND c.ts_us
                 ORDER BY x.ts_us, x.r, x.kind, x.event_id))
             """
     }
