@@ -21,6 +21,10 @@ final class SQLSafetyTests: XCTestCase {
             "a static SQL fragment (a compile-time constant built from eventFilter)",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: kind.table":
             "an event table name, a constant of SigmaEventKind",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: EventScopeSQL.filter":
+            "the run's scope, a constant with :since/:until/:host parameters",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: candidates":
+            "empty or a constant restriction with the :hunt_candidates parameter",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: kindName":
             "'process' or 'network', constants",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: predicate":

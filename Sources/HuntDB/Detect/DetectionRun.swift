@@ -51,13 +51,24 @@ public struct DetectionRun {
         let keys = columns(layout)
         try sink.begin(columns: keys)
         let engine = DetectionEngine(store: store, allowlist: allowlist)
-        let prefilters = try DistinctValues(store: store, rules: rules, scope: options.scope)
+        let screen = try LiteralScreen(store: store, rules: rules, parameters: EventScopeSQL.parameters(options))
+        let prefilters = try DistinctValues(store: store, rules: rules.filter { screen.decision(for: $0) == nil }, scope: options.scope)
         defer { prefilters.drop() }
         var summaries: [RuleRunSummary] = []
         for rule in rules {
-            if try !prefilters.mayMatch(rule, engine: engine, options: options) {
-                summaries.append(RuleRunSummary(ruleID: rule.id, seconds: prefilters.lastSeconds))
+            var rule = rule
+            switch screen.decision(for: rule) {
+            case .noMatch?:
+                summaries.append(RuleRunSummary(ruleID: rule.id))
                 continue
+            case .candidates(let events)?:
+                rule.query.sql = rule.literalPrefilter!.restrictedSQL
+                rule.boundValues["hunt_candidates"] = .text(events)
+            case .unrestricted?, nil:
+                if try !prefilters.mayMatch(rule, engine: engine, options: options) {
+                    summaries.append(RuleRunSummary(ruleID: rule.id, seconds: prefilters.lastSeconds))
+                    continue
+                }
             }
             do {
                 summaries.append(try engine.run(rule, options: options, onAlert: { try sink.write($0.row(keys)) },

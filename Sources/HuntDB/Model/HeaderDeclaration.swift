@@ -8,11 +8,21 @@ public struct HeaderDeclaration: Sendable, Equatable {
     public init(_ text: String) {
         var body = Substring(text)
         var help = ""
-        if let dashes = body.range(of: "--") {
-            help = body[dashes.upperBound...].trimmingCharacters(in: .whitespaces)
+        if let dashes = Self.firstDoubleDash(in: body) {
+            help = String(body[dashes.upperBound...].trimmedBlanks)
             body = body[..<dashes.lowerBound]
         }
         self.words = body.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         self.help = help
+    }
+
+    private static func firstDoubleDash(in text: Substring) -> Range<Substring.Index>? {
+        var from = text.startIndex
+        while let dash = text[from...].firstIndex(of: "-") {
+            let next = text.index(after: dash)
+            if next < text.endIndex, text[next] == "-" { return dash..<text.index(after: next) }
+            from = next
+        }
+        return nil
     }
 }

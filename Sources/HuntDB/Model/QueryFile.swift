@@ -34,6 +34,22 @@ public struct QueryFile: Sendable {
     /// The header keys of rule files beyond those every query file has.
     public static let ruleKeys: Set<String> = ["column", "table", "needs"]
 
+    /// The lines up to the first one that is neither blank nor a comment (the header), without
+    /// splitting the whole query.
+    private static func headerLines(of sql: String) -> [Substring] {
+        var lines: [Substring] = []
+        var rest = Substring(sql)
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: "\n") ?? rest.endIndex
+            let line = rest[..<end]
+            lines.append(line)
+            let trimmed = line.trimmedBlanks
+            if !trimmed.isEmpty && !trimmed.hasPrefix("--") { break }
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+        }
+        return lines
+    }
+
     /// Parses the header of `sql`.
     /// - Throws: `QueryFileError` naming `origin` and the line when the header is malformed.
     public init(sql: String, origin: String) throws {
@@ -42,16 +58,16 @@ public struct QueryFile: Sendable {
         var fields: [String: String] = [:]
         var parameters: [QueryParameter] = []
         var ruleLines: [HeaderLine] = []
-        for (index, rawLine) in sql.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+        for (index, rawLine) in Self.headerLines(of: sql).enumerated() {
+            let line = rawLine.trimmedBlanks
             guard line.hasPrefix("--") else {
                 if line.isEmpty { continue }
                 break
             }
-            let body = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
+            let body = line.dropFirst(2).trimmedBlanks
             guard let colon = body.firstIndex(of: ":") else { continue }
-            let key = body[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            let value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let key = body[..<colon].trimmedBlanks.lowercased()
+            let value = String(body[body.index(after: colon)...].trimmedBlanks)
             if Self.ruleKeys.contains(key) {
                 ruleLines.append(HeaderLine(key: key, value: value, line: index + 1))
                 continue
@@ -74,7 +90,7 @@ public struct QueryFile: Sendable {
         self.id = id
         self.name = fields["name"] ?? id
         self.severity = fields["severity"]
-        self.attack = (fields["attack"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        self.attack = (fields["attack"] ?? "").split(separator: ",").map { String($0.trimmedBlanks) }.filter { !$0.isEmpty }
         self.description = fields["description"] ?? ""
         self.parameters = parameters
         self.ruleLines = ruleLines
@@ -103,7 +119,7 @@ public struct QueryParameter: Sendable, Equatable {
         let help = declared.help
         var defaultText: String?
         if let equals = text.firstIndex(of: "=") {
-            defaultText = text[text.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            defaultText = String(text[text.index(after: equals)...].trimmedBlanks)
             text = text[..<equals]
         }
         let words = text.split(separator: " ", omittingEmptySubsequences: true)

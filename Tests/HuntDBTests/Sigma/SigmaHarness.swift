@@ -38,7 +38,23 @@ final class SigmaHarness {
             XCTFail("unsupported: \(status.reason)", file: file, line: line)
             return []
         }
-        return try run(compiled).map { Int($0.text("source")!.split(separator: ":").last!)! }
+        let alone = try run(compiled).map { Int($0.text("source")!.split(separator: ":").last!)! }
+        // The same rule among many, where the run screens rules by their texts first: the
+        // screen must never change what a rule matches.
+        XCTAssertEqual(try runAmongMany(compiled), Array(Set(alone)).sorted(), "the literal screen changed the matches", file: file, line: line)
+        return alone
+    }
+
+    /// The fixture lines a rule matches in a `DetectionRun` of many rules (copies of it), where
+    /// rules are screened on distinct values before they run.
+    func runAmongMany(_ compiled: SigmaCompiledRule) throws -> [Int] {
+        let stored = try SigmaCompileContext.storedColumns(in: detection.store)
+        let rule = try compiled.detectionRule(storedColumns: stored[compiled.kind], builtIn: false)
+        let run = DetectionRun(store: detection.store, rules: Array(repeating: rule, count: 10), allowlist: Allowlist(),
+                               options: DetectionOptions())
+        let sink = SourceLineCollector()
+        _ = try run.run(into: sink, layout: .full)
+        return Array(Set(sink.lines)).sorted()
     }
 
     /// The alerts of a compiled rule (no allowlist).
@@ -60,4 +76,19 @@ final class SigmaHarness {
     static func reason(_ detection: String, category: String = "process_creation") -> String {
         compile(detection, category: category).reason
     }
+}
+
+/// The line numbers of the alerts' `source` (file:line).
+private final class SourceLineCollector: RowSink {
+    private var column = -1
+    private(set) var lines: [Int] = []
+
+    func begin(columns: [String]) throws { column = columns.firstIndex(of: "source") ?? -1 }
+
+    func write(_ row: [RowValue]) throws {
+        guard column >= 0, case .text(let source) = row[column], let line = source.split(separator: ":").last.flatMap({ Int($0) }) else { return }
+        lines.append(line)
+    }
+
+    func end() throws {}
 }

@@ -24,7 +24,7 @@ import Queries
 /// columns of a terminal table (default: every alert key); `-- needs:` says which events the
 /// rule cannot fire without, for coverage.
 public struct DetectionRule: Sendable {
-    public let query: QueryFile
+    public internal(set) var query: QueryFile
     /// The declared columns, hidden ones included, in order.
     public let columns: [AlertColumn]
     /// The columns of a terminal table.
@@ -40,6 +40,8 @@ public struct DetectionRule: Sendable {
     public var sigmaTitle: String?
     /// A cheap test that tells when the rule cannot match, run on distinct values first.
     public var prefilter: DistinctValuesPrefilter?
+    /// Texts every match contains, checked for all rules at once before any runs.
+    public var literalPrefilter: LiteralPrefilter?
 
     public var id: String { query.id }
     public var name: String { query.name }
@@ -82,7 +84,7 @@ public struct DetectionRule: Sendable {
                 columns.append(column)
             case "table":
                 guard table == nil else { throw RuleError("\(at): the header has a second `-- table:` line") }
-                table = line.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                table = line.value.split(separator: ",").map { String($0.trimmedBlanks) }.filter { !$0.isEmpty }
             case "needs":
                 needs.append(try RuleNeed(declaration: line.value, at: at))
             default:

@@ -6,11 +6,13 @@ extension SigmaCompiledRule {
     public var ruleID: String { SigmaRuleIdentity.ruleID(id: rule.id, name: rule.name, path: rule.path, document: rule.document) }
 
     /// The whole query: the rule's predicate over the kind's events within the run's scope
-    /// (`:since`, `:until`, `:host`), returning the Sigma alert columns.
-    public func sql(storedColumns: Set<String>?) -> String {
+    /// (`:since`, `:until`, `:host`), returning the Sigma alert columns. `restricted` limits it
+    /// to the events whose ids `:hunt_candidates` lists (a JSON array; see `LiteralScreen`).
+    public func sql(storedColumns: Set<String>?, restricted: Bool = false) -> String {
         let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns) + SigmaAlertLayout.allowlistFields(kind)
         let selected = fields.map { "    \($0.sql) AS \($0.name)," }.joined(separator: "\n")
         let kindName = kind == .process ? "'process'" : "'network'"
+        let candidates = restricted ? "\n  AND e.event_id IN (SELECT value FROM json_each(:hunt_candidates))" : ""
         return """
             SELECT
                 h.name AS host,
@@ -24,12 +26,8 @@ extension SigmaCompiledRule {
             FROM \(kind.table) AS e
             JOIN hosts AS h ON h.host_id = e.host_id
             JOIN sources AS s ON s.source_id = e.source_id
-            WHERE \(predicate)
-              AND (:since IS NULL OR e.ts_us >= :since)
-              AND (:until IS NULL OR e.ts_us < :until)
-              AND (:host IS NULL OR e.host_id IN (
-                    SELECT host_id FROM hosts
-                    WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
+            WHERE \(predicate)\(candidates)
+              AND \(EventScopeSQL.filter)
             ORDER BY e.ts_us, e.event_id
             """
     }
@@ -73,6 +71,9 @@ extension SigmaCompiledRule {
         detection.usesDefaultAllowlist = builtIn
         detection.sigmaTitle = rule.title
         detection.prefilter = prefilter(storedColumns: storedColumns)
+        detection.literalPrefilter = LiteralPrefilter(table: kind.table, need: literalNeed(storedColumns: storedColumns),
+                                                      restrictedSQL: header.joined(separator: "\n") + "\n"
+                                                          + sql(storedColumns: storedColumns, restricted: true))
         return detection
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 extension SigmaEventKind {
     /// The columns whose values repeat across events (images, command lines, parents, users;
     /// not ids, process ids, times or source ports): the distinct-values table of the kind.
@@ -15,15 +13,29 @@ extension SigmaEventKind {
 }
 
 extension SigmaCompiledRule {
-    /// The stored columns the predicate reads (`e.name`), and whether it reads the host.
+    /// The stored columns the predicate reads (`e.name`), and whether it reads the host (`h.`).
     var predicateColumns: (columns: Set<String>, host: Bool) {
         var columns: Set<String> = []
-        let pattern = try! NSRegularExpression(pattern: #"\be\.([a-z_]+)"#)
-        let range = NSRange(predicate.startIndex..., in: predicate)
-        for match in pattern.matches(in: predicate, range: range) {
-            if let name = Range(match.range(at: 1), in: predicate) { columns.insert(String(predicate[name])) }
+        var host = false
+        let text = Array(predicate.utf8)
+        func isWord(_ byte: UInt8) -> Bool {
+            (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57) || byte == 95
         }
-        return (columns, predicate.range(of: #"\bh\."#, options: .regularExpression) != nil)
+        var index = 0
+        while index + 1 < text.count {
+            let alias = text[index]
+            if (alias == UInt8(ascii: "e") || alias == UInt8(ascii: "h")), text[index + 1] == UInt8(ascii: "."),
+               index == 0 || !isWord(text[index - 1]) {
+                if alias == UInt8(ascii: "h") { host = true }
+                var end = index + 2
+                while end < text.count, (text[end] >= 97 && text[end] <= 122) || text[end] == 95 { end += 1 }
+                if alias == UInt8(ascii: "e"), end > index + 2 { columns.insert(String(decoding: text[(index + 2)..<end], as: UTF8.self)) }
+                index = end
+            } else {
+                index += 1
+            }
+        }
+        return (columns, host)
     }
 
     /// The test on distinct values, when the predicate reads only repeating columns.

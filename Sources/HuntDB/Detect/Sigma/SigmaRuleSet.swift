@@ -73,21 +73,20 @@ public struct SigmaRuleSet: Sendable {
     /// - Throws: `SigmaError` for a path that does not exist or cannot be listed (a bad rule
     ///   file is not an error: it is an unsupported rule with its reason).
     public static func load(paths: [String], compiler: SigmaCompiler) throws -> SigmaRuleSet {
-        var statuses: [SigmaRuleStatus] = []
-        for path in paths {
-            for file in try files(under: path) {
-                let text: String
-                do {
-                    text = try String(contentsOfFile: file, encoding: .utf8)
-                } catch {
-                    statuses.append(SigmaRuleStatus(path: file, ruleID: "", title: "", compiled: nil,
-                                                    reason: "cannot read the file: \(error.localizedDescription)", builtIn: false))
-                    continue
-                }
-                statuses += documentStatuses(yaml: text, path: file, compiler: compiler, builtIn: false)
+        let files = try paths.flatMap { try Self.files(under: $0) }
+        // Files are independent: read and compiled on every core (a file may hold several
+        // documents); correlations are resolved once every file is read.
+        let statuses = try files.concurrentMap { file -> [SigmaRuleStatus] in
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                return [SigmaRuleStatus(path: file, ruleID: "", title: "", compiled: nil,
+                                        reason: "cannot read the file: \(error.localizedDescription)", builtIn: false)]
             }
+            return documentStatuses(yaml: text, path: file, compiler: compiler, builtIn: false)
         }
-        return SigmaRuleSet(statuses: statuses).resolvingCorrelations(compiler: compiler)
+        return SigmaRuleSet(statuses: statuses.flatMap { $0 }).resolvingCorrelations(compiler: compiler)
     }
 
     /// The rules shipped in the binary (`queries/sigma/*.yml`).
@@ -227,11 +226,11 @@ public struct SigmaRuleSet: Sendable {
                 if correlation.correlation.generate { generated.insert(base.ruleID) }
             }
         }
-        return try statuses.compactMap { status in
+        return try statuses.concurrentMap { status -> DetectionRule? in
             if let correlation = status.correlation { return try correlation.detectionRule(builtIn: status.builtIn) }
             guard let compiled = status.compiled else { return nil }
             if referenced.contains(compiled.ruleID), !generated.contains(compiled.ruleID) { return nil }
             return try compiled.detectionRule(storedColumns: storedColumns?[compiled.kind], builtIn: status.builtIn)
-        }
+        }.compactMap { $0 }
     }
 }
