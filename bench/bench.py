@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lib import (clickhouse_bench, context_bench, detect_bench, export_bench, load_bench, report,  # noqa: E402
-                 sigma_bench, skip_bench, store_bench)
+from lib import (clickhouse_bench, context_bench, correlation_bench, detect_bench, export_bench,  # noqa: E402
+                 load_bench, report, sigma_bench, skip_bench, store_bench)
 from lib.corpora import Corpora, count_label, parse_count  # noqa: E402
 from lib.hunt import Hunt  # noqa: E402
 from lib.peers import Peers  # noqa: E402
@@ -113,13 +113,16 @@ def main():
     p.add_argument("--large-events", help="events for large-scale detect and export (e.g. 10m)")
     p.add_argument("--irrelevant-events", help="events of the 90%%-irrelevant corpus")
     p.add_argument("--only", default="load,skip,detect,export",
-                   help="comma-separated subset of load,skip,detect,export,sigma,store,context,clickhouse "
-                        "(sigma runs only when named: it needs ../shared/sigma; store: size, load and "
-                        "detect of the compact store beside DuckDB, one corpus; context and clickhouse only when named)")
+                   help="comma-separated subset of load,skip,detect,export,sigma,store,context,correlation,"
+                        "clickhouse (sigma runs only when named: it needs ../shared/sigma; store: size, load and "
+                        "detect of the compact store beside DuckDB, one corpus; context, correlation and "
+                        "clickhouse only when named)")
     p.add_argument("--store-events", default="300k", help="events for the store benchmark")
     p.add_argument("--context-events", default="2m",
                    help="context: comma-separated corpus sizes for detect with/without context (default 2m)")
     p.add_argument("--context-before", help="context: the hunt binary before, for the real-corpus load time")
+    p.add_argument("--correlation-events", default="2m",
+                   help="correlation: comma-separated corpus sizes (default 2m; e.g. 2m,10m)")
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
     p.add_argument("--clickhouse-events", default="1m",
                    help="events for the clickhouse benchmark (default 1m; the issue's figure is 10m)")
@@ -201,6 +204,10 @@ def main():
         save()
     if "clickhouse" in only:
         results["clickhouse"] = clickhouse_bench.run(ctx, parse_count(args.clickhouse_events))
+        save()
+    if "correlation" in only:
+        sizes = [parse_count(x) for x in args.correlation_events.split(",")]
+        results["correlation"] = correlation_bench.run(ctx, sizes, 3 if mode == "full" else 2)
         save()
     if ctx.flat_db:
         remove_db(ctx.flat_db)

@@ -42,6 +42,7 @@ public enum EmbeddedQueries {
     public static let sigmaRules: [(name: String, yaml: String)] = [
         ("rpc_service_process", text(PackageResources.rpc_service_process_yml)),
         ("rpc_service_network", text(PackageResources.rpc_service_network_yml)),
+        ("remote_service_rpc_correlation", text(PackageResources.remote_service_rpc_correlation_yml)),
     ]
 
     /// The default allowlist for the remote-service rules.

@@ -90,7 +90,10 @@ struct DetectionSelectionOptions: ParsableArguments {
         for skipped in set.unsupported {
             printError("sigma: skipped \(skipped.path)\(skipped.ruleID.isEmpty ? "" : " (\(skipped.ruleID))"): \(skipped.reason)")
         }
-        printError("sigma: \(sigmaRules.count) of \(set.statuses.count) Sigma rule\(set.statuses.count == 1 ? "" : "s") will run, \(set.unsupported.count) skipped")
+        // Rules a correlation references run inside it, not alone (unless it says generate: true).
+        let insideOnly = set.supportedCount - sigmaRules.count
+        printError("sigma: \(sigmaRules.count) of \(set.statuses.count) Sigma rule\(set.statuses.count == 1 ? "" : "s") will run, \(set.unsupported.count) skipped"
+                   + (insideOnly > 0 ? ", \(insideOnly) only inside correlations" : ""))
         // With --sigma, --rule selects among the SQL rules and the Sigma rules (by id);
         // without --rule only the Sigma rules run.
         guard !rules.isEmpty else {

@@ -37,7 +37,7 @@ struct SigmaCommand: ParsableCommand {
             try writer.begin(columns: SigmaRuleStatus.columns)
             for status in set.statuses { try writer.write(status.row) }
             try writer.end()
-            printError("sigma: \(set.supported.count) of \(set.statuses.count) rules supported, \(set.unsupported.count) unsupported")
+            printError("sigma: \(set.supportedCount) of \(set.statuses.count) rules supported, \(set.unsupported.count) unsupported")
             if !set.unsupported.isEmpty { throw ExitStatus.alerts }
         }
     }
@@ -56,6 +56,17 @@ struct SigmaCommand: ParsableCommand {
             let set = try loadSigmaRules(paths, compiler: try options.compiler(stored: nil))
             for status in set.statuses {
                 print("-- \(status.path)")
+                if let correlation = status.correlation {
+                    let (sql, bindings) = correlation.query()
+                    print("-- \(correlation.ruleID): \(correlation.correlation.title) (\(correlation.correlation.level), \(correlation.correlation.kind.rawValue) over \(correlation.bases.map(\.ruleID).joined(separator: ", ")))")
+                    print(sql + ";")
+                    print("-- bindings:")
+                    for (name, value) in bindings.sorted(by: { $0.key < $1.key }) {
+                        print("--   :\(name) = \(Self.literal(value))")
+                    }
+                    print("--   :since, :until, :host = NULL unless --since/--until/--host\n")
+                    continue
+                }
                 guard let compiled = status.compiled else {
                     print("-- unsupported: \(status.reason)\n")
                     continue
@@ -68,7 +79,7 @@ struct SigmaCommand: ParsableCommand {
                 }
                 print("--   :since, :until, :host = NULL unless --since/--until/--host\n")
             }
-            if set.supported.isEmpty { throw ExitStatus.fatal }
+            if set.supportedCount == 0 { throw ExitStatus.fatal }
         }
 
         /// `s2` before `s10`, then named values.

@@ -43,5 +43,6 @@ func loadSigmaRules(_ paths: [String], compiler: SigmaCompiler) throws -> SigmaR
             throw Fatal("cannot read Sigma rules: \(error.description)")
         }
     }
-    return SigmaRuleSet(statuses: statuses).withUniqueIDs()
+    // Correlations may reference rules of any file given in this run.
+    return SigmaRuleSet(statuses: statuses).withUniqueIDs().resolvingCorrelations(compiler: compiler)
 }

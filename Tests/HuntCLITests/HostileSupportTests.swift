@@ -80,7 +80,7 @@ enum Harness {
                 case .null: return "NULL"
                 case .integer(let v): return String(v)
                 case .real(let v): return String(v)
-                case .text(let v): return v
+                case .text(let v), .json(let v): return v
                 case .blob(let v): return "blob(\(v.count))"
                 }
             }.joined(separator: "|"))

@@ -107,9 +107,11 @@ final class SigmaCLITests: XCTestCase {
         XCTAssertEqual(detect.status, 2, detect.stderr)
         let alerts = try XCTUnwrap(try JSONSerialization.jsonObject(with: detect.stdoutData) as? [[String: Any]])
         // cmd.exe (PSEXESVC.EXE is known-good), and the incoming high-port connection.
+        // The correlation form pairs the connection with the cmd.exe child.
         XCTAssertEqual(alerts.compactMap { $0["rule_name"] as? String }.sorted(),
-                       ["Remotely Started Services via RPC - Network Connection", "Remotely Started Services via RPC - Process Creation"])
-        XCTAssertTrue(detect.stderr.contains("sigma: 2 of 2 Sigma rules will run, 0 skipped"), detect.stderr)
+                       ["Remotely Started Services via RPC - Correlation", "Remotely Started Services via RPC - Network Connection",
+                        "Remotely Started Services via RPC - Process Creation"])
+        XCTAssertTrue(detect.stderr.contains("sigma: 3 of 5 Sigma rules will run, 0 skipped, 2 only inside correlations"), detect.stderr)
     }
 
     func testSigmaCheck_rowsPerRuleAndExitStatus() throws {

@@ -58,7 +58,7 @@ final class RuleFileTests: XCTestCase {
 
     func testRuleFile_malformedDeclarationsAreRefusedWithFileAndLine() {
         XCTAssertEqual(refusal(""), "r.sql: the rule declares no output column (add `-- column: name TYPE -- help` lines)")
-        XCTAssertEqual(refusal("-- column: n NUMBER"), "r.sql: line 2: column n has unknown type NUMBER (use TEXT, INTEGER, TIME, ARGS)")
+        XCTAssertEqual(refusal("-- column: n NUMBER"), "r.sql: line 2: column n has unknown type NUMBER (use TEXT, INTEGER, TIME, ARGS, JSON)")
         XCTAssertEqual(refusal("-- column: n"), "r.sql: line 2: a column reads `-- column: name TYPE [hidden] [-- help]`")
         XCTAssertEqual(refusal("-- column: host TEXT"), "r.sql: line 2: the column host is declared twice (or is a common key: rule_id, rule_name, severity, host)")
         XCTAssertEqual(refusal("-- column: n INTEGER\n-- table: host, m"), "r.sql: the table column m is not a declared column")

@@ -63,6 +63,78 @@ final class SQLSafetyTests: XCTestCase {
             "a refusal message for the analyst (PRAGMA name), never executed",
         "Sources/HuntDB/Model/ReadOnlyDenial.swift: value":
             "a refusal message for the analyst (PRAGMA value), never executed",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: Self.scope":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: aggregate":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: base.kind.table":
+            "an event table name, a constant of SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: columns.joined(separator: ", ")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: compiled.bases.count":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: conditionSQL()":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: event":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: events":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: first":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: fromCandidate":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: group":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: groupList":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: inWindow":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: k":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: k + 1":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: last":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: latest.joined(separator: ", ")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: notNull":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: partition":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: picks.joined(separator: " UNION ALL ")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: predicate":
+            "a referenced rule's compiled Sigma predicate (constant SQL with its :sN renamed :bI_sN)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: present":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: rank":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: ruleIDs":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("c", "a")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("c", "w")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("i", "j")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("x", "c")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("x", "s")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: span":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: tags":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: type":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: walkColumns":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: which":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: window":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: x":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/hunt/LoadReportPrinter.swift: source.counts.rejected - Int64(source.firstRejects.count)":
             "a message suggesting a hunt sql command to the user, never executed",
         "Sources/hunt/LoadReportPrinter.swift: source.sourceID ?? 0":

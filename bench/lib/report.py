@@ -314,6 +314,12 @@ def render(res):
     if res.get("notes"):
         parts.append("NOTES")
         parts += [f"- {n}" for n in res["notes"]]
+    correlation = res.get("correlation")
+    if correlation:
+        parts.append("CORRELATION — the built-in Sigma correlation (temporal_ordered) vs the native "
+                     "remote_service_rpc, and an event_count correlation grouped by host")
+        parts.append(correlation["table"])
+        parts.append("")
     return "\n".join(parts).rstrip() + "\n"
 
 

@@ -55,6 +55,9 @@ public struct Alert: Sendable {
         if columns.isTime[position], case .integer(let micros) = row[position] {
             return .text(Timestamp.iso8601(micros: micros))
         }
+        if columns.isJSON[position], case .text(let text) = row[position] {
+            return .json(text)
+        }
         return row[position]
     }
 }
@@ -63,6 +66,7 @@ public struct Alert: Sendable {
 final class AlertColumns: Sendable {
     let position: [String: Int]
     let isTime: [Bool]
+    let isJSON: [Bool]
     let host: Int?
 
     init(names: [String], rule: DetectionRule) {
@@ -70,6 +74,7 @@ final class AlertColumns: Sendable {
         for (index, name) in names.enumerated() where position[name] == nil { position[name] = index }
         self.position = position
         isTime = names.map { rule.column($0)?.kind == .time }
+        isJSON = names.map { rule.column($0)?.kind == .json }
         host = position["host"]
     }
 }

@@ -5,6 +5,9 @@ public enum RowValue: Sendable, Equatable, Hashable {
     case real(Double)
     case text(String)
     case blob([UInt8])
+    /// A JSON value as text (an object or array): the JSON and NDJSON writers write it as is,
+    /// the other writers as its text. Never read from or bound to SQLite as such.
+    case json(String)
 }
 
 extension RowValue: CustomStringConvertible {
@@ -16,6 +19,7 @@ extension RowValue: CustomStringConvertible {
         case .real(let v): return String(v)
         case .text(let v): return v
         case .blob(let bytes): return bytes.map { String(format: "%02x", $0) }.joined()
+        case .json(let text): return text
         }
     }
 }

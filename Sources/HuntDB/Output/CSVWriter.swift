@@ -18,7 +18,7 @@ struct CSVWriter: RowSink {
             switch value {
             case .null: return ""
             case .integer, .real: return value.description
-            case .text, .blob: return field(value.description)
+            case .text, .blob, .json: return field(value.description)
             }
         }.joined(separator: ",") + "\r\n")
     }

@@ -30,6 +30,7 @@ final class JSONWriter: RowSink {
             case .real(let v): text += v.isFinite ? String(v) : "null"
             case .text(let v): text += JSONText.string(v)
             case .blob: text += JSONText.string(value.description)
+            case .json(let v): text += v
             }
         }
         text += "}"

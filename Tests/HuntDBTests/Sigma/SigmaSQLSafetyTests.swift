@@ -39,6 +39,49 @@ final class SigmaSQLSafetyTests: XCTestCase {
         }
     }
 
+    /// The literals the correlation SQL adds (JSON keys of an event, the time format).
+    static let correlationConstants: Set<String> = ["'%Y-%m-%dT%H:%M:%S'", "'unixepoch'", "'.%03dZ'", "'rule_id'", "'event_kind'",
+                                                    "'time'", "'entity_id'", "'record_id'", "'source'"]
+
+    func testSigmaSQLSafety_correlationValuesStayBound() {
+        let hostile = "x'); DROP TABLE processes; --"
+        let quoted = "'" + hostile.replacingOccurrences(of: "'", with: "''") + "'"
+        for type in ["event_count", "value_count", "value_sum", "value_avg", "value_percentile", "temporal", "temporal_ordered"] {
+            let field = type.hasPrefix("value_") ? "\n    field: \(quoted)" : ""
+            let percentile = type == "value_percentile" ? "\n    percentile: 95" : ""
+            let body = """
+                type: \(type)
+                rules:
+                    - cmd
+                    - smb
+                group-by:
+                    - \(quoted)
+                aliases:
+                    \(quoted):
+                        cmd: Image
+                        smb: Image
+                    \(quoted.dropLast())2':
+                        cmd: CommandLine
+                        smb: DestinationHostname
+                timespan: 10s
+                condition:
+                    gte: 2\(field)\(percentile)
+                """.replacingOccurrences(of: "field: \(quoted)", with: "field: \(quoted.dropLast())2'")
+            let base = SigmaCorrelationHarness.baseRules.replacingOccurrences(of: "'\\cmd.exe'", with: quoted)
+            let set = SigmaCorrelationHarness.set(SigmaCorrelationHarness.correlation(body) + "\n---\n" + base)
+            guard let compiled = set.correlations.first else {
+                XCTFail("\(type): \(set.statuses.first?.reason ?? "")")
+                continue
+            }
+            let (sql, bindings) = compiled.query()
+            for literal in Self.literals(in: sql) where !Self.constants.contains(literal) && !Self.correlationConstants.contains(literal) {
+                XCTFail("\(type): the literal \(literal) is not one of the compiler's constants")
+            }
+            XCTAssertFalse(sql.contains("DROP TABLE"), "\(type): a value reached the SQL text")
+            XCTAssertTrue(bindings.values.contains(.text(hostile)), "\(type): the hostile group name is bound")
+        }
+    }
+
     func testSigmaSQLSafety_everySigmaHQRule() throws {
         var root = URL(fileURLWithPath: #filePath)
         for _ in 0..<4 { root.deleteLastPathComponent() }

@@ -9,6 +9,8 @@ public struct AlertColumn: Sendable, Equatable {
         case time = "TIME"
         /// A JSON array of strings (a process's arguments), matched by the allowlist's `args`.
         case args = "ARGS"
+        /// JSON text from the SQL (an object or array): nested in JSON output, text elsewhere.
+        case json = "JSON"
     }
 
     public var name: String

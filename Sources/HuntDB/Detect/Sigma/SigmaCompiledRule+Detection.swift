@@ -1,15 +1,9 @@
 import Model
 
 extension SigmaCompiledRule {
-    /// The rule's id for alerts and `--rule`: the Sigma `id`, else the file name without `.yml`.
-    public var ruleID: String {
-        let id = rule.id.trimmingCharacters(in: .whitespaces)
-        if !id.isEmpty, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }) { return id }
-        let file = rule.path.split(separator: "/").last.map(String.init) ?? rule.path
-        let stem = file.hasSuffix(".yml") ? String(file.dropLast(4)) : file.hasSuffix(".yaml") ? String(file.dropLast(5)) : file
-        let cleaned = String(stem.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" })
-        return cleaned.isEmpty ? "sigma_rule" : cleaned
-    }
+    /// The rule's id for alerts and `--rule`: the Sigma `id`, else its `name`, else the file name
+    /// without `.yml` (and the document's number after the first).
+    public var ruleID: String { SigmaRuleIdentity.ruleID(id: rule.id, name: rule.name, path: rule.path, document: rule.document) }
 
     /// The whole query: the rule's predicate over the kind's events within the run's scope
     /// (`:since`, `:until`, `:host`), returning the Sigma alert columns. `restricted` limits it

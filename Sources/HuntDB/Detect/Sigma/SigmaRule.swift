@@ -8,7 +8,11 @@ import Yams
 public struct SigmaRule: Sendable {
     /// The file the rule came from (or `queries/sigma/NAME.yml`), for messages.
     public var path: String
+    /// The document's position in a multi-document file (1 for the first or only one).
+    public var document = 1
     public var id: String
+    /// `name:`, by which a correlation may reference the rule ("" when absent).
+    public var name: String
     public var title: String
     /// `informational`, `low`, `medium`, `high` or `critical` (as written, lower-cased).
     public var level: String
@@ -39,7 +43,15 @@ public struct SigmaRule: Sendable {
         } catch {
             throw SigmaError(path: path, "is not valid YAML: \(Self.describe(error))")
         }
-        guard let mapping = root?.mapping else { throw SigmaError(path: path, "is not a YAML mapping (a Sigma rule starts with `title:`)") }
+        guard let root else { throw SigmaError(path: path, "is not a YAML mapping (a Sigma rule starts with `title:`)") }
+        try self.init(node: root, path: path)
+    }
+
+    /// Reads one YAML document (of a multi-document file) already parsed.
+    /// - Throws: `SigmaError` naming `path` and what is wrong.
+    init(node: Node, path: String, document: Int = 1) throws {
+        guard let mapping = node.mapping else { throw SigmaError(path: path, "is not a YAML mapping (a Sigma rule starts with `title:`)") }
+        self.document = document
         func text(_ key: String) -> String? { mapping[key]?.scalar?.string }
         func list(_ key: String) -> [String] {
             guard let node = mapping[key] else { return [] }
@@ -50,6 +62,7 @@ public struct SigmaRule: Sendable {
         guard let title = text("title"), !title.isEmpty else { throw SigmaError(path: path, "has no `title`") }
         self.title = title
         self.id = text("id") ?? ""
+        self.name = text("name") ?? ""
         self.level = (text("level") ?? "medium").lowercased()
         self.status = text("status") ?? ""
         self.description = text("description") ?? ""

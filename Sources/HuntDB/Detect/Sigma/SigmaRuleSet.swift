@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Queries
+import Yams
 
 /// One rule file's verdict: compiled and runnable, or not, with the reason.
 public struct SigmaRuleStatus: Sendable {
@@ -11,11 +12,39 @@ public struct SigmaRuleStatus: Sendable {
     /// The compiled rule when it is supported.
     public let compiled: SigmaCompiledRule?
     /// Why it is not supported ("" when it is).
-    public let reason: String
+    public internal(set) var reason: String
     /// Shipped in the binary (queries/sigma): the remote-service family.
     public let builtIn: Bool
+    /// A correlation document as read (resolved against the whole set later).
+    public internal(set) var parsedCorrelation: SigmaCorrelation?
+    /// The correlation compiled against the rules it references, when it can run.
+    public internal(set) var correlation: SigmaCompiledCorrelation?
 
-    public var isSupported: Bool { compiled != nil }
+    init(path: String, ruleID: String, title: String, compiled: SigmaCompiledRule?, reason: String, builtIn: Bool,
+         parsedCorrelation: SigmaCorrelation? = nil, correlation: SigmaCompiledCorrelation? = nil) {
+        self.path = path
+        self.ruleID = ruleID
+        self.title = title
+        self.compiled = compiled
+        self.reason = reason
+        self.builtIn = builtIn
+        self.parsedCorrelation = parsedCorrelation
+        self.correlation = correlation
+    }
+
+    public var isSupported: Bool { compiled != nil || correlation != nil }
+
+    /// The keys a correlation may reference this rule by: its id and its name.
+    var referenceKeys: [String] {
+        let name = compiled?.rule.name ?? parsedCorrelation?.name ?? ""
+        return [ruleID, compiled?.rule.id ?? parsedCorrelation?.id ?? "", name].filter { !$0.isEmpty }
+    }
+
+    /// The name, else the id, else the path, for messages.
+    var displayName: String {
+        let name = compiled?.rule.name ?? parsedCorrelation?.name ?? ""
+        return !name.isEmpty ? name : !ruleID.isEmpty ? ruleID : path
+    }
 
     /// `hunt sigma check` columns.
     public static let columns = ["path", "rule_id", "title", "status", "reason"]
@@ -34,6 +63,10 @@ public struct SigmaRuleSet: Sendable {
     }
 
     public var supported: [SigmaCompiledRule] { statuses.compactMap(\.compiled) }
+    /// The correlations that can run.
+    public var correlations: [SigmaCompiledCorrelation] { statuses.compactMap(\.correlation) }
+    /// How many rules and correlations can run.
+    public var supportedCount: Int { statuses.filter(\.isSupported).count }
     public var unsupported: [SigmaRuleStatus] { statuses.filter { !$0.isSupported } }
 
     /// Reads and compiles every rule file under `paths`.
@@ -41,24 +74,26 @@ public struct SigmaRuleSet: Sendable {
     ///   file is not an error: it is an unsupported rule with its reason).
     public static func load(paths: [String], compiler: SigmaCompiler) throws -> SigmaRuleSet {
         let files = try paths.flatMap { try Self.files(under: $0) }
-        // Files are independent: read and compiled on every core.
-        return SigmaRuleSet(statuses: try files.concurrentMap { file in
+        // Files are independent: read and compiled on every core (a file may hold several
+        // documents); correlations are resolved once every file is read.
+        let statuses = try files.concurrentMap { file -> [SigmaRuleStatus] in
             let text: String
             do {
                 text = try String(contentsOfFile: file, encoding: .utf8)
             } catch {
-                return SigmaRuleStatus(path: file, ruleID: "", title: "", compiled: nil,
-                                       reason: "cannot read the file: \(error.localizedDescription)", builtIn: false)
+                return [SigmaRuleStatus(path: file, ruleID: "", title: "", compiled: nil,
+                                        reason: "cannot read the file: \(error.localizedDescription)", builtIn: false)]
             }
-            return status(yaml: text, path: file, compiler: compiler, builtIn: false)
-        })
+            return documentStatuses(yaml: text, path: file, compiler: compiler, builtIn: false)
+        }
+        return SigmaRuleSet(statuses: statuses.flatMap { $0 }).resolvingCorrelations(compiler: compiler)
     }
 
     /// The rules shipped in the binary (`queries/sigma/*.yml`).
     public static func builtIn(compiler: SigmaCompiler) -> SigmaRuleSet {
-        SigmaRuleSet(statuses: EmbeddedQueries.sigmaRules.map {
-            status(yaml: $0.yaml, path: "queries/sigma/\($0.name).yml", compiler: compiler, builtIn: true)
-        })
+        SigmaRuleSet(statuses: EmbeddedQueries.sigmaRules.flatMap {
+            documentStatuses(yaml: $0.yaml, path: "queries/sigma/\($0.name).yml", compiler: compiler, builtIn: true)
+        }).resolvingCorrelations(compiler: compiler)
     }
 
     /// Parses and compiles one rule text.
@@ -71,6 +106,10 @@ public struct SigmaRuleSet: Sendable {
         } catch {
             return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: "\(error)", builtIn: builtIn)
         }
+        return status(rule: rule, path: path, compiler: compiler, builtIn: builtIn)
+    }
+
+    static func status(rule: SigmaRule, path: String, compiler: SigmaCompiler, builtIn: Bool) -> SigmaRuleStatus {
         do {
             let compiled = try compiler.compile(rule)
             return SigmaRuleStatus(path: path, ruleID: compiled.ruleID, title: rule.title, compiled: compiled, reason: "", builtIn: builtIn)
@@ -103,21 +142,95 @@ public struct SigmaRuleSet: Sendable {
     public func withUniqueIDs() -> SigmaRuleSet {
         var seen: [String: String] = [:]
         return SigmaRuleSet(statuses: statuses.map { status in
-            guard let compiled = status.compiled else { return status }
-            if let first = seen[compiled.ruleID] {
+            guard status.compiled != nil || status.parsedCorrelation != nil, !status.ruleID.isEmpty else { return status }
+            if let first = seen[status.ruleID] {
                 return SigmaRuleStatus(path: status.path, ruleID: status.ruleID, title: status.title, compiled: nil,
-                                       reason: "the id \(compiled.ruleID) is already used by \(first)", builtIn: status.builtIn)
+                                       reason: "the id \(status.ruleID) is already used by \(first)", builtIn: status.builtIn)
             }
-            seen[compiled.ruleID] = status.path
+            seen[status.ruleID] = status.path
             return status
         })
     }
 
+    /// The set with every correlation resolved against the rules of the whole set (references
+    /// cross files), compiled or unsupported with the reason. Idempotent.
+    public func resolvingCorrelations(compiler: SigmaCompiler) -> SigmaRuleSet {
+        let resolver = SigmaCorrelationResolver(statuses: statuses, compiler: compiler)
+        var resolved = statuses
+        for (position, status) in statuses.enumerated() where status.parsedCorrelation != nil {
+            switch resolver.resolve(position) {
+            case .success(let correlation):
+                resolved[position].correlation = correlation
+                resolved[position].reason = ""
+            case .failure(let problem):
+                resolved[position].correlation = nil
+                resolved[position].reason = problem.reason
+            }
+        }
+        return SigmaRuleSet(statuses: resolved)
+    }
+
+    /// Every document of a (multi-document) file: one status per rule or correlation.
+    public static func documentStatuses(yaml: String, path: String, compiler: SigmaCompiler, builtIn: Bool) -> [SigmaRuleStatus] {
+        let documents: [Node]
+        do {
+            documents = try Array(Yams.compose_all(yaml: yaml)).compactMap { $0 }
+        } catch {
+            return [SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil,
+                                    reason: "is not valid YAML: \(SigmaRule.describe(error))", builtIn: builtIn)]
+        }
+        if documents.count <= 1, documents.first.map(SigmaCorrelation.isCorrelation) != true {
+            return [status(yaml: yaml, path: path, compiler: compiler, builtIn: builtIn)]
+        }
+        return documents.enumerated().map { offset, node in
+            let document = offset + 1
+            if SigmaCorrelation.isCorrelation(node) {
+                do {
+                    let correlation = try SigmaCorrelation(node: node, path: path, document: document)
+                    let id = SigmaRuleIdentity.ruleID(id: correlation.id, name: correlation.name, path: path, document: document)
+                    return SigmaRuleStatus(path: path, ruleID: id, title: correlation.title, compiled: nil,
+                                           reason: "not resolved", builtIn: builtIn, parsedCorrelation: correlation)
+                } catch let error as SigmaError {
+                    return SigmaRuleStatus(path: path, ruleID: node.mapping?["id"]?.scalar?.string ?? "",
+                                           title: node.mapping?["title"]?.scalar?.string ?? "", compiled: nil, reason: error.problem, builtIn: builtIn)
+                } catch {
+                    return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: "\(error)", builtIn: builtIn)
+                }
+            }
+            return status(node: node, path: path, document: document, compiler: compiler, builtIn: builtIn)
+        }
+    }
+
+    /// Compiles one document of a multi-document file.
+    static func status(node: Node, path: String, document: Int, compiler: SigmaCompiler, builtIn: Bool) -> SigmaRuleStatus {
+        let rule: SigmaRule
+        do {
+            rule = try SigmaRule(node: node, path: path, document: document)
+        } catch let error as SigmaError {
+            return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: "document \(document): \(error.problem)", builtIn: builtIn)
+        } catch {
+            return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: "document \(document): \(error)", builtIn: builtIn)
+        }
+        return status(rule: rule, path: path, compiler: compiler, builtIn: builtIn)
+    }
+
     /// The supported rules as detection rules.
     /// - Throws: `RuleError` if a generated query is malformed (a defect; tests catch it).
+    /// A rule a correlation references runs on its own only when a referencing correlation
+    /// says `generate: true` (Sigma's default is the correlation alone).
     public func detectionRules(storedColumns: [SigmaEventKind: Set<String>]?) throws -> [DetectionRule] {
-        try statuses.concurrentMap { status in
-            try status.compiled?.detectionRule(storedColumns: storedColumns?[status.compiled!.kind], builtIn: status.builtIn)
+        var referenced: Set<String> = [], generated: Set<String> = []
+        for correlation in correlations {
+            for base in correlation.bases {
+                referenced.insert(base.ruleID)
+                if correlation.correlation.generate { generated.insert(base.ruleID) }
+            }
+        }
+        return try statuses.concurrentMap { status -> DetectionRule? in
+            if let correlation = status.correlation { return try correlation.detectionRule(builtIn: status.builtIn) }
+            guard let compiled = status.compiled else { return nil }
+            if referenced.contains(compiled.ruleID), !generated.contains(compiled.ruleID) { return nil }
+            return try compiled.detectionRule(storedColumns: storedColumns?[compiled.kind], builtIn: status.builtIn)
         }.compactMap { $0 }
     }
 }

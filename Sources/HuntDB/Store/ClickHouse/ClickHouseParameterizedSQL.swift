@@ -70,7 +70,7 @@ struct ClickHouseParameterizedSQL {
         switch value {
         case .integer: "Int64"
         case .real: "Float64"
-        case .text, .blob: "String"
+        case .text, .blob, .json: "String"
         case .null: "Nullable(String)"
         }
     }

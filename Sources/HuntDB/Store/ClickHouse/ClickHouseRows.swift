@@ -119,7 +119,7 @@ struct ClickHouseExternalTable {
         case .null: return "\\N"
         case .integer(let v): return String(v)
         case .real(let v): return String(v)
-        case .text(let v): return escape(v)
+        case .text(let v), .json(let v): return escape(v)
         case .blob(let bytes): return bytes.map { String(format: "%02x", $0) }.joined()
         }
     }

@@ -1,0 +1,299 @@
+import Foundation
+import Model
+
+/// Builds a correlation's SQL. The text comes from constants of this file, the base rules'
+/// compiled predicates (whose `:sN` parameters are renamed `:bI_sN` per rule) and their field
+/// expressions (constants of `SigmaFieldMap.swift`); every value — thresholds, the timespan,
+/// group names, rule ids — is a bound parameter.
+///
+/// Shape (see the README, "Sigma correlations"):
+/// - `base`: one row per (referenced rule, matching event) with its group values `g1…gK` (rows
+///   with a NULL group value are left out) and, for value_* types, the field's value `v`;
+/// - `scored`: per event, the aggregate of the sliding window that ends at it —
+///   `[ts - timespan, ts]`, both ends inclusive, per group — as `value`, and `start_us`, the
+///   time of the window's (or chain's) first event; window functions for event_count,
+///   value_sum, value_avg and temporal, a range self-join for value_count and
+///   value_percentile, a backward chain of latest predecessors for temporal_ordered;
+/// - `candidates`: the events whose window meets the condition, numbered per group;
+/// - `walk` (recursive) and `alerts`: per group the candidates in order; the first alerts, then
+///   each whose match starts after the previous alert's last event, so a match never shares an
+///   event with the previous one and a long burst alerts once per timespan, not once per event.
+struct SigmaCorrelationSQL {
+    let compiled: SigmaCompiledCorrelation
+    private(set) var bindings: [String: RowValue] = [:]
+
+    init(compiled: SigmaCompiledCorrelation) {
+        self.compiled = compiled
+    }
+
+    private var correlation: SigmaCorrelation { compiled.correlation }
+    private var groupColumns: [String] { (0..<correlation.groupBy.count).map { "g\($0 + 1)" } }
+
+    private mutating func bind(_ name: String, _ value: RowValue) -> String {
+        bindings[name] = value
+        return ":" + name
+    }
+
+    /// `a.g1 = b.g1 AND …` (1 without group-by).
+    private func sameGroup(_ a: String, _ b: String) -> String {
+        groupColumns.isEmpty ? "1" : groupColumns.map { "\(a).\($0) = \(b).\($0)" }.joined(separator: " AND ")
+    }
+
+    private var partition: String {
+        groupColumns.isEmpty ? "" : "PARTITION BY " + groupColumns.joined(separator: ", ") + " "
+    }
+
+    mutating func build() -> String {
+        let span = bind("k_span", .integer(correlation.timespanMicros))
+        let ctes = [
+            // A window [t - span, t] lies in the slots t / span - 1 and t / span.
+            "slot_offsets(d) AS (VALUES (0), (1))",
+            "base AS MATERIALIZED (\n" + baseSelects().joined(separator: "\nUNION ALL\n") + "\n)",
+        ] + scored(span: span) + [
+            """
+            candidates AS MATERIALIZED (
+                SELECT s.*, row_number() OVER (\(partition)ORDER BY s.ts_us, s.r, s.kind, s.event_id) AS ord
+                FROM scored AS s
+                WHERE \(conditionSQL())
+            )
+            """,
+            alertsCTE(),
+        ]
+        return "WITH RECURSIVE\n" + ctes.joined(separator: ",\n") + "\n" + finalSelect()
+    }
+
+    // MARK: base events
+
+    private static let scope = """
+          AND (:since IS NULL OR e.ts_us >= :since)
+          AND (:until IS NULL OR e.ts_us < :until)
+          AND (:host IS NULL OR e.host_id IN (
+                SELECT host_id FROM hosts
+                WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
+        """
+
+    private mutating func baseSelects() -> [String] {
+        compiled.bases.enumerated().map { index, base in
+            let predicate = Self.renamingParameters(base.predicate, rule: index)
+            for (name, value) in base.bindings { bindings["b\(index)_\(name)"] = value }
+            let groups = compiled.groupSQL[index]
+            var columns = [
+                "\(index) AS r", base.kind == .process ? "'process' AS kind" : "'network' AS kind",
+                "e.event_id AS event_id", "e.host_id AS host_id", "e.ts_us AS ts_us", "e.entity_id AS entity_id",
+                "CASE typeof(e.record_key) WHEN 'blob' THEN NULL ELSE CAST(e.record_key AS TEXT) END AS record_id",
+                "e.source_id AS source_id", "e.source_record AS source_record",
+            ]
+            // The timespan-long slot of the event: any window [t - span, t] covers at most two,
+            // so lookups name them by equality (SQLite's automatic indexes take equalities).
+            columns.append("e.ts_us / :k_span AS slot")
+            columns += groups.enumerated().map { "\($1) AS g\($0 + 1)" }
+            if let values = compiled.valueSQL { columns.append("\(values[index]) AS v") }
+            let notNull = groups.map { " AND (\($0)) IS NOT NULL" }.joined()
+            return """
+                SELECT \(columns.joined(separator: ", "))
+                FROM \(base.kind.table) AS e
+                JOIN hosts AS h ON h.host_id = e.host_id
+                WHERE (\(predicate))\(notNull)
+                \(Self.scope)
+                """
+        }
+    }
+
+    /// `:s12` → `:b0_s12`: each base rule's parameters get their own names.
+    static func renamingParameters(_ predicate: String, rule: Int) -> String {
+        let pattern = try! NSRegularExpression(pattern: #":(s[0-9]+)\b"#)
+        return pattern.stringByReplacingMatches(in: predicate, range: NSRange(predicate.startIndex..., in: predicate),
+                                                withTemplate: ":b\(rule)_$1")
+    }
+
+    // MARK: windows
+
+    private mutating func scored(span: String) -> [String] {
+        let window = "WINDOW w AS (\(partition)ORDER BY ts_us RANGE BETWEEN \(span) PRECEDING AND CURRENT ROW)"
+        let inWindow = "i.ts_us BETWEEN j.ts_us - \(span) AND j.ts_us"
+        switch correlation.kind {
+        case .eventCount, .valueSum, .valueAvg:
+            let aggregate = correlation.kind == .eventCount ? "count(*)" : correlation.kind == .valueSum ? "sum(b.v)" : "avg(b.v)"
+            return ["""
+                scored AS (
+                    SELECT b.*, \(aggregate) OVER w AS value, first_value(b.ts_us) OVER w AS start_us
+                    FROM base AS b
+                    \(window)
+                )
+                """]
+        case .valueCount:
+            return ["""
+                scored AS (
+                    SELECT j.*, count(DISTINCT i.v) AS value, min(i.ts_us) AS start_us
+                    FROM base AS j
+                    CROSS JOIN slot_offsets AS o
+                    JOIN base AS i ON \(sameGroup("i", "j")) AND i.slot = j.slot - o.d AND \(inWindow)
+                    GROUP BY j.r, j.kind, j.event_id
+                )
+                """]
+        case .valuePercentile:
+            let percentile = bind("k_percentile", .real(correlation.condition.percentile ?? 50))
+            // Nearest rank: the ceil(P/100 × N)-th smallest value (at least the first).
+            let rank = "(\(percentile) * p.values_in_window / 100.0)"
+            return ["""
+                ranked AS (
+                    SELECT j.r AS jr, j.kind AS jkind, j.event_id AS jid, i.v AS v,
+                           row_number() OVER (PARTITION BY j.r, j.kind, j.event_id ORDER BY i.v) AS rank_in_window,
+                           count(*) OVER (PARTITION BY j.r, j.kind, j.event_id) AS values_in_window
+                    FROM base AS j
+                    CROSS JOIN slot_offsets AS o
+                    JOIN base AS i ON \(sameGroup("i", "j")) AND i.slot = j.slot - o.d AND \(inWindow) AND i.v IS NOT NULL
+                )
+                """, """
+                scored AS (
+                    SELECT j.*, p.v AS value,
+                           (SELECT min(i.ts_us) FROM slot_offsets AS o JOIN base AS i
+                            ON \(sameGroup("i", "j")) AND i.slot = j.slot - o.d AND \(inWindow)) AS start_us
+                    FROM base AS j
+                    JOIN ranked AS p ON p.jr = j.r AND p.jkind = j.kind AND p.jid = j.event_id
+                    WHERE p.rank_in_window = max(1, CAST(\(rank) AS INTEGER) + (\(rank) > CAST(\(rank) AS INTEGER)))
+                )
+                """]
+        case .temporal:
+            let latest = compiled.bases.indices.map { "max(CASE WHEN b.r = \($0) THEN b.ts_us END) OVER w AS t\($0)" }
+            let present = compiled.bases.indices.map { "(s.t\($0) IS NOT NULL)" }.joined(separator: " + ")
+            let first = compiled.bases.indices.map { "coalesce(s.t\($0), s.ts_us)" }.joined(separator: ", ")
+            return ["""
+                latest AS (
+                    SELECT b.*, \(latest.joined(separator: ", "))
+                    FROM base AS b
+                    \(window)
+                )
+                """, """
+                scored AS (
+                    SELECT s.*, \(present) AS value, min(\(first), s.ts_us) AS start_us
+                    FROM latest AS s
+                )
+                """]
+        case .temporalOrdered:
+            // The chain that ends at an event of the last rule, each step the latest event of
+            // the previous rule at or before the next step (equal times count as in order) and
+            // no earlier than the timespan before the end: if any chain fits, this one does.
+            let last = compiled.bases.count - 1
+            var steps = ["""
+                step\(last) AS (
+                    SELECT b.*, b.ts_us AS t\(last)
+                    FROM base AS b
+                    WHERE b.r = \(last)
+                )
+                """]
+            for k in stride(from: last - 1, through: 0, by: -1) {
+                steps.append("""
+                    step\(k) AS (
+                        SELECT s.*, (SELECT max(x.ts_us) FROM slot_offsets AS o JOIN base AS x
+                                     ON x.r = \(k) AND \(sameGroup("x", "s")) AND x.slot = s.slot - o.d
+                                     WHERE x.ts_us BETWEEN s.ts_us - \(span) AND s.t\(k + 1)) AS t\(k)
+                        FROM step\(k + 1) AS s
+                        WHERE s.t\(k + 1) IS NOT NULL
+                    )
+                    """)
+            }
+            steps.append("""
+                scored AS (
+                    SELECT s.*, \(compiled.bases.count) AS value, s.t0 AS start_us
+                    FROM step0 AS s
+                    WHERE s.t0 IS NOT NULL
+                )
+                """)
+            return steps
+        }
+    }
+
+    private mutating func conditionSQL() -> String {
+        var terms: [String] = []
+        for (index, (comparison, limit)) in correlation.condition.comparisons.enumerated() {
+            let value: RowValue = limit == limit.rounded() && abs(limit) < 1e15 ? .integer(Int64(limit)) : .real(limit)
+            terms.append("s.value \(comparison.sql) \(bind("k_limit\(index + 1)", value))")
+        }
+        return "s.value IS NOT NULL AND " + terms.joined(separator: " AND ")
+    }
+
+    // MARK: alerts
+
+    private func alertsCTE() -> String {
+        // Walks each group's candidates in order (one index seek a step), carrying the last
+        // event of the latest alert: a candidate alerts when its match starts after it.
+        let groups = groupColumns
+        let walkColumns = (groups + ["ord", "last_end_us", "alerted"]).joined(separator: ", ")
+        let fromCandidate = groups.map { "c.\($0)" }.joined(separator: ", ") + (groups.isEmpty ? "" : ", ")
+        let groupList = groups.joined(separator: ", ") + (groups.isEmpty ? "" : ", ")
+        return """
+            walk(\(walkColumns)) AS (
+                SELECT \(fromCandidate)c.ord, c.ts_us, 1 FROM candidates AS c WHERE c.ord = 1
+                UNION ALL
+                SELECT \(fromCandidate)c.ord,
+                       CASE WHEN c.start_us > w.last_end_us THEN c.ts_us ELSE w.last_end_us END,
+                       c.start_us > w.last_end_us
+                FROM walk AS w
+                JOIN candidates AS c ON \(sameGroup("c", "w")) AND c.ord = w.ord + 1
+            ),
+            alerts AS (
+                SELECT \(groupList)ord FROM walk WHERE alerted
+            )
+            """
+    }
+
+    /// One event as a JSON object (over the `base` row `x`).
+    private mutating func eventJSON(_ x: String) -> String {
+        let ruleIDs = compiled.bases.enumerated().map { "WHEN \($0) THEN \(bind("k_rule\($0)", .text($1.ruleID)))" }.joined(separator: " ")
+        return """
+            json_object('rule_id', CASE \(x).r \(ruleIDs) END, 'event_kind', \(x).kind,
+                        'time', strftime('%Y-%m-%dT%H:%M:%S', \(x).ts_us / 1000000, 'unixepoch') || printf('.%03dZ', (\(x).ts_us / 1000) % 1000),
+                        'entity_id', \(x).entity_id, 'record_id', \(x).record_id,
+                        'source', (SELECT src.path FROM sources AS src WHERE src.source_id = \(x).source_id) || ':' || \(x).source_record)
+            """
+    }
+
+    private mutating func eventsSQL() -> String {
+        let event = eventJSON("x")
+        if correlation.kind.isTemporal {
+            // One event per rule: the chain's (temporal_ordered; the end event itself last) or
+            // the latest of each rule in the window (temporal).
+            let last = compiled.bases.count - 1
+            let picks = compiled.bases.indices.map { k -> String in
+                let which = correlation.kind == .temporalOrdered && k == last
+                    ? "x.r = c.r AND x.kind = c.kind AND x.event_id = c.event_id"
+                    : "x.r = \(k) AND \(sameGroup("x", "c")) AND x.ts_us = c.t\(k)"
+                return "SELECT * FROM (SELECT x.ts_us AS at_us, x.r AS rr, \(event) AS ev FROM base AS x WHERE \(which) ORDER BY x.kind DESC, x.event_id DESC LIMIT 1)"
+            }
+            return "(SELECT json_group_array(json(ev)) FROM (\(picks.joined(separator: " UNION ALL ")) ORDER BY at_us, rr))"
+        }
+        return """
+            (SELECT json_group_array(json(ev)) FROM (
+                SELECT \(event) AS ev FROM slot_offsets AS o JOIN base AS x
+                ON \(sameGroup("x", "c")) AND x.slot = c.slot - o.d
+                WHERE x.ts_us BETWEEN c.start_us AND c.ts_us
+                ORDER BY x.ts_us, x.r, x.kind, x.event_id))
+            """
+    }
+
+    private mutating func finalSelect() -> String {
+        let names = correlation.groupBy.enumerated().map { index, name in
+            "\(bind("k_group\(index + 1)", .text(name))), c.g\(index + 1)"
+        }
+        let group = "json_object(\(names.joined(separator: ", ")))"
+        let type = bind("k_type", .text(correlation.kind.rawValue))
+        let tags = bind("k_tags", .text(correlation.tags.joined(separator: ", ")))
+        let events = eventsSQL()
+        return """
+            SELECT
+                hh.name AS host,
+                c.ts_us AS time,
+                c.start_us AS first_time,
+                \(type) AS correlation_type,
+                \(group) AS "group",
+                c.value AS value,
+                \(events) AS events,
+                \(tags) AS tags
+            FROM alerts AS a
+            JOIN candidates AS c ON \(sameGroup("c", "a")) AND c.ord = a.ord
+            JOIN hosts AS hh ON hh.host_id = c.host_id
+            ORDER BY c.ts_us, c.r, c.kind, c.event_id
+            """
+    }
+}
