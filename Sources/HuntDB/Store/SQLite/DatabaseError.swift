@@ -18,4 +18,7 @@ struct DatabaseError: Error, CustomStringConvertible {
     var isNotAuthorized: Bool { code & 0xff == SQLITE_AUTH }
     /// Whether the statement tried to write through a read-only connection.
     var isReadOnly: Bool { code & 0xff == SQLITE_READONLY }
+    /// Another connection holds a lock SQLite would not wait for (its busy handler is skipped,
+    /// e.g. while a new database switches to write-ahead logging).
+    var isBusy: Bool { code & 0xff == SQLITE_BUSY || code & 0xff == SQLITE_LOCKED }
 }

@@ -96,10 +96,18 @@ public final class SQLiteStore {
         try database.execute("PRAGMA foreign_keys = ON", purpose: "enabling foreign keys")
         try database.execute("PRAGMA cache_size = -65536", purpose: "sizing the page cache")
         if mode == .readWrite {
-            do {
-                try database.execute("PRAGMA journal_mode = WAL", purpose: "switching to write-ahead logging")
-            } catch let error as DatabaseError {
-                throw StoreError.cannotOpen(path: path, reason: error.message)
+            // Two loads starting on one new database: the second can find the file locked while
+            // the first switches it to write-ahead logging, where SQLite does not wait by itself.
+            let deadline = Date().addingTimeInterval(30)
+            while true {
+                do {
+                    try database.execute("PRAGMA journal_mode = WAL", purpose: "switching to write-ahead logging")
+                    break
+                } catch let error as DatabaseError where error.isBusy && Date() < deadline {
+                    usleep(20_000)
+                } catch let error as DatabaseError {
+                    throw StoreError.cannotOpen(path: path, reason: error.message)
+                }
             }
             try database.execute("PRAGMA synchronous = NORMAL", purpose: "setting synchronous mode")
         } else {
