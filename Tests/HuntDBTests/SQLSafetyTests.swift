@@ -63,8 +63,8 @@ final class SQLSafetyTests: XCTestCase {
             "a refusal message for the analyst (PRAGMA name), never executed",
         "Sources/HuntDB/Model/ReadOnlyDenial.swift: value":
             "a refusal message for the analyst (PRAGMA value), never executed",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: Self.scope":
-            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: EventScopeSQL.filter":
+            "the run's scope, a constant with :since/:until/:host parameters",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: aggregate":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: base.kind.table":

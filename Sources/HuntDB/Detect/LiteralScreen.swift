@@ -63,6 +63,8 @@ private final class ScreenPass: RowSink {
     /// What is scanned: a column of the row, as is or lower-cased, with its own automaton.
     private var slots: [(column: Int, folded: Bool)] = []
     private var automata: [SubstringAutomaton] = []
+    /// Per slot, automaton string index → text id.
+    private var slotTextIDs: [[Int32]] = []
     private var needs: [Need] = []
     /// The needs each text appears in.
     private var needsOfText: [[Int]] = []
@@ -121,9 +123,6 @@ private final class ScreenPass: RowSink {
         keptInAll = keptBefore
         seen = Array(repeating: -1, count: Int(count))
     }
-
-    /// Per slot, automaton string index → text id.
-    private var slotTextIDs: [[Int32]] = []
 
     private static func texts(_ need: Need) -> [Int32] {
         switch need {

@@ -15,9 +15,6 @@ struct SubstringAutomaton {
     private let endingStart: [Int32]
     private let ending: [Int32]
 
-    /// The number of states (for measurements).
-    var stateCount: Int { endingStart.count - 1 }
-
     /// - Parameter strings: byte strings, each identified by its index; matched ignoring ASCII
     ///   case. An empty string never matches.
     init(strings: [[UInt8]]) {

@@ -64,14 +64,6 @@ struct SigmaCorrelationSQL {
 
     // MARK: base events
 
-    private static let scope = """
-          AND (:since IS NULL OR e.ts_us >= :since)
-          AND (:until IS NULL OR e.ts_us < :until)
-          AND (:host IS NULL OR e.host_id IN (
-                SELECT host_id FROM hosts
-                WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
-        """
-
     private mutating func baseSelects() -> [String] {
         compiled.bases.enumerated().map { index, base in
             let predicate = Self.renamingParameters(base.predicate, rule: index)
@@ -94,7 +86,7 @@ struct SigmaCorrelationSQL {
                 FROM \(base.kind.table) AS e
                 JOIN hosts AS h ON h.host_id = e.host_id
                 WHERE (\(predicate))\(notNull)
-                \(Self.scope)
+                  AND \(EventScopeSQL.filter)
                 """
         }
     }
