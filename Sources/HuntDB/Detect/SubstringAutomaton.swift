@@ -82,10 +82,15 @@ struct SubstringAutomaton {
     /// Calls `found` with the index of every string `text` contains, once per occurrence.
     func scan(_ text: String, _ found: (Int32) -> Void) {
         var text = text
-        text.withUTF8 { bytes in
-            byteClass.withUnsafeBufferPointer { classes in
-                next.withUnsafeBufferPointer { next in
-                    endingStart.withUnsafeBufferPointer { starts in
+        text.withUTF8 { scan(UnsafeRawBufferPointer($0), found) }
+    }
+
+    /// Calls `found` with the index of every string `bytes` contain, once per occurrence.
+    func scan(_ bytes: UnsafeRawBufferPointer, _ found: (Int32) -> Void) {
+        byteClass.withUnsafeBufferPointer { classes in
+            next.withUnsafeBufferPointer { next in
+                endingStart.withUnsafeBufferPointer { starts in
+                    ending.withUnsafeBufferPointer { ending in
                         var state = 0
                         for byte in bytes {
                             state = Int(next[state * classCount + Int(classes[Int(byte)])])

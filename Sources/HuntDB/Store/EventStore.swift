@@ -61,6 +61,13 @@ public protocol EventStore: AnyObject {
     /// Drops a table made by `createDistinctValues`.
     func dropDistinctValues(_ name: String) throws
 
+    /// Streams the text `columns` of the events of `table` (`processes` or
+    /// `network_connections`, read as `e`) that pass `filter` (SQL over `e` with `parameters`,
+    /// a constant of the caller) to `sink`, each distinct text once. A store may rely on the
+    /// default, which reads every value and numbers the texts itself.
+    func scanTextColumns(of table: String, columns: [String], filter: String, parameters: [String: RowValue],
+                         purpose: String, into sink: any TextColumnSink) throws
+
     /// The context of remote-service alerts (logon, service, source process), one per request in
     /// order, looked up in one pass for the whole batch. A store without context events may rely
     /// on the default (every context empty).

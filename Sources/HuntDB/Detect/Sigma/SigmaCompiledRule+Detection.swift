@@ -44,9 +44,44 @@ extension SigmaCompiledRule {
     /// The rule as a detection rule the engine runs like any other. `builtIn` rules (the
     /// remote-service family shipped in queries/sigma) also take the default allowlist.
     public func detectionRule(storedColumns: Set<String>?, builtIn: Bool) throws -> DetectionRule {
+        detectionRule(template: try SigmaDetectionTemplate(kind: kind, storedColumns: storedColumns), builtIn: builtIn)
+    }
+
+    /// `detectionRule` with the header of the rule's kind already parsed.
+    func detectionRule(template: SigmaDetectionTemplate, builtIn: Bool) -> DetectionRule {
+        var detection = template.rule
+        let storedColumns = template.storedColumns
+        let header = "-- id: \(ruleID)\n" + template.header + "\n"
+        detection.query.id = ruleID
+        detection.query.origin = rule.path
+        detection.query.sql = header + sql(storedColumns: storedColumns)
+        // Rule text goes into the fields directly, never through the header it could break.
+        detection.query.name = rule.title
+        detection.query.severity = rule.level
+        detection.query.attack = rule.attackIDs
+        detection.query.description = rule.description
+        detection.boundValues = boundValues
+        detection.usesDefaultAllowlist = builtIn
+        detection.sigmaTitle = rule.title
+        detection.prefilter = prefilter(storedColumns: storedColumns)
+        detection.literalPrefilter = LiteralPrefilter(table: kind.table, need: literalNeed(storedColumns: storedColumns),
+                                                      restrictedSQL: header + sql(storedColumns: storedColumns, restricted: true))
+        return detection
+    }
+}
+
+/// The header of every Sigma rule of one event kind over one set of stored columns (parameters,
+/// needs, alert columns), parsed once per run rather than once per rule: only the id differs.
+struct SigmaDetectionTemplate {
+    let storedColumns: Set<String>?
+    /// The header's lines after `-- id:`.
+    let header: String
+    /// A detection rule with that header and a stand-in id, to copy.
+    let rule: DetectionRule
+
+    init(kind: SigmaEventKind, storedColumns: Set<String>?) throws {
         let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns)
-        var header = [
-            "-- id: \(ruleID)",
+        var lines = [
             "-- param: since TIME = NULL -- only events at or after this time",
             "-- param: until TIME = NULL -- only events before this time",
             "-- param: host TEXT = NULL -- only this host",
@@ -56,24 +91,12 @@ extension SigmaCompiledRule {
             "-- column: record_id TEXT -- the event's EventRecordID or ECS event.id",
             "-- column: source TEXT -- file:line-or-record of the event",
         ]
-        header += fields.map { "-- column: \($0.name) \($0.type)" }
-        header += SigmaAlertLayout.allowlistFields(kind).map { "-- column: \($0.name) \($0.type) hidden" }
-        header += ["-- column: tags TEXT -- the rule's tags", "-- column: status TEXT -- the rule's status"]
-        header.append("-- table: \(SigmaAlertLayout.tableColumns(kind).joined(separator: ", "))")
-        var query = try QueryFile(sql: header.joined(separator: "\n") + "\n" + sql(storedColumns: storedColumns), origin: rule.path)
-        // Rule text goes into the fields directly, never through the header it could break.
-        query.name = rule.title
-        query.severity = rule.level
-        query.attack = rule.attackIDs
-        query.description = rule.description
-        var detection = try DetectionRule(query: query)
-        detection.boundValues = boundValues
-        detection.usesDefaultAllowlist = builtIn
-        detection.sigmaTitle = rule.title
-        detection.prefilter = prefilter(storedColumns: storedColumns)
-        detection.literalPrefilter = LiteralPrefilter(table: kind.table, need: literalNeed(storedColumns: storedColumns),
-                                                      restrictedSQL: header.joined(separator: "\n") + "\n"
-                                                          + sql(storedColumns: storedColumns, restricted: true))
-        return detection
+        lines += fields.map { "-- column: \($0.name) \($0.type)" }
+        lines += SigmaAlertLayout.allowlistFields(kind).map { "-- column: \($0.name) \($0.type) hidden" }
+        lines += ["-- column: tags TEXT -- the rule's tags", "-- column: status TEXT -- the rule's status"]
+        lines.append("-- table: \(SigmaAlertLayout.tableColumns(kind).joined(separator: ", "))")
+        self.storedColumns = storedColumns
+        header = lines.joined(separator: "\n")
+        rule = try DetectionRule(query: QueryFile(sql: "-- id: sigma_rule\n" + header + "\nSELECT 1", origin: "sigma"))
     }
 }

@@ -103,7 +103,7 @@ public enum SigmaScalar: Sendable, Equatable {
 
     init?(_ node: Node) {
         guard let scalar = node.scalar else { return nil }
-        if scalar.style == .plain, node.null != nil {
+        if SigmaYAML.isNull(scalar) {
             self = .null
         } else {
             self = .text(scalar.string)

@@ -39,7 +39,7 @@ public struct SigmaRule: Sendable {
     public init(yaml: String, path: String) throws {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try SigmaYAML.document(yaml)
         } catch {
             throw SigmaError(path: path, "is not valid YAML: \(Self.describe(error))")
         }

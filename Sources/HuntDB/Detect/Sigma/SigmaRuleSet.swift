@@ -174,13 +174,14 @@ public struct SigmaRuleSet: Sendable {
     public static func documentStatuses(yaml: String, path: String, compiler: SigmaCompiler, builtIn: Bool) -> [SigmaRuleStatus] {
         let documents: [Node]
         do {
-            documents = try Array(Yams.compose_all(yaml: yaml)).compactMap { $0 }
+            documents = try SigmaYAML.documents(yaml)
         } catch {
             return [SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil,
                                     reason: "is not valid YAML: \(SigmaRule.describe(error))", builtIn: builtIn)]
         }
-        if documents.count <= 1, documents.first.map(SigmaCorrelation.isCorrelation) != true {
-            return [status(yaml: yaml, path: path, compiler: compiler, builtIn: builtIn)]
+        if documents.isEmpty { return [status(yaml: yaml, path: path, compiler: compiler, builtIn: builtIn)] }
+        if documents.count == 1, !SigmaCorrelation.isCorrelation(documents[0]) {
+            return [status(node: documents[0], path: path, document: 1, compiler: compiler, builtIn: builtIn, alone: true)]
         }
         return documents.enumerated().map { offset, node in
             let document = offset + 1
@@ -202,14 +203,17 @@ public struct SigmaRuleSet: Sendable {
     }
 
     /// Compiles one document of a multi-document file.
-    static func status(node: Node, path: String, document: Int, compiler: SigmaCompiler, builtIn: Bool) -> SigmaRuleStatus {
+    /// One parsed document; `alone` when it is the file's only one (messages then name no document).
+    static func status(node: Node, path: String, document: Int, compiler: SigmaCompiler, builtIn: Bool,
+                       alone: Bool = false) -> SigmaRuleStatus {
         let rule: SigmaRule
+        let place = alone ? "" : "document \(document): "
         do {
             rule = try SigmaRule(node: node, path: path, document: document)
         } catch let error as SigmaError {
-            return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: "document \(document): \(error.problem)", builtIn: builtIn)
+            return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: place + error.problem, builtIn: builtIn)
         } catch {
-            return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: "document \(document): \(error)", builtIn: builtIn)
+            return SigmaRuleStatus(path: path, ruleID: "", title: "", compiled: nil, reason: place + "\(error)", builtIn: builtIn)
         }
         return status(rule: rule, path: path, compiler: compiler, builtIn: builtIn)
     }
@@ -226,11 +230,15 @@ public struct SigmaRuleSet: Sendable {
                 if correlation.correlation.generate { generated.insert(base.ruleID) }
             }
         }
+        var templates: [SigmaEventKind: SigmaDetectionTemplate] = [:]
+        for kind in Set(statuses.compactMap { $0.compiled?.kind }) {
+            templates[kind] = try SigmaDetectionTemplate(kind: kind, storedColumns: storedColumns?[kind])
+        }
         return try statuses.concurrentMap { status -> DetectionRule? in
             if let correlation = status.correlation { return try correlation.detectionRule(builtIn: status.builtIn) }
             guard let compiled = status.compiled else { return nil }
             if referenced.contains(compiled.ruleID), !generated.contains(compiled.ruleID) { return nil }
-            return try compiled.detectionRule(storedColumns: storedColumns?[compiled.kind], builtIn: status.builtIn)
+            return compiled.detectionRule(template: templates[compiled.kind]!, builtIn: status.builtIn)
         }.compactMap { $0 }
     }
 }

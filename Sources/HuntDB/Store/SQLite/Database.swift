@@ -96,6 +96,15 @@ final class Database {
         }
     }
 
+    /// Runs `body`, which only reads, inside one read transaction so that its statements see the
+    /// same data; inside an open transaction it just runs.
+    func reading<T>(_ purpose: String, _ body: () throws -> T) throws -> T {
+        guard sqlite3_get_autocommit(handle) != 0 else { return try body() }
+        try execute("BEGIN", purpose: "starting a read for \(purpose)")
+        defer { rollback(purpose) }
+        return try body()
+    }
+
     /// Opens a write transaction (`BEGIN IMMEDIATE`: the write lock is taken now, so a busy
     /// database fails here and not halfway through). Loads span several calls with it; other
     /// writes use `transaction(_:_:)`.

@@ -161,6 +161,12 @@ final class Statement {
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
+    /// The column's text as bytes, valid until the next step (empty for NULL).
+    func bytes(_ index: Int32) -> UnsafeRawBufferPointer {
+        guard let pointer = sqlite3_column_text(handle, index) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
     /// The column as a typed value.
     func value(_ index: Int32) -> RowValue {
         switch sqlite3_column_type(handle, index) {

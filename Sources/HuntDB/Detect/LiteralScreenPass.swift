@@ -1,0 +1,194 @@
+import Model
+
+/// One event table's screen: which events satisfy each rule's `LiteralNeed`.
+///
+/// Each distinct text is scanned once, with one automaton for every rule's words (`text`); an
+/// event then costs only the words its columns' texts were found to hold (`row`). Per event,
+/// a need is evaluated only when one of its trigger words is present: a word of every `any`
+/// branch, and of the `all` part whose words are found in the fewest texts so far.
+final class LiteralScreenPass: TextColumnSink {
+    /// The columns read, in the order the rows give them.
+    let columns: [String]
+    private(set) var keptInAll: Int
+
+    // Words: what the automaton looks for.
+    /// The automaton's strings, lower-cased bytes.
+    private let automaton: SubstringAutomaton
+    /// Per automaton string, the word looked for as is (ASCII case ignored) and the word looked
+    /// for in the Unicode lower-cased text (-1 when there is none).
+    private let plainWord: [Int32], foldedWord: [Int32]
+    private let wordCount: Int
+
+    // Texts: per text number, the words it holds (`wordsFound[wordsStart[n] ..< wordsStart[n + 1]]`).
+    private var wordsStart: [Int32] = [0]
+    private var wordsFound: [Int32] = []
+    /// Per word, in how many texts it was found (to pick triggers).
+    private var textsWithWord: [Int32]
+
+    // Needs: a flat tree per rule, over column words (a word in one column).
+    private let needs: [LiteralNeedTree]
+    /// Per column, word → column word (-1: the column's needs don't use the word).
+    private let columnWord: [[Int32]]
+    private let columnWordCount: Int
+    /// Per column word, the needs to evaluate when an event holds it; made at the first row.
+    private var triggered: [[Int32]] = []
+
+    // Per event.
+    private var row = 0
+    private var seen: [Int]
+    private var found: [Int32] = []
+    private var evaluated: [Int]
+    private var candidates: [[Int64]?]
+
+    init(needs literalNeeds: [LiteralNeed], keptBefore: Int) {
+        var builder = LiteralWordBuilder()
+        needs = literalNeeds.map { LiteralNeedTree($0, words: &builder) }
+        columns = builder.columns
+        columnWordCount = builder.columnWords.count
+        wordCount = builder.words.count
+        var strings: [[UInt8]] = [], plain: [Int32] = [], folded: [Int32] = []
+        var stringOf: [[UInt8]: Int] = [:]
+        for (word, (bytes, isFolded)) in builder.words.enumerated() {
+            let index = stringOf[bytes] ?? {
+                strings.append(bytes)
+                plain.append(-1)
+                folded.append(-1)
+                stringOf[bytes] = strings.count - 1
+                return strings.count - 1
+            }()
+            if isFolded { folded[index] = Int32(word) } else { plain[index] = Int32(word) }
+        }
+        automaton = SubstringAutomaton(strings: strings)
+        plainWord = plain
+        foldedWord = folded
+        var columnWord = Array(repeating: [Int32](repeating: -1, count: builder.words.count), count: builder.columns.count)
+        for (id, (column, word)) in builder.columnWords.enumerated() { columnWord[column][word] = Int32(id) }
+        self.columnWord = columnWord
+        textsWithWord = Array(repeating: 0, count: builder.words.count)
+        seen = Array(repeating: 0, count: builder.columnWords.count)
+        evaluated = Array(repeating: 0, count: needs.count)
+        candidates = Array(repeating: [], count: needs.count)
+        keptInAll = keptBefore
+    }
+
+    func text(_ number: Int, _ bytes: UnsafeRawBufferPointer) throws {
+        while wordsStart.count <= number { wordsStart.append(Int32(wordsFound.count)) }
+        let start = wordsFound.count
+        var ascii = true
+        automaton.scan(bytes) { index in
+            let word = plainWord[Int(index)]
+            if word >= 0 { wordsFound.append(word) }
+        }
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii {
+            // Lower-casing ASCII text is what the automaton ignores already.
+            automaton.scan(bytes) { index in
+                let word = foldedWord[Int(index)]
+                if word >= 0 { wordsFound.append(word) }
+            }
+        } else {
+            var lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+            lowered.withUTF8 { lowered in
+                automaton.scan(UnsafeRawBufferPointer(lowered)) { index in
+                    let word = foldedWord[Int(index)]
+                    if word >= 0 { wordsFound.append(word) }
+                }
+            }
+        }
+        if wordsFound.count - start > 1 {
+            // Once per word, however often the text repeats it.
+            let unique = Set(wordsFound[start...])
+            wordsFound.removeSubrange(start...)
+            wordsFound.append(contentsOf: unique)
+        }
+        for word in wordsFound[start...] { textsWithWord[Int(word)] += 1 }
+        wordsStart.append(Int32(wordsFound.count))
+    }
+
+    func row(event: Int64, texts: UnsafeBufferPointer<Int>) throws {
+        if row == 0 { chooseTriggers() }
+        row += 1
+        found.removeAll(keepingCapacity: true)
+        for column in 0..<texts.count {
+            let number = texts[column]
+            // A number no text was given for (a dangling id) holds no word, like NULL.
+            guard number >= 0, number + 1 < wordsStart.count else { continue }
+            let words = columnWord[column]
+            for position in Int(wordsStart[number])..<Int(wordsStart[number + 1]) {
+                let columnWord = words[Int(wordsFound[position])]
+                if columnWord >= 0, seen[Int(columnWord)] != row {
+                    seen[Int(columnWord)] = row
+                    found.append(columnWord)
+                }
+            }
+        }
+        for columnWord in found {
+            for need in triggered[Int(columnWord)] {
+                let index = Int(need)
+                guard evaluated[index] != row, candidates[index] != nil else { continue }
+                evaluated[index] = row
+                guard needs[index].holds(seen: seen, row: row) else { continue }
+                if candidates[index]!.count >= LiteralScreen.maximumPerRule || keptInAll >= LiteralScreen.maximumInAll {
+                    keptInAll -= candidates[index]!.count
+                    candidates[index] = nil
+                } else {
+                    candidates[index]!.append(event)
+                    keptInAll += 1
+                }
+            }
+        }
+    }
+
+    /// The decision on the `index`th need, once every row went by.
+    func decision(_ index: Int) -> LiteralDecision {
+        guard let events = candidates[index] else { return .unrestricted }
+        if events.isEmpty { return .noMatch }
+        return .candidates("[" + events.map(String.init).joined(separator: ",") + "]")
+    }
+
+    /// Which needs each column word triggers, picking the rarest `all` parts by the texts seen.
+    private func chooseTriggers() {
+        triggered = Array(repeating: [], count: columnWordCount)
+        let wordOfColumnWord = columnWord.reduce(into: [Int32](repeating: 0, count: columnWordCount)) { result, words in
+            for (word, columnWord) in words.enumerated() where columnWord >= 0 { result[Int(columnWord)] = Int32(word) }
+        }
+        for (index, need) in needs.enumerated() {
+            let words = need.triggers { Int(textsWithWord[Int(wordOfColumnWord[Int($0)])]) + 1 }
+            for columnWord in Set(words) { triggered[Int(columnWord)].append(Int32(index)) }
+        }
+    }
+}
+
+/// Numbers the words of many `LiteralNeed`s: a word is lower-cased bytes looked for as is or in
+/// the folded text; a column word is a word in one column.
+struct LiteralWordBuilder {
+    private(set) var columns: [String] = []
+    private(set) var words: [(bytes: [UInt8], folded: Bool)] = []
+    private(set) var columnWords: [(column: Int, word: Int)] = []
+    private var wordIDs: [String: Int] = [:]
+    private var columnWordIDs: [Int: Int] = [:]
+
+    /// The column word for `text` in `column`.
+    mutating func id(column: String, text: [UInt8], folded: Bool) -> Int32 {
+        let lowered = text.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        let key = "\(folded)\u{0}" + String(decoding: lowered, as: UTF8.self)
+        let word = wordIDs[key] ?? {
+            words.append((lowered, folded))
+            wordIDs[key] = words.count - 1
+            return words.count - 1
+        }()
+        let position = columns.firstIndex(of: column) ?? {
+            columns.append(column)
+            return columns.count - 1
+        }()
+        // Fewer than 2^20 words: one integer key per (column, word).
+        let key2 = position << 20 | word
+        if let known = columnWordIDs[key2] { return Int32(known) }
+        columnWords.append((position, word))
+        columnWordIDs[key2] = columnWords.count - 1
+        return Int32(columnWords.count - 1)
+    }
+}
