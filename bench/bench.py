@@ -118,6 +118,11 @@ def main():
                         "detect of the compact store beside DuckDB, one corpus; context, correlation and "
                         "clickhouse only when named)")
     p.add_argument("--store-events", default="300k", help="events for the store benchmark")
+    p.add_argument("--store-corpus", default=None,
+                   help="an existing flat Sysmon NDJSON file (.gz allowed) for the store benchmark instead of "
+                        "a generated one, e.g. /work/corpora/flat-2m.ndjson.gz (--store-events: its event count)")
+    p.add_argument("--store-runs", type=int, default=None,
+                   help="timed detect runs in the store benchmark (default: the scale's, 5)")
     p.add_argument("--context-events", default="2m",
                    help="context: comma-separated corpus sizes for detect with/without context (default 2m)")
     p.add_argument("--context-before", help="context: the hunt binary before, for the real-corpus load time")
@@ -195,7 +200,8 @@ def main():
             large_events=10_000_000 if args.sigma_10m else None, peer_full=args.sigma_peer_full)
         save()
     if "store" in only:
-        results["store"] = store_bench.run(ctx, parse_count(args.store_events), scale["runs"])
+        results["store"] = store_bench.run(ctx, parse_count(args.store_events), args.store_runs or scale["runs"],
+                                           corpus=args.store_corpus)
         save()
     if "context" in only:
         results["context"] = context_bench.run(

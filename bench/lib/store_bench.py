@@ -3,9 +3,11 @@
 one all-relevant flat NDJSON corpus, in one run. Printed as JSON lines and returned for results.json.
 
     bench/run --only store [--store-events 300k]
+    bench/run --only store --store-corpus /work/corpora/flat-2m.ndjson.gz --store-events 2m
 """
 
 import statistics
+from pathlib import Path
 
 from .corpora import count_label
 from .hunt import open_ro
@@ -27,15 +29,18 @@ def _dictionaries(db):
     return out
 
 
-def run(ctx, events, runs=5):
-    ctx.progress(f"store: generating {count_label(events)} flat NDJSON")
-    corpus = ctx.corpora.generate("sysmon-flat", events, cache=True)
+def run(ctx, events, runs=5, corpus=None):
+    if corpus is None:
+        ctx.progress(f"store: generating {count_label(events)} flat NDJSON")
+        corpus = ctx.corpora.generate("sysmon-flat", events, cache=True)
+    else:
+        corpus = Path(corpus).resolve()
     db = ctx.out / "store.db"
     ctx.progress(f"store: hunt load {count_label(events)}")
     r = ctx.hunt.load(db, [corpus])
     ctx.check_counts(f"store {count_label(events)}", r, events)
     out = {
-        "events": events,
+        "events": events, "corpus": str(corpus),
         "db_bytes": r["db_bytes"], "db_bytes_per_event": r["db_bytes"] / max(r["loaded"], 1),
         "load_seconds": r["seconds"], "load_cpu_seconds": r["cpu_seconds"],
         "load_events_per_s": r["read"] / r["seconds"],

@@ -21,7 +21,12 @@ enum RelevanceProbe {
         let last = bytes.count - 10
         // One pass: at each quote followed by E or e, compare the rest of the key.
         while at <= last {
-            guard base[at] == 0x22 else { at += 1; continue }
+            // memchr finds the next quote many bytes at a time (the scan is over the whole line).
+            guard base[at] == 0x22 else {
+                guard let hit = memchr(base + at, 0x22, last + 1 - at) else { break }
+                at = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+                continue
+            }
             let next = base[at + 1]
             var keyLength = 0
             if next == UInt8(ascii: "E"), matches(base + at, Key.eventID) { keyLength = Key.eventID.utf8CodeUnitCount }

@@ -3,7 +3,13 @@
 package enum JSONString {
     /// Unescapes the bytes between a string's quotes.
     package static func unescape(_ raw: UnsafeRawBufferPointer) -> String {
-        String(decoding: unescapedBytes(raw), as: UTF8.self)
+        // Written straight into the string's storage (no intermediate array): unescaping never
+        // needs more than 3 bytes per 2 escaped ones (`\x` → U+FFFD).
+        String(unsafeUninitializedCapacity: raw.count + raw.count / 2 + 4) { storage in
+            var count = 0
+            unescape(raw) { byte in storage[count] = byte; count += 1 }
+            return count
+        }
     }
 
     /// The UTF-8 bytes a string's escaped text stands for. The tape refuses invalid escapes and
@@ -11,24 +17,31 @@ package enum JSONString {
     package static func unescapedBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
+        unescape(raw) { out.append($0) }
+        return out
+    }
+
+    /// Unescapes `raw`, handing each byte of the result to `append`.
+    @inline(__always)
+    private static func unescape(_ raw: UnsafeRawBufferPointer, _ append: (UInt8) -> Void) {
         var i = 0
         while i < raw.count {
             let c = raw[i]
             guard c == UInt8(ascii: "\\"), i + 1 < raw.count else {
-                out.append(c)
+                append(c)
                 i += 1
                 continue
             }
             let e = raw[i + 1]
             i += 2
             switch e {
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): append(0x0A)
+            case UInt8(ascii: "t"): append(0x09)
+            case UInt8(ascii: "r"): append(0x0D)
+            case UInt8(ascii: "b"): append(0x08)
+            case UInt8(ascii: "f"): append(0x0C)
             case UInt8(ascii: "u"):
-                guard let unit = hex4(raw, i) else { appendScalar(0xFFFD, &out); continue }
+                guard let unit = hex4(raw, i) else { appendScalar(0xFFFD, append); continue }
                 i += 4
                 var scalar = UInt32(unit)
                 if (0xD800...0xDBFF).contains(unit) {
@@ -42,12 +55,11 @@ package enum JSONString {
                 } else if (0xDC00...0xDFFF).contains(unit) {
                     scalar = 0xFFFD
                 }
-                appendScalar(scalar, &out)
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-            default: appendScalar(0xFFFD, &out)
+                appendScalar(scalar, append)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): append(e)
+            default: appendScalar(0xFFFD, append)
             }
         }
-        return out
     }
 
     private static func hex4(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt16? {
@@ -67,8 +79,8 @@ package enum JSONString {
         return value
     }
 
-    private static func appendScalar(_ value: UInt32, _ out: inout [UInt8]) {
+    private static func appendScalar(_ value: UInt32, _ append: (UInt8) -> Void) {
         let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
-        out.append(contentsOf: String(Character(scalar)).utf8)
+        for byte in String(Character(scalar)).utf8 { append(byte) }
     }
 }

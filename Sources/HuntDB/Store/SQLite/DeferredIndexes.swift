@@ -51,6 +51,8 @@ struct DeferredIndexes {
         let statement = try database.prepare("SELECT name, sql FROM deferred_indexes ORDER BY name", purpose: "reading deferred indexes")
         var pending: [(String, String)] = []
         while try statement.step() { pending.append((statement.text(0) ?? "", statement.text(1) ?? "")) }
+        // CREATE INDEX sorts its keys; SQLite's sorter may use helper threads for that (off by default).
+        if !pending.isEmpty { try database.execute("PRAGMA threads = 2", purpose: "letting index builds sort on two threads") }
         for (name, sql) in pending {
             progress(name)
             try database.transaction("rebuilding index \(name)") {

@@ -132,7 +132,7 @@ final class EventWriter {
         bind(event.recordKey, to: s, at: 3)
         s.bind(sourceID, at: 4)
         s.bind(sourceRecord, at: 5)
-        s.bind(try entities.ref(event.entityID), at: 6)
+        s.bind(try entities.ref(event.entityID, usuallyNew: event.kind == .processStart), at: 6)
         s.bind(event.pid, at: 7)
         s.bind(try strings.ref(event.executable), at: 8)
         s.bind(try names.ref(event.name), at: 9)

@@ -20,6 +20,10 @@ final class SQLiteBatchWriter: EventBatchWriter {
         try StoreError.translating {
             var warnings: [RecordWarning] = []
             if !isOpen {
+                // Every id a load writes comes from its own table in this transaction (hosts,
+                // sources, the dictionaries), so SQLite's per-row foreign key seeks only cost time;
+                // `hunt check` still verifies them. The pragma cannot change inside a transaction.
+                try database.execute("PRAGMA foreign_keys = OFF", purpose: "loading source \(sourceID)")
                 try database.begin("loading source \(sourceID)")
                 isOpen = true
             }
@@ -77,6 +81,7 @@ final class SQLiteBatchWriter: EventBatchWriter {
             if !securityChanges.isEmpty { try SecurityEntityLinker(database: database, entities: writer.dictionaries.entities).link(securityChanges) }
             try writer.addCounts(sourceID: sourceID, pending)
             try database.commit("loaded records")
+            try database.execute("PRAGMA foreign_keys = ON", purpose: "enabling foreign keys after a load transaction")
         }
         isOpen = false
         defer { pending = LoadCounts() }
@@ -86,6 +91,7 @@ final class SQLiteBatchWriter: EventBatchWriter {
     func rollback() {
         guard isOpen else { return }
         database.rollback("a failed load transaction")
+        try? database.execute("PRAGMA foreign_keys = ON", purpose: "enabling foreign keys after a load transaction")
         isOpen = false
         pending = LoadCounts()
         writer.forgetCachedHosts()

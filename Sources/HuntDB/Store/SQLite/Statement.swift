@@ -91,6 +91,13 @@ final class Statement {
         }
     }
 
+    /// Binds UTF-8 bytes as text (copied by SQLite).
+    @inline(__always)
+    func bindText(_ bytes: UnsafeRawBufferPointer, at index: Int32) {
+        let chars = bytes.baseAddress.map { UnsafePointer($0.assumingMemoryBound(to: CChar.self)) } ?? emptyCString
+        sqlite3_bind_text(handle, index, chars, Int32(bytes.count), SQLITE_TRANSIENT)
+    }
+
     /// Fast-path binders for the loader's hot loop (positions are 1-based).
     @inline(__always)
     func bind(_ text: String?, at index: Int32) {

@@ -4,8 +4,8 @@ import Model
 /// One dictionary table of the compact store (m0009): each distinct text is stored once and
 /// event rows refer to it by its id.
 ///
-/// A bounded cache keeps the ids of recent texts, so a repeated executable or command line costs
-/// one hash lookup; a miss costs one index seek, and a new text one insert. The cache holds only
+/// A bounded cache keeps the ids of recent texts, keyed by their bytes (`InternCache`), so a
+/// repeated executable or command line costs one hash lookup; a miss costs one index seek, and a new text one insert. The cache holds only
 /// ids of rows the current transaction can see: forget it after a rollback.
 final class StringDictionary {
     /// The dictionaries of m0009.
@@ -32,51 +32,75 @@ final class StringDictionary {
             case .strings: "INSERT INTO strings (value) VALUES (?1)"
             }
         }
+
+        fileprivate var insertIfNewSQL: String {
+            switch self {
+            case .names: "INSERT INTO names (value) VALUES (?1) ON CONFLICT DO NOTHING"
+            case .entities: "INSERT INTO entities (value) VALUES (?1) ON CONFLICT DO NOTHING"
+            case .strings: "INSERT INTO strings (value) VALUES (?1) ON CONFLICT DO NOTHING"
+            }
+        }
     }
 
     private let database: Database
     private let lookup: Statement
     private let insert: Statement
-    private var cache: [String: Int64] = [:]
-    private let capacity: Int
+    private let insertIfNew: Statement
+    private var cache: InternCache
 
     /// - Parameter capacity: most texts cached; the cache starts over when full (memory stays bounded).
     init(database: Database, table: Table, capacity: Int = 100_000) throws {
         self.database = database
-        self.capacity = capacity
+        cache = InternCache(capacity: capacity)
         lookup = try database.prepare(table.lookupSQL, purpose: "looking up an interned text", persistent: true)
         insert = try database.prepare(table.insertSQL, purpose: "interning a text", persistent: true)
+        insertIfNew = try database.prepare(table.insertIfNewSQL, purpose: "interning a new text", persistent: true)
     }
 
     /// The id of `text`, storing it first when the dictionary lacks it; nil for nil.
-    func ref(_ text: String?) throws -> Int64? {
-        guard let text else { return nil }
-        return try intern(text)
+    /// - Parameter usuallyNew: the text is most likely not stored yet (a process start's own
+    ///   entity id): try the insert first, one statement instead of a lookup and an insert.
+    func ref(_ text: String?, usuallyNew: Bool = false) throws -> Int64? {
+        guard var text else { return nil }
+        return try text.withUTF8 { try intern(UnsafeRawBufferPointer($0), usuallyNew: usuallyNew) }
     }
 
-    private func intern(_ text: String) throws -> Int64 {
-        if let id = cache[text] { return id }
-        let id = try stored(text) ?? added(text)
-        if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }
-        cache[text] = id
+    /// The id of the text with these UTF-8 bytes, storing it first when the dictionary lacks it.
+    func intern(_ bytes: UnsafeRawBufferPointer, usuallyNew: Bool = false) throws -> Int64 {
+        let hash = InternCache.hash(bytes)
+        if let id = cache.id(for: bytes, hash: hash) { return id }
+        let id: Int64
+        if usuallyNew, let added = try addedUnlessStored(bytes) {
+            id = added
+        } else {
+            id = try stored(bytes) ?? added(bytes)
+        }
+        cache.insert(bytes, hash: hash, id: id)
         return id
     }
 
     /// Forgets every cached id (after a rollback, some may name rows that no longer exist).
     func forget() {
-        cache.removeAll(keepingCapacity: true)
+        cache.removeAll()
     }
 
-    private func stored(_ text: String) throws -> Int64? {
+    private func stored(_ bytes: UnsafeRawBufferPointer) throws -> Int64? {
         defer { lookup.reset() }
-        lookup.bind(text, at: 1)
+        lookup.bindText(bytes, at: 1)
         return try lookup.step() ? lookup.int64(0) : nil
     }
 
-    private func added(_ text: String) throws -> Int64 {
-        insert.bind(text, at: 1)
+    private func added(_ bytes: UnsafeRawBufferPointer) throws -> Int64 {
+        insert.bindText(bytes, at: 1)
         try insert.run()
         return database.lastInsertRowID
+    }
+
+    /// Inserts the text unless the dictionary holds it already; its new id, or nil when it was there.
+    private func addedUnlessStored(_ bytes: UnsafeRawBufferPointer) throws -> Int64? {
+        insertIfNew.bindText(bytes, at: 1)
+        try insertIfNew.run()
+        return database.changes == 1 ? database.lastInsertRowID : nil
     }
 }
 

@@ -1,0 +1,110 @@
+/// A bounded map from a text's UTF-8 bytes to its dictionary id, for `StringDictionary`.
+///
+/// Keys are looked up by their bytes (no `String` hashing): a 64-bit hash taken eight bytes at
+/// a time picks a slot of an open-addressed table of 16-byte slots, and the bytes, kept in one
+/// arena, are compared only when the hashes agree. When `capacity` texts or 24 MiB of text are
+/// held the cache starts over, so memory stays bounded whatever the input.
+struct InternCache {
+    /// 16 bytes a slot: the text's length is kept in the arena, before its bytes.
+    private struct Slot {
+        /// The hash's low 32 bits; 0 marks an empty slot (a real 0 is stored as 1).
+        var hash: UInt32 = 0
+        /// Where the text's length (4 bytes) and then its bytes start in the arena.
+        var offset: UInt32 = 0
+        var id: Int64 = 0
+    }
+
+    /// The arena starts over beyond this many bytes (hostile input: 100k texts of 32 KB each).
+    private static let arenaLimit = 24 << 20
+
+    private var slots: [Slot]
+    private var arena: [UInt8] = []
+    private let mask: Int
+    private let capacity: Int
+    private(set) var count = 0
+
+    /// - Parameter capacity: the most texts held before the cache starts over.
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        var size = 16
+        while size < self.capacity * 2 { size <<= 1 }
+        slots = Array(repeating: Slot(), count: size)
+        mask = size - 1
+    }
+
+    /// The hash of `bytes` as the cache uses it: the high half picks the slot, the low half is kept to compare.
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n {
+            let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
+            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        }
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 32
+        return h
+    }
+
+    /// The id cached for `bytes`, if any.
+    func id(for bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int64? {
+        let tag = Self.tag(hash)
+        var index = Int(truncatingIfNeeded: hash >> 32) & mask
+        while true {
+            let slot = slots[index]
+            if slot.hash == 0 { return nil }
+            if slot.hash == tag, equals(slot, bytes) { return slot.id }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// Caches `id` for `bytes` (not cached yet), starting over first when full.
+    mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt64, id: Int64) {
+        guard bytes.count + 4 <= Self.arenaLimit else { return }  // too long to cache: looked up in SQLite each time
+        if count >= capacity || arena.count + bytes.count + 4 > Self.arenaLimit { removeAll() }
+        var index = Int(truncatingIfNeeded: hash >> 32) & mask
+        while slots[index].hash != 0 { index = (index + 1) & mask }
+        slots[index] = Slot(hash: Self.tag(hash), offset: UInt32(arena.count), id: id)
+        withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { arena.append(contentsOf: $0) }
+        arena.append(contentsOf: bytes)
+        count += 1
+    }
+
+    private static func tag(_ hash: UInt64) -> UInt32 {
+        let low = UInt32(truncatingIfNeeded: hash)
+        return low == 0 ? 1 : low
+    }
+
+    /// Forgets every cached id.
+    mutating func removeAll() {
+        guard count > 0 else { return }
+        for i in slots.indices { slots[i].hash = 0 }
+        arena.removeAll(keepingCapacity: true)
+        count = 0
+    }
+
+    private func equals(_ slot: Slot, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        arena.withUnsafeBytes { stored in
+            let start = Int(slot.offset)
+            let length = Int(UInt32(littleEndian: stored.loadUnaligned(fromByteOffset: start, as: UInt32.self)))
+            guard length == bytes.count else { return false }
+            guard length > 0, let base = bytes.baseAddress else { return true }
+            return memcmp(stored.baseAddress! + start + 4, base, length) == 0
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
