@@ -56,6 +56,51 @@ extension SecurityNormalizer {
     }
 }
 
+extension SecurityNormalizer {
+    /// PowerShell 4103: the command line of the PowerShell host that logged it (ContextInfo's
+    /// `Host Application`) and that host's process id (System/Execution): evidence of a
+    /// process's command line when its start was not recorded.
+    static func hostApplication(_ record: some SecurityRecord, host: HostIdentity, time: Int64, key: RecordKey) throws -> NormalizedEvent {
+        guard let info = nonEmpty(record.text(.contextInfo)) else {
+            throw FieldProblem("the 4103 event has no ContextInfo: it names no host application")
+        }
+        guard let application = PowerShellContextInfo.value("Host Application", in: info) else {
+            throw FieldProblem("the 4103 event's ContextInfo has no Host Application")
+        }
+        guard let pid = try pid(record, .executionProcessID), pid != 0 else {
+            throw FieldProblem("the 4103 event has no Execution ProcessID: its host application is no process's")
+        }
+        var event = NormalizedEvent(kind: .commandLineEvidence, host: host, timestampMicros: time, recordKey: key, entityID: "")
+        event.pid = pid
+        event.commandLine = FieldLimit.capped(application, "ContextInfo Host Application", &event.truncatedFields)
+        if let user = PowerShellContextInfo.value("User", in: info) {
+            let parts = user.split(separator: "\\", maxSplits: 1).map(String.init)
+            event.userDomain = parts.count == 2 ? parts[0] : nil
+            event.userName = parts.last
+        }
+        return event
+    }
+}
+
+/// The `Name = value` lines of a PowerShell event's ContextInfo (4103, 4104's siblings):
+/// `        Host Application = C:\…\powershell.exe -noP …\r\n`.
+enum PowerShellContextInfo {
+    /// The value of the first line named `name` (case-sensitive, as PowerShell writes it),
+    /// trimmed; nil when absent or empty.
+    static func value(_ name: String, in info: String) -> String? {
+        for line in info.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.hasPrefix(name) else { continue }
+            let rest = trimmed.dropFirst(name.count).drop { $0 == " " || $0 == "\t" }
+            guard rest.first == "=" else { continue }
+            var value = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
+            while let last = value.last, last == " " || last == "\t" || last == "\r" { value = value.dropLast() }
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
+    }
+}
+
 private extension String {
     /// `LogonProcessName` is padded with spaces in some logs (`User32 `).
     var trimmingTrailingSpaces: String {
