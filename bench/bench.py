@@ -126,6 +126,10 @@ def main():
     p.add_argument("--context-events", default="2m",
                    help="context: comma-separated corpus sizes for detect with/without context (default 2m)")
     p.add_argument("--context-before", help="context: the hunt binary before, for the real-corpus load time")
+    p.add_argument("--context-db", default="",
+                   help="context: comma-separated existing databases to measure on (each copied first; "
+                        "e.g. /work/corpora/main-2m.db) instead of generating --context-events")
+    p.add_argument("--context-runs", type=int, help="context: runs per mode and rule (default: the scale's runs)")
     p.add_argument("--correlation-events", default="2m",
                    help="correlation: comma-separated corpus sizes (default 2m; e.g. 2m,10m)")
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
@@ -205,7 +209,8 @@ def main():
         save()
     if "context" in only:
         results["context"] = context_bench.run(
-            ctx, [parse_count(n) for n in args.context_events.split(",")], scale["runs"], args.context_before)
+            ctx, [parse_count(n) for n in args.context_events.split(",")], args.context_runs or scale["runs"],
+            args.context_before, [d for d in args.context_db.split(",") if d], scale["runs"])
         print(context_bench.render(results["context"]), file=sys.stderr)
         save()
     if "clickhouse" in only:

@@ -43,8 +43,11 @@ final class AlertContextRealDatasetTests: XCTestCase {
         XCTAssertEqual(alert["source_executable"] as? String, #"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe"#)
         let offset = try XCTUnwrap(alert["clock_offset_ms"] as? Int)
         XCTAssertTrue((2_700...2_900).contains(offset), "offset \(offset)")
-        // The recording holds no start of that PowerShell (it started before): no command line.
-        XCTAssertTrue(alert["source_command_line"] is NSNull)
+        // The recording holds no start of that PowerShell (it started before the recording): its
+        // command line comes from PowerShell 4103's ContextInfo "Host Application", logged by
+        // pid 6404 (System/Execution), the pid WORKSTATION5's Security 5156 gives the connection.
+        let command = try XCTUnwrap(alert["source_command_line"] as? String, "\(alert)")
+        XCTAssertTrue(command.hasPrefix(#"C:\windows\System32\WindowsPowerShell\v1.0\powershell.exe -noP -sta -w 1 -enc SQBmACgAJABQAFMAVgBlAHIAcwBJAG8AbgBUAGEAQgBsAEUA"#), command)
         // The existing keys are all there, unchanged in meaning.
         XCTAssertEqual(alert["source_port"] as? Int, 56608)
         XCTAssertEqual(alert["destination_port"] as? Int, 49726)

@@ -29,6 +29,7 @@ final class RealDatasetTests: XCTestCase {
             if (id == 1 || id == 3), provider.contains("Sysmon") { count += 1 }
             if [4688, 4689, 5156, 4608, 4624, 4625, 4697].contains(id ?? 0), provider == "Microsoft-Windows-Security-Auditing" { count += 1 }
             if id == 7045, provider == "Service Control Manager" { count += 1 }
+            if id == 4103, provider == "Microsoft-Windows-PowerShell" { count += 1 }  // command-line evidence (m0011)
             let target = (object["TargetObject"] as? String ?? "").lowercased().split(separator: "\\")
             if id == 13, provider.contains("Sysmon"), target.count >= 3, target[target.count - 1] == "imagepath",
                target[target.count - 3] == "services" { count += 1 }
@@ -36,7 +37,7 @@ final class RealDatasetTests: XCTestCase {
         return count
     }
 
-    /// Rows stored per source; `context` adds the logons and service installs.
+    /// Rows stored per source; `context` adds the logons, service installs and command-line evidence.
     private func storedPerSource(_ db: String, context: Bool = true) throws -> [String: Int] {
         let result = try HuntProcess.run(["sql", "--db", db, "--format", "csv", "--param", "context=\(context ? 1 : 0)", """
             SELECT s.path, (SELECT count(*) FROM processes p WHERE p.source_id = s.source_id)
@@ -44,6 +45,7 @@ final class RealDatasetTests: XCTestCase {
                          + (SELECT count(*) FROM lifecycle_events l WHERE l.source_id = s.source_id)
                          + :context * (SELECT count(*) FROM logons g WHERE g.source_id = s.source_id)
                          + :context * (SELECT count(*) FROM service_installs v WHERE v.source_id = s.source_id)
+                         + :context * (SELECT count(*) FROM command_line_evidence c WHERE c.source_id = s.source_id)
             FROM sources s
             """])
         XCTAssertEqual(result.status, 0, result.stderr)

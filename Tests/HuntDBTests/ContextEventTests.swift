@@ -217,4 +217,74 @@ final class ContextEventTests: XCTestCase {
         XCTAssertEqual(plain.row(own), enriched.row(own))
         XCTAssertEqual(Array(rule.alertKeys.suffix(14)), AlertContextKind.remoteService.columns.map(\.name))
     }
+
+    // MARK: The source process's command line from PowerShell 4103 (its start not recorded)
+
+    private let hostApplication = #"C:\windows\System32\WindowsPowerShell\v1.0\powershell.exe -noP -sta -w 1 -enc SQBmACgA"#
+
+    func testPowerShell4103_everyDialectStoresTheHostApplicationByPid() throws {
+        for dialect in Dialect.allCases where dialect != .evtx {  // the EVTX test writer has no System/Execution
+            let d = dialect.rawValue
+            let scratch = try Scratch()
+            let events = [C.powerShellPipeline(record: 40, ms: 590_000, pid: 0x99, commandLine: hostApplication)]
+            let (store, report) = try scratch.load([try write(dialect, events, in: scratch)])
+            XCTAssertEqual(report.totals.loaded, 1, "\(d): \(report.sources.first?.firstRejects ?? [])")
+            XCTAssertEqual(try store.column("""
+                SELECT event_code || '|' || source_kind || '|' || pid || '|' || command_line || '|' || user_domain || '\\' || user_name
+                    || '|' || record_key
+                FROM command_line_evidence
+                """), ["4103|powershell|153|\(hostApplication)|CORP\\alice|Microsoft-Windows-PowerShell/Operational:40"], d)
+        }
+    }
+
+    func testPowerShell4103WithoutHostApplicationOrPid_isRejectedWithTheField() throws {
+        var noPid = C.powerShellPipeline(record: 41, ms: 590_000, pid: 0, commandLine: hostApplication)
+        noPid.executionPID = 0
+        var noInfo = C.powerShellPipeline(record: 42, ms: 590_000, pid: 0x99, commandLine: hostApplication)
+        noInfo.data = [("Payload", "x")]
+        let good = C.powerShellPipeline(record: 43, ms: 590_000, pid: 0x99, commandLine: hostApplication)
+        let scratch = try Scratch()
+        let (store, report) = try scratch.load([try write(.flat, [noPid, noInfo, good], in: scratch)])
+        XCTAssertEqual(report.totals.read, 3)
+        XCTAssertEqual(report.totals.loaded, 1)
+        XCTAssertEqual(report.totals.rejected, 2)
+        let rejects = (report.sources.first?.firstRejects ?? []).map { "\($0.record): \($0.reason)" }.joined(separator: "\n")
+        XCTAssertTrue(rejects.contains("Execution ProcessID"), rejects)
+        XCTAssertTrue(rejects.contains("ContextInfo"), rejects)
+        XCTAssertEqual(try store.count("command_line_evidence"), 1)
+    }
+
+    /// WS5's connection without the start of its PowerShell (pid 0x99), and what WS5's
+    /// PowerShell log says of pid `pid` at `ms`.
+    private func storyWithoutSourceStart(evidence: [SecurityEvent]) -> [SecurityEvent] {
+        C.story(source: Array(C.sourceSide().dropFirst())) + evidence
+    }
+
+    func testSourceStartedBeforeTheRecording_commandLineFromPowerShellEvidence() throws {
+        let alert = try context(storyWithoutSourceStart(evidence: [
+            C.powerShellPipeline(record: 40, ms: 590_000, pid: 0x99, commandLine: hostApplication),
+            C.powerShellPipeline(record: 41, ms: 400_000, pid: 0x99, commandLine: "powershell.exe -File old.ps1"),
+        ]))
+        XCTAssertEqual(alert.text("source_host"), C.source)
+        XCTAssertEqual(alert.text("source_command_line"), hostApplication)  // the closer of the two
+    }
+
+    func testEvidenceNearMisses_leaveTheCommandLineNull() throws {
+        // Another pid on the source host.
+        var alert = try context(storyWithoutSourceStart(evidence: [
+            C.powerShellPipeline(record: 40, ms: 590_000, pid: 0x98, commandLine: hostApplication)]))
+        XCTAssertEqual(alert.text("source_host"), C.source)
+        XCTAssertNil(alert.text("source_command_line"))
+        // The same pid on another host (the target).
+        alert = try context(storyWithoutSourceStart(evidence: [
+            C.powerShellPipeline(record: 40, ms: 590_000, pid: 0x99, commandLine: hostApplication, host: F.host)]))
+        XCTAssertNil(alert.text("source_command_line"))
+        // The same pid on the source host two hours earlier (pid reuse).
+        alert = try context(storyWithoutSourceStart(evidence: [
+            C.powerShellPipeline(record: 40, ms: 600_000 - 7_200_000, pid: 0x99, commandLine: hostApplication)]))
+        XCTAssertNil(alert.text("source_command_line"))
+        // The process start, when recorded, wins over the evidence.
+        alert = try context(C.story() + [C.powerShellPipeline(record: 40, ms: 590_000, pid: 0x99, commandLine: hostApplication)])
+        XCTAssertEqual(alert.text("source_command_line"), "powershell -c Invoke-PsExec -Target ws9")
+    }
 }

@@ -5,7 +5,7 @@ import Store
 /// allowlist are held until `batchSize` are waiting (or the rule ends), their context is looked
 /// up in one store query, and they are passed on in the order they came.
 final class AlertContextBatch {
-    static let batchSize = 512
+    static let batchSize = 2048
 
     private let kind: AlertContextKind
     private let rule: DetectionRule

@@ -97,6 +97,10 @@ extension NormalizedEvent {
             key.add(logon?.logonProcess)
             key.add(logon?.authenticationPackage)
             key.add(logon?.failureStatus)
+        case .commandLineEvidence:
+            key.add(commandLine)
+            key.add(userName)
+            key.add(userDomain)
         case .serviceInstall:
             key.add(userName)
             key.add(userDomain)

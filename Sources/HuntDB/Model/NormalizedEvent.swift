@@ -14,6 +14,10 @@ public struct NormalizedEvent: Sendable, Equatable {
         case logon = "logon"
         /// A service was installed or its ImagePath set (System 7045, Security 4697, Sysmon 13).
         case serviceInstall = "service"
+        /// A process's command line as another log gives it (PowerShell 4103's ContextInfo
+        /// `Host Application`, keyed by the process id): context for a process whose start was
+        /// not recorded. `pid` and `commandLine` hold it.
+        case commandLineEvidence = "command_line"
     }
 
     public var kind: Kind

@@ -8,4 +8,6 @@ public enum SourceKind: String, Sendable, CaseIterable {
     case ecs
     /// The Windows System channel (Service Control Manager 7045: a service was installed).
     case system
+    /// Microsoft-Windows-PowerShell/Operational (4103: a PowerShell host's command line).
+    case powershell
 }

@@ -15,6 +15,9 @@ public struct WindowsEvent: Sendable, Equatable {
     public var channel: String?
     /// `System/Computer`, the endpoint's name.
     public var computer: String?
+    /// `System/Execution/@ProcessID`: the process that wrote the event (PowerShell 4103: the
+    /// PowerShell host whose command line the event gives).
+    public var executionProcessID: String?
     /// `EventData/Data` elements in document order: `Name` attribute and text.
     public var data: [DataItem]
     /// A System field the event gives twice (`EventID`), named; readers disagree on which value

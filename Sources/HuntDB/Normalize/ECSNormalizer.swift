@@ -19,6 +19,8 @@ package enum ECSNormalizer {
         if categories.contains("process") {
             guard types.contains("start") else { return .notRelevant }
             kind = .processStart
+        } else if categories.contains("authentication") || record.text(.action)?.lowercased() == "log_on" {
+            return logon(record, types: types)
         } else if categories.contains("network") {
             guard types.contains("start") || types.contains("connection") else { return .notRelevant }
             if let action = record.text(.action)?.lowercased(), action.contains("disconnect") { return .notRelevant }
@@ -71,7 +73,7 @@ package enum ECSNormalizer {
                 event.company = nonEmpty(record.text(.company))
                 event.fileVersion = nonEmpty(record.text(.fileVersion))
                 event.logonID = nonEmpty(record.text(.logonID))
-            case .networkConnection, .processExit, .hostBoot, .logon, .serviceInstall:  // ECS documents give only the first two
+            case .networkConnection, .processExit, .hostBoot, .logon, .serviceInstall, .commandLineEvidence:  // logons: ECSNormalizer+Logon
                 event.transport = nonEmpty(record.text(.transport))?.lowercased()
                 if let direction = nonEmpty(record.text(.direction)) {
                     event.direction = Canonical.direction(direction) ?? direction.lowercased()
@@ -104,19 +106,19 @@ package enum ECSNormalizer {
 
     private static let hashFields: [(String, ECSField)] = [("MD5", .md5), ("SHA1", .sha1), ("SHA256", .sha256)]
 
-    private static func integer(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {
+    static func integer(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {
         guard let text = nonEmpty(record.text(field)) else { return nil }
         guard let value = Int64(text) else { throw FieldProblem("\(field.path) \(quoted(text)) is not a number") }
         return value
     }
 
-    private static func ip(_ record: some ECSRecord, _ field: ECSField) throws -> String? {
+    static func ip(_ record: some ECSRecord, _ field: ECSField) throws -> String? {
         guard let text = nonEmpty(record.text(field)) else { return nil }
         guard let ip = Canonical.ipAddress(text) else { throw FieldProblem("\(field.path) \(quoted(text)) is not an IP address") }
         return ip
     }
 
-    private static func port(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {
+    static func port(_ record: some ECSRecord, _ field: ECSField) throws -> Int64? {
         guard let text = nonEmpty(record.text(field)) else { return nil }
         guard let port = Canonical.port(text) else { throw FieldProblem("\(field.path) \(quoted(text)) is not a port number") }
         return port

@@ -21,6 +21,9 @@ public enum SecurityField: Int, CaseIterable, Sendable {
     case logonType, logonProcessName, authenticationPackageName, workstationName, ipAddress, ipPort, status, subStatus
     // 4697 (Security) and 7045 (System, Service Control Manager) service installs
     case serviceName, serviceFileName, serviceType, serviceStartType, serviceAccount
+    // PowerShell 4103 (Microsoft-Windows-PowerShell/Operational): the host process's command
+    // line in ContextInfo, its pid in System/Execution (`ExecutionProcessID` in NXLog's export)
+    case contextInfo, executionProcessID
     // ECS fallbacks (Winlogbeat's security module moves event data to ECS)
     case ecsExecutable, ecsPID, ecsParentPID, ecsParentExecutable, ecsCommandLine
     case ecsUserName, ecsUserDomain, ecsSourceIP, ecsSourcePort, ecsDestinationIP, ecsDestinationPort
@@ -64,6 +67,7 @@ public enum SecurityField: Int, CaseIterable, Sendable {
         case .serviceType: ["ServiceType"]
         case .serviceStartType: ["ServiceStartType", "StartType"]
         case .serviceAccount: ["ServiceAccount", "AccountName"]
+        case .contextInfo: ["ContextInfo"]
         default: nil
         }
     }
@@ -98,6 +102,7 @@ public enum SecurityField: Int, CaseIterable, Sendable {
         case .collectorTimestamp: return "@timestamp"
         case .timeCreated: return "TimeCreated"
         case .recordID: return "EventRecordID"
+        case .executionProcessID: return "Execution ProcessID"
         default: return "\(self)"
         }
     }

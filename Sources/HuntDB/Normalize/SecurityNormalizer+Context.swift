@@ -56,6 +56,64 @@ extension SecurityNormalizer {
     }
 }
 
+extension SecurityNormalizer {
+    /// PowerShell 4103: the command line of the PowerShell host that logged it (ContextInfo's
+    /// `Host Application`) and that host's process id (System/Execution): evidence of a
+    /// process's command line when its start was not recorded.
+    static func hostApplication(_ record: some SecurityRecord, host: HostIdentity, time: Int64, key: RecordKey) throws -> NormalizedEvent {
+        guard let info = nonEmpty(record.text(.contextInfo)) else {
+            throw FieldProblem("the 4103 event has no ContextInfo: it names no host application")
+        }
+        guard let application = PowerShellContextInfo.value("Host Application", in: info) else {
+            throw FieldProblem("the 4103 event's ContextInfo has no Host Application")
+        }
+        guard let pid = try pid(record, .executionProcessID), pid != 0 else {
+            throw FieldProblem("the 4103 event has no Execution ProcessID: its host application is no process's")
+        }
+        var event = NormalizedEvent(kind: .commandLineEvidence, host: host, timestampMicros: time, recordKey: key, entityID: "")
+        event.pid = pid
+        event.commandLine = FieldLimit.capped(application, "ContextInfo Host Application", &event.truncatedFields)
+        if let user = PowerShellContextInfo.value("User", in: info) {
+            let parts = user.split(separator: "\\", maxSplits: 1).map(String.init)
+            event.userDomain = parts.count == 2 ? parts[0] : nil
+            event.userName = parts.last
+        }
+        return event
+    }
+}
+
+/// The `Name = value` lines of a PowerShell event's ContextInfo (4103, 4104's siblings):
+/// `        Host Application = C:\…\powershell.exe -noP …\r\n`.
+enum PowerShellContextInfo {
+    /// The value of the first line named `name` (case-sensitive, as PowerShell writes it),
+    /// trimmed; nil when absent or empty. Read as UTF-8 bytes: the text is kilobytes (an encoded
+    /// command line) and walking it as Characters cost half a millisecond per record.
+    static func value(_ name: String, in info: String) -> String? {
+        let bytes = Array(info.utf8), key = Array(name.utf8)
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+        var lineStart = 0
+        while lineStart < bytes.count {
+            var lineEnd = lineStart
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A, bytes[lineEnd] != 0x0D { lineEnd += 1 }
+            var at = lineStart
+            while at < lineEnd, isBlank(bytes[at]) { at += 1 }
+            if lineEnd - at >= key.count, bytes[at..<(at + key.count)].elementsEqual(key) {
+                at += key.count
+                while at < lineEnd, isBlank(bytes[at]) { at += 1 }
+                if at < lineEnd, bytes[at] == UInt8(ascii: "=") {
+                    at += 1
+                    while at < lineEnd, isBlank(bytes[at]) { at += 1 }
+                    var last = lineEnd
+                    while last > at, isBlank(bytes[last - 1]) { last -= 1 }
+                    return last > at ? String(decoding: bytes[at..<last], as: UTF8.self) : nil
+                }
+            }
+            lineStart = lineEnd + 1
+        }
+        return nil
+    }
+}
+
 private extension String {
     /// `LogonProcessName` is padded with spaces in some logs (`User32 `).
     var trimmingTrailingSpaces: String {

@@ -29,6 +29,7 @@ package enum SecurityNormalizer {
         switch eventID {
         case 4688, 4689, 5156, 4608: true
         case 4624, 4625, 4697, 7045: true  // context: logons and service installs
+        case 4103: true  // context: a PowerShell host's command line (PowerShell/Operational)
         default: false
         }
     }
@@ -40,7 +41,7 @@ package enum SecurityNormalizer {
         if let field = record.repeatedSecurityField() { return .rejected(FieldProblem.repeated(field).message) }
 
         guard let computer = nonEmpty(record.text(.computer)) else {
-            return .rejected("\(eventID == 7045 ? "System" : "Security") event \(eventID) has no computer name (Computer / Hostname)")
+            return .rejected("\(logName(eventID)) event \(eventID) has no computer name (Computer / Hostname)")
         }
         let time: SecurityTime.Reading
         switch SecurityTime.read(record) {
@@ -61,10 +62,11 @@ package enum SecurityNormalizer {
             case 5156: event = try connection(record, host: host, time: time.micros, key: key)
             case 4624, 4625: event = try logon(record, eventID: eventID, host: host, time: time.micros, key: key)
             case 4697, 7045: event = try serviceInstall(record, eventID: eventID, host: host, time: time.micros, key: key)
+            case 4103: event = try hostApplication(record, host: host, time: time.micros, key: key)
             default: event = NormalizedEvent(kind: .hostBoot, host: host, timestampMicros: time.micros, recordKey: key,
                                              entityID: SyntheticEntity.unlinked)
             }
-            event.sourceKind = eventID == 7045 ? .system : .security
+            event.sourceKind = eventID == 7045 ? .system : eventID == 4103 ? .powershell : .security
             event.timePrecisionMicros = time.precisionMicros
             if let note = time.note { event.missingFields.append(note) }
             return .event(event)
@@ -170,11 +172,17 @@ package enum SecurityNormalizer {
     // MARK: Fields
 
     /// Provider (else channel) must name the log the event id belongs to when present: the
-    /// Service Control Manager (System log) for 7045, the Security log for the others.
+    /// Service Control Manager (System log) for 7045, PowerShell/Operational for 4103, the
+    /// Security log for the others.
     private static func isExpectedLog(_ record: some SecurityRecord, eventID: Int) -> Bool {
         if eventID == 7045 {
             if let provider = record.text(.providerName) { return ASCII.equalsIgnoringCase(provider, "service control manager") }
             if let channel = record.text(.channel) { return ASCII.equalsIgnoringCase(channel, "system") }
+            return true
+        }
+        if eventID == 4103 {
+            if let provider = record.text(.providerName) { return ASCII.equalsIgnoringCase(provider, "microsoft-windows-powershell") }
+            if let channel = record.text(.channel) { return ASCII.equalsIgnoringCase(channel, powerShellChannel) }
             return true
         }
         if let provider = record.text(.providerName) {
@@ -194,9 +202,23 @@ package enum SecurityNormalizer {
             return .failure(FieldProblem("EventRecordID \(quoted(idText)) is not a number"))
         }
         let channel = record.text(.channel).map { channel in
-            ASCII.equalsIgnoringCase(channel, "security") ? "Security" : ASCII.equalsIgnoringCase(channel, "system") ? "System" : channel
-        } ?? "Security"
+            ASCII.equalsIgnoringCase(channel, "security") ? "Security" : ASCII.equalsIgnoringCase(channel, "system") ? "System"
+                : ASCII.equalsIgnoringCase(channel, powerShellChannel) ? powerShellChannel : channel
+        } ?? (eventID(record) == 4103 ? powerShellChannel : "Security")
         return .success(.named(channel + ":" + String(id)))
+    }
+
+    static let powerShellChannel = "Microsoft-Windows-PowerShell/Operational"
+
+    private static func eventID(_ record: some SecurityRecord) -> Int? { record.text(.eventID).flatMap { Int($0) } }
+
+    /// The log an event id belongs to, for messages.
+    private static func logName(_ eventID: Int) -> String {
+        switch eventID {
+        case 7045: "System"
+        case 4103: "PowerShell"
+        default: "Security"
+        }
     }
 
     /// A pid as Security events write it: hex (`0x2c0`) or decimal; nil when absent. `spelled`

@@ -75,6 +75,11 @@ public enum ECSField: Int, CaseIterable, Sendable {
     case originalFileName, fileDescription, product, company, fileVersion, logonID
     case transport, direction, sourceIP, sourcePort, sourceDomain
     case destinationIP, destinationPort, destinationDomain
+    // Authentication (logon) documents (ECSNormalizer+Logon): the outcome; Elastic Defend's
+    // session (`process.Ext.session_info.*`); the Windows details some exports keep under winlog.*
+    case outcome, sessionLogonType, sessionClientAddress, sessionID, sessionAuthenticationPackage
+    case winlogLogonType, winlogLogonTypeName, winlogLogonID, winlogTargetLogonID
+    case winlogAuthenticationPackage, winlogLogonProcess, winlogWorkstation
 
     /// The dotted ECS path of the field.
     public var path: String {
@@ -118,6 +123,18 @@ public enum ECSField: Int, CaseIterable, Sendable {
         case .destinationIP: "destination.ip"
         case .destinationPort: "destination.port"
         case .destinationDomain: "destination.domain"
+        case .outcome: "event.outcome"
+        case .sessionLogonType: "process.Ext.session_info.logon_type"
+        case .sessionClientAddress: "process.Ext.session_info.client_address"
+        case .sessionID: "process.Ext.session_info.id"
+        case .sessionAuthenticationPackage: "process.Ext.session_info.authentication_package"
+        case .winlogLogonType: "winlog.event_data.LogonType"
+        case .winlogLogonTypeName: "winlog.logon.type"
+        case .winlogLogonID: "winlog.logon.id"
+        case .winlogTargetLogonID: "winlog.event_data.TargetLogonId"
+        case .winlogAuthenticationPackage: "winlog.event_data.AuthenticationPackageName"
+        case .winlogLogonProcess: "winlog.event_data.LogonProcessName"
+        case .winlogWorkstation: "winlog.event_data.WorkstationName"
         }
     }
 }

@@ -9,6 +9,7 @@ extension WindowsEvent: SecurityRecord {
         case .recordID: return recordID
         case .computer: return computer
         case .timeCreated: return timeCreated
+        case .executionProcessID: return executionProcessID
         default:
             guard let names = field.eventDataNames else { return nil }
             for name in names {

@@ -58,6 +58,10 @@ public struct AlertContextWindows: Sendable, Equatable {
     public var serviceAfter: Int64 = 2_000_000
     /// How far apart the two hosts' clocks may be when matching the source side of a connection.
     public var clockTolerance: Int64 = 300_000_000
+    /// How far from the source connection command-line evidence (PowerShell 4103) of the same
+    /// host and pid may be, when the source process's start was not recorded: a PowerShell host
+    /// logs a 4103 for each command it runs, so a live session leaves one every few minutes.
+    public var evidenceWindow: Int64 = 3_600_000_000
 
     public init() {}
 }

@@ -39,6 +39,19 @@ enum ContextFixture {
         ])
     }
 
+    /// PowerShell 4103 (Microsoft-Windows-PowerShell/Operational) written by the PowerShell host
+    /// `pid`: its ContextInfo names the host's command line.
+    static func powerShellPipeline(record: Int, ms: Int, pid: Int, commandLine: String, host: String = source) -> SecurityEvent {
+        let info = "        Severity = Informational\r\n        Host Name = ConsoleHost\r\n        Host Version = 5.1.18362.752\r\n"
+            + "        Host ID = 1c1cb5c9-d305-49c1-9d7f-e864a6237819\r\n        Host Application = \(commandLine)\r\n"
+            + "        Engine Version = 5.1.18362.752\r\n        Runspace ID = 5d2f7d4c-3b0e-4a55-8d8a-0c1f6c1e2b11\r\n"
+            + "        Pipeline ID = 12\r\n        Command Name = Start-Sleep\r\n        User = CORP\\alice\r\n"
+        return SecurityEvent(eventID: 4103, record: record, micros: SecurityFixture.at(ms), host: host,
+                             channel: "Microsoft-Windows-PowerShell/Operational",
+                             data: [("ContextInfo", info), ("UserData", ""), ("Payload", "CommandInvocation(Start-Sleep): \"Start-Sleep\"")],
+                             provider: "Microsoft-Windows-PowerShell", executionPID: pid)
+    }
+
     /// WS5's PowerShell (pid 0x99, started at +500 s) and its outgoing connection to WS9's
     /// services.exe, stamped by WS5's clock 2.7 s after WS9 saw it (+600.2 s).
     static func sourceSide(sourcePort: Int = 50123) -> [SecurityEvent] {

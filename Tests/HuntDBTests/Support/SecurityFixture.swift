@@ -12,6 +12,8 @@ struct SecurityEvent {
     var data: [(String, String)]
     /// The provider (System 7045: `Service Control Manager`).
     var provider = "Microsoft-Windows-Security-Auditing"
+    /// System/Execution ProcessID: the process that wrote the event (PowerShell 4103: its host).
+    var executionPID = 4
 }
 
 /// Builds Windows Security 4688 / 4689 / 5156 / 4608 events and renders them as flat NXLog
@@ -110,6 +112,7 @@ enum SecurityFixture {
             + "<Provider Name='\(e.provider)' Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/>"
             + "<EventID>\(e.eventID)</EventID><Version>2</Version><Level>0</Level><Task>13312</Task>"
             + "<TimeCreated SystemTime='\(systemTime(e.micros))'/><EventRecordID>\(e.record)</EventRecordID>"
+            + "<Correlation/><Execution ProcessID='\(e.executionPID)' ThreadID='7212'/>"
             + "<Channel>\(e.channel)</Channel><Computer>\(e.host)</Computer><Security/></System><EventData>"
             + e.data.map { "<Data Name='\($0.0)'>\(escape($0.1))</Data>" }.joined() + "</EventData></Event>"
     }
@@ -121,6 +124,7 @@ enum SecurityFixture {
                 "Provider": ["#attributes": ["Name": e.provider]],
                 "EventID": e.eventID, "EventRecordID": e.record, "Channel": e.channel, "Computer": e.host,
                 "TimeCreated": ["#attributes": ["SystemTime": systemTime(e.micros)]],
+                "Execution": ["#attributes": ["ProcessID": e.executionPID, "ThreadID": 7212]],
             ],
             "EventData": Dictionary(uniqueKeysWithValues: e.data),
         ]])
@@ -134,7 +138,7 @@ enum SecurityFixture {
             "winlog": [
                 "event_id": String(e.eventID), "provider_name": e.provider,
                 "channel": e.channel, "record_id": e.record, "computer_name": e.host,
-                "event_data": Dictionary(uniqueKeysWithValues: e.data),
+                "event_data": Dictionary(uniqueKeysWithValues: e.data), "process": ["pid": e.executionPID],
             ] as [String: Any],
         ])
     }
@@ -185,7 +189,7 @@ enum SecurityFixture {
         var fields: [String: Any] = [
             "EventID": e.eventID, "SourceName": e.provider, "Channel": e.channel.lowercased(),
             "Hostname": e.host, "host": "wec.corp.example", "RecordNumber": e.record, "EventTime": local(e.micros),
-            "ExecutionProcessID": 4, "Keywords": -9214364837600034816, "EventType": "AUDIT_SUCCESS",
+            "ExecutionProcessID": e.executionPID, "Keywords": -9214364837600034816, "EventType": "AUDIT_SUCCESS",
         ]
         if collectorTimes {
             fields["EventReceivedTime"] = local(e.micros + 2_000_000)

@@ -3,7 +3,7 @@ import Model
 /// The element and attribute names the event builder distinguishes; every other name is `.other`.
 enum EVTXName: UInt8 {
     case other, event, system, provider, eventID, timeCreated, eventRecordID, channel, computer
-    case eventData, data, name, systemTime
+    case eventData, data, name, systemTime, execution, processID
 
     init(_ text: String) {
         switch text {
@@ -19,6 +19,8 @@ enum EVTXName: UInt8 {
         case "Data": self = .data
         case "Name": self = .name
         case "SystemTime": self = .systemTime
+        case "Execution": self = .execution
+        case "ProcessID": self = .processID
         default: self = .other
         }
     }

@@ -5,7 +5,7 @@ import Model
 /// Event/System/{Provider@Name, EventID, TimeCreated@SystemTime, EventRecordID, Channel, Computer}
 /// and Event/EventData/Data (@Name and text).
 struct EVTXEventBuilder {
-    enum AttributeTarget { case none, providerName, timeCreated, dataName }
+    enum AttributeTarget { case none, providerName, timeCreated, executionProcessID, dataName }
     enum TextTarget { case none, eventID, recordID, channel, computer, data }
 
     private(set) var event = WindowsEvent()
@@ -68,6 +68,8 @@ struct EVTXEventBuilder {
             attributeTarget = .providerName
         } else if level2 == .system && level3 == .timeCreated && kind == .systemTime {
             attributeTarget = .timeCreated
+        } else if level2 == .system && level3 == .execution && kind == .processID {
+            attributeTarget = .executionProcessID
         } else if textTarget == .data && kind == .name {
             attributeTarget = .dataName
         } else {
@@ -156,6 +158,7 @@ struct EVTXEventBuilder {
             case .none: break
             case .providerName: noteRepeat(event.providerName, "Provider"); event.providerName = attributeText
             case .timeCreated: noteRepeat(event.timeCreated, "TimeCreated"); event.timeCreated = attributeText
+            case .executionProcessID: event.executionProcessID = attributeText
             case .dataName: dataName = attributeText
             }
         }

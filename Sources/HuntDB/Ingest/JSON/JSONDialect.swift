@@ -122,6 +122,7 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         ("EventTime", SecurityField.nxlogEventTime.rawValue),
         ("EventReceivedTime", SecurityField.nxlogReceivedTime.rawValue),
         ("@timestamp", SecurityField.collectorTimestamp.rawValue),
+        ("ExecutionProcessID", SecurityField.executionProcessID.rawValue),
     ] + securityEventDataPaths(prefix: ""))
 
     private static let securityWinlogbeatMap = JSONPathMap(slotCount: SecurityField.allCases.count, paths: [
@@ -132,6 +133,7 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         ("winlog.computer_name", SecurityField.computer.rawValue),
         ("host.name", SecurityField.computer.rawValue),
         ("@timestamp", SecurityField.timeCreated.rawValue),
+        ("winlog.process.pid", SecurityField.executionProcessID.rawValue),
     ] + securityEventDataPaths(prefix: "winlog.event_data.")
       // Winlogbeat's security module moves event data to ECS: fall back to it.
       + SecurityField.allCases.compactMap { field in field.ecsPath.map { ($0, field.rawValue) } })
@@ -146,6 +148,8 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         ("Event.System.Computer", SecurityField.computer.rawValue),
         ("Event.System.TimeCreated.#attributes.SystemTime", SecurityField.timeCreated.rawValue),
         ("Event.System.TimeCreated.SystemTime", SecurityField.timeCreated.rawValue),
+        ("Event.System.Execution.#attributes.ProcessID", SecurityField.executionProcessID.rawValue),
+        ("Event.System.Execution.ProcessID", SecurityField.executionProcessID.rawValue),
     ] + securityEventDataPaths(prefix: "Event.EventData."))
 
     private static func securityEventDataPaths(prefix: String) -> [(String, Int)] {

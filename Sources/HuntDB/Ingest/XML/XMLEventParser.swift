@@ -51,6 +51,7 @@ enum XMLEventParser {
                     }
                     if local == "Provider" { event.providerName = attributes.first { $0.name == "Name" }?.value }
                     if local == "TimeCreated" { event.timeCreated = attributes.first { $0.name == "SystemTime" }?.value }
+                    if local == "Execution" { event.executionProcessID = attributes.first { $0.name == "ProcessID" }?.value }
                 }
                 if path.count == 3, path[1] == "EventData", local == "Data" {
                     dataName = attributes.first { $0.name == "Name" }?.value ?? "Data\(event.data.count)"

@@ -13,7 +13,7 @@ enum ClickHouseEventRow {
             case .processStart: self = .processes
             case .networkConnection: self = .networkConnections
             case .processExit, .hostBoot: self = .lifecycleEvents
-            case .logon, .serviceInstall: return nil
+            case .logon, .serviceInstall, .commandLineEvidence: return nil
             }
         }
 

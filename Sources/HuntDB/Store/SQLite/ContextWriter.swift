@@ -1,6 +1,7 @@
 import Model
 
-/// Writes context events (logons, service installs) into `logons` and `service_installs`,
+/// Writes context events (logons, service installs, command-line evidence) into `logons`,
+/// `service_installs` and `command_line_evidence`,
 /// deduplicated like every event: same host, record key, time and content is the same record,
 /// and a Security or System record already held in another time precision is a duplicate
 /// (`SecurityRecordMatch`; the more precise time is kept).
@@ -11,6 +12,8 @@ final class ContextWriter {
     private let insertService: Statement
     private let otherLogon: Statement
     private let otherService: Statement
+    private let insertEvidence: Statement
+    private let otherEvidence: Statement
 
     init(database: Database, securityMatch: SecurityRecordMatch) throws {
         self.database = database
@@ -37,17 +40,28 @@ final class ContextWriter {
             SELECT s.path, e.source_record FROM service_installs AS e JOIN sources AS s ON s.source_id = e.source_id
             WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3 LIMIT 1
             """, purpose: "looking for another event under the same record key", persistent: true)
+        insertEvidence = try database.prepare("""
+            INSERT INTO command_line_evidence (host_id, ts_us, record_key, content_key, source_id, source_record, source_kind,
+                ts_precision_us, event_code, pid, command_line, user_name, user_domain)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+            ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
+            """, purpose: "inserting command-line evidence", persistent: true)
+        otherEvidence = try database.prepare("""
+            SELECT s.path, e.source_record FROM command_line_evidence AS e JOIN sources AS s ON s.source_id = e.source_id
+            WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3 LIMIT 1
+            """, purpose: "looking for another event under the same record key", persistent: true)
     }
 
-    /// Inserts a `.logon` or `.serviceInstall` event; `.duplicate` when the host holds it already.
+    /// Inserts a `.logon`, `.serviceInstall` or `.commandLineEvidence` event; `.duplicate` when
+    /// the host holds it already.
     func insert(_ event: NormalizedEvent, contentKey: Int64, hostID: Int64, sourceID: Int64, sourceRecord: Int64,
                 recordKey bind: (Statement, Int32) -> Void) throws -> EventWriter.Insertion {
-        let isLogon = event.kind == .logon
-        if event.sourceKind != .sysmon, try isStored(event, table: isLogon ? .logons : .serviceInstalls, contentKey: contentKey,
-                                                      hostID: hostID, recordKey: bind) {
+        let isLogon = event.kind == .logon, isEvidence = event.kind == .commandLineEvidence
+        let table: SecurityRecordMatch.Table = isLogon ? .logons : isEvidence ? .commandLineEvidence : .serviceInstalls
+        if event.sourceKind != .sysmon, try isStored(event, table: table, contentKey: contentKey, hostID: hostID, recordKey: bind) {
             return .duplicate
         }
-        let s = isLogon ? insertLogon : insertService
+        let s = isLogon ? insertLogon : isEvidence ? insertEvidence : insertService
         defer { s.reset() }
         s.bind(hostID, at: 1)
         s.bind(event.timestampMicros, at: 2)
@@ -57,7 +71,13 @@ final class ContextWriter {
         s.bind(sourceRecord, at: 6)
         s.bind(event.sourceKind.rawValue, at: 7)
         s.bind(event.timePrecisionMicros, at: 8)
-        if isLogon {
+        if isEvidence {
+            s.bind(Int64(4103), at: 9)
+            s.bind(event.pid ?? 0, at: 10)
+            s.bind(event.commandLine ?? "", at: 11)
+            s.bind(event.userName, at: 12)
+            s.bind(event.userDomain, at: 13)
+        } else if isLogon {
             let logon = event.logon ?? LogonDetails(eventCode: 4624)
             s.bind(logon.eventCode, at: 9)
             s.bind(logon.succeeded ? "success" : "failure", at: 10)
@@ -91,7 +111,7 @@ final class ContextWriter {
         try s.run()
         guard database.changes == 1 else { return .duplicate }
         if case .contentHash = event.recordKey { return .stored(collidesWith: nil) }
-        let other = isLogon ? otherLogon : otherService
+        let other = isLogon ? otherLogon : isEvidence ? otherEvidence : otherService
         let eventID = database.lastInsertRowID
         defer { other.reset() }
         other.bind(hostID, at: 1)

@@ -114,7 +114,7 @@ final class EventWriter {
     func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Insertion {
         let hostID = try self.hostID(for: event.host)
         let contentKey = event.contentKey  // hashed once: the Security match and the insert both need it
-        if event.kind == .logon || event.kind == .serviceInstall {  // context events: their own tables
+        if event.kind == .logon || event.kind == .serviceInstall || event.kind == .commandLineEvidence {  // context events: their own tables
             return try context.insert(event, contentKey: contentKey, hostID: hostID, sourceID: sourceID, sourceRecord: sourceRecord,
                                       recordKey: { self.bind(event.recordKey, to: $0, at: $1) })
         }
@@ -162,7 +162,7 @@ final class EventWriter {
             s.bind(try strings.ref(event.logonGUID), at: 31)
             s.bind(event.terminalSessionID, at: 32)
             s.bind(try strings.ref(event.parentUser), at: 33)
-        case .networkConnection, .processExit, .hostBoot, .logon, .serviceInstall:  // exits, boots and context were written above
+        case .networkConnection, .processExit, .hostBoot, .logon, .serviceInstall, .commandLineEvidence:  // exits, boots and context were written above
             s.bind(try strings.ref(event.userName), at: 10)
             s.bind(try strings.ref(event.userDomain), at: 11)
             s.bind(try strings.ref(event.transport), at: 12)
@@ -197,6 +197,7 @@ final class EventWriter {
         case .processExit, .hostBoot: .lifecycleEvents
         case .logon: .logons
         case .serviceInstall: .serviceInstalls
+        case .commandLineEvidence: .commandLineEvidence
         }
         switch try securityMatch.match(table: table, hostID: hostID, recordKey: { self.bind(event.recordKey, to: $0, at: $1) },
                                        contentKey: contentKey, micros: event.timestampMicros,

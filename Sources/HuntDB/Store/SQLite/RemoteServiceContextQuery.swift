@@ -4,8 +4,9 @@ import Model
 ///
 /// The batch arrives as one bound JSON array (`:requests`, read with `json_each`), so the text
 /// is constant and every value is a parameter; each alert's logon, service and source
-/// connection are index seeks (`logons_by_source`, `service_installs_by_host_time`,
-/// `network_by_source_port`, m0008). The windows are bound too.
+/// connection are index seeks (`logons_by_session`, `logons_by_source`, `logons_by_host_time`,
+/// `service_installs_by_host_time`, `network_by_source_port`; m0008, m0009, m0011). The
+/// windows are bound too.
 struct RemoteServiceContextQuery {
     let windows: AlertContextWindows
 
@@ -20,6 +21,7 @@ struct RemoteServiceContextQuery {
             "service_before": .integer(windows.serviceBefore),
             "service_after": .integer(windows.serviceAfter),
             "clock_tolerance": .integer(windows.clockTolerance),
+            "evidence_window": .integer(windows.evidenceWindow),
         ])
         while try statement.step() {
             let n = Int(statement.int64(0))
@@ -74,81 +76,109 @@ struct RemoteServiceContextQuery {
     /// whose image path is the child's command line or executable (`hunt_command_key`).
     /// Source: another host's outgoing connection with the same addresses and ports (the
     /// logon's address and port when the alert has no connection) within the clock tolerance,
-    /// the most precise then the closest; its process's command line from the process start.
+    /// the most precise then the closest; its process's command line from the process start,
+    /// else from command-line evidence of the same host and pid within `evidence_window`
+    /// (PowerShell 4103, m0011), the closest in time.
+    ///
+    /// Each lookup is a correlated `LIMIT 1` seek per alert (m0008/m0011 indexes), staged in
+    /// materialized CTEs so that no step reads a view it cannot seek: the source connection is
+    /// found on `network_rows` by `(source_port, source_ip_ref, ts_us)` (`network_by_source_port`)
+    /// with the address resolved to its string id once per alert, and only its text columns
+    /// are read through the `network_connections` view, by event id. Tie-breaks that would
+    /// force a sort are left out where the index order already decides (newest first).
     static let sql = """
-        WITH r AS (
+        WITH r AS MATERIALIZED (
             SELECT CAST(j.key AS INTEGER) AS n,
-                (SELECT h.host_id FROM hosts AS h WHERE h.name = json_extract(j.value, '$.host') COLLATE NOCASE
-                 ORDER BY h.host_id LIMIT 1) AS host_id,
-                json_extract(j.value, '$.conn') AS conn_us, json_extract(j.value, '$.sip') AS sip,
-                json_extract(j.value, '$.sport') AS sport, json_extract(j.value, '$.dip') AS dip,
-                json_extract(j.value, '$.dport') AS dport, json_extract(j.value, '$.child') AS child_us,
-                json_extract(j.value, '$.cmd_key') AS cmd_key, json_extract(j.value, '$.exe_key') AS exe_key,
-                coalesce(json_extract(j.value, '$.conn'), json_extract(j.value, '$.child')) AS anchor_us
+                coalesce((SELECT h.host_id FROM hosts AS h WHERE h.host_key = lower(j.value ->> '$.host') AND h.name = j.value ->> '$.host'),
+                         (SELECT h.host_id FROM hosts AS h WHERE h.name = j.value ->> '$.host' COLLATE NOCASE ORDER BY h.host_id LIMIT 1)) AS host_id,
+                j.value ->> '$.conn' AS conn_us, j.value ->> '$.sip' AS sip, j.value ->> '$.sport' AS sport,
+                j.value ->> '$.dip' AS dip, j.value ->> '$.dport' AS dport, j.value ->> '$.child' AS child_us,
+                j.value ->> '$.cmd_key' AS cmd_key, j.value ->> '$.exe_key' AS exe_key,
+                coalesce(j.value ->> '$.conn', j.value ->> '$.child') AS anchor_us
             FROM json_each(:requests) AS j
         ),
-        logon_candidates AS (
-            SELECT r.n, g.event_id, coalesce(g.source_port = r.sport, 0) AS same_session, g.ts_us
-            FROM r JOIN logons AS g
-              ON g.host_id = r.host_id AND g.source_ip = r.sip
-             AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
-            WHERE r.sip IS NOT NULL AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-            UNION ALL
-            SELECT r.n, g.event_id, 0, g.ts_us
-            FROM r JOIN logons AS g
-              ON g.host_id = r.host_id
-             AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
-            WHERE r.sip IS NULL AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-              AND g.source_ip IS NOT NULL AND g.source_ip NOT IN ('127.0.0.1', '::1')
-        ),
-        logon_pick AS (
-            SELECT n, event_id, row_number() OVER (PARTITION BY n ORDER BY same_session DESC, ts_us DESC, event_id) AS rank
-            FROM logon_candidates
-        ),
-        service_pick AS (
-            SELECT r.n, v.event_id,
-                row_number() OVER (PARTITION BY r.n ORDER BY v.ts_us DESC, v.event_code = 13, v.event_id) AS rank
-            FROM r JOIN service_installs AS v
-              ON v.host_id = r.host_id AND v.ts_us >= r.child_us - :service_before AND v.ts_us <= r.child_us + :service_after
-            WHERE r.child_us IS NOT NULL AND v.image_path IS NOT NULL
-              AND hunt_command_key(v.image_path) IN (r.cmd_key, r.exe_key)
-        ),
-        side AS (
-            SELECT r.*, lp.event_id AS logon_event, sp.event_id AS service_event,
-                g.ts_us AS logon_us, g.user_name AS logon_user, g.user_domain AS logon_domain, g.logon_id,
-                g.logon_type, g.source_ip AS logon_ip,
-                coalesce(r.sip, g.source_ip) AS xip, coalesce(r.sport, g.source_port) AS xport,
-                coalesce(r.conn_us, g.ts_us) AS xanchor
+        picked AS MATERIALIZED (
+            SELECT r.*,
+                CASE WHEN r.sip IS NOT NULL THEN
+                    coalesce(
+                        (SELECT g.event_id FROM logons AS g
+                         WHERE g.host_id = r.host_id AND g.source_ip = r.sip AND g.source_port = r.sport
+                           AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
+                           AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+                         ORDER BY g.ts_us DESC LIMIT 1),
+                        (SELECT g.event_id FROM logons AS g
+                         WHERE g.host_id = r.host_id AND g.source_ip = r.sip
+                           AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
+                           AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+                         ORDER BY g.ts_us DESC LIMIT 1))
+                ELSE
+                    (SELECT g.event_id FROM logons AS g INDEXED BY logons_by_host_time
+                     WHERE g.host_id = r.host_id
+                       AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
+                       AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+                       AND g.source_ip IS NOT NULL AND g.source_ip NOT IN ('127.0.0.1', '::1')
+                     ORDER BY g.ts_us DESC LIMIT 1)
+                END AS logon_event,
+                CASE WHEN r.child_us IS NOT NULL THEN
+                    (SELECT v.event_id FROM service_installs AS v
+                     WHERE v.host_id = r.host_id AND v.ts_us >= r.child_us - :service_before AND v.ts_us <= r.child_us + :service_after
+                       AND v.image_path IS NOT NULL AND hunt_command_key(v.image_path) IN (r.cmd_key, r.exe_key)
+                     ORDER BY v.ts_us DESC, v.event_code = 13 LIMIT 1)
+                END AS service_event
             FROM r
-            LEFT JOIN logon_pick AS lp ON lp.n = r.n AND lp.rank = 1
-            LEFT JOIN logons AS g ON g.event_id = lp.event_id
-            LEFT JOIN service_pick AS sp ON sp.n = r.n AND sp.rank = 1
         ),
-        source_candidates AS (
-            SELECT s.n, e.event_id, e.ts_us - s.xanchor AS offset_us, e.ts_precision_us
-            FROM side AS s JOIN network_connections AS e
-              ON e.source_port = s.xport AND e.source_ip = s.xip
-             AND e.ts_us >= s.xanchor - :clock_tolerance AND e.ts_us <= s.xanchor + :clock_tolerance
-            WHERE s.xport IS NOT NULL AND e.host_id <> s.host_id AND (e.direction IS NULL OR e.direction = 'outgoing')
-              AND (s.dip IS NULL OR e.destination_ip = s.dip) AND (s.dport IS NULL OR e.destination_port = s.dport)
+        side AS MATERIALIZED (
+            SELECT p.*, g.ts_us AS logon_us, g.user_name AS logon_user, g.user_domain AS logon_domain, g.logon_id,
+                g.logon_type, g.source_ip AS logon_ip,
+                (SELECT s.string_id FROM strings AS s WHERE s.value = coalesce(p.sip, g.source_ip)) AS xip_ref,
+                coalesce(p.sport, g.source_port) AS xport,
+                coalesce(p.conn_us, g.ts_us) AS xanchor,
+                CASE WHEN p.dip IS NOT NULL THEN coalesce((SELECT s.string_id FROM strings AS s WHERE s.value = p.dip), -1) END AS dip_ref
+            FROM picked AS p LEFT JOIN logons AS g ON g.event_id = p.logon_event
         ),
-        source_pick AS (
-            SELECT n, event_id, offset_us,
-                row_number() OVER (PARTITION BY n ORDER BY ts_precision_us, abs(offset_us), event_id) AS rank
-            FROM source_candidates
+        sourced AS MATERIALIZED (
+            SELECT s.*,
+                CASE WHEN s.xport IS NOT NULL AND s.xip_ref IS NOT NULL THEN
+                    (SELECT c.event_id FROM (
+                        SELECT e.event_id, e.ts_precision_us AS precision_us, abs(e.ts_us - s.xanchor) AS distance_us
+                        FROM network_rows AS e
+                        WHERE e.source_port = s.xport AND e.source_ip_ref = s.xip_ref
+                          AND e.ts_us >= s.xanchor - :clock_tolerance AND e.ts_us <= s.xanchor + :clock_tolerance
+                          AND e.host_id <> s.host_id
+                          AND (e.direction_ref IS NULL OR e.direction_ref = (SELECT string_id FROM strings WHERE value = 'outgoing'))
+                          AND (s.dip_ref IS NULL OR e.destination_ip_ref = s.dip_ref) AND (s.dport IS NULL OR e.destination_port = s.dport)
+                     ) AS c ORDER BY c.precision_us, c.distance_us, c.event_id LIMIT 1)
+                END AS source_event
+            FROM side AS s
+        ),
+        source_rows AS MATERIALIZED (
+            SELECT s.*, e.host_id AS src_host_id, e.ts_us AS src_us,
+                -- Sysmon 3 sometimes lacks the pid (NXLog exports): the same connection's other
+                -- record on that host (Security 5156) gives it.
+                CASE WHEN e.pid IS NULL AND e.event_id IS NOT NULL THEN
+                    (SELECT max(o.pid) FROM network_rows AS o
+                     WHERE o.source_port = s.xport AND o.source_ip_ref = s.xip_ref AND o.host_id = e.host_id
+                       AND o.ts_us >= s.xanchor - :clock_tolerance AND o.ts_us <= s.xanchor + :clock_tolerance)
+                ELSE e.pid END AS src_pid,
+                (SELECT c.entity_id FROM network_connections AS c WHERE c.event_id = s.source_event) AS src_entity_id,
+                (SELECT c.executable FROM network_connections AS c WHERE c.event_id = s.source_event) AS src_executable
+            FROM sourced AS s LEFT JOIN network_rows AS e ON e.event_id = s.source_event
         )
         SELECT s.n, s.logon_user, s.logon_domain, s.logon_id, s.logon_type, s.logon_us, s.logon_ip,
             v.service_name, v.image_path, v.ts_us,
-            h.name, e.entity_id, e.executable,
-            (SELECT p.command_line FROM processes AS p WHERE p.host_id = e.host_id AND p.entity_id = e.entity_id
-             ORDER BY +p.ts_us LIMIT 1),
-            src.offset_us
-        FROM side AS s
+            h.name, s.src_entity_id, s.src_executable,
+            coalesce(
+                (SELECT p.command_line FROM processes AS p WHERE p.host_id = s.src_host_id AND p.entity_id = s.src_entity_id
+                 ORDER BY +p.ts_us LIMIT 1),
+                (SELECT x.command_line FROM (
+                    SELECT c.command_line, abs(c.ts_us - s.src_us) AS distance_us, c.event_id FROM command_line_evidence AS c
+                    WHERE c.host_id = s.src_host_id AND c.pid = s.src_pid
+                      AND c.ts_us >= s.src_us - :evidence_window AND c.ts_us <= s.src_us + :evidence_window
+                 ) AS x ORDER BY x.distance_us, x.event_id LIMIT 1)),
+            s.src_us - s.xanchor
+        FROM source_rows AS s
         LEFT JOIN service_installs AS v ON v.event_id = s.service_event
-        LEFT JOIN source_pick AS src ON src.n = s.n AND src.rank = 1
-        LEFT JOIN network_connections AS e ON e.event_id = src.event_id
-        LEFT JOIN hosts AS h ON h.host_id = e.host_id
-        ORDER BY s.n
+        LEFT JOIN hosts AS h ON h.host_id = s.src_host_id
         """
 }
 

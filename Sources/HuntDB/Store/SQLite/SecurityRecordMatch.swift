@@ -64,6 +64,8 @@ final class SecurityRecordMatch {
         case processes, networkConnections, lifecycleEvents
         /// Context events (ContextWriter): logons, service installs.
         case logons, serviceInstalls
+        /// PowerShell 4103 host applications (ContextWriter).
+        case commandLineEvidence
 
         var findSQL: String {
             switch self {
@@ -77,6 +79,8 @@ final class SecurityRecordMatch {
                 "SELECT event_id, ts_us, ts_precision_us FROM logons WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
             case .serviceInstalls:
                 "SELECT event_id, ts_us, ts_precision_us FROM service_installs WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
+            case .commandLineEvidence:
+                "SELECT event_id, ts_us, ts_precision_us FROM command_line_evidence WHERE host_id = ?1 AND record_key = ?2 AND content_key = ?3"
             }
         }
 
@@ -87,6 +91,7 @@ final class SecurityRecordMatch {
             case .lifecycleEvents: "UPDATE lifecycle_events SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             case .logons: "UPDATE logons SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             case .serviceInstalls: "UPDATE service_installs SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
+            case .commandLineEvidence: "UPDATE command_line_evidence SET ts_us = ?1, ts_precision_us = ?2 WHERE event_id = ?3"
             }
         }
     }

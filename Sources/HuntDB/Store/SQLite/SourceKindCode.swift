@@ -10,6 +10,8 @@ enum SourceKindCode {
         // System-channel events are service installs, which have their own table (m0008) with
         // the kind as text; no process or network row has this kind.
         case .system: 3
+        // PowerShell events are command-line evidence, in their own table (m0011).
+        case .powershell: 4
         }
     }
 }
