@@ -35,10 +35,6 @@ final class ClickHouseBatchWriter: EventBatchWriter {
         for outcome in outcomes {
             pending.read += 1
             switch outcome.result {
-            case .event(let event) where ClickHouseEventRow.Table(event.kind) == nil:
-                // Context events (logons, service installs) have no ClickHouse tables yet: counted
-                // as not relevant here, so the counts still add up (README, ClickHouse).
-                pending.notRelevant += 1
             case .event(let event):
                 let identity = ClickHouseEventRow.Identity(hostID: ClickHouseEventRow.hostID(event.host), tsMicros: event.timestampMicros,
                                                            recordKey: ClickHouseEventRow.recordKey(event.recordKey),
@@ -63,7 +59,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 knownHosts.insert(identity.hostID)
                 newHosts.append([.integer(identity.hostID), .text(event.host.key), .text(event.host.name), event.host.ecsID.map(RowValue.text) ?? .null])
             }
-            let table = ClickHouseEventRow.Table(event.kind)!
+            let table = ClickHouseEventRow.Table(event.kind)
             ClickHouseEventRow.write(event, identity: identity, sourceID: sourceID, sourceRecord: outcome.number,
                                      to: &rows[table, default: RowBinaryWriter(reservingCapacity: 1 << 20)])
             var collidesWith: String?
