@@ -247,6 +247,18 @@ final class ClickHouseClusterCLITests: XCTestCase {
         XCTAssertTrue(expected.contains { $0.contains("\"rule_id\":\"remote_service_rpc\"") })
         XCTAssertEqual(try alerts(db), expected)
 
+        // The hunts that walk and stack read the Distributed tables the same way.
+        for arguments in [["lateral_chain"], ["first_seen_executables", "--param", "since=2000-01-01T00:00:00Z"],
+                          ["rare_parent_child", "--param", "max_hosts=6", "--param", "max_rows=25"]] {
+            let fromSQLite = try HuntProcess.run(["query", "run"] + arguments + ["--db", sqlite, "--format", "csv"])
+            let fromCluster = try HuntProcess.run(["query", "run"] + arguments + ["--db", db, "--format", "csv"])
+            XCTAssertEqual(fromCluster.status, 0, fromCluster.stderr)
+            XCTAssertGreaterThan(fromSQLite.stdout.split(whereSeparator: \.isNewline).count, 1, "\(arguments) finds rows")
+            let column = arguments[0] == "rare_parent_child" ? 6 : nil
+            XCTAssertEqual(ClickHouseCLITests.rows(fromCluster.stdout, sortingListsIn: column),
+                           ClickHouseCLITests.rows(fromSQLite.stdout, sortingListsIn: column), "\(arguments)")
+        }
+
         let again = try HuntProcess.run(["load", "--db", db, corpus])
         XCTAssertTrue(again.stderr.contains("read 20000 = loaded 0 + duplicates 20000"), again.stderr)
         XCTAssertEqual(try first.integer("SELECT count() FROM fleet.processes_local")
