@@ -135,6 +135,12 @@ def main():
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
     p.add_argument("--clickhouse-events", default="1m",
                    help="events for the clickhouse benchmark (default 1m; the issue's figure is 10m)")
+    p.add_argument("--clickhouse-corpus", help="clickhouse: an existing flat NDJSON corpus instead of "
+                   "generating one (e.g. /work/corpora/flat-10m.ndjson.gz)")
+    p.add_argument("--clickhouse-sqlite-db", help="clickhouse: an existing SQLite database of that corpus "
+                   "for the reference rule times (opened read-only; its load is not re-measured); none: no SQLite reference")
+    p.add_argument("--clickhouse-one-server", action="store_true",
+                   help="clickhouse: measure one server only (no two-shard load)")
     p.add_argument("--sigma-peer-events",
                    help="events the pySigma/SQLite peer and hunt both run on (default 20k)")
     p.add_argument("--sigma-10m", action="store_true",
@@ -214,7 +220,10 @@ def main():
         print(context_bench.render(results["context"]), file=sys.stderr)
         save()
     if "clickhouse" in only:
-        results["clickhouse"] = clickhouse_bench.run(ctx, parse_count(args.clickhouse_events))
+        results["clickhouse"] = clickhouse_bench.run(ctx, parse_count(args.clickhouse_events),
+                                                     corpus=args.clickhouse_corpus,
+                                                     sqlite_db=args.clickhouse_sqlite_db,
+                                                     shards=not args.clickhouse_one_server)
         save()
     if "correlation" in only:
         sizes = [parse_count(x) for x in args.correlation_events.split(",")]

@@ -22,6 +22,7 @@ public enum EmbeddedMigrations {
     public static let clickHouse: [(id: String, sql: String)] = [
         ("c0001_create_tables", text(PackageResources.c0001_create_tables_sql)),
         ("c0002_create_views", text(PackageResources.c0002_create_views_sql)),
+        ("c0003_context_tables", text(PackageResources.c0003_context_tables_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

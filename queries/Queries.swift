@@ -18,10 +18,16 @@ public enum EmbeddedQueries {
 
     /// `(hunt id, text)` of the ClickHouse texts of saved hunts (`queries/clickhouse/hunts/`).
     public static let clickHouseHunts: [(name: String, sql: String)] = [
+        ("first_seen_executables", text(PackageResources.first_seen_executables_clickhouse_sql)),
         ("host_timeline", text(PackageResources.host_timeline_clickhouse_sql)),
+        ("lateral_chain", text(PackageResources.lateral_chain_clickhouse_sql)),
+        ("network_logons", text(PackageResources.network_logons_clickhouse_sql)),
         ("process_connections", text(PackageResources.process_connections_clickhouse_sql)),
+        ("process_tree", text(PackageResources.process_tree_clickhouse_sql)),
+        ("rare_parent_child", text(PackageResources.rare_parent_child_clickhouse_sql)),
         ("rpc_high_port_inbound", text(PackageResources.rpc_high_port_inbound_clickhouse_sql)),
         ("services_children", text(PackageResources.services_children_clickhouse_sql)),
+        ("services_installed", text(PackageResources.services_installed_clickhouse_sql)),
     ]
 
     /// `(file name without .sql, text)` for every saved hunt in `queries/hunts/`.

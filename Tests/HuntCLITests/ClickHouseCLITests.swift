@@ -36,11 +36,10 @@ final class ClickHouseCLITests: XCTestCase {
         return (server, directory.path("corpus.ndjson"), directory.path("case.db"))
     }
 
-    /// Alerts as sorted JSON lines (the backends may order ties differently).
-    /// The alerts without their context columns: ClickHouse does not look context up yet (its
-    /// columns stay null there; README, ClickHouse), SQLite does.
+    /// Alerts as sorted JSON lines (the backends may order ties differently), with their
+    /// context columns (logon, service, source side, clock offset).
     private func alerts(_ db: String) throws -> [String] {
-        let result = try HuntProcess.run(["detect", "--db", db, "--format", "ndjson", "--no-context"])
+        let result = try HuntProcess.run(["detect", "--db", db, "--format", "ndjson"])
         XCTAssertEqual(result.status, 2, result.stderr)
         return result.stdout.split(separator: "\n").map(String.init).sorted()
     }
@@ -164,15 +163,53 @@ final class ClickHouseCLITests: XCTestCase {
         let (server, corpus, sqlite) = try running()
         let db = server.url("hunts")
         XCTAssertEqual(try HuntProcess.run(["load", "--quiet", "--db", db, corpus]).status, 0)
-        for arguments in [["services_children"], ["rpc_high_port_inbound"]] {
-            let fromClickHouse = try HuntProcess.run(["query", "run"] + arguments + ["--db", db, "--format", "csv"])
-            XCTAssertEqual(fromClickHouse.status, 0, fromClickHouse.stderr)
+        // Every hunt gives the same rows, in the same order, as SQLite.
+        func same(_ arguments: [String], sortingListsIn column: Int? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
             let fromSQLite = try HuntProcess.run(["query", "run"] + arguments + ["--db", sqlite, "--format", "csv"])
-            XCTAssertEqual(fromClickHouse.stdout.split(separator: "\n").count, fromSQLite.stdout.split(separator: "\n").count, arguments[0])
+            XCTAssertEqual(fromSQLite.status, 0, fromSQLite.stderr, file: file, line: line)
+            let fromClickHouse = try HuntProcess.run(["query", "run"] + arguments + ["--db", db, "--format", "csv"])
+            XCTAssertEqual(fromClickHouse.status, 0, fromClickHouse.stderr, file: file, line: line)
+            XCTAssertGreaterThan(fromSQLite.stdout.split(whereSeparator: \.isNewline).count, 1, "\(arguments) finds rows", file: file, line: line)
+            XCTAssertEqual(Self.rows(fromClickHouse.stdout, sortingListsIn: column), Self.rows(fromSQLite.stdout, sortingListsIn: column),
+                           "\(arguments)", file: file, line: line)
         }
-        let tree = try HuntProcess.run(["query", "run", "process_tree", "--db", db, "--param", "entity_id=x"])
-        XCTAssertNotEqual(tree.status, 0)
-        XCTAssertTrue(tree.stderr.contains("no ClickHouse text"), tree.stderr)
+        try same(["services_children"])
+        try same(["rpc_high_port_inbound"])
+        try same(["first_seen_executables", "--param", "since=2000-01-01T00:00:00Z"])
+        try same(["first_seen_executables", "--param", "since=2026-11-02T00:00:00Z", "--param", "until=2026-11-03T00:00:00Z"])
+        // group_concat lists hosts in the order SQLite meets them, ClickHouse in name order.
+        try same(["rare_parent_child", "--param", "max_hosts=6", "--param", "max_rows=25"], sortingListsIn: 6)
+        try same(["rare_parent_child", "--param", "max_hosts=1", "--param", "since=2026-11-01T12:00:00Z"], sortingListsIn: 6)
+        let entities = try HuntProcess.run(["sql", "--db", sqlite, "--format", "csv", """
+            SELECT (SELECT entity_id FROM processes WHERE name = 'services.exe' ORDER BY ts_us LIMIT 1),
+                   (SELECT entity_id FROM processes WHERE name = 'cmd.exe' AND parent_name = 'explorer.exe' ORDER BY ts_us LIMIT 1),
+                   (SELECT host FROM process_events WHERE name = 'cmd.exe' AND parent_name = 'explorer.exe' ORDER BY ts_us LIMIT 1)
+            """]).stdout.split(whereSeparator: \.isNewline).dropFirst().first?.split(separator: ",").map(String.init) ?? []
+        XCTAssertEqual(entities.count, 3, "the corpus has services.exe and an interactive cmd.exe")
+        guard entities.count == 3 else { return }
+        try same(["process_tree", "--param", "entity_id=\(entities[0])"])
+        try same(["process_tree", "--param", "entity_id={\(entities[1].uppercased())}"])
+        try same(["process_tree", "--param", "entity_id=\(entities[1])", "--param", "max_depth=1", "--param", "host=\(entities[2])"])
+        try same(["process_tree", "--param", "entity_id=\(entities[0])", "--param", "max_depth=2"])
+        let deep = try HuntProcess.run(["query", "run", "process_tree", "--db", db, "--param", "entity_id=\(entities[0])", "--param", "max_depth=33"])
+        XCTAssertNotEqual(deep.status, 0, "ClickHouse walks at most 32 generations and says so")
+
+        try same(["lateral_chain"])
+        try same(["lateral_chain", "--param", "since=2026-11-01T06:00:00Z", "--param", "window_ms=500"])
+    }
+
+    /// CSV lines of a result; with `column`, that column's comma-separated list sorted.
+    static func rows(_ csv: String, sortingListsIn column: Int? = nil) -> [String] {
+        let lines = csv.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n").map(String.init)
+        guard let column else { return lines }
+        return lines.map { line in
+            // Only the last column holds a quoted list in these hunts: split off the first `column` cells.
+            var cells = line.split(separator: ",", maxSplits: column, omittingEmptySubsequences: false).map(String.init)
+            guard cells.count == column + 1 else { return line }
+            let list = cells[column].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            cells[column] = list.split(separator: ",").sorted().joined(separator: ",")
+            return cells.joined(separator: ",")
+        }
     }
 }
 
@@ -202,13 +239,25 @@ final class ClickHouseClusterCLITests: XCTestCase {
                        + second.integer("SELECT uniqExact(host_id) FROM fleet.processes_local"), 6, "each host on one shard")
 
         func alerts(_ db: String) throws -> [String] {
-            let result = try HuntProcess.run(["detect", "--db", db, "--format", "ndjson", "--no-context"])
+            let result = try HuntProcess.run(["detect", "--db", db, "--format", "ndjson"])
             XCTAssertEqual(result.status, 2, result.stderr)
             return result.stdout.split(separator: "\n").map(String.init).sorted()
         }
         let expected = try alerts(sqlite)
         XCTAssertTrue(expected.contains { $0.contains("\"rule_id\":\"remote_service_rpc\"") })
         XCTAssertEqual(try alerts(db), expected)
+
+        // The hunts that walk and stack read the Distributed tables the same way.
+        for arguments in [["lateral_chain"], ["first_seen_executables", "--param", "since=2000-01-01T00:00:00Z"],
+                          ["rare_parent_child", "--param", "max_hosts=6", "--param", "max_rows=25"]] {
+            let fromSQLite = try HuntProcess.run(["query", "run"] + arguments + ["--db", sqlite, "--format", "csv"])
+            let fromCluster = try HuntProcess.run(["query", "run"] + arguments + ["--db", db, "--format", "csv"])
+            XCTAssertEqual(fromCluster.status, 0, fromCluster.stderr)
+            XCTAssertGreaterThan(fromSQLite.stdout.split(whereSeparator: \.isNewline).count, 1, "\(arguments) finds rows")
+            let column = arguments[0] == "rare_parent_child" ? 6 : nil
+            XCTAssertEqual(ClickHouseCLITests.rows(fromCluster.stdout, sortingListsIn: column),
+                           ClickHouseCLITests.rows(fromSQLite.stdout, sortingListsIn: column), "\(arguments)")
+        }
 
         let again = try HuntProcess.run(["load", "--db", db, corpus])
         XCTAssertTrue(again.stderr.contains("read 20000 = loaded 0 + duplicates 20000"), again.stderr)

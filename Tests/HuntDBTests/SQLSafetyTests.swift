@@ -53,6 +53,14 @@ final class SQLSafetyTests: XCTestCase {
             "a table name read from our own migration file's CREATE TABLE (letters, digits, _)",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: sourceState":
             "a static SQL fragment (a compile-time constant)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: eventFilter":
+            "a static SQL fragment (a compile-time constant with {since}/{until}/{host} parameters)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: events":
+            "a static SQL fragment built from the constant kinds list and eventFilter",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: position":
+            "an integer of the constant kinds list",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: table":
+            "an event table name: the constant kinds list, or logons / service_installs at the call",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: names":
             "column names, constants of the store's small tables",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: table":

@@ -56,6 +56,15 @@ class Server:
         return f"clickhouse://{self.address}:{self.http_port}/{database}" + (
             f"?cluster={cluster}" if cluster else "")
 
+    def cpu_seconds(self):
+        """The server process's CPU time so far (user + system, from /proc), or None."""
+        try:
+            pid = int((self.dir / "server.pid").read_text().strip())
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def stop(self):
         try:
             pid = int((self.dir / "server.pid").read_text().strip())
@@ -68,55 +77,85 @@ class Server:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _rules(ctx, db):
-    return {rule: ctx.hunt.detect(db, rule) for rule in RULES}
+def _with_server_cpu(servers, measure):
+    """Runs measure() and adds the servers' CPU seconds it took (the client's own CPU is small)."""
+    before = [server.cpu_seconds() for server in servers]
+    result = measure()
+    after = [server.cpu_seconds() for server in servers]
+    if None not in before and None not in after:
+        result["server_cpu_seconds"] = sum(after) - sum(before)
+    return result
 
 
-def run(ctx, events):
+def _rules(ctx, db, servers=()):
+    return {rule: _with_server_cpu(servers, lambda: ctx.hunt.detect(db, rule)) for rule in RULES}
+
+
+def _cpu(r):
+    cells = [f"client CPU {r['cpu_seconds']:.1f} s"]
+    if "server_cpu_seconds" in r:
+        cells.append(f"server CPU {r['server_cpu_seconds']:.1f} s")
+    return ", ".join(cells)
+
+
+def run(ctx, events, corpus=None, sqlite_db=None, shards=True):
     if not os.access(BINARY, os.X_OK):
         ctx.note(f"clickhouse: skipped ({BINARY} is not installed; .ci/run installs it)")
         return None
-    ctx.progress(f"clickhouse: generating {count_label(events)} flat NDJSON gzip (cached)")
-    corpus = ctx.corpora.generate("sysmon-flat", events, gzip=True, cache=True)
-    result = {"events": events, "corpus": corpus.name}
+    if corpus:
+        corpus = Path(corpus)
+    else:
+        ctx.progress(f"clickhouse: generating {count_label(events)} flat NDJSON gzip (cached)")
+        corpus = ctx.corpora.generate("sysmon-flat", events, gzip=True, cache=True)
+    result = {"events": events, "corpus": str(corpus)}
 
-    sqlite_db = ctx.out / "clickhouse-peer.db"
-    ctx.progress("clickhouse: SQLite load and rules (the reference)")
-    result["sqlite_load"] = ctx.hunt.load(sqlite_db, [corpus])
-    result["sqlite_rules"] = _rules(ctx, sqlite_db)
-    ctx.remove_db(sqlite_db)
+    if sqlite_db == "none":
+        ctx.note("clickhouse: no SQLite reference in this run (--clickhouse-sqlite-db none)")
+    elif sqlite_db:
+        ctx.progress(f"clickhouse: SQLite rules on {sqlite_db} (the reference; its load is not re-measured)")
+        result["sqlite_rules"] = _rules(ctx, sqlite_db)
+    else:
+        sqlite_db = ctx.out / "clickhouse-peer.db"
+        ctx.progress("clickhouse: SQLite load and rules (the reference)")
+        result["sqlite_load"] = ctx.hunt.load(sqlite_db, [corpus])
+        result["sqlite_rules"] = _rules(ctx, sqlite_db)
+        ctx.remove_db(sqlite_db)
 
     base = random.randrange(20_000, 30_000) * 2
     one = Server("127.0.0.1", base, base + 1)
     try:
         ctx.progress("clickhouse: load into one server")
-        result["one_server_load"] = ctx.hunt.load(one.url("bench"), [corpus], fresh=False)
-        result["one_server_rules"] = _rules(ctx, one.url("bench"))
+        result["one_server_load"] = _with_server_cpu([one], lambda: ctx.hunt.load(one.url("bench"), [corpus], fresh=False))
+        result["one_server_rules"] = _rules(ctx, one.url("bench"), [one])
     finally:
         one.stop()
 
-    base = random.randrange(20_000, 30_000) * 2
-    shards = [("127.0.0.1", base + 1), ("127.0.0.2", base + 1)]
-    servers = [Server(h, base, base + 1, shards) for h, _ in shards]
-    try:
-        db = servers[0].url("bench", cluster="two_shards")
-        ctx.progress("clickhouse: load into two shards")
-        result["two_shards_load"] = ctx.hunt.load(db, [corpus], fresh=False)
-        result["two_shards_rules"] = _rules(ctx, db)
-    finally:
-        for server in servers:
-            server.stop()
+    if shards:
+        base = random.randrange(20_000, 30_000) * 2
+        addresses = [("127.0.0.1", base + 1), ("127.0.0.2", base + 1)]
+        servers = [Server(h, base, base + 1, addresses) for h, _ in addresses]
+        try:
+            db = servers[0].url("bench", cluster="two_shards")
+            ctx.progress("clickhouse: load into two shards")
+            result["two_shards_load"] = _with_server_cpu(servers, lambda: ctx.hunt.load(db, [corpus], fresh=False))
+            result["two_shards_rules"] = _rules(ctx, db, servers)
+        finally:
+            for server in servers:
+                server.stop()
 
-    lines = [f"clickhouse, {count_label(events)} events (flat NDJSON gzip):"]
+    lines = [f"clickhouse, {count_label(events)} events ({corpus.name}; machine shared with other jobs):"]
     for key in ("sqlite_load", "one_server_load", "two_shards_load"):
+        if key not in result:
+            continue
         r = result[key]
-        lines.append(f"  {key}: {r['seconds']:.1f} s, {r['read'] / r['seconds']:,.0f} events/s, "
+        lines.append(f"  {key}: {r['seconds']:.1f} s wall ({_cpu(r)}), {r['read'] / r['seconds']:,.0f} events/s, "
                      f"loaded {r['loaded']}, peak RSS {r['peak_rss_mb']:.0f} MB")
     for rule in RULES:
-        cells = [f"{name} {result[key][rule]['seconds']:.2f} s ({result[key][rule]['alerts']} alerts)"
+        cells = [f"{name} {result[key][rule]['seconds']:.2f} s wall, {_cpu(result[key][rule])} "
+                 f"({result[key][rule]['alerts']} alerts)"
                  for name, key in (("SQLite", "sqlite_rules"), ("one server", "one_server_rules"),
-                                   ("two shards", "two_shards_rules"))]
-        lines.append(f"  {rule}: " + ", ".join(cells))
+                                   ("two shards", "two_shards_rules")) if key in result]
+        lines.append(f"  {rule}: " + "; ".join(cells))
     result["summary"] = "\n".join(lines)
     for line in lines:
         ctx.note(line)

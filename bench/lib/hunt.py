@@ -43,7 +43,7 @@ class Hunt:
         t = run_timed([self.binary, "detect", "--db", db, "--rule", rule, "--format", "csv",
                        "--output", "/dev/null"], ok_codes=(0, 2))
         m = RULE_RE.search(t.stderr)
-        return {"seconds": t.seconds, "peak_rss_mb": t.peak_rss_mb,
+        return {"seconds": t.seconds, "peak_rss_mb": t.peak_rss_mb, "cpu_seconds": t.cpu_seconds,
                 "alerts": int(m.group(2)) if m else None,
                 "suppressed": int(m.group(3)) if m else None,
                 "sql_seconds": float(m.group(4)) if m else None}

@@ -36,8 +36,8 @@ final class ClickHouseBatchWriter: EventBatchWriter {
             pending.read += 1
             switch outcome.result {
             case .event(let event) where ClickHouseEventRow.Table(event.kind) == nil:
-                // Context events (logons, service installs) have no ClickHouse tables yet: counted
-                // as not relevant here, so the counts still add up (README, ClickHouse).
+                // Command-line evidence (PowerShell 4103) has no ClickHouse table yet: counted as
+                // not relevant here, so the counts still add up (README, ClickHouse).
                 pending.notRelevant += 1
             case .event(let event):
                 let identity = ClickHouseEventRow.Identity(hostID: ClickHouseEventRow.hostID(event.host), tsMicros: event.timestampMicros,

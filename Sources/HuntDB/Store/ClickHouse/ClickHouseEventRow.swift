@@ -5,15 +5,19 @@ import Model
 enum ClickHouseEventRow {
     enum Table: String, CaseIterable {
         case processes, networkConnections = "network_connections", lifecycleEvents = "lifecycle_events"
+        case logons, serviceInstalls = "service_installs"
 
-        /// The table of an event kind; nil for the context events (logons, service installs),
-        /// which the ClickHouse schema does not hold yet.
+        /// The table of an event kind (the context events, logons and service installs, since
+        /// c0003); nil for command-line evidence, which the ClickHouse schema does not hold yet.
         init?(_ kind: NormalizedEvent.Kind) {
             switch kind {
             case .processStart: self = .processes
             case .networkConnection: self = .networkConnections
             case .processExit, .hostBoot: self = .lifecycleEvents
-            case .logon, .serviceInstall, .commandLineEvidence: return nil
+            case .logon: self = .logons
+            case .serviceInstall: self = .serviceInstalls
+            // Command-line evidence (PowerShell 4103) has no ClickHouse table yet: not relevant there.
+            case .commandLineEvidence: return nil
             }
         }
 
@@ -40,6 +44,13 @@ enum ClickHouseEventRow {
             case .lifecycleEvents:
                 Self.identity + ["kind", "entity_id", "pid", "executable", "name", "user_name", "user_domain", "source_kind",
                                  "ts_precision_us"]
+            case .logons:
+                Self.identity + ["source_kind", "ts_precision_us", "event_code", "outcome", "logon_type", "user_name", "user_domain",
+                                 "logon_id", "source_ip", "source_port", "workstation", "logon_process", "auth_package",
+                                 "failure_status", "pid", "executable"]
+            case .serviceInstalls:
+                Self.identity + ["source_kind", "ts_precision_us", "event_code", "service_name", "image_path", "start_type",
+                                 "service_type", "account", "user_name", "user_domain", "logon_id", "entity_id", "pid", "executable"]
             }
         }
     }
@@ -147,6 +158,41 @@ enum ClickHouseEventRow {
             out.nullableString(event.userDomain)
             out.string(event.sourceKind.rawValue)
             out.int64(event.timePrecisionMicros)
+        case .logons:
+            // The values the SQLite store writes (ContextWriter).
+            let logon = event.logon ?? LogonDetails(eventCode: 4624)
+            out.string(event.sourceKind.rawValue)
+            out.int64(event.timePrecisionMicros)
+            out.int64(logon.eventCode)
+            out.string(logon.succeeded ? "success" : "failure")
+            out.nullableInt64(logon.logonType)
+            out.nullableString(event.userName)
+            out.nullableString(event.userDomain)
+            out.nullableString(event.logonID)
+            out.nullableString(event.sourceIP)
+            out.nullableInt64(event.sourcePort)
+            out.nullableString(logon.workstation)
+            out.nullableString(logon.logonProcess)
+            out.nullableString(logon.authenticationPackage)
+            out.nullableString(logon.failureStatus)
+            out.nullableInt64(event.pid)
+            out.nullableString(event.executable)
+        case .serviceInstalls:
+            let service = event.service ?? ServiceDetails(eventCode: 7045, serviceName: "")
+            out.string(event.sourceKind.rawValue)
+            out.int64(event.timePrecisionMicros)
+            out.int64(service.eventCode)
+            out.string(service.serviceName)
+            out.nullableString(service.imagePath)
+            out.nullableString(service.startType)
+            out.nullableString(service.serviceType)
+            out.nullableString(service.account)
+            out.nullableString(event.userName)
+            out.nullableString(event.userDomain)
+            out.nullableString(event.logonID)
+            out.nullableString(event.entityID.isEmpty ? nil : event.entityID)
+            out.nullableInt64(event.pid)
+            out.nullableString(event.executable)
         }
         out.endRow()
     }

@@ -12,57 +12,55 @@ enum ClickHouseStatsSQL {
         }
     }
 
+    /// The scope filter of events (`since`, `until`, `host`).
+    private static let eventFilter = """
+        ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
+              AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
+              AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
+                   OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
+                   OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+        """
+
+    /// The event kinds of `hunt stats`, in SQLite's order: (position, table).
+    private static let kinds = [(1, "processes"), (2, "network_connections"), (3, "logons"), (4, "service_installs")]
+
+    /// Every event in scope: kind position, host, time, source kind.
+    private static let events = kinds.map { position, table in
+        "SELECT \(position) AS kind, host_id, host, ts_us, source_kind FROM \(table) FINAL WHERE \(eventFilter)"
+    }.joined(separator: "\n    UNION ALL\n    ")
+
+    /// The summary: processes, network connections and all, plus the context kinds when they
+    /// have events in scope (as SQLite's). System events count as security, as there.
     static let summary = """
         SELECT kind, events, sysmon, security, ecs, hosts, first_ts_us, last_ts_us
         FROM (
-            SELECT 1 AS position, 'processes' AS kind, count() AS events, countIf(source_kind = 'sysmon') AS sysmon,
-                countIf(source_kind = 'security') AS security, countIf(source_kind = 'ecs') AS ecs, uniqExact(host_id) AS hosts,
-                if(count() = 0, NULL, min(ts_us)) AS first_ts_us, if(count() = 0, NULL, max(ts_us)) AS last_ts_us
-            FROM processes FINAL
-            WHERE ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
-              AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
-              AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
-                   OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-                   OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
-            UNION ALL
-            SELECT 2, 'network_connections', count(), countIf(source_kind = 'sysmon'), countIf(source_kind = 'security'),
-                countIf(source_kind = 'ecs'), uniqExact(host_id), if(count() = 0, NULL, min(ts_us)), if(count() = 0, NULL, max(ts_us))
-            FROM network_connections FINAL
-            WHERE ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
-              AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
-              AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
-                   OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-                   OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
-            UNION ALL
-            SELECT 3, 'all', count(), countIf(source_kind = 'sysmon'), countIf(source_kind = 'security'), countIf(source_kind = 'ecs'),
-                uniqExact(host_id), if(count() = 0, NULL, min(ts_us)), if(count() = 0, NULL, max(ts_us))
+            SELECT position, kind, events, sysmon, security, ecs, hosts, first_ts_us, last_ts_us
             FROM (
-                SELECT host_id, host, ts_us, source_kind FROM processes FINAL
-                UNION ALL
-                SELECT host_id, host, ts_us, source_kind FROM network_connections FINAL
+                SELECT arrayJoin([(1, 'processes'), (2, 'network_connections'), (3, 'logons'), (4, 'service_installs')]) AS k,
+                    k.1 AS position, k.2 AS kind
             )
-            WHERE ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
-              AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
-              AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
-                   OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-                   OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+            ANY LEFT JOIN (
+                SELECT kind AS position, count() AS events, countIf(source_kind = 'sysmon') AS sysmon,
+                    countIf(source_kind IN ('security', 'system')) AS security, countIf(source_kind = 'ecs') AS ecs,
+                    uniqExact(host_id) AS hosts, if(count() = 0, NULL, min(ts_us)) AS first_ts_us,
+                    if(count() = 0, NULL, max(ts_us)) AS last_ts_us
+                FROM (\(events))
+                GROUP BY kind
+            ) USING position
+            WHERE position IN (1, 2) OR events > 0
+            UNION ALL
+            SELECT 5, 'all', count(), countIf(source_kind = 'sysmon'), countIf(source_kind IN ('security', 'system')),
+                countIf(source_kind = 'ecs'), uniqExact(host_id), if(count() = 0, NULL, min(ts_us)), if(count() = 0, NULL, max(ts_us))
+            FROM (\(events))
         )
         ORDER BY position
         """
 
     static let hosts = """
-        SELECT any(host) AS host, countIf(kind = 1) AS processes, countIf(kind = 2) AS network_connections, count() AS events,
+        SELECT any(host) AS host, countIf(kind = 1) AS processes, countIf(kind = 2) AS network_connections,
+            countIf(kind = 3) AS logons, countIf(kind = 4) AS service_installs, count() AS events,
             min(ts_us) AS first_ts_us, max(ts_us) AS last_ts_us
-        FROM (
-            SELECT 1 AS kind, host_id, host, ts_us FROM processes FINAL
-            UNION ALL
-            SELECT 2 AS kind, host_id, host, ts_us FROM network_connections FINAL
-        )
-        WHERE ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
-          AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
-          AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
-               OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
-               OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+        FROM (\(events))
         GROUP BY host_id
         ORDER BY lower(host), host_id
         """
@@ -77,6 +75,11 @@ enum ClickHouseStatsSQL {
                OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
           AND ({name:Nullable(String)} IS NULL OR lower(name) = lower({name:Nullable(String)}))
         """
+
+    /// Hosts with context events (`logons` or `service_installs`) in scope.
+    static func contextHosts(table: String) -> String {
+        "SELECT DISTINCT host FROM \(table) WHERE \(eventFilter)"
+    }
 
     /// Hosts with network events in scope (of one name and direction, when given).
     static let networkHosts = """
@@ -154,6 +157,8 @@ enum ClickHouseStatsSQL {
                 SELECT source_id FROM processes FINAL
                 UNION ALL SELECT source_id FROM network_connections FINAL
                 UNION ALL SELECT source_id FROM lifecycle_events FINAL
+                UNION ALL SELECT source_id FROM logons FINAL
+                UNION ALL SELECT source_id FROM service_installs FINAL
             ) GROUP BY source_id
         ) USING source_id
         WHERE status = 'complete' AND loaded != stored
@@ -164,5 +169,7 @@ enum ClickHouseStatsSQL {
     static let unmergedCopies = """
         SELECT (SELECT count() FROM processes) - (SELECT count() FROM processes FINAL)
             + (SELECT count() FROM network_connections) - (SELECT count() FROM network_connections FINAL)
+            + (SELECT count() FROM logons) - (SELECT count() FROM logons FINAL)
+            + (SELECT count() FROM service_installs) - (SELECT count() FROM service_installs FINAL)
         """
 }

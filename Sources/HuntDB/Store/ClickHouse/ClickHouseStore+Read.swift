@@ -22,13 +22,23 @@ extension ClickHouseStore: EventStore {
 
     public func coverage(of needs: [EventNeed], in scope: EventScope) throws -> [HostCoverageFacts] {
         func hosts(_ need: EventNeed) throws -> Set<String> {
-            let sql = need.kind == .process ? ClickHouseStatsSQL.processHosts : ClickHouseStatsSQL.networkHosts
             var values = scopeValues(scope)
-            values["name"] = need.name.map(RowValue.text) ?? .null
-            values["direction"] = need.direction.map(RowValue.text) ?? .null
+            let sql: String
+            switch need.kind {
+            case .process:
+                sql = ClickHouseStatsSQL.processHosts
+                values["name"] = need.name.map(RowValue.text) ?? .null
+            case .network:
+                sql = ClickHouseStatsSQL.networkHosts
+                values["name"] = need.name.map(RowValue.text) ?? .null
+                values["direction"] = need.direction.map(RowValue.text) ?? .null
+            case .logon: sql = ClickHouseStatsSQL.contextHosts(table: "logons")
+            case .service: sql = ClickHouseStatsSQL.contextHosts(table: "service_installs")
+            }
             return Set(try client.select(sql, values: values, nativeParameters: hasQueryParameters, purpose: "computing rule coverage per host").texts)
         }
-        let withEvents = try hosts(EventNeed(kind: .process)).union(hosts(EventNeed(kind: .network)))
+        // A host with only context events (a domain controller's Security log) is a host too.
+        let withEvents = try EventNeed.Kind.allCases.reduce(into: Set<String>()) { $0.formUnion(try hosts(EventNeed(kind: $1))) }
         let present = try needs.map { try hosts($0) }
         return withEvents.sorted { ($0.lowercased(), $0) < ($1.lowercased(), $1) }.map { host in
             HostCoverageFacts(host: host, present: present.map { $0.contains(host) })
