@@ -100,6 +100,40 @@ final class SigmaCorrelationTests: XCTestCase {
         XCTAssertEqual(hits[1].value, 11)
     }
 
+    func testEventCount_alertsOfSeveralGroupsInterleavedInTime() throws {
+        // Two hosts bursting at once: each group walks from its own alerts.
+        var events: [E] = []
+        for second in 0..<25 {
+            events.append(.cmd(second * 1000))
+            events.append(.cmd(second * 1000 + 500, host: "WS2.corp.example"))
+        }
+        let hits = try harness(events).hits(eventCount("gte: 3"))
+        XCTAssertEqual(hits.filter { $0.group["Computer"] == "WS1.corp.example" }.map(\.timeMs), [2000, 13_000, 24_000])
+        XCTAssertEqual(hits.filter { $0.group["Computer"] == "WS2.corp.example" }.map(\.timeMs), [2500, 13_500, 24_500])
+        XCTAssertEqual(hits.map(\.timeMs), [2000, 2500, 13_000, 13_500, 24_000, 24_500], "alerts in time order")
+    }
+
+    func testEvents_aLongListIsCutToMaxEventsAndEventsTotalSaysHowManyThereAre() throws {
+        let h = try harness((0..<25).map { E.cmd($0 * 1000) })
+        let all = try h.hits(eventCount("gte: 3"))
+        XCTAssertEqual(all.map(\.eventsTotal), [3, 11, 11])
+        var options = DetectionOptions()
+        options.parameters["max_events"] = "4"
+        let cut = try h.hits(eventCount("gte: 3"), options: options)
+        XCTAssertEqual(cut.map(\.timeMs), [2000, 13_000, 24_000], "the cut changes the list, never the alerts")
+        XCTAssertEqual(cut[1].lines, [4, 5, 6, 7], "the first four of the window [3 s, 13 s], in time order")
+        XCTAssertEqual(cut[1].eventsTotal, 11)
+        XCTAssertEqual(cut[1].value, 11)
+        options.parameters["max_events"] = "0"
+        XCTAssertEqual(try h.hits(eventCount("gte: 3"), options: options)[1].lines, Array(4...14), "0 lists every event")
+        // The default lists up to 100.
+        let long = try harness((0..<150).map { E.cmd($0 * 10) })
+        let one = try long.hits(eventCount("gte: 150"))
+        XCTAssertEqual(one.map(\.lines.count), [SigmaCompiledCorrelation.defaultMaxEvents])
+        XCTAssertEqual(one.first?.eventsTotal, 150)
+        XCTAssertEqual(one.first?.lines.first, 1)
+    }
+
     func testEventCount_severalRulesCountTogether() throws {
         let body = "type: event_count\nrules:\n    - cmd\n    - smb\ngroup-by:\n    - Computer\ntimespan: 10s\ncondition:\n    gte: 3"
         let hits = try harness([.cmd(0), .smb(1000), .ps(1500), .cmd(2000)]).hits(body)
@@ -119,6 +153,7 @@ final class SigmaCorrelationTests: XCTestCase {
         let hits = try harness(events).hits(valueCount("gte: 3"))
         XCTAssertEqual(hits.map(\.lines), [[1, 2, 3, 4]])
         XCTAssertEqual(hits.first?.value, 3)
+        XCTAssertEqual(hits.first?.eventsTotal, 4, "four events, three distinct users")
     }
 
     func testValueCount_manyEventsWithFewValuesDoNotMatch() throws {
@@ -160,6 +195,7 @@ final class SigmaCorrelationTests: XCTestCase {
         let hits = try high.hits(body)
         XCTAssertEqual(hits.first?.value, 2000)
         XCTAssertEqual(hits.first?.lines, [1, 2, 3], "the windows ending earlier hold 10 and 10, 2000: medians 10")
+        XCTAssertEqual(hits.first?.eventsTotal, 3)
         // Median of 10, 20, 3000 is 20 (the windows ending earlier hold 10 and 10, 20).
         let low = try harness([.net(0, port: 10), .net(1000, port: 20), .net(2000, port: 3000)])
         XCTAssertEqual(try low.hits(body).count, 0)
@@ -212,6 +248,7 @@ final class SigmaCorrelationTests: XCTestCase {
         XCTAssertEqual(try harness([.smb(0), .cmd(1000), .ps(2000)]).hits(body).count, 0, "smb before cmd")
         let hits = try harness([.cmd(0), .smb(1000), .ps(2000)]).hits(body)
         XCTAssertEqual(hits.map(\.lines), [[1, 2, 3]], "process, network, process")
+        XCTAssertEqual(hits.first?.eventsTotal, 3)
         // An out-of-order event does not spoil a later correct chain.
         XCTAssertEqual(try harness([.cmd(0), .ps(500), .smb(1000), .ps(2000)]).hits(body).map(\.lines), [[1, 3, 4]])
     }

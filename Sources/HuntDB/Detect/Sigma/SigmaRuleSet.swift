@@ -221,13 +221,17 @@ public struct SigmaRuleSet: Sendable {
     public func detectionRules(storedColumns: [SigmaEventKind: Set<String>]?) throws -> [DetectionRule] {
         var referenced: Set<String> = [], generated: Set<String> = []
         for correlation in correlations {
-            for base in correlation.bases {
-                referenced.insert(base.ruleID)
-                if correlation.correlation.generate { generated.insert(base.ruleID) }
+            for input in correlation.inputs {
+                referenced.insert(input.ruleID)
+                if correlation.correlation.generate { generated.insert(input.ruleID) }
             }
         }
         return try statuses.concurrentMap { status -> DetectionRule? in
-            if let correlation = status.correlation { return try correlation.detectionRule(builtIn: status.builtIn) }
+            if let correlation = status.correlation {
+                // A correlation another one references alerts inside it only, like a rule.
+                if referenced.contains(correlation.ruleID), !generated.contains(correlation.ruleID) { return nil }
+                return try correlation.detectionRule(builtIn: status.builtIn)
+            }
             guard let compiled = status.compiled else { return nil }
             if referenced.contains(compiled.ruleID), !generated.contains(compiled.ruleID) { return nil }
             return try compiled.detectionRule(storedColumns: storedColumns?[compiled.kind], builtIn: status.builtIn)
