@@ -10,6 +10,8 @@ final class SigmaCorrelationHarness {
 
     struct Hit {
         var lines: [Int]
+        var nested: [[Int]] = []
+        var kinds: [String] = []
         var ruleIDs: [String]
         var timeMs: Int64
         var group: [String: String]
@@ -105,7 +107,13 @@ final class SigmaCorrelationHarness {
             case .real(let v): value = v
             default: value = .nan
             }
-            hits.append(Hit(lines: events.map { Int(($0["source"] as! String).split(separator: ":").last!)! },
+            // A referenced correlation's alert (chaining) is an entry with its own events: line 0
+            // here, its events' lines in `nested`.
+            func line(_ event: [String: Any]) -> Int {
+                (event["source"] as? String).flatMap { Int($0.split(separator: ":").last!) } ?? 0
+            }
+            let nested = events.compactMap { $0["events"] as? [[String: Any]] }.map { $0.map(line) }
+            hits.append(Hit(lines: events.map(line), nested: nested, kinds: events.map { $0["event_kind"] as! String },
                             ruleIDs: events.map { $0["rule_id"] as! String },
                             timeMs: (alert.integer("time")! - start) / 1000,
                             group: group.mapValues { "\($0)" }, value: value,

@@ -266,6 +266,75 @@ final class SigmaCorrelationTests: XCTestCase {
         XCTAssertEqual(try harness([.cmd(0), .ps(100), .cmd(200), .ps(300)]).hits(body).map(\.lines), [[1, 2], [3, 4]])
     }
 
+    // MARK: chaining (a correlation of correlations)
+
+    /// The specification's example shape: an event_count correlation (`many_cmd`, three cmd
+    /// starts within 10 s) referenced by a temporal_ordered one (then a powershell start).
+    private func chained(outerGroupBy: String = "Computer", innerExtra: String = "", outerExtra: String = "") -> String {
+        let inner = """
+            title: Many cmd
+            id: 33333333-0000-4000-8000-000000000001
+            name: many_cmd
+            \(innerExtra)correlation:
+                type: event_count
+                rules:
+                    - cmd
+                group-by:
+                    - Computer
+                timespan: 10s
+                condition:
+                    gte: 3
+            """
+        let outer = H.correlation("type: temporal_ordered\nrules:\n    - many_cmd\n    - ps\ngroup-by:\n    - \(outerGroupBy)\ntimespan: 10s",
+                                  extra: outerExtra)
+        return outer + "\n---\n" + inner + "\n---\n" + H.baseRules
+    }
+
+    private func chainedHits(_ yaml: String, _ events: [E]) throws -> [H.Hit] {
+        let set = H.set(yaml)
+        let correlation = try XCTUnwrap(set.statuses.first?.correlation, set.statuses.first?.reason ?? "")
+        return try harness(events).run(correlation)
+    }
+
+    func testChaining_aCorrelationsAlertsAreTheEventsOfTheOneThatReferencesIt() throws {
+        let hits = try chainedHits(chained(), [.cmd(0), .cmd(1000), .cmd(2000), .ps(5000)])
+        XCTAssertEqual(hits.count, 1)
+        XCTAssertEqual(hits.first?.kinds, ["correlation", "process"])
+        XCTAssertEqual(hits.first?.lines, [0, 4], "the inner alert, then the powershell start")
+        XCTAssertEqual(hits.first?.nested, [[1, 2, 3]], "the inner alert lists its own events: every raw record is reachable")
+        XCTAssertEqual(hits.first?.ruleIDs, ["33333333-0000-4000-8000-000000000001", "11111111-0000-4000-8000-000000000002"])
+        XCTAssertEqual(hits.first?.timeMs, 5000)
+    }
+
+    func testChaining_theInnerMatchMustCompleteFirstAndWithinTheTimespan() throws {
+        // The inner match completes at 2 s (its last event); powershell at 1.5 s is before it.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .ps(1500), .cmd(2000)]).count, 0)
+        // Two cmd starts are no inner match at all.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .ps(5000)]).count, 0)
+        // Powershell 10.001 s after the inner match completes: outside the outer timespan.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .cmd(2000), .ps(12_001)]).count, 0)
+        // Another host's powershell is another group.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .cmd(2000), .ps(5000, host: "WS2.corp.example")]).count, 0)
+    }
+
+    func testChaining_theReferencedCorrelationAlertsAloneOnlyWhenAsked() throws {
+        let quiet = try H.set(chained()).detectionRules(storedColumns: nil).map(\.id)
+        XCTAssertFalse(quiet.contains("33333333-0000-4000-8000-000000000001"), "referenced: it alerts only inside the outer one")
+        XCTAssertTrue(quiet.contains("22222222-0000-4000-8000-000000000001"))
+        let loud = try H.set(chained(outerExtra: "generate: true\n")).detectionRules(storedColumns: nil).map(\.id)
+        XCTAssertTrue(loud.contains("33333333-0000-4000-8000-000000000001"))
+    }
+
+    func testChaining_aGroupByTheReferencedCorrelationDoesNotHaveIsNamed() {
+        let set = H.set(chained(outerGroupBy: "User"))
+        XCTAssertNil(set.statuses.first?.correlation)
+        let reason = set.statuses.first?.reason ?? ""
+        XCTAssertTrue(reason.contains("does not group by User"), reason)
+        // An unsupported inner correlation makes the outer one unsupported, saying which.
+        let bad = H.set(chained().replacingOccurrences(of: "gte: 3", with: "gte: x"))
+        XCTAssertTrue(bad.statuses.first?.reason.contains("many_cmd") == true, bad.statuses.first?.reason ?? "")
+    }
+
     // MARK: aliases
 
     func testAliases_oneGroupNameMeansDifferentFieldsPerRule() throws {
