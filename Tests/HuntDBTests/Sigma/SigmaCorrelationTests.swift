@@ -266,6 +266,36 @@ final class SigmaCorrelationTests: XCTestCase {
         XCTAssertEqual(try harness([.cmd(0), .ps(100), .cmd(200), .ps(300)]).hits(body).map(\.lines), [[1, 2], [3, 4]])
     }
 
+    func testTemporalOrdered_aConditionPartOfTheChainMeetsCountsTheLongestOrderedChain() throws {
+        // The specification: the condition counts the different rules matching in the time
+        // frame; in order, the longest chain of rules in the order of `rules`.
+        let body = temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    gte: 2"
+        let skip = try harness([.cmd(0), .ps(1000)]).hits(body)
+        XCTAssertEqual(skip.map(\.lines), [[1, 2]], "cmd then ps: two of the three, in order (smb left out)")
+        XCTAssertEqual(skip.first?.value, 2)
+        XCTAssertEqual(try harness([.smb(0), .ps(1000)]).hits(body).map(\.lines), [[1, 2]], "smb then ps")
+        XCTAssertEqual(try harness([.ps(0), .cmd(1000)]).hits(body).count, 0, "ps before cmd is not in order: no chain of two")
+        XCTAssertEqual(try harness([.ps(0), .smb(1000)]).hits(body).count, 0)
+        XCTAssertEqual(try harness([.cmd(0), .ps(10_001)]).hits(body).count, 0, "in order but more than the timespan apart")
+        XCTAssertEqual(try harness([.cmd(0), .ps(1000, host: "WS2.corp.example")]).hits(body).count, 0, "another host")
+        // The whole chain counts 3; `gte: 3` is the default (every rule).
+        let whole = try harness([.cmd(0), .smb(500), .ps(1000)]).hits(temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    gte: 3")
+        XCTAssertEqual(whole.map(\.lines), [[1, 2, 3]])
+        // eq 2: a chain of exactly two (a full chain's end event has 3, its smb event ends a chain of 2).
+        let exactly = try harness([.cmd(0), .smb(500), .ps(1000)]).hits(temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    eq: 2")
+        XCTAssertEqual(exactly.map(\.lines), [[1, 2]])
+        XCTAssertEqual(exactly.first?.value, 2)
+        // lt 2: every event alone is a chain of one.
+        XCTAssertEqual(try harness([.ps(0)]).hits(temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    lt: 2").map(\.lines), [[1]])
+    }
+
+    func testTemporalOrdered_partialConditionsOverTooManyRulesAreNamed() {
+        let rules = ["cmd", "ps", "smb", "any_net", "cmd", "ps"]
+        let body = temporal("temporal_ordered", rules: rules) + "\ncondition:\n    gte: 2"
+        let set = H.set(H.correlation(body) + "\n---\n" + H.baseRules)
+        XCTAssertTrue(set.statuses.first?.reason.contains("up to 5 rules") == true, set.statuses.first?.reason ?? "")
+    }
+
     // MARK: chaining (a correlation of correlations)
 
     /// The specification's example shape: an event_count correlation (`many_cmd`, three cmd
