@@ -132,6 +132,11 @@ def main():
     p.add_argument("--context-runs", type=int, help="context: runs per mode and rule (default: the scale's runs)")
     p.add_argument("--correlation-events", default="2m",
                    help="correlation: comma-separated corpus sizes (default 2m; e.g. 2m,10m)")
+    p.add_argument("--correlation-db",
+                   help="correlation: comma-separated existing stores to copy and run on, one per "
+                        "--correlation-events size (e.g. /work/corpora/main-2m.db)")
+    p.add_argument("--correlation-threshold", type=int, default=1000,
+                   help="correlation: the event_count rule's gte (default 1000)")
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
     p.add_argument("--clickhouse-events", default="1m",
                    help="events for the clickhouse benchmark (default 1m; the issue's figure is 10m)")
@@ -227,7 +232,9 @@ def main():
         save()
     if "correlation" in only:
         sizes = [parse_count(x) for x in args.correlation_events.split(",")]
-        results["correlation"] = correlation_bench.run(ctx, sizes, 3 if mode == "full" else 2)
+        dbs = args.correlation_db.split(",") if args.correlation_db else None
+        results["correlation"] = correlation_bench.run(ctx, sizes, 3 if mode == "full" else 2, dbs,
+                                                       args.correlation_threshold)
         save()
     if ctx.flat_db:
         remove_db(ctx.flat_db)

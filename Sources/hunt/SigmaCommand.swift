@@ -58,7 +58,7 @@ struct SigmaCommand: ParsableCommand {
                 print("-- \(status.path)")
                 if let correlation = status.correlation {
                     let (sql, bindings) = correlation.query()
-                    print("-- \(correlation.ruleID): \(correlation.correlation.title) (\(correlation.correlation.level), \(correlation.correlation.kind.rawValue) over \(correlation.bases.map(\.ruleID).joined(separator: ", ")))")
+                    print("-- \(correlation.ruleID): \(correlation.correlation.title) (\(correlation.correlation.level), \(correlation.correlation.kind.rawValue) over \(correlation.inputs.map(\.ruleID).joined(separator: ", ")))")
                     print(sql + ";")
                     print("-- bindings:")
                     for (name, value) in bindings.sorted(by: { $0.key < $1.key }) {

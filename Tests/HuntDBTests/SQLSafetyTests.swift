@@ -79,11 +79,7 @@ final class SQLSafetyTests: XCTestCase {
             "an event table name, a constant of SigmaEventKind",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: columns.joined(separator: ", ")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: compiled.bases.count":
-            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: conditionSQL()":
-            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: event":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: events":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
@@ -107,8 +103,6 @@ final class SQLSafetyTests: XCTestCase {
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: notNull":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: partition":
-            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: picks.joined(separator: " UNION ALL ")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: predicate":
@@ -118,8 +112,6 @@ final class SQLSafetyTests: XCTestCase {
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: rank":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: ruleIDs":
-            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("c", "a")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("c", "w")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
@@ -135,13 +127,55 @@ final class SQLSafetyTests: XCTestCase {
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: type":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: walkColumns":
-            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: which":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: window":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: x":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: chain":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: end":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: extra":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: members.count + 1":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: previous":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: rule":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: sameGroup("x", "q")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: span":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: times.joined(separator: ", ")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: chains ? ", x.detail AS detail" : """#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: compiled.inputs.count":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: eventJSON("p")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: eventJSON("x")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: from":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: groups":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: maxEvents":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: next":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: order":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sql":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: table":
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: time("c.start_us")"#:
+            "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: time("c.ts_us")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/hunt/LoadReportPrinter.swift: source.counts.rejected - Int64(source.firstRejects.count)":
             "a message suggesting a hunt sql command to the user, never executed",

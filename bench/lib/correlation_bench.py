@@ -5,10 +5,17 @@ process start, 1 h, gte 1000) — `bench/run --only correlation`.
 
 Both remote-service forms must find the same children (the bench checks the counts); the
 correlation's time is a ratio of the native rule's (target: within 2x).
+
+`--correlation-db PATH[,PATH]` runs on existing stores instead (e.g. the shared
+/work/corpora/main-2m.db): each is copied to the output folder first (detect opens the store
+read-write), and removed after. `--correlation-threshold N` sets the event_count rule's `gte`
+(default 1000; the shared 100-host corpora peak near 650 process starts per host-hour).
 """
 
 import json
+import shutil
 import statistics
+from pathlib import Path
 
 from .corpora import count_label
 from .proc import remove_db, run_timed
@@ -26,7 +33,7 @@ correlation:
         - Computer
     timespan: 1h
     condition:
-        gte: 1000
+        gte: {threshold}
 ---
 title: Any process start
 name: any_process_start
@@ -60,50 +67,70 @@ def measure(ctx, db, args, runs, label):
     out.unlink()
     return {"label": label, "median_seconds": statistics.median(t.seconds for t in timed),
             "runs_seconds": [round(t.seconds, 3) for t in timed],
+            "median_cpu_seconds": statistics.median(t.cpu_seconds for t in timed),
             "peak_rss_mb": max(t.peak_rss_mb for t in timed), "alerts": len(alerts),
             "load_before": timed[0].load_before}, alerts
 
 
-def run_scale(ctx, events, runs):
-    ctx.progress(f"correlation: generating {count_label(events)} flat NDJSON gzip (cached)")
-    corpus = ctx.corpora.generate("sysmon-flat", events, gzip=True, cache=True)
-    db = ctx.out / f"correlation-{count_label(events)}.db"
-    ctx.progress(f"correlation: hunt load {count_label(events)}")
-    ctx.hunt.load(db, [corpus])
+def run_scale(ctx, events, runs, threshold=1000, db_path=None):
+    corpus = None
+    if db_path:
+        db = ctx.out / f"correlation-{Path(db_path).name}"
+        ctx.progress(f"correlation: copying {db_path}")
+        shutil.copyfile(db_path, db)
+    else:
+        ctx.progress(f"correlation: generating {count_label(events)} flat NDJSON gzip (cached)")
+        corpus = ctx.corpora.generate("sysmon-flat", events, gzip=True, cache=True)
+        db = ctx.out / f"correlation-{count_label(events)}.db"
+        ctx.progress(f"correlation: hunt load {count_label(events)}")
+        ctx.hunt.load(db, [corpus])
     rule_file = ctx.out / "mr_event_count_by_host.yml"
-    rule_file.write_text(EVENT_COUNT_RULE)
+    rule_file.write_text(EVENT_COUNT_RULE.replace("{threshold}", str(threshold)))
     native, native_alerts = measure(ctx, db, ["--rule", "remote_service_rpc"], runs,
                                     f"native remote_service_rpc, {count_label(events)}")
     corr, corr_alerts = measure(ctx, db, ["--sigma", "builtin", "--rule", CORRELATION_ID], runs,
                                 f"correlation (temporal_ordered), {count_label(events)}")
-    count, _ = measure(ctx, db, ["--sigma", str(rule_file)], runs,
-                       f"event_count by host, 1h, gte 1000, {count_label(events)}")
+    count, count_alerts = measure(ctx, db, ["--sigma", str(rule_file)], runs,
+                                  f"event_count by host, 1h, gte {threshold}, {count_label(events)}")
     native_children = sorted(a.get("process_source") for a in native_alerts)
     corr_children = sorted(a["events"][-1]["source"] for a in corr_alerts)
     if native_children != corr_children:
         ctx.note(f"correlation {count_label(events)}: the correlation's children differ from "
                  f"remote_service_rpc's ({len(corr_children)} vs {len(native_children)})")
+    count["events_listed"] = sum(len(a["events"]) for a in count_alerts)
+    count["events_total"] = sum(a["events_total"] for a in count_alerts)
     remove_db(db)
-    ctx.corpora.discard(corpus)
+    if corpus:
+        ctx.corpora.discard(corpus)
     return {"events": events, "native": native, "correlation": corr, "event_count": count,
             "same_children": native_children == corr_children,
-            "ratio": corr["median_seconds"] / native["median_seconds"] if native["median_seconds"] else None}
+            "ratio": corr["median_seconds"] / native["median_seconds"] if native["median_seconds"] else None,
+            "cpu_ratio": (corr["median_cpu_seconds"] / native["median_cpu_seconds"]
+                          if native["median_cpu_seconds"] else None)}
 
 
 def render(results):
-    lines = ["| events | rule | median s | runs s | alerts | peak RSS MB |", "|---|---|---|---|---|---|"]
+    lines = ["| events | rule | median wall s | median CPU s | runs wall s | alerts | peak RSS MB |",
+             "|---|---|---|---|---|---|---|"]
     for scale in results:
         for key in ("native", "correlation", "event_count"):
             r = scale[key]
+            extra = (f" ({r['events_listed']} events listed of {r['events_total']})"
+                     if key == "event_count" else "")
             lines.append(f"| {count_label(scale['events'])} | {r['label']} | {r['median_seconds']:.2f} | "
-                         f"{', '.join(str(x) for x in r['runs_seconds'])} | {r['alerts']} | {r['peak_rss_mb']:.0f} |")
-        lines.append(f"| {count_label(scale['events'])} | correlation / native | {scale['ratio']:.2f}x | | "
-                     f"same children: {'yes' if scale['same_children'] else 'NO'} | |")
+                         f"{r['median_cpu_seconds']:.2f} | {', '.join(str(x) for x in r['runs_seconds'])} | "
+                         f"{r['alerts']}{extra} | {r['peak_rss_mb']:.0f} |")
+        lines.append(f"| {count_label(scale['events'])} | correlation / native | {scale['ratio']:.2f}x | "
+                     f"{scale['cpu_ratio']:.2f}x | | same children: {'yes' if scale['same_children'] else 'NO'} | |")
     return "\n".join(lines)
 
 
-def run(ctx, scales, runs):
-    results = [run_scale(ctx, events, runs) for events in scales]
+def run(ctx, scales, runs, dbs=None, threshold=1000):
+    """`dbs`: existing stores (one per entry of `scales`, which then only labels them)."""
+    if dbs:
+        results = [run_scale(ctx, events, runs, threshold, db) for events, db in zip(scales, dbs)]
+    else:
+        results = [run_scale(ctx, events, runs, threshold) for events in scales]
     text = render(results)
     print(text)
     return {"scales": results, "table": text}

@@ -10,10 +10,14 @@ final class SigmaCorrelationHarness {
 
     struct Hit {
         var lines: [Int]
+        var nested: [[Int]] = []
+        var kinds: [String] = []
         var ruleIDs: [String]
         var timeMs: Int64
         var group: [String: String]
         var value: Double
+        /// How many events the match holds (`events` lists at most `max_events` of them).
+        var eventsTotal: Int64?
     }
 
     init(_ lines: [String]) throws {
@@ -77,20 +81,20 @@ final class SigmaCorrelationHarness {
     }
 
     /// The hits of a correlation body over the base rules.
-    func hits(_ body: String, file: StaticString = #filePath, line: UInt = #line) throws -> [Hit] {
+    func hits(_ body: String, options: DetectionOptions = DetectionOptions(), file: StaticString = #filePath, line: UInt = #line) throws -> [Hit] {
         let set = Self.set(Self.correlation(body) + "\n---\n" + Self.baseRules)
         guard let correlation = set.correlations.first else {
             XCTFail("unsupported: \(set.statuses.first?.reason ?? "?")", file: file, line: line)
             return []
         }
-        return try run(correlation)
+        return try run(correlation, options: options)
     }
 
-    func run(_ correlation: SigmaCompiledCorrelation) throws -> [Hit] {
+    func run(_ correlation: SigmaCompiledCorrelation, options: DetectionOptions = DetectionOptions()) throws -> [Hit] {
         let rule = try correlation.detectionRule(builtIn: false)
         var hits: [Hit] = []
         let start = Timestamp.parseMicros("2026-11-01T10:00:00Z")!
-        _ = try DetectionEngine(store: detection.store, allowlist: Allowlist()).run(rule, options: DetectionOptions()) { alert in
+        _ = try DetectionEngine(store: detection.store, allowlist: Allowlist()).run(rule, options: options) { alert in
             guard case .json(let eventsText) = alert["events"], case .json(let groupText) = alert["group"] else {
                 XCTFail("events and group are JSON values")
                 return
@@ -103,10 +107,17 @@ final class SigmaCorrelationHarness {
             case .real(let v): value = v
             default: value = .nan
             }
-            hits.append(Hit(lines: events.map { Int(($0["source"] as! String).split(separator: ":").last!)! },
+            // A referenced correlation's alert (chaining) is an entry with its own events: line 0
+            // here, its events' lines in `nested`.
+            func line(_ event: [String: Any]) -> Int {
+                (event["source"] as? String).flatMap { Int($0.split(separator: ":").last!) } ?? 0
+            }
+            let nested = events.compactMap { $0["events"] as? [[String: Any]] }.map { $0.map(line) }
+            hits.append(Hit(lines: events.map(line), nested: nested, kinds: events.map { $0["event_kind"] as! String },
                             ruleIDs: events.map { $0["rule_id"] as! String },
                             timeMs: (alert.integer("time")! - start) / 1000,
-                            group: group.mapValues { "\($0)" }, value: value))
+                            group: group.mapValues { "\($0)" }, value: value,
+                            eventsTotal: alert.integer("events_total")))
         }
         return hits
     }

@@ -100,6 +100,40 @@ final class SigmaCorrelationTests: XCTestCase {
         XCTAssertEqual(hits[1].value, 11)
     }
 
+    func testEventCount_alertsOfSeveralGroupsInterleavedInTime() throws {
+        // Two hosts bursting at once: each group walks from its own alerts.
+        var events: [E] = []
+        for second in 0..<25 {
+            events.append(.cmd(second * 1000))
+            events.append(.cmd(second * 1000 + 500, host: "WS2.corp.example"))
+        }
+        let hits = try harness(events).hits(eventCount("gte: 3"))
+        XCTAssertEqual(hits.filter { $0.group["Computer"] == "WS1.corp.example" }.map(\.timeMs), [2000, 13_000, 24_000])
+        XCTAssertEqual(hits.filter { $0.group["Computer"] == "WS2.corp.example" }.map(\.timeMs), [2500, 13_500, 24_500])
+        XCTAssertEqual(hits.map(\.timeMs), [2000, 2500, 13_000, 13_500, 24_000, 24_500], "alerts in time order")
+    }
+
+    func testEvents_aLongListIsCutToMaxEventsAndEventsTotalSaysHowManyThereAre() throws {
+        let h = try harness((0..<25).map { E.cmd($0 * 1000) })
+        let all = try h.hits(eventCount("gte: 3"))
+        XCTAssertEqual(all.map(\.eventsTotal), [3, 11, 11])
+        var options = DetectionOptions()
+        options.parameters["max_events"] = "4"
+        let cut = try h.hits(eventCount("gte: 3"), options: options)
+        XCTAssertEqual(cut.map(\.timeMs), [2000, 13_000, 24_000], "the cut changes the list, never the alerts")
+        XCTAssertEqual(cut[1].lines, [4, 5, 6, 7], "the first four of the window [3 s, 13 s], in time order")
+        XCTAssertEqual(cut[1].eventsTotal, 11)
+        XCTAssertEqual(cut[1].value, 11)
+        options.parameters["max_events"] = "0"
+        XCTAssertEqual(try h.hits(eventCount("gte: 3"), options: options)[1].lines, Array(4...14), "0 lists every event")
+        // The default lists up to 100.
+        let long = try harness((0..<150).map { E.cmd($0 * 10) })
+        let one = try long.hits(eventCount("gte: 150"))
+        XCTAssertEqual(one.map(\.lines.count), [SigmaCompiledCorrelation.defaultMaxEvents])
+        XCTAssertEqual(one.first?.eventsTotal, 150)
+        XCTAssertEqual(one.first?.lines.first, 1)
+    }
+
     func testEventCount_severalRulesCountTogether() throws {
         let body = "type: event_count\nrules:\n    - cmd\n    - smb\ngroup-by:\n    - Computer\ntimespan: 10s\ncondition:\n    gte: 3"
         let hits = try harness([.cmd(0), .smb(1000), .ps(1500), .cmd(2000)]).hits(body)
@@ -119,6 +153,7 @@ final class SigmaCorrelationTests: XCTestCase {
         let hits = try harness(events).hits(valueCount("gte: 3"))
         XCTAssertEqual(hits.map(\.lines), [[1, 2, 3, 4]])
         XCTAssertEqual(hits.first?.value, 3)
+        XCTAssertEqual(hits.first?.eventsTotal, 4, "four events, three distinct users")
     }
 
     func testValueCount_manyEventsWithFewValuesDoNotMatch() throws {
@@ -160,6 +195,7 @@ final class SigmaCorrelationTests: XCTestCase {
         let hits = try high.hits(body)
         XCTAssertEqual(hits.first?.value, 2000)
         XCTAssertEqual(hits.first?.lines, [1, 2, 3], "the windows ending earlier hold 10 and 10, 2000: medians 10")
+        XCTAssertEqual(hits.first?.eventsTotal, 3)
         // Median of 10, 20, 3000 is 20 (the windows ending earlier hold 10 and 10, 20).
         let low = try harness([.net(0, port: 10), .net(1000, port: 20), .net(2000, port: 3000)])
         XCTAssertEqual(try low.hits(body).count, 0)
@@ -212,6 +248,7 @@ final class SigmaCorrelationTests: XCTestCase {
         XCTAssertEqual(try harness([.smb(0), .cmd(1000), .ps(2000)]).hits(body).count, 0, "smb before cmd")
         let hits = try harness([.cmd(0), .smb(1000), .ps(2000)]).hits(body)
         XCTAssertEqual(hits.map(\.lines), [[1, 2, 3]], "process, network, process")
+        XCTAssertEqual(hits.first?.eventsTotal, 3)
         // An out-of-order event does not spoil a later correct chain.
         XCTAssertEqual(try harness([.cmd(0), .ps(500), .smb(1000), .ps(2000)]).hits(body).map(\.lines), [[1, 3, 4]])
     }
@@ -227,6 +264,105 @@ final class SigmaCorrelationTests: XCTestCase {
         XCTAssertEqual(try harness([.cmd(0), .ps(100), .ps(200)]).hits(body).map(\.lines), [[1, 2]])
         // A fresh cmd after the first alert starts a new match.
         XCTAssertEqual(try harness([.cmd(0), .ps(100), .cmd(200), .ps(300)]).hits(body).map(\.lines), [[1, 2], [3, 4]])
+    }
+
+    func testTemporalOrdered_aConditionPartOfTheChainMeetsCountsTheLongestOrderedChain() throws {
+        // The specification: the condition counts the different rules matching in the time
+        // frame; in order, the longest chain of rules in the order of `rules`.
+        let body = temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    gte: 2"
+        let skip = try harness([.cmd(0), .ps(1000)]).hits(body)
+        XCTAssertEqual(skip.map(\.lines), [[1, 2]], "cmd then ps: two of the three, in order (smb left out)")
+        XCTAssertEqual(skip.first?.value, 2)
+        XCTAssertEqual(try harness([.smb(0), .ps(1000)]).hits(body).map(\.lines), [[1, 2]], "smb then ps")
+        XCTAssertEqual(try harness([.ps(0), .cmd(1000)]).hits(body).count, 0, "ps before cmd is not in order: no chain of two")
+        XCTAssertEqual(try harness([.ps(0), .smb(1000)]).hits(body).count, 0)
+        XCTAssertEqual(try harness([.cmd(0), .ps(10_001)]).hits(body).count, 0, "in order but more than the timespan apart")
+        XCTAssertEqual(try harness([.cmd(0), .ps(1000, host: "WS2.corp.example")]).hits(body).count, 0, "another host")
+        // The whole chain counts 3; `gte: 3` is the default (every rule).
+        let whole = try harness([.cmd(0), .smb(500), .ps(1000)]).hits(temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    gte: 3")
+        XCTAssertEqual(whole.map(\.lines), [[1, 2, 3]])
+        // eq 2: a chain of exactly two (a full chain's end event has 3, its smb event ends a chain of 2).
+        let exactly = try harness([.cmd(0), .smb(500), .ps(1000)]).hits(temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    eq: 2")
+        XCTAssertEqual(exactly.map(\.lines), [[1, 2]])
+        XCTAssertEqual(exactly.first?.value, 2)
+        // lt 2: every event alone is a chain of one.
+        XCTAssertEqual(try harness([.ps(0)]).hits(temporal("temporal_ordered", rules: ["cmd", "smb", "ps"]) + "\ncondition:\n    lt: 2").map(\.lines), [[1]])
+    }
+
+    func testTemporalOrdered_partialConditionsOverTooManyRulesAreNamed() {
+        let rules = ["cmd", "ps", "smb", "any_net", "cmd", "ps"]
+        let body = temporal("temporal_ordered", rules: rules) + "\ncondition:\n    gte: 2"
+        let set = H.set(H.correlation(body) + "\n---\n" + H.baseRules)
+        XCTAssertTrue(set.statuses.first?.reason.contains("up to 5 rules") == true, set.statuses.first?.reason ?? "")
+    }
+
+    // MARK: chaining (a correlation of correlations)
+
+    /// The specification's example shape: an event_count correlation (`many_cmd`, three cmd
+    /// starts within 10 s) referenced by a temporal_ordered one (then a powershell start).
+    private func chained(outerGroupBy: String = "Computer", innerExtra: String = "", outerExtra: String = "") -> String {
+        let inner = """
+            title: Many cmd
+            id: 33333333-0000-4000-8000-000000000001
+            name: many_cmd
+            \(innerExtra)correlation:
+                type: event_count
+                rules:
+                    - cmd
+                group-by:
+                    - Computer
+                timespan: 10s
+                condition:
+                    gte: 3
+            """
+        let outer = H.correlation("type: temporal_ordered\nrules:\n    - many_cmd\n    - ps\ngroup-by:\n    - \(outerGroupBy)\ntimespan: 10s",
+                                  extra: outerExtra)
+        return outer + "\n---\n" + inner + "\n---\n" + H.baseRules
+    }
+
+    private func chainedHits(_ yaml: String, _ events: [E]) throws -> [H.Hit] {
+        let set = H.set(yaml)
+        let correlation = try XCTUnwrap(set.statuses.first?.correlation, set.statuses.first?.reason ?? "")
+        return try harness(events).run(correlation)
+    }
+
+    func testChaining_aCorrelationsAlertsAreTheEventsOfTheOneThatReferencesIt() throws {
+        let hits = try chainedHits(chained(), [.cmd(0), .cmd(1000), .cmd(2000), .ps(5000)])
+        XCTAssertEqual(hits.count, 1)
+        XCTAssertEqual(hits.first?.kinds, ["correlation", "process"])
+        XCTAssertEqual(hits.first?.lines, [0, 4], "the inner alert, then the powershell start")
+        XCTAssertEqual(hits.first?.nested, [[1, 2, 3]], "the inner alert lists its own events: every raw record is reachable")
+        XCTAssertEqual(hits.first?.ruleIDs, ["33333333-0000-4000-8000-000000000001", "11111111-0000-4000-8000-000000000002"])
+        XCTAssertEqual(hits.first?.timeMs, 5000)
+    }
+
+    func testChaining_theInnerMatchMustCompleteFirstAndWithinTheTimespan() throws {
+        // The inner match completes at 2 s (its last event); powershell at 1.5 s is before it.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .ps(1500), .cmd(2000)]).count, 0)
+        // Two cmd starts are no inner match at all.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .ps(5000)]).count, 0)
+        // Powershell 10.001 s after the inner match completes: outside the outer timespan.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .cmd(2000), .ps(12_001)]).count, 0)
+        // Another host's powershell is another group.
+        XCTAssertEqual(try chainedHits(chained(), [.cmd(0), .cmd(1000), .cmd(2000), .ps(5000, host: "WS2.corp.example")]).count, 0)
+    }
+
+    func testChaining_theReferencedCorrelationAlertsAloneOnlyWhenAsked() throws {
+        let quiet = try H.set(chained()).detectionRules(storedColumns: nil).map(\.id)
+        XCTAssertFalse(quiet.contains("33333333-0000-4000-8000-000000000001"), "referenced: it alerts only inside the outer one")
+        XCTAssertTrue(quiet.contains("22222222-0000-4000-8000-000000000001"))
+        let loud = try H.set(chained(outerExtra: "generate: true\n")).detectionRules(storedColumns: nil).map(\.id)
+        XCTAssertTrue(loud.contains("33333333-0000-4000-8000-000000000001"))
+    }
+
+    func testChaining_aGroupByTheReferencedCorrelationDoesNotHaveIsNamed() {
+        let set = H.set(chained(outerGroupBy: "User"))
+        XCTAssertNil(set.statuses.first?.correlation)
+        let reason = set.statuses.first?.reason ?? ""
+        XCTAssertTrue(reason.contains("does not group by User"), reason)
+        // An unsupported inner correlation makes the outer one unsupported, saying which.
+        let bad = H.set(chained().replacingOccurrences(of: "gte: 3", with: "gte: x"))
+        XCTAssertTrue(bad.statuses.first?.reason.contains("many_cmd") == true, bad.statuses.first?.reason ?? "")
     }
 
     // MARK: aliases

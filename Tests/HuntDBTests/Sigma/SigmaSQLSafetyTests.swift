@@ -41,7 +41,10 @@ final class SigmaSQLSafetyTests: XCTestCase {
 
     /// The literals the correlation SQL adds (JSON keys of an event, the time format).
     static let correlationConstants: Set<String> = ["'%Y-%m-%dT%H:%M:%S'", "'unixepoch'", "'.%03dZ'", "'rule_id'", "'event_kind'",
-                                                    "'time'", "'entity_id'", "'record_id'", "'source'"]
+                                                    "'time'", "'entity_id'", "'record_id'", "'source'",
+                                                    // chaining: a referenced correlation's alert as one event
+                                                    "'correlation'", "'$.rule_id'", "'first_time'", "'host'", "'correlation_type'",
+                                                    "'group'", "'value'", "'events_total'", "'events'"]
 
     func testSigmaSQLSafety_correlationValuesStayBound() {
         let hostile = "x'); DROP TABLE processes; --"
@@ -80,6 +83,52 @@ final class SigmaSQLSafetyTests: XCTestCase {
             XCTAssertFalse(sql.contains("DROP TABLE"), "\(type): a value reached the SQL text")
             XCTAssertTrue(bindings.values.contains(.text(hostile)), "\(type): the hostile group name is bound")
         }
+    }
+
+    func testSigmaSQLSafety_chainedCorrelationValuesStayBound() {
+        let hostile = "x'); DROP TABLE processes; --"
+        let quoted = "'" + hostile.replacingOccurrences(of: "'", with: "''") + "'"
+        let inner = """
+            title: Inner
+            name: \(quoted)
+            correlation:
+                type: event_count
+                rules:
+                    - cmd
+                group-by:
+                    - \(quoted)
+                aliases:
+                    \(quoted):
+                        cmd: Image
+                timespan: 10s
+                condition:
+                    gte: 2
+            """
+        let outer = SigmaCorrelationHarness.correlation("""
+            type: temporal_ordered
+            rules:
+                - \(quoted)
+                - ps
+            group-by:
+                - \(quoted)
+            aliases:
+                \(quoted):
+                    \(quoted): \(quoted)
+                    ps: Image
+            timespan: 10s
+            """)
+        let base = SigmaCorrelationHarness.baseRules.replacingOccurrences(of: "'\\cmd.exe'", with: quoted)
+        let set = SigmaCorrelationHarness.set(outer + "\n---\n" + inner + "\n---\n" + base)
+        guard let compiled = set.statuses.first?.correlation else {
+            return XCTFail(set.statuses.first?.reason ?? "")
+        }
+        let (sql, bindings) = compiled.query()
+        for literal in Self.literals(in: sql) where !Self.constants.contains(literal) && !Self.correlationConstants.contains(literal) {
+            XCTFail("the literal \(literal) is not one of the compiler's constants")
+        }
+        XCTAssertFalse(sql.contains("DROP TABLE"), "a value reached the SQL text")
+        XCTAssertTrue(bindings.values.contains(.text(hostile)), "the hostile names are bound")
+        XCTAssertTrue(bindings.keys.contains { $0.hasPrefix("n0_") }, "the inner correlation's values are bound under their own names")
     }
 
     func testSigmaSQLSafety_everySigmaHQRule() throws {

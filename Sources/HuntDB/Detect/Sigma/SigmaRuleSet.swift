@@ -225,9 +225,9 @@ public struct SigmaRuleSet: Sendable {
     public func detectionRules(storedColumns: [SigmaEventKind: Set<String>]?) throws -> [DetectionRule] {
         var referenced: Set<String> = [], generated: Set<String> = []
         for correlation in correlations {
-            for base in correlation.bases {
-                referenced.insert(base.ruleID)
-                if correlation.correlation.generate { generated.insert(base.ruleID) }
+            for input in correlation.inputs {
+                referenced.insert(input.ruleID)
+                if correlation.correlation.generate { generated.insert(input.ruleID) }
             }
         }
         var templates: [SigmaEventKind: SigmaDetectionTemplate] = [:]
@@ -235,7 +235,11 @@ public struct SigmaRuleSet: Sendable {
             templates[kind] = try SigmaDetectionTemplate(kind: kind, storedColumns: storedColumns?[kind])
         }
         return try statuses.concurrentMap { status -> DetectionRule? in
-            if let correlation = status.correlation { return try correlation.detectionRule(builtIn: status.builtIn) }
+            if let correlation = status.correlation {
+                // A correlation another one references alerts inside it only, like a rule.
+                if referenced.contains(correlation.ruleID), !generated.contains(correlation.ruleID) { return nil }
+                return try correlation.detectionRule(builtIn: status.builtIn)
+            }
             guard let compiled = status.compiled else { return nil }
             if referenced.contains(compiled.ruleID), !generated.contains(compiled.ruleID) { return nil }
             return compiled.detectionRule(template: templates[compiled.kind]!, builtIn: status.builtIn)

@@ -8,23 +8,28 @@ extension SigmaCompiledCorrelation {
         "-- column: correlation_type TEXT -- event_count, value_count, temporal, temporal_ordered, value_sum, value_avg or value_percentile",
         "-- column: group JSON -- the group-by names and the values the match shares",
         "-- column: value TEXT -- what the condition compared: the count, distinct count, sum, average, percentile or number of rules",
-        "-- column: events JSON -- the contributing events in time order: rule_id, event_kind, time, entity_id, record_id, source",
+        "-- column: events_total INTEGER -- how many events the match holds (events lists at most max_events of them)",
+        "-- column: events JSON -- the contributing events in time order (the first max_events): rule_id, event_kind, time, entity_id, record_id, source",
         "-- column: tags TEXT -- the correlation's tags",
     ]
+
+    /// How many events an alert lists unless `--param max_events=N` says otherwise.
+    public static let defaultMaxEvents = 100
 
     /// The correlation as a detection rule the engine runs like any other. No allowlist entry
     /// of the default list applies (its fields describe one child process, an alert here is a
     /// set of events); a user's entry can match `host` or `rule`.
     public func detectionRule(builtIn: Bool) throws -> DetectionRule {
         let (sql, bindings) = query()
-        var needs = Set(bases.map(\.kind.rawValue)).sorted().map { "-- needs: \($0)" }
+        var needs = eventKinds.map(\.rawValue).sorted().map { "-- needs: \($0)" }
         if needs.isEmpty { needs = ["-- needs: process"] }
         let header = [
             "-- id: \(ruleID)",
             "-- param: since TIME = NULL -- only events at or after this time",
             "-- param: until TIME = NULL -- only events before this time",
             "-- param: host TEXT = NULL -- only this host",
-        ] + needs + Self.columnDeclarations + ["-- table: rule_id, severity, host, time, correlation_type, group, value"]
+            "-- param: max_events INTEGER = \(Self.defaultMaxEvents) -- how many events an alert lists, in time order (0: every one; events_total says how many there are)",
+        ] + needs + Self.columnDeclarations + ["-- table: rule_id, severity, host, time, correlation_type, group, value, events_total"]
         var query = try QueryFile(sql: header.joined(separator: "\n") + "\n" + sql, origin: correlation.path)
         query.name = correlation.title
         query.severity = correlation.level

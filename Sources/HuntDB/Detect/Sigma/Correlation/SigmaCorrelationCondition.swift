@@ -42,6 +42,16 @@ public struct SigmaCorrelationCondition: Sendable, Equatable {
             && a.comparisons.map(\.0) == b.comparisons.map(\.0) && a.comparisons.map(\.1) == b.comparisons.map(\.1)
     }
 
+    /// A temporal_ordered condition that part of the chain can meet looks at every ordered
+    /// subset of the rules (2^(n-1) chains per end rule): up to this many rules.
+    static let maxPartialChainRules = 5
+
+    /// Whether only a chain of every rule meets the condition (temporal types count the rules
+    /// in the match; a shorter chain's count is 1…n-1).
+    func onlyWholeChains(ruleCount: Int) -> Bool {
+        (1..<max(ruleCount, 1)).allSatisfy { count in !comparisons.allSatisfy { $0.0.holds(Double(count), $0.1) } }
+    }
+
     /// - Throws: `SigmaUnsupported` with what is wrong.
     init(_ node: Node?, kind: SigmaCorrelation.Kind, ruleCount: Int) throws {
         comparisons = []
@@ -78,8 +88,8 @@ public struct SigmaCorrelationCondition: Sendable, Equatable {
         if !kind.needsField, field != nil { throw SigmaUnsupported("condition.field is only for value_count, value_sum, value_avg and value_percentile") }
         if kind == .valuePercentile, percentile == nil { throw SigmaUnsupported("value_percentile needs condition.percentile (0–100)") }
         if kind != .valuePercentile, percentile != nil { throw SigmaUnsupported("condition.percentile is only for value_percentile") }
-        if kind == .temporalOrdered, !comparisons.allSatisfy({ $0.0.holds(Double(ruleCount), $0.1) }) {
-            throw SigmaUnsupported("temporal_ordered matches the whole ordered chain of its \(ruleCount) rules; a condition that a full chain fails is not supported")
+        if kind == .temporalOrdered, !onlyWholeChains(ruleCount: ruleCount), ruleCount > Self.maxPartialChainRules {
+            throw SigmaUnsupported("a temporal_ordered condition that part of the chain can meet is supported for up to \(Self.maxPartialChainRules) rules (this one has \(ruleCount))")
         }
     }
 }

@@ -18,32 +18,42 @@ struct SigmaCorrelationResolver {
     }
 
     func resolve(_ position: Int) -> Result<SigmaCompiledCorrelation, SigmaUnsupported> {
-        guard let correlation = statuses[position].parsedCorrelation else { return .failure(SigmaUnsupported("not a correlation")) }
         let index = self.index
         if let cycle = cycle(from: position, index: index) {
             return .failure(SigmaUnsupported("its rule references form a cycle: \(cycle.joined(separator: " → "))"))
         }
-        var bases: [SigmaCompiledRule] = []
+        return resolve(position, index: index)
+    }
+
+    /// Resolves a correlation known to be free of cycles, and the correlations it references.
+    private func resolve(_ position: Int, index: [String: Int]) -> Result<SigmaCompiledCorrelation, SigmaUnsupported> {
+        guard let correlation = statuses[position].parsedCorrelation else { return .failure(SigmaUnsupported("not a correlation")) }
+        var inputs: [SigmaCorrelationInput] = []
         for reference in correlation.rules {
             guard let found = index[reference] else {
                 return .failure(SigmaUnsupported("references the unknown rule \(reference) (no rule given in this run has that id or name)"))
             }
             let status = statuses[found]
             if status.parsedCorrelation != nil {
-                return .failure(SigmaUnsupported("references the correlation \(reference); correlations of correlations are not supported yet"))
+                switch resolve(found, index: index) {
+                case .success(let inner): inputs.append(.correlation(inner))
+                case .failure(let problem):
+                    return .failure(SigmaUnsupported("references the correlation \(reference) (\(status.path)), which is unsupported: \(problem.reason)"))
+                }
+                continue
             }
             guard let compiled = status.compiled else {
                 return .failure(SigmaUnsupported("references the rule \(reference) (\(status.path)), which is unsupported: \(status.reason)"))
             }
-            bases.append(compiled)
+            inputs.append(.rule(compiled))
         }
         do {
-            let groups = try correlation.groupBy.map { name in try bases.map { try column(name, in: $0, correlation: correlation, role: "group-by") } }
-            let groupSQL = bases.indices.map { base in groups.map { $0[base] } }
+            let groups = try correlation.groupBy.map { name in try inputs.map { try column(name, in: $0, correlation: correlation, role: "group-by") } }
+            let groupSQL = inputs.indices.map { input in groups.map { $0[input] } }
             let valueSQL = try correlation.condition.field.map { field in
-                try bases.map { try column(field, in: $0, correlation: correlation, role: "condition.field") }
+                try inputs.map { try column(field, in: $0, correlation: correlation, role: "condition.field") }
             }
-            return .success(SigmaCompiledCorrelation(correlation: correlation, bases: bases, groupSQL: groupSQL, valueSQL: valueSQL))
+            return .success(SigmaCompiledCorrelation(correlation: correlation, inputs: inputs, groupSQL: groupSQL, valueSQL: valueSQL))
         } catch let problem as SigmaUnsupported {
             return .failure(problem)
         } catch {
@@ -51,20 +61,38 @@ struct SigmaCorrelationResolver {
         }
     }
 
-    /// The SQL of a group-by name (a field, or an alias naming a field per rule) for one rule.
-    private func column(_ name: String, in base: SigmaCompiledRule, correlation: SigmaCorrelation, role: String) throws -> String {
+    /// The SQL of a group-by name (a field, or an alias naming a field per rule) for one input:
+    /// over the event for a rule; for a referenced correlation, one of its own group-by names
+    /// (its alert row's `gK`), since an alert has no other fields.
+    private func column(_ name: String, in input: SigmaCorrelationInput, correlation: SigmaCorrelation, role: String) throws -> String {
         var field = name
         if let alias = correlation.aliases[name] {
-            guard let mapped = alias[base.rule.name] ?? alias[base.rule.id] ?? alias[base.ruleID] else {
-                throw SigmaUnsupported("\(role) alias \(name) names no field for the rule \(base.rule.name.isEmpty ? base.ruleID : base.rule.name)")
+            let keys: [String]
+            switch input {
+            case .rule(let base): keys = [base.rule.name, base.rule.id, base.ruleID]
+            case .correlation(let inner): keys = [inner.correlation.name, inner.correlation.id, inner.ruleID]
+            }
+            guard let mapped = keys.lazy.filter({ !$0.isEmpty }).compactMap({ alias[$0] }).first else {
+                throw SigmaUnsupported("\(role) alias \(name) names no field for the rule \(keys.first { !$0.isEmpty } ?? input.ruleID)")
             }
             field = mapped
         }
-        let fields = SigmaFieldCompiler(kind: base.kind, context: compiler.context)
-        do {
-            return try fields.resolve(field).sql
-        } catch let problem as SigmaUnsupported {
-            throw SigmaUnsupported("\(role) \(name): the rule \(base.ruleID) cannot answer it (\(problem.reason))")
+        switch input {
+        case .rule(let base):
+            let fields = SigmaFieldCompiler(kind: base.kind, context: compiler.context)
+            do {
+                return try fields.resolve(field).sql
+            } catch let problem as SigmaUnsupported {
+                throw SigmaUnsupported("\(role) \(name): the rule \(base.ruleID) cannot answer it (\(problem.reason))")
+            }
+        case .correlation(let inner):
+            guard role == "group-by" else {
+                throw SigmaUnsupported("\(role) \(name): the correlation \(inner.ruleID) has no field values (its alerts carry only its group-by fields)")
+            }
+            guard let position = inner.correlation.groupBy.firstIndex(of: field) else {
+                throw SigmaUnsupported("\(role) \(name): the correlation \(inner.ruleID) does not group by \(field) (it groups by \(inner.correlation.groupBy.isEmpty ? "nothing" : inner.correlation.groupBy.joined(separator: ", ")))")
+            }
+            return "a.g\(position + 1)"
         }
     }
 
