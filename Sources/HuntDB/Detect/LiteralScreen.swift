@@ -14,9 +14,8 @@ enum LiteralDecision {
 /// Which events each rule can match, decided for all rules at once from their
 /// `LiteralPrefilter`s: one pass over each event table looks for every rule's texts together
 /// (`LiteralScreenPass`: each distinct text scanned once) and keeps, per rule, the events that
-/// satisfy its need. A
-/// rule with none cannot match; the others run on their candidates only. Exact, because a need
-/// is never stronger than its rule.
+/// satisfy its need. A rule with none cannot match; the others run on their candidates only.
+/// Exact, because a need is never stronger than its rule.
 final class LiteralScreen {
     /// Fewer rules than this with a literal prefilter: they run directly.
     static let minimumRules = 8

@@ -74,16 +74,11 @@ final class LiteralScreenPass: TextColumnSink {
     func text(_ number: Int, _ bytes: UnsafeRawBufferPointer) throws {
         while wordsStart.count <= number { wordsStart.append(Int32(wordsFound.count)) }
         let start = wordsFound.count
-        var ascii = true
         automaton.scan(bytes) { index in
             let word = plainWord[Int(index)]
             if word >= 0 { wordsFound.append(word) }
         }
-        for byte in bytes where byte >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii {
+        if !bytes.contains(where: { $0 >= 0x80 }) {
             // Lower-casing ASCII text is what the automaton ignores already.
             automaton.scan(bytes) { index in
                 let word = foldedWord[Int(index)]
@@ -185,10 +180,10 @@ struct LiteralWordBuilder {
             return columns.count - 1
         }()
         // Fewer than 2^20 words: one integer key per (column, word).
-        let key2 = position << 20 | word
-        if let known = columnWordIDs[key2] { return Int32(known) }
+        let pair = position << 20 | word
+        if let known = columnWordIDs[pair] { return Int32(known) }
         columnWords.append((position, word))
-        columnWordIDs[key2] = columnWords.count - 1
+        columnWordIDs[pair] = columnWords.count - 1
         return Int32(columnWords.count - 1)
     }
 }
