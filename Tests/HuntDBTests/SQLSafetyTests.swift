@@ -79,17 +79,17 @@ final class SQLSafetyTests: XCTestCase {
             "an event table name, a constant of SigmaEventKind",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: columns.joined(separator: ", ")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: conditionSQL()":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: conditionSQL()":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: events":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: events":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: first":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: fromCandidate":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: fromCandidate":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: group":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: group":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: groupList":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: groupList":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: inWindow":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
@@ -103,7 +103,7 @@ final class SQLSafetyTests: XCTestCase {
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: notNull":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: picks.joined(separator: " UNION ALL ")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: picks.joined(separator: " UNION ALL ")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: predicate":
             "a referenced rule's compiled Sigma predicate (constant SQL with its :sN renamed :bI_sN)",
@@ -111,27 +111,27 @@ final class SQLSafetyTests: XCTestCase {
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: rank":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: ruleIDs":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: ruleIDs":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("c", "w")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: sameGroup("c", "w")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("i", "j")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("x", "c")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: sameGroup("x", "c")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sameGroup("x", "s")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: span":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: tags":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: tags":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: type":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: type":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: which":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: which":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: window":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: x":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: x":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: chain":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
@@ -151,31 +151,31 @@ final class SQLSafetyTests: XCTestCase {
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+PartialChains.swift: times.joined(separator: ", ")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: chains ? ", x.detail AS detail" : """#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: chains ? ", x.detail AS detail" : """#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: compiled.inputs.count":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: eventJSON("p")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: eventJSON("p")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: eventJSON("x")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: eventJSON("x")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: from":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: from":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: groups":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: groups":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: maxEvents":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: maxEvents":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: next":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: next":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: order":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: order":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: sql":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: table":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: table":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: time("c.start_us")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: time("c.start_us")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: time("c.ts_us")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: time("c.ts_us")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/hunt/LoadReportPrinter.swift: source.counts.rejected - Int64(source.firstRejects.count)":
             "a message suggesting a hunt sql command to the user, never executed",
