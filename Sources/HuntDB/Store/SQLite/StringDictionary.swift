@@ -5,8 +5,9 @@ import Model
 /// event rows refer to it by its id.
 ///
 /// A bounded cache keeps the ids of recent texts, keyed by their bytes (`InternCache`), so a
-/// repeated executable or command line costs one hash lookup; a miss costs one index seek, and a new text one insert. The cache holds only
-/// ids of rows the current transaction can see: forget it after a rollback.
+/// repeated executable or command line costs one hash lookup; a miss costs one index seek, and
+/// a new text one insert. The cache holds only ids of rows the current transaction can see:
+/// forget it after a rollback.
 final class StringDictionary {
     /// The dictionaries of m0009.
     enum Table {
