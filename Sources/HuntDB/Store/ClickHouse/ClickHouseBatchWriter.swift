@@ -31,19 +31,22 @@ final class ClickHouseBatchWriter: EventBatchWriter {
 
     func add(_ outcomes: [RecordOutcome]) throws -> [RecordWarning] {
         isOpen = true
-        var events: [(event: NormalizedEvent, identity: ClickHouseEventRow.Identity, outcome: RecordOutcome)] = []
+        var events: [(event: NormalizedEvent, table: ClickHouseEventRow.Table, identity: ClickHouseEventRow.Identity,
+                      outcome: RecordOutcome)] = []
         for outcome in outcomes {
             pending.read += 1
             switch outcome.result {
-            case .event(let event) where ClickHouseEventRow.Table(event.kind) == nil:
-                // Command-line evidence (PowerShell 4103) has no ClickHouse table yet: counted as
-                // not relevant here, so the counts still add up (README, ClickHouse).
-                pending.notRelevant += 1
             case .event(let event):
+                guard let table = ClickHouseEventRow.Table(event.kind) else {
+                    // Command-line evidence (PowerShell 4103) has no ClickHouse table yet: counted
+                    // as not relevant here, so the counts still add up (README, ClickHouse).
+                    pending.notRelevant += 1
+                    continue
+                }
                 let identity = ClickHouseEventRow.Identity(hostID: ClickHouseEventRow.hostID(event.host), tsMicros: event.timestampMicros,
                                                            recordKey: ClickHouseEventRow.recordKey(event.recordKey),
                                                            contentKey: event.contentKey)
-                events.append((event, identity, outcome))
+                events.append((event, table, identity, outcome))
             case .notRelevant:
                 pending.notRelevant += 1
             case .rejected(let reason):
@@ -51,9 +54,9 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 rejects.append([.integer(sourceID), .integer(outcome.number), .integer(outcome.offset), .text(reason), .text(outcome.excerpt)])
             }
         }
-        let stored = try storedIdentities(of: events.map { ($0.event.kind, $0.identity) })
+        let stored = try storedIdentities(of: events.map { ($0.table, $0.identity) })
         var recordWarnings: [RecordWarning] = []
-        for (event, identity, outcome) in events {
+        for (event, table, identity, outcome) in events {
             if stored.identities.contains(identity) || !pendingIdentities.insert(identity).inserted {
                 pending.duplicates += 1
                 continue
@@ -63,8 +66,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 knownHosts.insert(identity.hostID)
                 newHosts.append([.integer(identity.hostID), .text(event.host.key), .text(event.host.name), event.host.ecsID.map(RowValue.text) ?? .null])
             }
-            let table = ClickHouseEventRow.Table(event.kind)!
-            ClickHouseEventRow.write(event, identity: identity, sourceID: sourceID, sourceRecord: outcome.number,
+            ClickHouseEventRow.write(event, into: table, identity: identity, sourceID: sourceID, sourceRecord: outcome.number,
                                      to: &rows[table, default: RowBinaryWriter(reservingCapacity: 1 << 20)])
             var collidesWith: String?
             if case .contentHash = event.recordKey {} else if let other = stored.byRecordKey[RecordKeyInHost(hostID: identity.hostID, recordKey: identity.recordKey)] {
@@ -124,12 +126,12 @@ final class ClickHouseBatchWriter: EventBatchWriter {
     /// Which of these identities the server holds, and for their record keys, where another event
     /// with the same key came from (looked up within the batch's time range, which the table's
     /// order (host, time) makes cheap).
-    private func storedIdentities(of keys: [(NormalizedEvent.Kind, ClickHouseEventRow.Identity)]) throws
+    private func storedIdentities(of keys: [(ClickHouseEventRow.Table, ClickHouseEventRow.Identity)]) throws
         -> (identities: Set<ClickHouseEventRow.Identity>, byRecordKey: [RecordKeyInHost: (sourceID: Int64, sourceRecord: Int64)]) {
         var identities = Set<ClickHouseEventRow.Identity>()
         var byRecordKey: [RecordKeyInHost: (Int64, Int64)] = [:]
         for table in ClickHouseEventRow.Table.allCases {
-            let mine = keys.filter { ClickHouseEventRow.Table($0.0) == table }.map(\.1)
+            let mine = keys.filter { $0.0 == table }.map(\.1)
             guard !mine.isEmpty else { continue }
             let keysTable = ClickHouseExternalTable(
                 name: "hunt_keys", columns: [("host_id", "Int64"), ("record_key", "String"), ("ts_us", "Int64")],

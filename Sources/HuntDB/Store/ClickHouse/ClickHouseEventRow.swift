@@ -89,8 +89,8 @@ enum ClickHouseEventRow {
         }
     }
 
-    /// Appends the event's row to `out`, in the order of `Table.columns`.
-    static func write(_ event: NormalizedEvent, identity: Identity, sourceID: Int64, sourceRecord: Int64,
+    /// Appends the event's row to `out`, in the order of `table`'s columns (`Table(event.kind)`).
+    static func write(_ event: NormalizedEvent, into table: Table, identity: Identity, sourceID: Int64, sourceRecord: Int64,
                       to out: inout RowBinaryWriter) {
         out.int64(identity.eventID)
         out.int64(identity.hostID)
@@ -100,7 +100,7 @@ enum ClickHouseEventRow {
         out.int64(identity.contentKey)
         out.int64(sourceID)
         out.int64(sourceRecord)
-        switch Table(event.kind)! {
+        switch table {
         case .processes:
             out.string(event.entityID)
             out.nullableInt64(event.pid)
