@@ -8,6 +8,8 @@ extension SigmaCompiledRule {
     /// The whole query: the rule's predicate over the kind's events within the run's scope
     /// (`:since`, `:until`, `:host`), returning the Sigma alert columns. `restricted` limits it
     /// to the events whose ids `:hunt_candidates` lists (a JSON array; see `LiteralScreen`).
+    /// The `+` in `ORDER BY` keeps SQLite from walking an unrelated index of the event table
+    /// for that order, with one table seek per row (measured: twice the CPU of a plain scan).
     public func sql(storedColumns: Set<String>?, restricted: Bool = false) -> String {
         let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns) + SigmaAlertLayout.allowlistFields(kind)
         let selected = fields.map { "    \($0.sql) AS \($0.name)," }.joined(separator: "\n")
@@ -28,7 +30,7 @@ extension SigmaCompiledRule {
             JOIN sources AS s ON s.source_id = e.source_id
             WHERE \(predicate)\(candidates)
               AND \(EventScopeSQL.filter)
-            ORDER BY e.ts_us, e.event_id
+            ORDER BY +e.ts_us, +e.event_id
             """
     }
 

@@ -54,10 +54,11 @@ extension SigmaFieldCompiler {
         let perValue: [LiteralNeed] = condition.values.map { value in
             guard case .text(let raw) = value else { return .anything }
             if modifiers.has("re") {
-                // The compiled predicate tests this text with instr() before the regex.
+                // The compiled predicate tests this text (instr, or LIKE when ASCII case is
+                // ignored) before the regex; the screen ignores ASCII case either way.
                 let flags = ["i", "m", "s"].filter(modifiers.has).joined()
                 guard let literal = SigmaRegexLiteral.required(in: raw, caseInsensitive: flags.contains("i")) else { return .anything }
-                return .contains(column: name, text: Array(literal.utf8), folded: false)
+                return .contains(column: name, text: Array(literal.text.utf8), folded: false)
             }
             guard let (patterns, cased) = try? patterns(for: raw, field: condition.field, modifiers: modifiers) else { return .anything }
             return .anyOf(patterns.map { pattern in

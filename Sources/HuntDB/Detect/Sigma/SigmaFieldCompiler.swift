@@ -92,13 +92,14 @@ struct SigmaFieldCompiler {
         return combine(perValue, all: modifiers.matchAll)
     }
 
-    /// Values linked with OR: whole-value matches go into one `IN` list (one lookup per row
-    /// instead of one comparison per value: rules list thousands of hashes or names).
+    /// Values linked with OR: whole-value matches go into one `IN` list per type (one lookup per
+    /// row instead of one comparison per value: rules list thousands of hashes, names or ports).
     private func anyString(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
                            into sql: inout SigmaSQL) throws -> String {
         var wantsAbsent = false
         var wantsEmpty = false
         var exact: [String] = []
+        var numbers: [Int64] = []
         var matches: [String] = []
         for value in condition.values {
             guard case .text(let raw) = value else {
@@ -111,7 +112,9 @@ struct SigmaFieldCompiler {
                 continue
             }
             for pattern in patterns {
-                if let literal = pattern.literalText, !column.isInteger, !cased, pattern.foldsLikeSQLite {
+                if let literal = pattern.literalText, column.isInteger, let number = Int64(literal) {
+                    numbers.append(number)
+                } else if let literal = pattern.literalText, !column.isInteger, !cased, pattern.foldsLikeSQLite {
                     exact.append(literal)
                 } else {
                     matches.append(match(pattern, column: column, cased: cased, into: &sql))
@@ -123,6 +126,11 @@ struct SigmaFieldCompiler {
         } else if exact.count > 1 {
             let list = exact.map { sql.bind($0) }.joined(separator: ", ")
             matches.append("\(column.sql) COLLATE NOCASE IN (\(list))")
+        }
+        if numbers.count == 1 {
+            matches.append("\(column.sql) = \(sql.bind(.integer(numbers[0])))")
+        } else if numbers.count > 1 {
+            matches.append("\(column.sql) IN (\(numbers.map { sql.bind(.integer($0)) }.joined(separator: ", ")))")
         }
         var parts: [String] = []
         if wantsAbsent { parts.append(absent(column)) }
@@ -277,7 +285,12 @@ struct SigmaFieldCompiler {
             let regex = "hunt_regexp(\(sql.bind(pattern)), \(sql.bind(flags)), \(column.sql))"
             // A text every match contains rules most values out before the regex engine runs.
             guard let literal = SigmaRegexLiteral.required(in: pattern, caseInsensitive: flags.contains("i")) else { return regex }
-            return "(instr(\(column.sql), \(sql.bind(literal))) > 0 AND \(regex))"
+            if literal.ignoresASCIICase, literal.text.contains(where: \.isLetter) {
+                // LIKE ignores ASCII case, as the literal does.
+                let like = SigmaPattern(literal: literal.text).surrounded(leading: true, trailing: true).likePattern
+                return "(\(column.sql) LIKE \(sql.bind(like)) ESCAPE '\\' AND \(regex))"
+            }
+            return "(instr(\(column.sql), \(sql.bind(literal.text))) > 0 AND \(regex))"
         }
         return combine(parts, all: modifiers.matchAll)
     }

@@ -1,17 +1,25 @@
-/// A text that every match of a regular expression contains, so that a cheap `instr()` can
-/// rule out most values before the regex engine runs (ICU backtracks badly on long command
-/// lines: `\w+`…` over a 10 KB base64 PowerShell line is quadratic).
+/// A text that every match of a regular expression contains, so that a cheap `instr()` or
+/// `LIKE` can rule out most values before the regex engine runs (ICU backtracks badly on long
+/// command lines: `\w+`…` over a 10 KB base64 PowerShell line is quadratic), and the literal
+/// screen can skip the rule where no text holds it.
 ///
 /// Conservative by construction: any construct it does not fully understand gives no literal
 /// (the regex then runs alone). It reads only the top level of the pattern: a top-level `|`
-/// means no literal; groups, classes, escapes of letters, `.`, anchors and anything quantified
-/// by `?`, `*` or `{0,…}` are not literal; the longest run of consecutive literal characters,
-/// each matched exactly once, is the answer. Case-insensitive patterns (`i` or `(?i)`) keep only
-/// characters without case (digits, punctuation, spaces): ICU folds `K` (Kelvin) to `k`, which
-/// SQLite's `instr()` would not.
-enum SigmaRegexLiteral {
+/// means no literal; groups, classes, escapes of letters (but `\n` `\t` `\r` `\f`), `.`, anchors
+/// and anything quantified by `?`, `*` or `{0,…}` are not literal; the longest run of
+/// consecutive literal characters, each matched exactly once, is the answer. Case-insensitive
+/// patterns (`i` or `(?i)`) give a literal whose ASCII case is ignored, made only of characters
+/// ICU matches with their ASCII cases alone: no non-ASCII letter, and none of the letters that a
+/// non-ASCII character folds to (Unicode's case folding: Kelvin sign → k, long s → s, ß → ss,
+/// the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ → f i l t, İ → i, ŉ → n, ǰ ẖ ẗ ẘ ẙ ẚ → j h t w y a).
+struct SigmaRegexLiteral: Equatable {
+    /// The text.
+    let text: String
+    /// Whether a match contains it only up to ASCII case (a case-insensitive pattern).
+    let ignoresASCIICase: Bool
+
     /// The longest literal every match contains, or nil.
-    static func required(in pattern: String, caseInsensitive: Bool) -> String? {
+    static func required(in pattern: String, caseInsensitive: Bool) -> SigmaRegexLiteral? {
         let chars = Array(pattern)
         // Modes that change what characters mean, or quoting: give up.
         if pattern.contains("\\Q") || hasInlineFlag(chars, "x") { return nil }
@@ -42,8 +50,10 @@ enum SigmaRegexLiteral {
             case "\\":
                 guard i + 1 < chars.count else { return nil }
                 let escaped = chars[i + 1]
-                if escaped.isLetter || escaped.isNumber {
-                    // \w \d \s \b … are classes and assertions; \x \u \p \N \c \k \g and
+                if let control = Self.controlEscapes[escaped] {
+                    literal = control
+                } else if escaped.isLetter || escaped.isNumber {
+                    // \w \d \s \b \v … are classes and assertions; \x \u \p \N \c \k \g and
                     // backreferences take more characters: give up on those.
                     if "xuUpPNcCkgEQ0123456789".contains(escaped) { return nil }
                 } else if escaped.isASCII {
@@ -81,7 +91,7 @@ enum SigmaRegexLiteral {
                 // Lazy and possessive forms (`*?`, `++`) change how, not what, it matches.
                 if !once, i < chars.count, chars[i] == "?" || chars[i] == "+" { i += 1 }
             }
-            guard let literal, required, !insensitive || (literal.isASCII && !literal.isLetter) else {
+            guard let literal, required, !insensitive || Self.keepsASCIICaseOnly(literal) else {
                 endRun()
                 continue
             }
@@ -95,7 +105,15 @@ enum SigmaRegexLiteral {
         }
         endRun()
         guard let longest = runs.max(by: { $0.count < $1.count }) else { return nil }
-        return String(longest)
+        return SigmaRegexLiteral(text: String(longest), ignoresASCIICase: insensitive)
+    }
+
+    /// The escapes of one control character ICU reads as that character.
+    private static let controlEscapes: [Character: Character] = ["n": "\n", "t": "\t", "r": "\r", "f": "\u{0C}"]
+
+    /// Whether ICU's case-insensitive match of `character` accepts nothing but its ASCII cases.
+    private static func keepsASCIICaseOnly(_ character: Character) -> Bool {
+        character.isASCII && !"aAfFhHiIjJkKlLnNsStTwWyY".contains(character)
     }
 
     /// Whether an inline option group such as `(?i)` or `(?ix:` turns on `flag`.
