@@ -29,6 +29,10 @@ struct DetectionSelectionOptions: ParsableArguments {
     @Flag(help: "Leave the alert context (logon_*, service_*, source_*) empty: faster, for comparison.")
     var noContext = false
 
+    @Option(help: ArgumentHelp("Run rules on this many threads, each with its own read connection (default: the cores, at most 4).",
+                               valueName: "n"))
+    var threads: Int?
+
     func validate() throws {
         if let window {
             guard let micros = TimeExpression.parseDurationMicros(window), micros >= 0, micros % 1000 == 0 else {
@@ -36,6 +40,7 @@ struct DetectionSelectionOptions: ParsableArguments {
             }
         }
         if let minPort, !(0...65535).contains(minPort) { throw ValidationError("--min-port must be between 0 and 65535.") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64.") }
     }
 
     /// The detection run over `store`, limited by `range`.
@@ -50,6 +55,7 @@ struct DetectionSelectionOptions: ParsableArguments {
         options.windowMillis = window.flatMap(TimeExpression.parseDurationMicros).map { $0 / 1000 }
         options.minPort = minPort
         options.alertContext = !noContext
+        options.threads = threads ?? min(ProcessInfo.processInfo.activeProcessorCount, 4)
         do {
             options.parameters = try QueryArguments(parsing: parameters).values
         } catch let error as QueryError {

@@ -18,6 +18,8 @@ public struct DetectionOptions: Sendable {
     public var alertContext = true
     /// The windows of the alert context (README: "Alert context").
     public var contextWindows = AlertContextWindows()
+    /// How many connections run rules at once (`--threads`); 1 runs them one after another.
+    public var threads = 1
 
     public init() {}
 

@@ -45,9 +45,11 @@ public struct DetectionRun {
     /// hears of the others. Returns each rule's counts. A rule the store fails to run (a Sigma
     /// rule's regex the engine rejects, a query SQLite cannot plan) is reported in its summary's
     /// `failure` and the other rules still run; the alerts it wrote before failing stay written.
+    /// With `options.threads` above 1 and a store that opens more readers, rules run on that
+    /// many connections at once; the output is the same, in the same order.
     /// - Throws: `StoreError` when the run cannot start, `RuleError`, or the sink's error.
     public func run(into sink: any RowSink, layout: Layout,
-                    onSuppressed: (Alert, Allowlist.Entry) throws -> Void = { _, _ in }) throws -> [RuleRunSummary] {
+                    onSuppressed: @escaping (Alert, Allowlist.Entry) throws -> Void = { _, _ in }) throws -> [RuleRunSummary] {
         let keys = columns(layout)
         try sink.begin(columns: keys)
         let engine = DetectionEngine(store: store, allowlist: allowlist)
@@ -55,34 +57,53 @@ public struct DetectionRun {
         // runs its own text (or is named as having none).
         let sqlite = store.dialect == .sqlite
         let screen = try LiteralScreen(store: store, rules: sqlite ? rules : [], parameters: EventScopeSQL.parameters(options))
-        let prefilters = try DistinctValues(store: store, rules: sqlite ? rules.filter { screen.decision(for: $0) == nil } : [],
+        let prefilters = try DistinctValues(store: store, rules: sqlite ? rules.filter { !screen.screened($0) } : [],
                                             scope: options.scope)
         defer { prefilters.drop() }
-        var summaries: [RuleRunSummary] = []
-        for rule in rules {
-            var rule = rule
-            switch screen.decision(for: rule) {
-            case .noMatch?:
-                summaries.append(RuleRunSummary(ruleID: rule.id))
-                continue
-            case .candidates(let events)?:
-                rule.query.sql = rule.literalPrefilter!.restrictedSQL
-                rule.boundValues["hunt_candidates"] = .text(events)
-            case .unrestricted?, nil:
-                if try !prefilters.mayMatch(rule, engine: engine, options: options) {
-                    summaries.append(RuleRunSummary(ruleID: rule.id, seconds: prefilters.lastSeconds))
-                    continue
+        let ordered = OrderedRuleRun(keys: keys, sink: sink, options: options, onSuppressed: onSuppressed)
+        for _ in 1..<max(1, options.threads) {
+            guard let reader = try store.openParallelReader() else { break }
+            ordered.startHelper(DetectionEngine(store: reader, allowlist: allowlist))
+        }
+        do {
+            // This thread decides which rules run (the prefilters' tables are on its connection)
+            // while the helpers start on them, then runs rules too.
+            for (position, rule) in rules.enumerated() {
+                switch try prepare(rule, screen: screen, prefilters: prefilters, engine: engine) {
+                case .run(let prepared): ordered.enqueue(position, prepared)
+                case .cannotMatch(let seconds): try ordered.decided(position, RuleRunSummary(ruleID: rule.id, seconds: seconds))
                 }
             }
-            do {
-                summaries.append(try engine.run(rule, options: options, onAlert: { try sink.write($0.row(keys)) },
-                                                onSuppressed: onSuppressed))
-            } catch let error as StoreError {
-                summaries.append(RuleRunSummary(ruleID: rule.id, failure: error.description))
-            }
+        } catch {
+            ordered.fail(error)
         }
+        ordered.finishDispatch()
+        ordered.work(engine)
+        let summaries = try ordered.summaries()
         try sink.end()
         return summaries
+    }
+
+    private enum Preparation {
+        /// The rule as it runs (limited to the screen's candidates).
+        case run(DetectionRule)
+        /// The rule cannot match; deciding that took this long.
+        case cannotMatch(seconds: Double)
+    }
+
+    private func prepare(_ rule: DetectionRule, screen: LiteralScreen, prefilters: DistinctValues,
+                         engine: DetectionEngine) throws -> Preparation {
+        var rule = rule
+        switch screen.takeDecision(for: rule) {
+        case .noMatch?:
+            return .cannotMatch(seconds: 0)
+        case .candidates(let events)?:
+            rule.query.sql = rule.literalPrefilter!.restrictedSQL
+            rule.boundValues["hunt_candidates"] = .text(events)
+        case .unrestricted?, nil:
+            if try !prefilters.mayMatch(rule, engine: engine, options: options) { return .cannotMatch(seconds: prefilters.lastSeconds) }
+        }
+        return .run(rule)
     }
 }
 

@@ -23,7 +23,9 @@ final class LiteralScreen {
     static let maximumPerRule = 200_000
     static let maximumInAll = 4_000_000
 
-    private var decisions: [String: LiteralDecision] = [:]
+    private var passes: [LiteralScreenPass] = []
+    /// Per screened rule, its pass and its need's number there.
+    private var places: [String: (pass: Int, need: Int)] = [:]
 
     init(store: any EventStore, rules: [DetectionRule], parameters: [String: RowValue]) throws {
         let screened = rules.filter { $0.literalPrefilter != nil }
@@ -36,14 +38,22 @@ final class LiteralScreen {
             try store.scanTextColumns(of: table, columns: pass.columns, filter: EventScopeSQL.filter, parameters: parameters,
                                       purpose: "looking for the rules' texts in \(table)", into: pass)
             kept = pass.keptInAll
+            passes.append(pass)
             for (index, rule) in rulesOfTable.enumerated() {
-                decisions[Self.key(rule)] = pass.decision(index)
+                places[Self.key(rule)] = (passes.count - 1, index)
             }
         }
     }
 
-    /// The decision on a rule; nil when the rule was not screened.
-    func decision(for rule: DetectionRule) -> LiteralDecision? { decisions[Self.key(rule)] }
+    /// Whether the screen decides on the rule.
+    func screened(_ rule: DetectionRule) -> Bool { places[Self.key(rule)] != nil }
+
+    /// The decision on a rule, once (its candidate list is then let go); nil when the rule was
+    /// not screened.
+    func takeDecision(for rule: DetectionRule) -> LiteralDecision? {
+        guard let place = places.removeValue(forKey: Self.key(rule)) else { return nil }
+        return passes[place.pass].takeDecision(place.need)
+    }
 
     private static func key(_ rule: DetectionRule) -> String { rule.origin + "\u{0}" + rule.id }
 }

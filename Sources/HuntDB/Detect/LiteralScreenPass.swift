@@ -24,6 +24,9 @@ final class LiteralScreenPass: TextColumnSink {
     private var wordsFound: [Int32] = []
     /// Per word, in how many texts it was found (to pick triggers).
     private var textsWithWord: [Int32]
+    /// Per word, the last text (counted from 1) it was found in.
+    private var lastText: [Int]
+    private var textNumber = 0
 
     // Needs: a flat tree per rule, over column words (a word in one column).
     private let needs: [LiteralNeedTree]
@@ -65,6 +68,7 @@ final class LiteralScreenPass: TextColumnSink {
         for (id, (column, word)) in builder.columnWords.enumerated() { columnWord[column][word] = Int32(id) }
         self.columnWord = columnWord
         textsWithWord = Array(repeating: 0, count: builder.words.count)
+        lastText = Array(repeating: 0, count: builder.words.count)
         seen = Array(repeating: 0, count: builder.columnWords.count)
         evaluated = Array(repeating: 0, count: needs.count)
         candidates = Array(repeating: [], count: needs.count)
@@ -74,30 +78,25 @@ final class LiteralScreenPass: TextColumnSink {
     func text(_ number: Int, _ bytes: UnsafeRawBufferPointer) throws {
         while wordsStart.count <= number { wordsStart.append(Int32(wordsFound.count)) }
         let start = wordsFound.count
-        automaton.scan(bytes) { index in
-            let word = plainWord[Int(index)]
-            if word >= 0 { wordsFound.append(word) }
+        textNumber += 1
+        // Once per word, however often the text repeats it.
+        func add(_ word: Int32) {
+            guard word >= 0, lastText[Int(word)] != textNumber else { return }
+            lastText[Int(word)] = textNumber
+            wordsFound.append(word)
         }
         if !bytes.contains(where: { $0 >= 0x80 }) {
-            // Lower-casing ASCII text is what the automaton ignores already.
+            // Lower-casing ASCII text is what the automaton ignores already: one scan finds both.
             automaton.scan(bytes) { index in
-                let word = foldedWord[Int(index)]
-                if word >= 0 { wordsFound.append(word) }
+                add(plainWord[Int(index)])
+                add(foldedWord[Int(index)])
             }
         } else {
+            automaton.scan(bytes) { add(plainWord[Int($0)]) }
             var lowered = String(decoding: bytes, as: UTF8.self).lowercased()
             lowered.withUTF8 { lowered in
-                automaton.scan(UnsafeRawBufferPointer(lowered)) { index in
-                    let word = foldedWord[Int(index)]
-                    if word >= 0 { wordsFound.append(word) }
-                }
+                automaton.scan(UnsafeRawBufferPointer(lowered)) { add(foldedWord[Int($0)]) }
             }
-        }
-        if wordsFound.count - start > 1 {
-            // Once per word, however often the text repeats it.
-            let unique = Set(wordsFound[start...])
-            wordsFound.removeSubrange(start...)
-            wordsFound.append(contentsOf: unique)
         }
         for word in wordsFound[start...] { textsWithWord[Int(word)] += 1 }
         wordsStart.append(Int32(wordsFound.count))
@@ -137,9 +136,10 @@ final class LiteralScreenPass: TextColumnSink {
         }
     }
 
-    /// The decision on the `index`th need, once every row went by.
-    func decision(_ index: Int) -> LiteralDecision {
+    /// The decision on the `index`th need, once every row went by; its candidates are let go.
+    func takeDecision(_ index: Int) -> LiteralDecision {
         guard let events = candidates[index] else { return .unrestricted }
+        candidates[index] = []
         if events.isEmpty { return .noMatch }
         return .candidates("[" + events.map(String.init).joined(separator: ",") + "]")
     }

@@ -61,6 +61,11 @@ public protocol EventStore: AnyObject {
     /// Drops a table made by `createDistinctValues`.
     func dropDistinctValues(_ name: String) throws
 
+    /// Another read-only connection to the same store, for running rules on a second thread
+    /// (each connection is used by one thread at a time); nil when the store cannot give one (an
+    /// in-memory database). It does not see this connection's temporary tables.
+    func openParallelReader() throws -> (any EventStore)?
+
     /// Streams the text `columns` of the events of `table` (`processes` or
     /// `network_connections`, read as `e`) that pass `filter` (SQL over `e` with `parameters`,
     /// a constant of the caller) to `sink`, each distinct text once. A store may rely on the

@@ -26,6 +26,38 @@ final class LiteralScreenTests: XCTestCase {
         XCTAssertEqual(found([""], in: "anything"), [])
     }
 
+    /// Against a naive search, on generated strings deep enough to exercise the sparse states
+    /// and their failure links: every occurrence of every string, and nothing else.
+    func testAutomaton_agreesWithNaiveSearchOnGeneratedStrings() {
+        var random = SystemRandomNumberGenerator.Seeded(seed: 11)
+        let alphabet = Array("abcAB\\.x".utf8)
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte | 0x20 : byte }
+        func occurrences(of string: [UInt8], in text: [UInt8]) -> Int {
+            guard !string.isEmpty, string.count <= text.count else { return 0 }
+            return (0...(text.count - string.count)).filter { Array(text[$0..<($0 + string.count)]) == string }.count
+        }
+        var compared = 0
+        for _ in 0..<300 {
+            let strings = (0..<Int.random(in: 1...40, using: &random)).map { _ in
+                (0..<Int.random(in: 1...7, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+            }
+            let automaton = SubstringAutomaton(strings: strings)
+            for _ in 0..<20 {
+                let text = (0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
+                var found: [Int32: Int] = [:]
+                text.withUnsafeBytes { bytes in automaton.scan(bytes) { found[$0, default: 0] += 1 } }
+                var expected: [Int32: Int] = [:]
+                for (index, string) in strings.enumerated() {
+                    let count = occurrences(of: string.map(lower), in: text.map(lower))
+                    if count > 0 { expected[Int32(index)] = count }
+                }
+                XCTAssertEqual(found, expected, "\(strings.map { String(decoding: $0, as: UTF8.self) }) in \(String(decoding: text, as: UTF8.self))")
+                compared += expected.count
+            }
+        }
+        XCTAssertGreaterThan(compared, 1000, "the generated texts contain many of the strings")
+    }
+
     private func need(_ detection: String, category: String = "process_creation") throws -> LiteralNeed? {
         let compiled = try XCTUnwrap(SigmaHarness.compile(detection, category: category).compiled)
         return try compiled.detectionRule(storedColumns: nil, builtIn: false).literalPrefilter?.need

@@ -94,7 +94,11 @@ public final class SQLiteStore {
         try database.registerMatchFunctions()
         try database.registerCommandKeyFunction()
         try database.execute("PRAGMA foreign_keys = ON", purpose: "enabling foreign keys")
-        try database.execute("PRAGMA cache_size = -65536", purpose: "sizing the page cache")
+        // Loads look up and build indexes at random: 64 MiB. Readers mostly scan, and a detect
+        // runs several of them at once (`openParallelReader`): 16 MiB each, the kernel caches
+        // the file for all of them.
+        try database.execute(mode == .readWrite ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -16384",
+                             purpose: "sizing the page cache")
         if mode == .readWrite {
             // Two loads starting on one new database: the second can find the file locked while
             // the first switches it to write-ahead logging, where SQLite does not wait by itself.
