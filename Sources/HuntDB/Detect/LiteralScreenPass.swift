@@ -26,6 +26,8 @@ final class LiteralScreenPass: TextColumnSink {
     private var textsWithWord: [Int32]
     /// Per word, the last text (counted from 1) it was found in.
     private var lastText: [Int]
+    /// Per automaton state, the last scan that reported its words.
+    private var visitedStates: [Int32]
     private var textNumber = 0
 
     // Needs: a flat tree per rule, over column words (a word in one column).
@@ -69,6 +71,7 @@ final class LiteralScreenPass: TextColumnSink {
         self.columnWord = columnWord
         textsWithWord = Array(repeating: 0, count: builder.words.count)
         lastText = Array(repeating: 0, count: builder.words.count)
+        visitedStates = Array(repeating: -1, count: automaton.stateCount)
         seen = Array(repeating: 0, count: builder.columnWords.count)
         evaluated = Array(repeating: 0, count: needs.count)
         candidates = Array(repeating: [], count: needs.count)
@@ -77,45 +80,80 @@ final class LiteralScreenPass: TextColumnSink {
 
     func text(_ number: Int, _ bytes: UnsafeRawBufferPointer) throws {
         while wordsStart.count <= number { wordsStart.append(Int32(wordsFound.count)) }
-        let start = wordsFound.count
         textNumber += 1
-        // Once per word, however often the text repeats it.
-        func add(_ word: Int32) {
-            guard word >= 0, lastText[Int(word)] != textNumber else { return }
-            lastText[Int(word)] = textNumber
-            wordsFound.append(word)
+        let stamp = textNumber
+        // Local arrays in the scan (see `row`).
+        var found: [Int32] = [], last: [Int] = []
+        swap(&found, &wordsFound)
+        swap(&last, &lastText)
+        defer {
+            swap(&found, &wordsFound)
+            swap(&last, &lastText)
         }
-        if !bytes.contains(where: { $0 >= 0x80 }) {
-            // Lower-casing ASCII text is what the automaton ignores already: one scan finds both.
-            automaton.scan(bytes) { index in
-                add(plainWord[Int(index)])
-                add(foldedWord[Int(index)])
+        let start = found.count
+        last.withUnsafeMutableBufferPointer { last in
+            // Once per word, however often the text repeats it.
+            func add(_ word: Int32) {
+                guard word >= 0, last[Int(word)] != stamp else { return }
+                last[Int(word)] = stamp
+                found.append(word)
             }
-        } else {
-            automaton.scan(bytes) { add(plainWord[Int($0)]) }
-            var lowered = String(decoding: bytes, as: UTF8.self).lowercased()
-            lowered.withUTF8 { lowered in
-                automaton.scan(UnsafeRawBufferPointer(lowered)) { add(foldedWord[Int($0)]) }
+            plainWord.withUnsafeBufferPointer { plainWord in
+                foldedWord.withUnsafeBufferPointer { foldedWord in
+                    visitedStates.withUnsafeMutableBufferPointer { visited in
+                        if !bytes.contains(where: { $0 >= 0x80 }) {
+                            // Lower-casing ASCII text is what the automaton ignores already: one scan finds both.
+                            automaton.scan(bytes, visited: visited, mark: Int32(truncatingIfNeeded: 2 * stamp)) { index in
+                                add(plainWord[Int(index)])
+                                add(foldedWord[Int(index)])
+                            }
+                        } else {
+                            automaton.scan(bytes, visited: visited, mark: Int32(truncatingIfNeeded: 2 * stamp)) { add(plainWord[Int($0)]) }
+                            var lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+                            lowered.withUTF8 { lowered in
+                                automaton.scan(UnsafeRawBufferPointer(lowered), visited: visited,
+                                               mark: Int32(truncatingIfNeeded: 2 * stamp + 1)) { add(foldedWord[Int($0)]) }
+                            }
+                        }
+                    }
+                }
             }
         }
-        for word in wordsFound[start...] { textsWithWord[Int(word)] += 1 }
-        wordsStart.append(Int32(wordsFound.count))
+        for word in found[start...] { textsWithWord[Int(word)] += 1 }
+        wordsStart.append(Int32(found.count))
     }
 
     func row(event: Int64, texts: UnsafeBufferPointer<Int>) throws {
         if row == 0 { chooseTriggers() }
         row += 1
+        let row = self.row
+        // The hot loop works on local arrays (a class's stored arrays are checked for
+        // exclusive access at every use).
+        var found: [Int32] = [], seen: [Int] = []
+        swap(&found, &self.found)
+        swap(&seen, &self.seen)
+        defer {
+            swap(&found, &self.found)
+            swap(&seen, &self.seen)
+        }
         found.removeAll(keepingCapacity: true)
-        for column in 0..<texts.count {
-            let number = texts[column]
-            // A number no text was given for (a dangling id) holds no word, like NULL.
-            guard number >= 0, number + 1 < wordsStart.count else { continue }
-            let words = columnWord[column]
-            for position in Int(wordsStart[number])..<Int(wordsStart[number + 1]) {
-                let columnWord = words[Int(wordsFound[position])]
-                if columnWord >= 0, seen[Int(columnWord)] != row {
-                    seen[Int(columnWord)] = row
-                    found.append(columnWord)
+        wordsStart.withUnsafeBufferPointer { starts in
+            wordsFound.withUnsafeBufferPointer { wordsFound in
+                seen.withUnsafeMutableBufferPointer { seen in
+                    for column in 0..<texts.count {
+                        let number = texts[column]
+                        // A number no text was given for (a dangling id) holds no word, like NULL.
+                        guard number >= 0, number + 1 < starts.count else { continue }
+                        columnWord[column].withUnsafeBufferPointer { words in
+                            for position in Int(starts[number])..<Int(starts[number + 1]) {
+                                let columnWord = words[Int(wordsFound[position])]
+                                if columnWord >= 0, seen[Int(columnWord)] != row {
+                                    seen[Int(columnWord)] = row
+                                    found.append(columnWord)
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

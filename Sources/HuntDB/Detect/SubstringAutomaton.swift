@@ -121,8 +121,20 @@ struct SubstringAutomaton {
         text.withUTF8 { scan(UnsafeRawBufferPointer($0), found) }
     }
 
+    /// How many states it has (the size of a `scan` memory).
+    var stateCount: Int { denseRow.count }
+
     /// Calls `found` with the index of every string `bytes` contain, once per occurrence.
     func scan(_ bytes: UnsafeRawBufferPointer, _ found: (Int32) -> Void) {
+        scan(bytes, visited: nil, mark: 0, found)
+    }
+
+    /// Calls `found` with the index of every string `bytes` contain, at least once each: a
+    /// state's strings are reported only when `visited[state]` is not yet `mark` (the caller
+    /// keeps `visited`, `stateCount` long, and changes `mark` between texts), so a text that
+    /// goes through the same states again and again (`\` in paths) reports them once.
+    func scan(_ bytes: UnsafeRawBufferPointer, visited: UnsafeMutableBufferPointer<Int32>?, mark: Int32,
+              _ found: (Int32) -> Void) {
         byteClass.withUnsafeBufferPointer { classes in
         denseRow.withUnsafeBufferPointer { denseRow in
         dense.withUnsafeBufferPointer { dense in
@@ -150,6 +162,10 @@ struct SubstringAutomaton {
                 }
                 let first = Int(starts[state]), end = Int(starts[state + 1])
                 if first < end {
+                    if let visited {
+                        if visited[state] == mark { continue }
+                        visited[state] = mark
+                    }
                     for index in first..<end { found(ending[index]) }
                 }
             }

@@ -52,6 +52,13 @@ final class LiteralScreenTests: XCTestCase {
                     if count > 0 { expected[Int32(index)] = count }
                 }
                 XCTAssertEqual(found, expected, "\(strings.map { String(decoding: $0, as: UTF8.self) }) in \(String(decoding: text, as: UTF8.self))")
+                // Reporting each state once per text finds the same strings.
+                var visited = [Int32](repeating: -1, count: automaton.stateCount)
+                var once: Set<Int32> = []
+                visited.withUnsafeMutableBufferPointer { visited in
+                    text.withUnsafeBytes { bytes in automaton.scan(bytes, visited: visited, mark: 1) { once.insert($0) } }
+                }
+                XCTAssertEqual(once, Set(expected.keys))
                 compared += expected.count
             }
         }
