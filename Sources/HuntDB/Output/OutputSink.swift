@@ -49,6 +49,12 @@ public final class OutputSink {
         if buffer.count >= 1 << 16 { try flush() }
     }
 
+    /// Writes UTF-8 bytes as they are.
+    public func write(bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
     public func flush() throws {
         var offset = 0
         while offset < buffer.count {

@@ -19,6 +19,8 @@ final class SigmaRegexLiteralTests: XCTestCase {
                        "case-insensitive: no letter that a non-ASCII character folds to (s, h, l, n, w …)")
         // SigmaHQ 589ac73f (wsass): `(?i)` made it "."; every command line holds that.
         XCTAssertEqual(literal(#"(?i)\.exe[\"\']?\s+[^\"]{0,64}werfaultsecure\.exe[\"\']?\s+\d{2,10}"#), "ecure.exe")
+        XCTAssertEqual(SigmaRegexLiteral.required(in: #"(?i)echo.*clip.*&&.*(?:Clipboard|i`?n`?v`?o`?k`?e`?)"#, caseInsensitive: false)?.parts,
+                       ["ec", "&&"], "every run of two or more: the screen keys on the rarest")
         XCTAssertEqual(SigmaRegexLiteral.required(in: "(?i)cmd", caseInsensitive: false),
                        SigmaRegexLiteral(text: "cmd", ignoresASCIICase: true))
         XCTAssertEqual(SigmaRegexLiteral.required(in: "cmd", caseInsensitive: false),
@@ -61,8 +63,10 @@ final class SigmaRegexLiteralTests: XCTestCase {
                 let text = String((0..<Int.random(in: 0...10, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
                 guard regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil else { continue }
                 checked += 1
-                let holds = literal.ignoresASCIICase ? Self.asciiLowered(text).contains(Self.asciiLowered(literal.text)) : text.contains(literal.text)
-                XCTAssertTrue(holds, "\(pattern) (i: \(insensitive)) matches \(text.debugDescription) without \(literal.text.debugDescription)")
+                for part in literal.parts {
+                    let holds = literal.ignoresASCIICase ? Self.asciiLowered(text).contains(Self.asciiLowered(part)) : text.contains(part)
+                    XCTAssertTrue(holds, "\(pattern) (i: \(insensitive)) matches \(text.debugDescription) without \(part.debugDescription)")
+                }
             }
         }
         XCTAssertGreaterThan(checked, 1000, "the generated cases exercise the implication")

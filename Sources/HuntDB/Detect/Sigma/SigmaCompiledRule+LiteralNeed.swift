@@ -58,7 +58,7 @@ extension SigmaFieldCompiler {
                 // ignored) before the regex; the screen ignores ASCII case either way.
                 let flags = ["i", "m", "s"].filter(modifiers.has).joined()
                 guard let literal = SigmaRegexLiteral.required(in: raw, caseInsensitive: flags.contains("i")) else { return .anything }
-                return .contains(column: name, text: Array(literal.text.utf8), folded: false)
+                return .allOf(literal.parts.map { .contains(column: name, text: Array($0.utf8), folded: false) })
             }
             guard let (patterns, cased) = try? patterns(for: raw, field: condition.field, modifiers: modifiers) else { return .anything }
             return .anyOf(patterns.map { pattern in

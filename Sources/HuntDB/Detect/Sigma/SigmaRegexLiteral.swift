@@ -13,10 +13,19 @@
 /// non-ASCII character folds to (Unicode's case folding: Kelvin sign → k, long s → s, ß → ss,
 /// the ligatures ﬀ ﬁ ﬂ ﬃ ﬄ ﬅ → f i l t, İ → i, ŉ → n, ǰ ẖ ẗ ẘ ẙ ẚ → j h t w y a).
 struct SigmaRegexLiteral: Equatable {
-    /// The text.
+    /// The text: the longest of `parts`.
     let text: String
     /// Whether a match contains it only up to ASCII case (a case-insensitive pattern).
     let ignoresASCIICase: Bool
+    /// Every run of two or more literal characters that every match contains (the literal
+    /// screen looks for all of them, keyed on the rarest), and `text`.
+    let parts: [String]
+
+    init(text: String, ignoresASCIICase: Bool, parts: [String]? = nil) {
+        self.text = text
+        self.ignoresASCIICase = ignoresASCIICase
+        self.parts = parts ?? [text]
+    }
 
     /// The longest literal every match contains, or nil.
     static func required(in pattern: String, caseInsensitive: Bool) -> SigmaRegexLiteral? {
@@ -105,7 +114,11 @@ struct SigmaRegexLiteral: Equatable {
         }
         endRun()
         guard let longest = runs.max(by: { $0.count < $1.count }) else { return nil }
-        return SigmaRegexLiteral(text: String(longest), ignoresASCIICase: insensitive)
+        var parts: [String] = []
+        for run in runs.map({ String($0) }) where (run.count >= 2 || run == String(longest)) && !parts.contains(run) {
+            parts.append(run)
+        }
+        return SigmaRegexLiteral(text: String(longest), ignoresASCIICase: insensitive, parts: parts)
     }
 
     /// The escapes of one control character ICU reads as that character.

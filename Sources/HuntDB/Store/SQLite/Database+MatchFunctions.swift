@@ -6,15 +6,27 @@ import Model
 // value, so that `NOT` of a predicate means "did not match".
 //
 // - hunt_regexp(pattern, flags, value): ICU regular expressions (Foundation's
-//   NSRegularExpression); flags i, m, s. The compiled pattern is cached per statement.
+//   NSRegularExpression); flags i, m, s. The compiled pattern, and its answer for each value
+//   already seen, are kept per statement (command lines repeat: ICU runs once per distinct one).
 // - hunt_cidr(value, block): whether an IPv4/IPv6 address lies in a CIDR block.
 // - hunt_fold(text): Unicode lower case, for case-insensitive matching beyond ASCII.
 // - hunt_hash_part(hashes, name): one part of Sysmon's "SHA1=…,MD5=…" text, or NULL.
 
-/// A compiled regular expression kept by SQLite between rows of one statement.
+/// A compiled regular expression kept by SQLite between rows of one statement, with its
+/// answers for the values it has seen (up to `maximumAnswers`, then it starts again).
 private final class CachedRegex {
+    static let maximumAnswers = 50_000
     let regex: NSRegularExpression
+    var answers: [String: Bool] = [:]
     init(_ regex: NSRegularExpression) { self.regex = regex }
+
+    func matches(_ subject: String) -> Bool {
+        if let known = answers[subject] { return known }
+        let found = regex.firstMatch(in: subject, range: NSRange(subject.startIndex..., in: subject)) != nil
+        if answers.count >= Self.maximumAnswers { answers.removeAll(keepingCapacity: true) }
+        answers[subject] = found
+        return found
+    }
 }
 
 /// A parsed CIDR block kept between rows.
@@ -39,9 +51,9 @@ private func text(_ value: OpaquePointer?) -> String? {
 
 private func regexpFunction(_ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
     guard let values, let subject = text(values[2]) else { return sqlite3_result_int(context, 0) }
-    let regex: NSRegularExpression
+    let regex: CachedRegex
     if let cached = sqlite3_get_auxdata(context, 0) {
-        regex = Unmanaged<CachedRegex>.fromOpaque(cached).takeUnretainedValue().regex
+        regex = Unmanaged<CachedRegex>.fromOpaque(cached).takeUnretainedValue()
     } else {
         guard let pattern = text(values[0]) else { return sqlite3_result_int(context, 0) }
         let flags = text(values[1]) ?? ""
@@ -52,12 +64,11 @@ private func regexpFunction(_ context: OpaquePointer?, _ count: Int32, _ values:
         guard let compiled = try? NSRegularExpression(pattern: pattern, options: options) else {
             return sqlite3_result_error(context, "invalid regular expression", -1)
         }
-        regex = compiled
+        regex = CachedRegex(compiled)
         // Flags are bound with the pattern, so caching on the pattern argument is enough.
-        sqlite3_set_auxdata(context, 0, Unmanaged.passRetained(CachedRegex(compiled) as AnyObject).toOpaque(), releaseBox)
+        sqlite3_set_auxdata(context, 0, Unmanaged.passRetained(regex as AnyObject).toOpaque(), releaseBox)
     }
-    let range = NSRange(subject.startIndex..., in: subject)
-    sqlite3_result_int(context, regex.firstMatch(in: subject, range: range) != nil ? 1 : 0)
+    sqlite3_result_int(context, regex.matches(subject) ? 1 : 0)
 }
 
 /// The bytes of an IPv4 or IPv6 address in text form.

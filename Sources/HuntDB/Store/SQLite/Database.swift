@@ -22,6 +22,7 @@ final class Database {
     /// Opens (and for `.readWrite` creates) the database at `path`.
     /// - Throws: `DatabaseError` naming the path when SQLite cannot open it.
     init(path: String, mode: Mode = .readWrite, busyTimeoutMs: Int32 = 30_000) throws {
+        _ = Self.configureLibrary
         var db: OpaquePointer?
         let flags: Int32 = switch mode {
         case .readWrite: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
@@ -41,6 +42,11 @@ final class Database {
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, busyTimeoutMs)
     }
+
+    /// Process-wide settings, made once before the first connection opens.
+    private static let configureLibrary: Void = {
+        _ = hunt_sqlite3_disable_memory_statistics()
+    }()
 
     deinit {
         sqlite3_close_v2(handle)
