@@ -56,15 +56,15 @@ public struct DetectionRun {
         // The screen and the distinct-values prefilters speak SQLite; on another store each rule
         // runs its own text (or is named as having none).
         let sqlite = store.dialect == .sqlite
-        let screen = try LiteralScreen(store: store, rules: sqlite ? rules : [], parameters: EventScopeSQL.parameters(options))
+        var readers: [any EventStore] = []
+        while readers.count + 1 < options.threads, let reader = try store.openParallelReader() { readers.append(reader) }
+        let screen = try LiteralScreen(store: store, helper: readers.first, rules: sqlite ? rules : [],
+                                       parameters: EventScopeSQL.parameters(options))
         let prefilters = try DistinctValues(store: store, rules: sqlite ? rules.filter { !screen.screened($0) } : [],
                                             scope: options.scope)
         defer { prefilters.drop() }
         let ordered = OrderedRuleRun(keys: keys, sink: sink, options: options, onSuppressed: onSuppressed)
-        for _ in 1..<max(1, options.threads) {
-            guard let reader = try store.openParallelReader() else { break }
-            ordered.startHelper(DetectionEngine(store: reader, allowlist: allowlist))
-        }
+        for reader in readers { ordered.startHelper(DetectionEngine(store: reader, allowlist: allowlist)) }
         do {
             // This thread decides which rules run (the prefilters' tables are on its connection)
             // while the helpers start on them, then runs rules too.

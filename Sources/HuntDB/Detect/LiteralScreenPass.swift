@@ -45,7 +45,10 @@ final class LiteralScreenPass: TextColumnSink {
     private var evaluated: [Int]
     private var candidates: [[Int64]?]
 
-    init(needs literalNeeds: [LiteralNeed], keptBefore: Int) {
+    /// Candidates kept in all before rules run unrestricted instead.
+    private let budget: Int
+
+    init(needs literalNeeds: [LiteralNeed], budget: Int) {
         var builder = LiteralWordBuilder()
         needs = literalNeeds.map { LiteralNeedTree($0, words: &builder) }
         columns = builder.columns
@@ -75,7 +78,8 @@ final class LiteralScreenPass: TextColumnSink {
         seen = Array(repeating: 0, count: builder.columnWords.count)
         evaluated = Array(repeating: 0, count: needs.count)
         candidates = Array(repeating: [], count: needs.count)
-        keptInAll = keptBefore
+        keptInAll = 0
+        self.budget = budget
     }
 
     func text(_ number: Int, _ bytes: UnsafeRawBufferPointer) throws {
@@ -163,7 +167,7 @@ final class LiteralScreenPass: TextColumnSink {
                 guard evaluated[index] != row, candidates[index] != nil else { continue }
                 evaluated[index] = row
                 guard needs[index].holds(seen: seen, row: row) else { continue }
-                if candidates[index]!.count >= LiteralScreen.maximumPerRule || keptInAll >= LiteralScreen.maximumInAll {
+                if candidates[index]!.count >= LiteralScreen.maximumPerRule || keptInAll >= budget {
                     keptInAll -= candidates[index]!.count
                     candidates[index] = nil
                 } else {
