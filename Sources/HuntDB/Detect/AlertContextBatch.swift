@@ -37,9 +37,10 @@ final class AlertContextBatch {
         switch kind {
         case .remoteService: contexts = try store.remoteServiceContext(batch.map(kind.request), windows: windows)
         }
-        let count = kind.columns.count
+        let first = batch.first.map { $0.row.count - kind.columns.count } ?? 0
         for (alert, context) in zip(batch, contexts) {
-            let row = Array(alert.row.dropLast(count)) + kind.values(context)
+            var row = alert.row
+            kind.write(context, into: &row, at: first)
             try emit(Alert(rule: rule, row: row, columns: alert.columns))
         }
     }
