@@ -112,10 +112,6 @@ public final class SQLiteStore {
             try database.execute("PRAGMA synchronous = NORMAL", purpose: "setting synchronous mode")
         } else {
             try database.execute("PRAGMA query_only = ON", purpose: "making the connection query-only")
-            // Reads map the file (up to the library's limit, 2 GB by default) instead of copying
-            // each page through read(): the alert context's index seeks land all over the file
-            // (BENCHMARKS.md, "Alert context").
-            try database.execute("PRAGMA mmap_size = 17179869184", purpose: "mapping the database for reading")
         }
     }
 }
