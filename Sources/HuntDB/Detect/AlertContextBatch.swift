@@ -3,7 +3,7 @@ import Store
 
 /// Adds a rule's context columns to its alerts, a batch at a time: the alerts that survived the
 /// allowlist are held until `batchSize` are waiting (or the rule ends), their context is looked
-/// up in one store query, and they are passed on in the order they came.
+/// up in one store call, and they are passed on in the order they came.
 final class AlertContextBatch {
     static let batchSize = 2048
 

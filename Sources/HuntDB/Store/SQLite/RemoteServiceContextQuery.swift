@@ -28,8 +28,11 @@ final class RemoteServiceContextQuery {
         self.windows = windows
         // The seeks land all over the file: map it (up to the library's limit, 2 GB by default)
         // rather than copy each page through read(). Only runs with context do this, so the
-        // resident size of other runs is unchanged (mapped pages count as resident).
-        try database.execute("PRAGMA mmap_size = 17179869184", purpose: "mapping the database for the alert context")
+        // resident size of other runs is unchanged (mapped pages count as resident). A `.analyst`
+        // connection refuses every pragma: the lookups then read as before.
+        if (try? database.execute("PRAGMA mmap_size = 17179869184", purpose: "mapping the database for the alert context")) == nil {
+            _ = database.takeReadOnlyDenial()
+        }
         statements = try Statements(database)
     }
 
