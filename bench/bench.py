@@ -129,6 +129,13 @@ def main():
     p.add_argument("--context-db", default="",
                    help="context: comma-separated existing databases to measure on (each copied first; "
                         "e.g. /work/corpora/main-2m.db) instead of generating --context-events")
+    p.add_argument("--context-prepared", default="",
+                   help="context: comma-separated databases that already hold the context events "
+                        "(made by context_events.py and hunt load, e.g. a copy of main-10m.db): measured "
+                        "in place, read-only, without the copy and the load")
+    p.add_argument("--context-rules", default="",
+                   help="context: comma-separated rules (default: remote_service_rpc, rpc_service_process, "
+                        "rpc_service_network)")
     p.add_argument("--context-runs", type=int, help="context: runs per mode and rule (default: the scale's runs)")
     p.add_argument("--correlation-events", default="2m",
                    help="correlation: comma-separated corpus sizes (default 2m; e.g. 2m,10m)")
@@ -221,7 +228,9 @@ def main():
     if "context" in only:
         results["context"] = context_bench.run(
             ctx, [parse_count(n) for n in args.context_events.split(",")], args.context_runs or scale["runs"],
-            args.context_before, [d for d in args.context_db.split(",") if d], scale["runs"])
+            args.context_before, [d for d in args.context_db.split(",") if d], scale["runs"],
+            prepared=[d for d in args.context_prepared.split(",") if d],
+            rules=tuple(r for r in args.context_rules.split(",") if r) or context_bench.RULES)
         print(context_bench.render(results["context"]), file=sys.stderr)
         save()
     if "clickhouse" in only:

@@ -7,7 +7,7 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Show what HuntDB does on built-in sample data: load, coverage, detection.",
         discussion: """
-            Generates a small synthetic fleet (with a few planted lateral-movement cases) as gzip NDJSON and as a native .evtx file, loads both into a fresh database, and runs every detection rule. Nothing outside a temporary folder is touched unless you give --db.
+            Generates a small synthetic fleet (with a few planted lateral-movement cases) as gzip NDJSON and as a native .evtx file, with the planted cases' logons, service installs and source processes in a third file, loads them into a fresh database, and runs every detection rule. Nothing outside a temporary folder is touched unless you give --db.
 
             Examples:
               swift run hunt demo
@@ -37,13 +37,14 @@ struct DemoCommand: ParsableCommand {
         try section("1. Sample data")
         let ndjson = folder.appendingPathComponent("fleet-week1.json.gz").path
         let evtx = folder.appendingPathComponent("WS-0003-sysmon.evtx").path
-        let truth = try writeSamples(ndjson: ndjson, evtx: evtx)
-        try say("  \(ndjson)\n  \(evtx)")
+        let context = folder.appendingPathComponent("planted-context.json").path
+        let truth = try writeSamples(ndjson: ndjson, evtx: evtx, context: context)
+        try say("  \(ndjson)\n  \(evtx)\n  \(context) (Security 4624, System 7045 and the attackers' Sysmon events of the planted cases)")
         try say("  planted: \(truth.truePositives) remote service executions, \(truth.nearMisses) near misses that must not alert")
 
         try section("2. hunt load")
         let store = try openStore(dbPath, access: .readWrite)
-        let report = try Loader(store: store).load([ndjson, evtx])
+        let report = try Loader(store: store).load([ndjson, evtx, context])
         for source in report.sources {
             let c = source.counts
             try say("  \((source.path as NSString).lastPathComponent) [\(source.format)]: read \(c.read) = loaded \(c.loaded) + duplicates \(c.duplicates) + not relevant \(c.notRelevant) + rejected \(c.rejected)")
@@ -61,6 +62,11 @@ struct DemoCommand: ParsableCommand {
             ? "every planted case found, and none of the \(truth.nearMisses) near misses alerted"
             : "expected \(truth.truePositives): something is wrong, please report it"
         try say("  \(alerts) lateral-movement alert\(alerts == 1 ? "" : "s") (planted: \(truth.truePositives)): \(verdict).")
+        try say("  Their context (the logon_*, service_* and source_* columns of --format json):")
+        _ = try DetectionEngine(store: reader, allowlist: allowlist).run(try catalog.select(["remote_service_rpc"])[0], options: DetectionOptions()) { alert in
+            try say("  - \(alert.host): who \(alert.text("logon_domain") ?? "?")\\\(alert.text("logon_user") ?? "?") from \(alert.text("logon_ip") ?? "?"); "
+                    + "what service \(alert.text("service_name") ?? "?"); from where \(alert.text("source_host") ?? "?"): \(alert.text("source_command_line") ?? "?")")
+        }
 
         try section("4. The single-event variants (noisier: for fleets without services.exe network events)")
         let engine = DetectionEngine(store: reader, allowlist: allowlist)
@@ -81,7 +87,7 @@ struct DemoCommand: ParsableCommand {
     }
 
     /// Writes the two sample files; returns the planted counts.
-    private func writeSamples(ndjson: String, evtx: String) throws -> (truePositives: Int, nearMisses: Int) {
+    private func writeSamples(ndjson: String, evtx: String, context: String) throws -> (truePositives: Int, nearMisses: Int) {
         var options = CorpusOptions()
         options.events = events
         options.hosts = 12
@@ -100,6 +106,8 @@ struct DemoCommand: ParsableCommand {
         var evtxSink = WindowsEventSink { try writer.append($0) }
         let second = try CorpusGenerator(options: options).generate(into: &evtxSink)
         try writer.finish()
+        let contextEvents = PlantedContextEvents.flatNDJSON(first, seed: 7) + PlantedContextEvents.flatNDJSON(second, seed: 8)
+        try contextEvents.write(toFile: context, atomically: true, encoding: .utf8)
         let truePositives = first.planted(.truePositive).count + second.planted(.truePositive).count
         return (truePositives, first.plantedCases.count + second.plantedCases.count - truePositives)
     }

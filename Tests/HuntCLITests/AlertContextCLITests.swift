@@ -118,6 +118,45 @@ final class AlertContextCLITests: XCTestCase {
         XCTAssertEqual(plain[0]["child_command_line"] as? String, first["child_command_line"] as? String)
     }
 
+    /// The Sigma forms of the remote-service rules (`--sigma builtin`) carry the same context
+    /// columns as the native rules; the process's own LogonId is `process_logon_id` there.
+    func testSigmaForms_carryTheSameContext() throws {
+        let (dir, db, load) = try database()
+        defer { withExtendedLifetime(dir) {} }
+        XCTAssertEqual(load.status, 0, load.stderr)
+        let detect = try HuntProcess.run(["detect", "--db", db, "--sigma", "builtin", "--format", "ndjson"])
+        XCTAssertEqual(detect.status, 2, detect.stderr)
+        let alerts = try ndjson(detect)
+        let network = alerts.filter { $0["rule_id"] as? String == "71ce7516-4fe3-4497-b85c-9212ec62da15" }
+        XCTAssertEqual(network.map { $0["host"] as? String }, [Self.ws6, Self.ws7])
+        let ws6 = try XCTUnwrap(network.first)
+        XCTAssertEqual(ws6["logon_user"] as? String, "alice")
+        XCTAssertEqual(ws6["logon_id"] as? String, "0x1a2b")
+        XCTAssertEqual(ws6["source_host"] as? String, Self.ws5)
+        XCTAssertEqual(ws6["source_command_line"] as? String, "powershell -c Invoke-PsExec ws6")
+        XCTAssertEqual(ws6["clock_offset_ms"] as? Int, 2_500)
+        // A connection alert has no child, so no service; the hidden time column stays hidden.
+        XCTAssertTrue(ws6["service_name"] is NSNull)
+        XCTAssertNil(ws6["network_time"])
+
+        let processes = alerts.filter { $0["rule_id"] as? String == "3f46963a-73b4-4844-a243-d673157d218a" }
+        let cmd = try XCTUnwrap(processes.first { $0["host"] as? String == Self.ws6 && ($0["executable"] as? String ?? "").hasSuffix("cmd.exe") },
+                                "\(processes)")
+        XCTAssertEqual(cmd["service_name"] as? String, "Updater")
+        XCTAssertEqual(cmd["service_image"] as? String, "%COMSPEC% /C start /b powershell -enc AAA")
+        XCTAssertEqual(cmd["logon_user"] as? String, "alice")
+        XCTAssertEqual(cmd["logon_id"] as? String, "0x1a2b")
+        // Without a connection the source is found through the logon's address and port.
+        XCTAssertEqual(cmd["source_host"] as? String, Self.ws5)
+        XCTAssertTrue(cmd.keys.contains("process_logon_id"), "\(cmd.keys.sorted())")
+        XCTAssertNil(cmd["process_time"])
+
+        // --no-context: the same alerts with the context columns null.
+        let plain = try ndjson(try HuntProcess.run(["detect", "--db", db, "--sigma", "builtin", "--format", "ndjson", "--no-context"]))
+        XCTAssertEqual(plain.count, alerts.count)
+        XCTAssertTrue(plain.filter { $0["rule_id"] as? String == "71ce7516-4fe3-4497-b85c-9212ec62da15" }.allSatisfy { $0["logon_user"] is NSNull })
+    }
+
     func testStatsAndCoverage_showTheHostWithOnlyLogons() throws {
         let (dir, db, _) = try database()
         defer { withExtendedLifetime(dir) {} }

@@ -53,6 +53,30 @@ final class AlertContextRealDatasetTests: XCTestCase {
         XCTAssertEqual(alert["destination_port"] as? Int, 49726)
     }
 
+    /// The Sigma forms (`--sigma builtin`) answer the same three questions on psexec.
+    func testPsexec_sigmaFormsCarryTheSameContext() throws {
+        let input = try recording("empire_psexec_dcerpc_tcp_svcctl.json.gz")
+        let dir = try TemporaryDirectory()
+        let db = dir.path("real.db")
+        XCTAssertEqual(try HuntProcess.run(["load", "--db", db, input]).status, 0)
+        let detect = try HuntProcess.run(["detect", "--db", db, "--sigma", "builtin", "--format", "json"])
+        XCTAssertEqual(detect.status, 2, detect.stderr)
+        let all = try XCTUnwrap(try JSONSerialization.jsonObject(with: detect.stdoutData) as? [[String: Any]])
+        let network = try XCTUnwrap(all.first { $0["rule_id"] as? String == "71ce7516-4fe3-4497-b85c-9212ec62da15" && $0["source_port"] as? Int == 56608 },
+                                    "\(all.map { $0["rule_id"] ?? "" })")
+        XCTAssertEqual(network["logon_user"] as? String, "pgustavo")
+        XCTAssertEqual(network["logon_id"] as? String, "0x2990d17")
+        XCTAssertEqual((network["source_host"] as? String)?.uppercased(), "WORKSTATION5.THESHIRE.LOCAL")
+        XCTAssertTrue((network["source_command_line"] as? String ?? "").hasPrefix(#"C:\windows\System32\WindowsPowerShell\v1.0\powershell.exe -noP -sta -w 1 -enc"#),
+                      "\(network)")
+        let process = try XCTUnwrap(all.first { $0["rule_id"] as? String == "3f46963a-73b4-4844-a243-d673157d218a" && $0["service_name"] as? String == "Updater" },
+                                    "no Sigma process alert with the service Updater")
+        XCTAssertEqual(process["logon_user"] as? String, "pgustavo")
+        XCTAssertTrue((process["service_image"] as? String ?? "").hasPrefix("%COMSPEC% /C start /b"))
+        // The child's own logon session (SYSTEM's, as services run) is kept beside it.
+        XCTAssertEqual(process["process_logon_id"] as? String, "0x3e7")
+    }
+
     func testSmbexec_rpcServiceProcessAlertHasTheLogonServiceAndSource() throws {
         let input = try recording("empire_smbexec_dcerpc_smb_svcctl.json.gz")
         let dir = try TemporaryDirectory()

@@ -5,7 +5,8 @@ detect: each remote-service rule over a store with context events, `hunt detect 
 the context (the default) and with `--no-context` (the context columns left null),
 alternating, the median of `runs` each after one warm-up of each, CPU (user + sys) and wall.
 The store is a generated flat corpus loaded by this binary, or a copy of an existing database
-(`--context-db`, e.g. /work/corpora/main-2m.db; never written to). The generated bulk corpus
+(`--context-db`, e.g. /work/corpora/main-2m.db; never written to), or a store that already holds
+the context events (`--context-prepared`, measured in place: a 10M copy takes minutes to make). The generated bulk corpus
 has no logons or service installs, so `context_events.write` adds them to the copy first (a
 network logon for every incoming services.exe connection, a service install for one in four
 services.exe children, as many unrelated logons again): the lookups then find and choose
@@ -72,8 +73,11 @@ def _store(ctx, events, source_db):
     return db, label, counts
 
 
-def detect_overhead(ctx, events, runs, source_db=None, rules=RULES):
-    db, label, counts = _store(ctx, events, source_db)
+def detect_overhead(ctx, events, runs, source_db=None, rules=RULES, prepared=None):
+    if prepared:
+        db, label, counts = Path(prepared), Path(prepared).name + " (prepared)", {"prepared": True}
+    else:
+        db, label, counts = _store(ctx, events, source_db)
     rows = []
     for rule in rules:
         _detect(ctx, db, rule, True)
@@ -93,7 +97,8 @@ def detect_overhead(ctx, events, runs, source_db=None, rules=RULES):
                      "alerts": enriched[0]["alerts"], "with_logon": enriched[0]["with_logon"],
                      "with_service": enriched[0]["with_service"], "with_source": enriched[0]["with_source"],
                      "load_before": enriched[0]["load_before"]})
-    remove_db(db)
+    if not prepared:
+        remove_db(db)
     (ctx.out / "context-alerts.ndjson").unlink(missing_ok=True)
     return {"store": label, "context_events": counts, "rules": rows}
 
@@ -115,9 +120,11 @@ def real_load(ctx, binary, runs, label):
             "files": len(files), "totals": last}
 
 
-def run(ctx, events_list, runs, before_binary=None, source_dbs=(), real_load_runs=None):
-    stores = [detect_overhead(ctx, None, runs, db) for db in source_dbs] or \
-        [detect_overhead(ctx, n, runs) for n in events_list]
+def run(ctx, events_list, runs, before_binary=None, source_dbs=(), real_load_runs=None, prepared=(), rules=RULES):
+    stores = [detect_overhead(ctx, None, runs, rules=rules, prepared=db) for db in prepared] + \
+        [detect_overhead(ctx, None, runs, db, rules=rules) for db in source_dbs]
+    if not stores:
+        stores = [detect_overhead(ctx, n, runs, rules=rules) for n in events_list]
     out = {"detect": stores}
     out["real_load_after"] = real_load(ctx, ctx.hunt.binary, real_load_runs or runs, "this")
     if before_binary and Path(before_binary).exists():

@@ -3,7 +3,7 @@ import Store
 
 /// Adds a rule's context columns to its alerts, a batch at a time: the alerts that survived the
 /// allowlist are held until `batchSize` are waiting (or the rule ends), their context is looked
-/// up in one store query, and they are passed on in the order they came.
+/// up in one store call, and they are passed on in the order they came.
 final class AlertContextBatch {
     static let batchSize = 2048
 
@@ -37,9 +37,10 @@ final class AlertContextBatch {
         switch kind {
         case .remoteService: contexts = try store.remoteServiceContext(batch.map(kind.request), windows: windows)
         }
-        let count = kind.columns.count
+        let first = batch.first.map { $0.row.count - kind.columns.count } ?? 0
         for (alert, context) in zip(batch, contexts) {
-            let row = Array(alert.row.dropLast(count)) + kind.values(context)
+            var row = alert.row
+            kind.write(context, into: &row, at: first)
             try emit(Alert(rule: rule, row: row, columns: alert.columns))
         }
     }

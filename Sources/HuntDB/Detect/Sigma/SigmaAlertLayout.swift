@@ -2,8 +2,11 @@
 /// `source`, the event's fields, then the rule's `tags` and `status`.
 enum SigmaAlertLayout {
     /// `(alert column, SQL over e, declared type)` of the event fields, by kind; the columns
-    /// introduced by migration m0006 appear when the database has them.
-    static func eventFields(_ kind: SigmaEventKind, stored: Set<String>?) -> [(name: String, sql: String, type: String)] {
+    /// introduced by migration m0006 appear when the database has them. With the remote-service
+    /// context, whose `logon_id` is the network logon's, the process's own LogonId is
+    /// `process_logon_id`.
+    static func eventFields(_ kind: SigmaEventKind, stored: Set<String>?,
+                            context: AlertContextKind? = nil) -> [(name: String, sql: String, type: String)] {
         let fields: [(String, String, String)]
         switch kind {
         case .process:
@@ -16,7 +19,8 @@ enum SigmaAlertLayout {
                 ("pid", "e.pid", "INTEGER"), ("entity_id", "e.entity_id", "TEXT"),
                 ("parent_executable", "e.parent_executable", "TEXT"), ("parent_command_line", "e.parent_command_line", "TEXT"),
                 ("parent_user", "e.parent_user", "TEXT"), ("parent_pid", "e.parent_pid", "INTEGER"),
-                ("parent_entity_id", "e.parent_entity_id", "TEXT"), ("logon_id", "e.logon_id", "TEXT"),
+                ("parent_entity_id", "e.parent_entity_id", "TEXT"),
+                (context == .remoteService ? "process_logon_id" : "logon_id", "e.logon_id", "TEXT"),
             ]
         case .network:
             fields = [
@@ -35,6 +39,13 @@ enum SigmaAlertLayout {
     }
 
     static let userSQL = "CASE WHEN e.user_domain IS NULL THEN e.user_name ELSE e.user_domain || '\\' || e.user_name END"
+
+    /// Hidden columns the context reads: the event's time under the name the native rules
+    /// give it (`network_time`, `process_time`).
+    static func contextFields(_ kind: SigmaEventKind, context: AlertContextKind?) -> [(name: String, sql: String, type: String)] {
+        guard context == .remoteService else { return [] }
+        return [(kind == .process ? "process_time" : "network_time", "e.ts_us", "TIME")]
+    }
 
     /// Hidden columns the allowlist matches on (it speaks of the started process as `child_…`).
     static func allowlistFields(_ kind: SigmaEventKind) -> [(name: String, sql: String, type: String)] {

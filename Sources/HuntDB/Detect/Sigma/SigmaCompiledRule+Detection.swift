@@ -11,7 +11,8 @@ extension SigmaCompiledRule {
     /// The `+` in `ORDER BY` keeps SQLite from walking an unrelated index of the event table
     /// for that order, with one table seek per row (measured: twice the CPU of a plain scan).
     public func sql(storedColumns: Set<String>?, restricted: Bool = false) -> String {
-        let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns) + SigmaAlertLayout.allowlistFields(kind)
+        let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns, context: rule.alertContext)
+            + SigmaAlertLayout.allowlistFields(kind) + SigmaAlertLayout.contextFields(kind, context: rule.alertContext)
         let selected = fields.map { "    \($0.sql) AS \($0.name)," }.joined(separator: "\n")
         let kindName = kind == .process ? "'process'" : "'network'"
         let candidates = restricted ? "\n  AND e.event_id IN (SELECT value FROM json_each(:hunt_candidates))" : ""
@@ -46,7 +47,8 @@ extension SigmaCompiledRule {
     /// The rule as a detection rule the engine runs like any other. `builtIn` rules (the
     /// remote-service family shipped in queries/sigma) also take the default allowlist.
     public func detectionRule(storedColumns: Set<String>?, builtIn: Bool) throws -> DetectionRule {
-        detectionRule(template: try SigmaDetectionTemplate(kind: kind, storedColumns: storedColumns), builtIn: builtIn)
+        detectionRule(template: try SigmaDetectionTemplate(kind: kind, storedColumns: storedColumns, context: rule.alertContext),
+                      builtIn: builtIn)
     }
 
     /// `detectionRule` with the header of the rule's kind already parsed.
@@ -73,16 +75,22 @@ extension SigmaCompiledRule {
 }
 
 /// The header of every Sigma rule of one event kind over one set of stored columns (parameters,
-/// needs, alert columns), parsed once per run rather than once per rule: only the id differs.
+/// needs, alert columns, context), parsed once per run rather than once per rule: only the id differs.
 struct SigmaDetectionTemplate {
+    /// What a template depends on besides the stored columns.
+    struct Key: Hashable {
+        let kind: SigmaEventKind
+        let context: AlertContextKind?
+    }
+
     let storedColumns: Set<String>?
     /// The header's lines after `-- id:`.
     let header: String
     /// A detection rule with that header and a stand-in id, to copy.
     let rule: DetectionRule
 
-    init(kind: SigmaEventKind, storedColumns: Set<String>?) throws {
-        let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns)
+    init(kind: SigmaEventKind, storedColumns: Set<String>?, context: AlertContextKind? = nil) throws {
+        let fields = SigmaAlertLayout.eventFields(kind, stored: storedColumns, context: context)
         var lines = [
             "-- param: since TIME = NULL -- only events at or after this time",
             "-- param: until TIME = NULL -- only events before this time",
@@ -95,8 +103,10 @@ struct SigmaDetectionTemplate {
         ]
         lines += fields.map { "-- column: \($0.name) \($0.type)" }
         lines += SigmaAlertLayout.allowlistFields(kind).map { "-- column: \($0.name) \($0.type) hidden" }
+        lines += SigmaAlertLayout.contextFields(kind, context: context).map { "-- column: \($0.name) \($0.type) hidden" }
         lines += ["-- column: tags TEXT -- the rule's tags", "-- column: status TEXT -- the rule's status"]
         lines.append("-- table: \(SigmaAlertLayout.tableColumns(kind).joined(separator: ", "))")
+        if let context { lines.append("-- context: \(context.rawValue)") }
         self.storedColumns = storedColumns
         header = lines.joined(separator: "\n")
         rule = try DetectionRule(query: QueryFile(sql: "-- id: sigma_rule\n" + header + "\nSELECT 1", origin: "sigma"))

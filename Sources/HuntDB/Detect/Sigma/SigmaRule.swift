@@ -23,6 +23,10 @@ public struct SigmaRule: Sendable {
     public var falsePositives: [String]
     public var logSource: SigmaLogSource
     public var detection: SigmaDetection
+    /// `huntdb-context: remote_service` (a custom attribute, which the Sigma specification lets
+    /// a rule carry): the alerts get that context's columns, like the native rules'
+    /// `-- context:` (`AlertContextKind`). Other tools ignore the key.
+    public var alertContext: AlertContextKind?
 
     /// The ATT&CK technique ids among the tags (`attack.t1059.001` → `T1059.001`).
     public var attackIDs: [String] {
@@ -74,7 +78,16 @@ public struct SigmaRule: Sendable {
                                         service: source?["service"]?.scalar?.string)
         guard let detection = mapping["detection"]?.mapping else { throw SigmaError(path: path, "has no `detection` mapping") }
         self.detection = try SigmaDetection(detection, path: path)
+        if let name = text(Self.contextKey) {
+            guard let context = AlertContextKind(rawValue: name) else {
+                throw SigmaError(path: path, "has an unknown `\(Self.contextKey)` \(name) (known: \(AlertContextKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            alertContext = context
+        }
     }
+
+    /// The custom attribute that asks for alert context.
+    public static let contextKey = "huntdb-context"
 
     /// The libyaml problem and where, without echoing the whole document.
     static func describe(_ error: Error) -> String {

@@ -230,9 +230,9 @@ public struct SigmaRuleSet: Sendable {
                 if correlation.correlation.generate { generated.insert(input.ruleID) }
             }
         }
-        var templates: [SigmaEventKind: SigmaDetectionTemplate] = [:]
-        for kind in Set(statuses.compactMap { $0.compiled?.kind }) {
-            templates[kind] = try SigmaDetectionTemplate(kind: kind, storedColumns: storedColumns?[kind])
+        var templates: [SigmaDetectionTemplate.Key: SigmaDetectionTemplate] = [:]
+        for key in Set(statuses.compactMap { $0.compiled.map { SigmaDetectionTemplate.Key(kind: $0.kind, context: $0.rule.alertContext) } }) {
+            templates[key] = try SigmaDetectionTemplate(kind: key.kind, storedColumns: storedColumns?[key.kind], context: key.context)
         }
         return try statuses.concurrentMap { status -> DetectionRule? in
             if let correlation = status.correlation {
@@ -242,7 +242,8 @@ public struct SigmaRuleSet: Sendable {
             }
             guard let compiled = status.compiled else { return nil }
             if referenced.contains(compiled.ruleID), !generated.contains(compiled.ruleID) { return nil }
-            return compiled.detectionRule(template: templates[compiled.kind]!, builtIn: status.builtIn)
+            let key = SigmaDetectionTemplate.Key(kind: compiled.kind, context: compiled.rule.alertContext)
+            return compiled.detectionRule(template: templates[key]!, builtIn: status.builtIn)
         }.compactMap { $0 }
     }
 }

@@ -1,71 +1,44 @@
 import Model
 
-/// The SQL behind the alert context of remote-service alerts: one statement per batch of alerts.
+/// Looks up the context of a batch of remote-service alerts: for each alert a few index seeks
+/// through statements prepared once per batch, with every value bound.
 ///
-/// The batch arrives as one bound JSON array (`:requests`, read with `json_each`), so the text
-/// is constant and every value is a parameter; each alert's logon, service and source
-/// connection are index seeks (`logons_by_session`, `logons_by_source`, `logons_by_host_time`,
-/// `service_installs_by_host_time`, `network_by_source_port`; m0008, m0009, m0011). The
-/// windows are bound too.
-struct RemoteServiceContextQuery {
+/// Each lookup is one `LIMIT 1` seek (or a short candidate list) on a table's own index
+/// (`logons_by_session`, `logons_by_source`, `logons_by_host_time`, `service_installs_by_host_time`,
+/// `network_by_source_port`, `processes_by_entity`, `command_line_evidence_by_pid`; m0008, m0009,
+/// m0011). Interned texts (addresses, executables, host names) are read by id and
+/// remembered for the batch, so a fleet's few addresses and executables are read once. A host
+/// with no logons (or no service installs) skips that lookup.
+///
+/// Until session 6 this was one SQL statement per batch that read the alerts from a bound JSON
+/// array; the JSON parsing and the view joins cost ≈ 55 µs per alert (BENCHMARKS.md, "Alert context").
+final class RemoteServiceContextQuery {
     let windows: AlertContextWindows
+    private let statements: Statements
+    private var hostIDs: [String: Int64?] = [:]
+    private var hostNames: [Int64: String] = [:]
+    private var hostHasLogons: [Int64: Bool] = [:]
+    private var hostHasServices: [Int64: Bool] = [:]
+    private var stringIDs: [String: Int64?] = [:]
+    private var strings: [Int64: String] = [:]
+    private var commandKeys: [String: String] = [:]
+    private var outgoingRef: Int64??
 
-    func run(on database: Database, _ requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
-        var results = Array(repeating: RemoteServiceContext(), count: requests.count)
-        guard !requests.isEmpty else { return results }
-        let statement = try database.prepare(Self.sql, purpose: "looking up the context of remote-service alerts")
-        try statement.bind([
-            "requests": .text(Self.json(requests)),
-            "logon_before": .integer(windows.logonBefore),
-            "logon_after": .integer(windows.logonAfter),
-            "service_before": .integer(windows.serviceBefore),
-            "service_after": .integer(windows.serviceAfter),
-            "clock_tolerance": .integer(windows.clockTolerance),
-            "evidence_window": .integer(windows.evidenceWindow),
-        ])
-        while try statement.step() {
-            let n = Int(statement.int64(0))
-            guard results.indices.contains(n) else { continue }
-            var c = RemoteServiceContext()
-            c.logonUser = statement.text(1)
-            c.logonDomain = statement.text(2)
-            c.logonID = statement.text(3)
-            c.logonType = statement.optionalInt64(4)
-            c.logonMicros = statement.optionalInt64(5)
-            c.logonIP = statement.text(6)
-            c.serviceName = statement.text(7)
-            c.serviceImage = statement.text(8)
-            c.serviceMicros = statement.optionalInt64(9)
-            c.sourceHost = statement.text(10)
-            c.sourceEntityID = statement.text(11)
-            c.sourceExecutable = statement.text(12)
-            c.sourceCommandLine = statement.text(13)
-            c.sourceClockOffsetMillis = statement.optionalInt64(14).map { ($0 + ($0 >= 0 ? 500 : -500)) / 1000 }
-            results[n] = c
+    init(on database: Database, windows: AlertContextWindows) throws {
+        self.windows = windows
+        // The seeks land all over the file: map it (up to the library's limit, 2 GB by default)
+        // rather than copy each page through read(). Only runs with context do this, so the
+        // resident size of other runs is unchanged (mapped pages count as resident). A `.analyst`
+        // connection refuses every pragma: the lookups then read as before.
+        if (try? database.execute("PRAGMA mmap_size = 17179869184", purpose: "mapping the database for the alert context")) == nil {
+            _ = database.takeReadOnlyDenial()
         }
-        return results
+        statements = try Statements(database)
     }
 
-    /// The requests as a JSON array of objects; the command line and executable as their
-    /// `WindowsCommandKey`s, computed once here rather than per candidate row.
-    private static func json(_ requests: [RemoteServiceContextRequest]) -> String {
-        var out = "["
-        for (i, r) in requests.enumerated() {
-            if i > 0 { out += "," }
-            out += "{\"host\":" + JSONText.string(r.host)
-            func add(_ key: String, _ value: Int64?) { if let value { out += ",\"\(key)\":\(value)" } }
-            func add(_ key: String, _ value: String?) { if let value { out += ",\"\(key)\":" + JSONText.string(value) } }
-            add("conn", r.connectionMicros)
-            add("sip", r.sourceIP)
-            add("sport", r.sourcePort)
-            add("dip", r.destinationIP)
-            add("dport", r.destinationPort)
-            add("child", r.childMicros)
-            add("cmd_key", r.childCommandLine.map(WindowsCommandKey.key))
-            add("exe_key", r.childExecutable.map(WindowsCommandKey.key))
-            out += "}"
-        }
-        return out + "]"
+    /// The context of each request, in order (empty where nothing is found).
+    func run(_ requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
+        try requests.map(context)
     }
 
     /// Logon: a successful network (3) or remote interactive (10) logon on the alert's host from
@@ -73,115 +46,297 @@ struct RemoteServiceContextQuery {
     /// the connection, else the child), the one of the same TCP session (source port) first,
     /// else the latest. Without a connection: the latest such logon from any remote address.
     /// Service: the latest install on the host in [child - service_before, child + service_after]
-    /// whose image path is the child's command line or executable (`hunt_command_key`).
+    /// whose image path is the child's command line or executable (`WindowsCommandKey`).
     /// Source: another host's outgoing connection with the same addresses and ports (the
     /// logon's address and port when the alert has no connection) within the clock tolerance,
     /// the most precise then the closest; its process's command line from the process start,
     /// else from command-line evidence of the same host and pid within `evidence_window`
     /// (PowerShell 4103, m0011), the closest in time.
-    ///
-    /// Each lookup is a correlated `LIMIT 1` seek per alert (m0008/m0011 indexes), staged in
-    /// materialized CTEs so that no step reads a view it cannot seek: the source connection is
-    /// found on `network_rows` by `(source_port, source_ip_ref, ts_us)` (`network_by_source_port`)
-    /// with the address resolved to its string id once per alert, and only its text columns
-    /// are read through the `network_connections` view, by event id. Tie-breaks that would
-    /// force a sort are left out where the index order already decides (newest first).
-    static let sql = """
-        WITH r AS MATERIALIZED (
-            SELECT CAST(j.key AS INTEGER) AS n,
-                coalesce((SELECT h.host_id FROM hosts AS h WHERE h.host_key = lower(j.value ->> '$.host') AND h.name = j.value ->> '$.host'),
-                         (SELECT h.host_id FROM hosts AS h WHERE h.name = j.value ->> '$.host' COLLATE NOCASE ORDER BY h.host_id LIMIT 1)) AS host_id,
-                j.value ->> '$.conn' AS conn_us, j.value ->> '$.sip' AS sip, j.value ->> '$.sport' AS sport,
-                j.value ->> '$.dip' AS dip, j.value ->> '$.dport' AS dport, j.value ->> '$.child' AS child_us,
-                j.value ->> '$.cmd_key' AS cmd_key, j.value ->> '$.exe_key' AS exe_key,
-                coalesce(j.value ->> '$.conn', j.value ->> '$.child') AS anchor_us
-            FROM json_each(:requests) AS j
-        ),
-        picked AS MATERIALIZED (
-            SELECT r.*,
-                CASE WHEN r.sip IS NOT NULL THEN
-                    coalesce(
-                        (SELECT g.event_id FROM logons AS g
-                         WHERE g.host_id = r.host_id AND g.source_ip = r.sip AND g.source_port = r.sport
-                           AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
-                           AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-                         ORDER BY g.ts_us DESC LIMIT 1),
-                        (SELECT g.event_id FROM logons AS g
-                         WHERE g.host_id = r.host_id AND g.source_ip = r.sip
-                           AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
-                           AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-                         ORDER BY g.ts_us DESC LIMIT 1))
-                ELSE
-                    (SELECT g.event_id FROM logons AS g INDEXED BY logons_by_host_time
-                     WHERE g.host_id = r.host_id
-                       AND g.ts_us >= r.anchor_us - :logon_before AND g.ts_us <= r.anchor_us + :logon_after
-                       AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-                       AND g.source_ip IS NOT NULL AND g.source_ip NOT IN ('127.0.0.1', '::1')
-                     ORDER BY g.ts_us DESC LIMIT 1)
-                END AS logon_event,
-                CASE WHEN r.child_us IS NOT NULL THEN
-                    (SELECT v.event_id FROM service_installs AS v
-                     WHERE v.host_id = r.host_id AND v.ts_us >= r.child_us - :service_before AND v.ts_us <= r.child_us + :service_after
-                       AND v.image_path IS NOT NULL AND hunt_command_key(v.image_path) IN (r.cmd_key, r.exe_key)
-                     ORDER BY v.ts_us DESC, v.event_code = 13 LIMIT 1)
-                END AS service_event
-            FROM r
-        ),
-        side AS MATERIALIZED (
-            SELECT p.*, g.ts_us AS logon_us, g.user_name AS logon_user, g.user_domain AS logon_domain, g.logon_id,
-                g.logon_type, g.source_ip AS logon_ip,
-                (SELECT s.string_id FROM strings AS s WHERE s.value = coalesce(p.sip, g.source_ip)) AS xip_ref,
-                coalesce(p.sport, g.source_port) AS xport,
-                coalesce(p.conn_us, g.ts_us) AS xanchor,
-                CASE WHEN p.dip IS NOT NULL THEN coalesce((SELECT s.string_id FROM strings AS s WHERE s.value = p.dip), -1) END AS dip_ref
-            FROM picked AS p LEFT JOIN logons AS g ON g.event_id = p.logon_event
-        ),
-        sourced AS MATERIALIZED (
-            SELECT s.*,
-                CASE WHEN s.xport IS NOT NULL AND s.xip_ref IS NOT NULL THEN
-                    (SELECT c.event_id FROM (
-                        SELECT e.event_id, e.ts_precision_us AS precision_us, abs(e.ts_us - s.xanchor) AS distance_us
-                        FROM network_rows AS e
-                        WHERE e.source_port = s.xport AND e.source_ip_ref = s.xip_ref
-                          AND e.ts_us >= s.xanchor - :clock_tolerance AND e.ts_us <= s.xanchor + :clock_tolerance
-                          AND e.host_id <> s.host_id
-                          AND (e.direction_ref IS NULL OR e.direction_ref = (SELECT string_id FROM strings WHERE value = 'outgoing'))
-                          AND (s.dip_ref IS NULL OR e.destination_ip_ref = s.dip_ref) AND (s.dport IS NULL OR e.destination_port = s.dport)
-                     ) AS c ORDER BY c.precision_us, c.distance_us, c.event_id LIMIT 1)
-                END AS source_event
-            FROM side AS s
-        ),
-        source_rows AS MATERIALIZED (
-            SELECT s.*, e.host_id AS src_host_id, e.ts_us AS src_us,
-                -- Sysmon 3 sometimes lacks the pid (NXLog exports): the same connection's other
-                -- record on that host (Security 5156) gives it.
-                CASE WHEN e.pid IS NULL AND e.event_id IS NOT NULL THEN
-                    (SELECT max(o.pid) FROM network_rows AS o
-                     WHERE o.source_port = s.xport AND o.source_ip_ref = s.xip_ref AND o.host_id = e.host_id
-                       AND o.ts_us >= s.xanchor - :clock_tolerance AND o.ts_us <= s.xanchor + :clock_tolerance)
-                ELSE e.pid END AS src_pid,
-                (SELECT c.entity_id FROM network_connections AS c WHERE c.event_id = s.source_event) AS src_entity_id,
-                (SELECT c.executable FROM network_connections AS c WHERE c.event_id = s.source_event) AS src_executable
-            FROM sourced AS s LEFT JOIN network_rows AS e ON e.event_id = s.source_event
-        )
-        SELECT s.n, s.logon_user, s.logon_domain, s.logon_id, s.logon_type, s.logon_us, s.logon_ip,
-            v.service_name, v.image_path, v.ts_us,
-            h.name, s.src_entity_id, s.src_executable,
-            coalesce(
-                (SELECT p.command_line FROM processes AS p WHERE p.host_id = s.src_host_id AND p.entity_id = s.src_entity_id
-                 ORDER BY +p.ts_us LIMIT 1),
-                (SELECT x.command_line FROM (
-                    SELECT c.command_line, abs(c.ts_us - s.src_us) AS distance_us, c.event_id FROM command_line_evidence AS c
-                    WHERE c.host_id = s.src_host_id AND c.pid = s.src_pid
-                      AND c.ts_us >= s.src_us - :evidence_window AND c.ts_us <= s.src_us + :evidence_window
-                 ) AS x ORDER BY x.distance_us, x.event_id LIMIT 1)),
-            s.src_us - s.xanchor
-        FROM source_rows AS s
-        LEFT JOIN service_installs AS v ON v.event_id = s.service_event
-        LEFT JOIN hosts AS h ON h.host_id = s.src_host_id
-        """
+    private func context(_ r: RemoteServiceContextRequest) throws -> RemoteServiceContext {
+        var c = RemoteServiceContext()
+        guard let hostID = try hostID(r.host) else { return c }
+        let anchor = r.connectionMicros ?? r.childMicros
+        var logonPort: Int64?
+        if let anchor, try hasLogons(hostID) {
+            try logon(host: hostID, request: r, anchor: anchor, into: &c, port: &logonPort)
+        }
+        if let child = r.childMicros, r.childCommandLine != nil || r.childExecutable != nil, try hasServices(hostID) {
+            try service(host: hostID, child: child, request: r, into: &c)
+        }
+        if let port = r.sourcePort ?? logonPort, let ip = r.sourceIP ?? c.logonIP,
+           let anchor = r.connectionMicros ?? c.logonMicros, let ipRef = try stringID(ip) {
+            try source(host: hostID, ipRef: ipRef, port: port, anchor: anchor, request: r, into: &c)
+        }
+        return c
+    }
+
+    private func logon(host: Int64, request r: RemoteServiceContextRequest, anchor: Int64,
+                       into c: inout RemoteServiceContext, port: inout Int64?) throws {
+        let from = anchor - windows.logonBefore, to = anchor + windows.logonAfter
+        let s = statements
+        var found: Statement?
+        if let ip = r.sourceIP {
+            if let sourcePort = r.sourcePort, try s.logonBySession.seek(.integer(host), .text(ip), .integer(sourcePort), .integer(from), .integer(to)) {
+                found = s.logonBySession
+            } else if try s.logonBySource.seek(.integer(host), .text(ip), .integer(from), .integer(to)) {
+                found = s.logonBySource
+            }
+        } else if try s.logonByHostTime.seek(.integer(host), .integer(from), .integer(to)) {
+            found = s.logonByHostTime
+        }
+        guard let g = found else { return }
+        defer { g.reset() }
+        c.logonMicros = g.int64(0)
+        c.logonUser = g.text(1)
+        c.logonDomain = g.text(2)
+        c.logonID = g.text(3)
+        c.logonType = g.optionalInt64(4)
+        c.logonIP = g.text(5)
+        port = g.optionalInt64(6)
+    }
+
+    /// The installs in the window come newest first (a registry ImagePath after an install of
+    /// the same time); the first whose image path has the child's key is the one.
+    private func service(host: Int64, child: Int64, request r: RemoteServiceContextRequest, into c: inout RemoteServiceContext) throws {
+        let childKey = r.childCommandLine.map(commandKey), executableKey = r.childExecutable.map(commandKey)
+        let s = statements.serviceInstalls
+        defer { s.reset() }
+        s.bind(host, at: 1)
+        s.bind(child - windows.serviceBefore, at: 2)
+        s.bind(child + windows.serviceAfter, at: 3)
+        while try s.step() {
+            guard let image = s.text(1) else { continue }
+            let key = commandKey(image)
+            guard key == childKey || key == executableKey else { continue }
+            c.serviceName = s.text(0)
+            c.serviceImage = image
+            c.serviceMicros = s.int64(2)
+            return
+        }
+    }
+
+    private func source(host: Int64, ipRef: Int64, port: Int64, anchor: Int64, request r: RemoteServiceContextRequest,
+                        into c: inout RemoteServiceContext) throws {
+        let destinationRef: Int64? = try r.destinationIP.map { try stringID($0) ?? -1 }
+        let outgoing = try outgoingDirection()
+        let from = anchor - windows.clockTolerance, to = anchor + windows.clockTolerance
+        // The candidates: the same source address and port within the tolerance; the best is
+        // the most precise, then the closest, then the first loaded.
+        let n = statements.connectionsBySource
+        defer { n.reset() }
+        n.bind(port, at: 1)
+        n.bind(ipRef, at: 2)
+        n.bind(from, at: 3)
+        n.bind(to, at: 4)
+        var best: (precision: Int64, distance: Int64, eventID: Int64, host: Int64, ts: Int64, pid: Int64?, entity: Int64, executable: Int64?)?
+        while try n.step() {
+            let rowHost = n.int64(1)
+            guard rowHost != host else { continue }
+            if !n.isNull(6) {
+                guard let outgoing, n.int64(6) == outgoing else { continue }
+            }
+            if let destinationRef, n.isNull(7) || n.int64(7) != destinationRef { continue }
+            if let port = r.destinationPort, n.isNull(8) || n.int64(8) != port { continue }
+            let ts = n.int64(2)
+            let candidate = (precision: n.int64(3), distance: abs(ts - anchor), eventID: n.int64(0), host: rowHost, ts: ts,
+                             pid: n.optionalInt64(4), entity: n.int64(5), executable: n.optionalInt64(9))
+            if let b = best, (b.precision, b.distance, b.eventID) <= (candidate.precision, candidate.distance, candidate.eventID) { continue }
+            best = candidate
+        }
+        guard let e = best else { return }
+        c.sourceHost = try hostName(e.host)
+        c.sourceExecutable = try e.executable.flatMap(string)
+        c.sourceClockOffsetMillis = (e.ts - anchor + (e.ts - anchor >= 0 ? 500 : -500)) / 1000
+        // The process's entity id and, from its start, its command line: one statement.
+        let p = statements.sourceProcess
+        defer { p.reset() }
+        p.bind(e.host, at: 1)
+        p.bind(e.entity, at: 2)
+        if try p.step() {
+            c.sourceEntityID = p.text(0)
+            c.sourceCommandLine = p.text(1)
+        }
+        if c.sourceCommandLine == nil {
+            // Sysmon 3 sometimes lacks the pid (NXLog exports): the same connection's other
+            // record on that host (Security 5156) gives it.
+            let pid = try e.pid ?? statements.pidOfConnection.firstInteger(.integer(port), .integer(ipRef), .integer(e.host), .integer(from), .integer(to))
+            c.sourceCommandLine = try evidenceCommandLine(host: e.host, pid: pid, at: e.ts)
+        }
+    }
+
+    /// The command line of a process whose start was not recorded: command-line evidence of
+    /// the same host and pid, the closest to the connection.
+    private func evidenceCommandLine(host: Int64, pid: Int64?, at ts: Int64) throws -> String? {
+        guard let pid else { return nil }
+        let x = statements.commandLineEvidence
+        defer { x.reset() }
+        x.bind(host, at: 1)
+        x.bind(pid, at: 2)
+        x.bind(ts - windows.evidenceWindow, at: 3)
+        x.bind(ts + windows.evidenceWindow, at: 4)
+        x.bind(ts, at: 5)
+        return try x.step() ? x.text(0) : nil
+    }
+
+    // MARK: Interned texts and hosts, remembered for the batch
+
+    /// The host's id: the exact name first (`host_key` is its lower-cased name), else the first
+    /// host of that name in any case.
+    private func hostID(_ name: String) throws -> Int64? {
+        if let known = hostIDs[name] { return known }
+        let id = try statements.hostByName.firstInteger(.text(name)) ?? statements.hostByNameNoCase.firstInteger(.text(name))
+        hostIDs[name] = id
+        return id
+    }
+
+    private func hostName(_ id: Int64) throws -> String? {
+        if let known = hostNames[id] { return known }
+        let name = try statements.hostName.firstText(id)
+        if let name { hostNames[id] = name }
+        return name
+    }
+
+    private func hasLogons(_ host: Int64) throws -> Bool {
+        if let known = hostHasLogons[host] { return known }
+        let has = try statements.hostHasLogons.firstInteger(.integer(host)) != nil
+        hostHasLogons[host] = has
+        return has
+    }
+
+    private func hasServices(_ host: Int64) throws -> Bool {
+        if let known = hostHasServices[host] { return known }
+        let has = try statements.hostHasServices.firstInteger(.integer(host)) != nil
+        hostHasServices[host] = has
+        return has
+    }
+
+    /// `WindowsCommandKey.key`, remembered: the same image paths and command lines come back.
+    private func commandKey(_ text: String) -> String {
+        if let known = commandKeys[text] { return known }
+        let key = WindowsCommandKey.key(text)
+        if commandKeys.count < 100_000 { commandKeys[text] = key }
+        return key
+    }
+
+    private func stringID(_ value: String) throws -> Int64? {
+        if let known = stringIDs[value] { return known }
+        let id = try statements.stringID.firstInteger(.text(value))
+        stringIDs[value] = id
+        return id
+    }
+
+    private func string(_ id: Int64) throws -> String? {
+        if let known = strings[id] { return known }
+        let value = try statements.string.firstText(id)
+        if let value, value.utf8.count <= 512 { strings[id] = value }
+        return value
+    }
+
+    private func outgoingDirection() throws -> Int64? {
+        if let known = outgoingRef { return known }
+        let id = try stringID("outgoing")
+        outgoingRef = .some(id)
+        return id
+    }
+}
+
+/// The statements of the lookup, prepared once per batch. Parameters are positional (`?1`…).
+private struct Statements {
+    let hostByName, hostByNameNoCase, hostName, hostHasLogons, hostHasServices: Statement
+    let stringID, string: Statement
+    let logonBySession, logonBySource, logonByHostTime: Statement
+    let serviceInstalls: Statement
+    let connectionsBySource, pidOfConnection: Statement
+    let sourceProcess, commandLineEvidence: Statement
+
+    init(_ database: Database) throws {
+        func prepare(_ sql: String, _ purpose: String) throws -> Statement {
+            try database.prepare(sql, purpose: "looking up the context of remote-service alerts (\(purpose))")
+        }
+        hostByName = try prepare("SELECT host_id FROM hosts WHERE host_key = lower(?1) AND name = ?1", "host")
+        hostByNameNoCase = try prepare("SELECT host_id FROM hosts WHERE name = ?1 COLLATE NOCASE ORDER BY host_id LIMIT 1", "host")
+        hostName = try prepare("SELECT name FROM hosts WHERE host_id = ?1", "host name")
+        hostHasLogons = try prepare("SELECT 1 FROM logons INDEXED BY logons_by_host_time WHERE host_id = ?1 LIMIT 1", "logons")
+        hostHasServices = try prepare("SELECT 1 FROM service_installs WHERE host_id = ?1 LIMIT 1", "service installs")
+        stringID = try prepare("SELECT string_id FROM strings WHERE value = ?1", "string id")
+        string = try prepare("SELECT value FROM strings WHERE string_id = ?1", "string")
+        // The logon lookups differ only in their WHERE: the same TCP session, the same address,
+        // or (without a connection) any remote address.
+        logonBySession = try prepare("""
+            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
+            WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.source_port = ?3 AND g.ts_us >= ?4 AND g.ts_us <= ?5
+              AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+            ORDER BY g.ts_us DESC LIMIT 1
+            """, "logon of the session")
+        logonBySource = try prepare("""
+            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
+            WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.ts_us >= ?3 AND g.ts_us <= ?4
+              AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+            ORDER BY g.ts_us DESC LIMIT 1
+            """, "logon from the address")
+        logonByHostTime = try prepare("""
+            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port
+            FROM logons AS g INDEXED BY logons_by_host_time
+            WHERE g.host_id = ?1 AND g.ts_us >= ?2 AND g.ts_us <= ?3
+              AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+              AND g.source_ip IS NOT NULL AND g.source_ip NOT IN ('127.0.0.1', '::1')
+            ORDER BY g.ts_us DESC LIMIT 1
+            """, "remote logon")
+        serviceInstalls = try prepare("""
+            SELECT v.service_name, v.image_path, v.ts_us FROM service_installs AS v
+            WHERE v.host_id = ?1 AND v.ts_us >= ?2 AND v.ts_us <= ?3 AND v.image_path IS NOT NULL
+            ORDER BY v.ts_us DESC, v.event_code = 13
+            """, "service install")
+        connectionsBySource = try prepare("""
+            SELECT e.event_id, e.host_id, e.ts_us, e.ts_precision_us, e.pid, e.entity_ref, e.direction_ref,
+                e.destination_ip_ref, e.destination_port, e.executable_ref
+            FROM network_rows AS e INDEXED BY network_by_source_port
+            WHERE e.source_port = ?1 AND e.source_ip_ref = ?2 AND e.ts_us >= ?3 AND e.ts_us <= ?4
+            """, "source connection")
+        pidOfConnection = try prepare("""
+            SELECT max(o.pid) FROM network_rows AS o INDEXED BY network_by_source_port
+            WHERE o.source_port = ?1 AND o.source_ip_ref = ?2 AND o.host_id = ?3 AND o.ts_us >= ?4 AND o.ts_us <= ?5
+            """, "source pid")
+        // The entity id, and the command line of the process's first start record (NULL when
+        // none, or when that record has none: the evidence is asked then).
+        sourceProcess = try prepare("""
+            SELECT t.value,
+                (SELECT s.value FROM process_rows AS p INDEXED BY processes_by_entity
+                 LEFT JOIN strings AS s ON s.string_id = p.command_line_ref
+                 WHERE p.host_id = ?1 AND p.entity_ref = ?2 ORDER BY p.ts_us LIMIT 1)
+            FROM entities AS t WHERE t.entity_ref = ?2
+            """, "source process")
+        commandLineEvidence = try prepare("""
+            SELECT c.command_line FROM command_line_evidence AS c
+            WHERE c.host_id = ?1 AND c.pid = ?2 AND c.ts_us >= ?3 AND c.ts_us <= ?4
+            ORDER BY abs(c.ts_us - ?5), c.event_id LIMIT 1
+            """, "command-line evidence")
+    }
 }
 
 private extension Statement {
     func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
+
+    /// Binds `values` to ?1, ?2, … and steps once; true with a row to read (the caller resets).
+    func seek(_ values: RowValue...) throws -> Bool {
+        reset()
+        for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1)) }
+        return try step()
+    }
+
+    /// The first column of the first row for `values` (nil when no row or NULL); resets.
+    func firstInteger(_ values: RowValue...) throws -> Int64? {
+        defer { reset() }
+        reset()
+        for (i, value) in values.enumerated() { try bind(value, at: Int32(i + 1)) }
+        return try step() ? optionalInt64(0) : nil
+    }
+
+    /// The text of the row with id `id` (nil when none); resets.
+    func firstText(_ id: Int64) throws -> String? {
+        defer { reset() }
+        reset()
+        bind(id, at: 1)
+        return try step() ? text(0) : nil
+    }
 }

@@ -20,6 +20,6 @@ extension SQLiteStore {
 
 extension SQLiteStore {
     public func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext] {
-        try StoreError.translating { try RemoteServiceContextQuery(windows: windows).run(on: database, requests) }
+        try StoreError.translating { try RemoteServiceContextQuery(on: database, windows: windows).run(requests) }
     }
 }
