@@ -60,17 +60,19 @@ struct SigmaCorrelationSQL {
     /// (`SigmaCompiledCorrelation.inputQuery`).
     mutating func build(asInput: Bool = false) -> String {
         let span = bind("k_span", .integer(correlation.timespanMicros))
-        let ctes = [
-            // A window [t - span, t] lies in the slots t / span - 1 and t / span.
-            "slot_offsets(d) AS (VALUES (0), (1))",
-            "base AS MATERIALIZED (\n" + baseSelects().joined(separator: "\nUNION ALL\n") + "\n)",
-        ] + scored(span: span) + [candidatesCTE(span: span), alertsCTE()]
+        // A window [t - span, t] lies in the slots t / span - 1 and t / span.
+        var ctes = ["slot_offsets(d) AS (VALUES (0), (1))"]
+        let prefilter = slotPrefilterFloor
+        if let prefilter { ctes += slotPrefilterCTEs(floor: prefilter, span: span) }
+        ctes.append("base AS MATERIALIZED (\n" + baseSelects(prefiltered: prefilter != nil).joined(separator: "\nUNION ALL\n") + "\n)")
+        ctes += scored(span: span) + [candidatesCTE(span: span), alertsCTE()]
         return "WITH RECURSIVE\n" + ctes.joined(separator: ",\n") + "\n" + finalSelect(asInput: asInput)
     }
 
     // MARK: base events
 
-    private mutating func baseSelects() -> [String] {
+    /// `prefiltered`: only the events of `needed_slots` (`SigmaCorrelationSQL+SlotPrefilter`).
+    private mutating func baseSelects(prefiltered: Bool) -> [String] {
         compiled.inputs.enumerated().map { index, input in
             let groups = compiled.groupSQL[index]
             var columns = ["\(index) AS r", "'\(input.eventKindText)' AS kind"]
@@ -88,7 +90,7 @@ struct SigmaCorrelationSQL {
                 if chains { columns.append("NULL AS detail") }
                 return """
                     SELECT \(columns.joined(separator: ", "))
-                    FROM \(base.kind.table) AS e
+                    \(prefiltered ? slotPrefilterFrom(base.kind.table, span: ":k_span") : "FROM \(base.kind.table) AS e")
                     JOIN hosts AS h ON h.host_id = e.host_id
                     WHERE (\(predicate))\(notNull)
                       AND \(EventScopeSQL.filter)
