@@ -75,8 +75,14 @@ final class SQLSafetyTests: XCTestCase {
             "the run's scope, a constant with :since/:until/:host parameters",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: aggregate":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: prefiltered ? slotPrefilterFrom(base.kind.table, span: ":k_span") : "FROM \(base.kind.table) AS e""#:
-            "an event table name, a constant of SigmaEventKind, read whole or through the slot prefilter's needed slots (constant SQL with :k_span)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: prefiltered ? slotPrefilterFrom(events, span: ":k_span") : "FROM \(events) AS e""#:
+            "the base rule's events: a view name (a constant of SigmaEventKind) or SigmaCorrelationEventRows' relation, read whole or through the slot prefilter's needed slots (constant SQL with :k_span)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: joins.joined(separator: " ")"#:
+            "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: kind.rowsTable"#:
+            "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: selected.joined(separator: ", ")"#:
+            "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: $0"#:
             "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: $0.table"#:

@@ -88,9 +88,12 @@ struct SigmaCorrelationSQL {
                 columns += groups.enumerated().map { "\($1) AS g\($0 + 1)" }
                 if let values = compiled.valueSQL { columns.append("\(values[index]) AS v") }
                 if chains { columns.append("NULL AS detail") }
+                // Narrow rows of the compact table when every column the rule reads has a known source.
+                let read = SigmaCorrelationEventRows.columns(readBy: [predicate] + groups + (compiled.valueSQL.map { [$0[index]] } ?? []))
+                let events = SigmaCorrelationEventRows.relation(base.kind, columns: read) ?? base.kind.table
                 return """
                     SELECT \(columns.joined(separator: ", "))
-                    \(prefiltered ? slotPrefilterFrom(base.kind.table, span: ":k_span") : "FROM \(base.kind.table) AS e")
+                    \(prefiltered ? slotPrefilterFrom(events, span: ":k_span") : "FROM \(events) AS e")
                     JOIN hosts AS h ON h.host_id = e.host_id
                     WHERE (\(predicate))\(notNull)
                       AND \(EventScopeSQL.filter)
