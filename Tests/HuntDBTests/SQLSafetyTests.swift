@@ -111,6 +111,8 @@ final class SQLSafetyTests: XCTestCase {
             "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: columns.joined(separator: ", ")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: index + 1":
+            "a group column number (g1…gK), an integer position",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: conditionSQL()":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: events":

@@ -62,4 +62,18 @@ final class SigmaCorrelationEventRowsTests: XCTestCase {
                                                                   "h.name", "e.entity_id"]),
                        ["parent_executable", "executable", "entity_id"])
     }
+
+    func testEntityGroups_processGuidGroupsAreEntityKeysExceptForAnOuterCorrelation() throws {
+        let body = "type: temporal_ordered\nrules:\n    - smb\n    - cmd\ngroup-by:\n    - Computer\n    - instance\n"
+            + "aliases:\n    instance:\n        smb: ProcessGuid\n        cmd: ParentProcessGuid\ntimespan: 10s"
+        let set = SigmaCorrelationHarness.set(SigmaCorrelationHarness.correlation(body) + "\n---\n" + SigmaCorrelationHarness.baseRules)
+        let sql = try XCTUnwrap(set.correlations.first).query().sql
+        XCTAssertTrue(sql.contains("e.entity_ref AS g2") && sql.contains("e.parent_entity_ref AS g2"), "grouped by the entities' keys")
+        XCTAssertTrue(sql.contains("h.name AS g1"), "the host stays a text")
+        XCTAssertTrue(sql.contains("(SELECT t.value FROM entities AS t WHERE t.entity_ref = c.g2)"), "the alert spells the GUID")
+        // As the events of another correlation, its group values stay texts.
+        let (inner, _) = try XCTUnwrap(set.correlations.first).inputQuery(prefix: "n0_")
+        XCTAssertFalse(inner.contains("entity_ref AS g2"))
+        XCTAssertTrue(inner.contains("e.entity_id AS g2"))
+    }
 }

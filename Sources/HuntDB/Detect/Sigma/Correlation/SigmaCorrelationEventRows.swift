@@ -25,7 +25,7 @@ enum SigmaCorrelationEventRows {
         var wanted = ["event_id", "host_id", "ts_us"]
         for column in columns where !wanted.contains(column) { wanted.append(column) }
         for column in wanted.filter({ !$0.hasSuffix("entity_id") }) + wanted.filter({ $0.hasSuffix("entity_id") }) {
-            guard let source = layout[column] else { return nil }
+            guard let source = layout[column] ?? (keyColumns(kind).contains(column) ? .row : nil) else { return nil }
             switch source {
             case .row:
                 selected.append("ev.\(column) AS \(column)")
@@ -37,6 +37,12 @@ enum SigmaCorrelationEventRows {
             }
         }
         return "(SELECT \(selected.joined(separator: ", ")) FROM \(kind.rowsTable) AS ev \(joins.joined(separator: " ")))"
+    }
+
+    /// The entity key columns of the kind's table, which the views do not show
+    /// (`SigmaCorrelationSQL+EntityGroups` groups by them).
+    static func keyColumns(_ kind: SigmaEventKind) -> Set<String> {
+        kind == .process ? ["entity_ref", "parent_entity_ref"] : ["entity_ref"]
     }
 
     /// The view columns `e.name` that SQL text reads, in the order of their first mention.

@@ -30,6 +30,8 @@ import Model
 struct SigmaCorrelationSQL {
     let compiled: SigmaCompiledCorrelation
     private(set) var bindings: [String: RowValue] = [:]
+    /// Group positions carried as entity keys (`SigmaCorrelationSQL+EntityGroups`), set by `build`.
+    private(set) var keyedGroups: Set<Int> = []
 
     init(compiled: SigmaCompiledCorrelation) {
         self.compiled = compiled
@@ -60,6 +62,7 @@ struct SigmaCorrelationSQL {
     /// (`SigmaCompiledCorrelation.inputQuery`).
     mutating func build(asInput: Bool = false) -> String {
         let span = bind("k_span", .integer(correlation.timespanMicros))
+        keyedGroups = entityGroupPositions(asInput: asInput)
         // A window [t - span, t] lies in the slots t / span - 1 and t / span.
         var ctes = ["slot_offsets(d) AS (VALUES (0), (1))"]
         let prefilter = slotPrefilterFloor
@@ -74,7 +77,7 @@ struct SigmaCorrelationSQL {
     /// `prefiltered`: only the events of `needed_slots` (`SigmaCorrelationSQL+SlotPrefilter`).
     private mutating func baseSelects(prefiltered: Bool) -> [String] {
         compiled.inputs.enumerated().map { index, input in
-            let groups = compiled.groupSQL[index]
+            let groups = input.isRule ? groupSQL(index, keyed: keyedGroups) : compiled.groupSQL[index]
             var columns = ["\(index) AS r", "'\(input.eventKindText)' AS kind"]
             let notNull = groups.map { " AND (\($0)) IS NOT NULL" }.joined()
             switch input {
