@@ -79,6 +79,8 @@ final class SQLSafetyTests: XCTestCase {
             "the base rule's events: a view name (a constant of SigmaEventKind) or SigmaCorrelationEventRows' relation, read whole or through the slot prefilter's needed slots (constant SQL with :k_span)",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: joins.joined(separator: " ")"#:
             "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: wholeTable ? " NOT INDEXED" : """#:
+            "a constant of this file: NOT INDEXED or nothing",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: kind.rowsTable"#:
             "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: selected.joined(separator: ", ")"#:

@@ -17,8 +17,11 @@ enum SigmaCorrelationEventRows {
     /// the order of `columns` (the order the rule's SQL first names them: its leading test is
     /// usually the one that rejects most rows) and entity lookups last, since SQLite tests a
     /// predicate right after the last lookup it reads: a row the rule rejects on its first
-    /// column costs one lookup.
-    static func relation(_ kind: SigmaEventKind, columns: [String]) -> String? {
+    /// column costs one lookup. `wholeTable`: read in table order (`NOT INDEXED`); otherwise
+    /// SQLite may pick an index for an integer test of the rule (`SourcePort|gte: 49152` on
+    /// `network_by_source_port`) that holds most rows and then visit them in index order: at
+    /// 10M the step-A rule read 5.75M connections in 40.7 s that way, 4.1 s in table order.
+    static func relation(_ kind: SigmaEventKind, columns: [String], wholeTable: Bool = true) -> String? {
         let layout = kind == .process ? processColumns : networkColumns
         var selected: [String] = []
         var joins: [String] = []
@@ -36,7 +39,7 @@ enum SigmaCorrelationEventRows {
                 joins.append("LEFT JOIN \(table) AS t_\(column) ON t_\(column).\(key) = ev.\(reference)")
             }
         }
-        return "(SELECT \(selected.joined(separator: ", ")) FROM \(kind.rowsTable) AS ev \(joins.joined(separator: " ")))"
+        return "(SELECT \(selected.joined(separator: ", ")) FROM \(kind.rowsTable) AS ev\(wholeTable ? " NOT INDEXED" : "") \(joins.joined(separator: " ")))"
     }
 
     /// The entity key columns of the kind's table, which the views do not show

@@ -93,7 +93,7 @@ struct SigmaCorrelationSQL {
                 if chains { columns.append("NULL AS detail") }
                 // Narrow rows of the compact table when every column the rule reads has a known source.
                 let read = SigmaCorrelationEventRows.columns(readBy: [predicate] + groups + (compiled.valueSQL.map { [$0[index]] } ?? []))
-                let events = SigmaCorrelationEventRows.relation(base.kind, columns: read) ?? base.kind.table
+                let events = SigmaCorrelationEventRows.relation(base.kind, columns: read, wholeTable: !prefiltered) ?? base.kind.table
                 return """
                     SELECT \(columns.joined(separator: ", "))
                     \(prefiltered ? slotPrefilterFrom(events, span: ":k_span") : "FROM \(events) AS e")
