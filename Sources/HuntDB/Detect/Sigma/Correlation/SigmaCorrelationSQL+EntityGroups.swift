@@ -1,5 +1,3 @@
-import Foundation
-
 /// Group values that are process entity ids (ProcessGuid, ParentProcessGuid, as in our
 /// remote-service correlation's `services_instance`) are carried as the integer key of the
 /// compact store's `entities` dictionary instead of the text: one text has one key (the

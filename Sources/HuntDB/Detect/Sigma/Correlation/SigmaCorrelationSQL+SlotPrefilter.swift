@@ -16,8 +16,8 @@ import Model
 /// The per-host slots are visited by a walk that jumps from one non-empty slot to the next (one
 /// index seek each) and counted by index range (`count(*)` over the covering index), so the cost
 /// is the number of non-empty slots, not events. It is used for timespans of at least
-/// `minimumSpanMicros`: with shorter slots most slots are nearly empty and reading every event
-/// is as cheap.
+/// `slotPrefilterMinimumSpanMicros`: with shorter slots nearly every event has a slot of its
+/// own, and the walk would cost more than reading every event.
 extension SigmaCorrelationSQL {
     /// Shorter timespans read every event (see above).
     static let slotPrefilterMinimumSpanMicros: Int64 = 15 * 60 * 1_000_000
