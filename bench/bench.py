@@ -142,8 +142,8 @@ def main():
     p.add_argument("--correlation-db",
                    help="correlation: comma-separated existing stores to copy and run on, one per "
                         "--correlation-events size (e.g. /work/corpora/main-2m.db)")
-    p.add_argument("--correlation-threshold", type=int, default=1000,
-                   help="correlation: the event_count rule's gte (default 1000)")
+    p.add_argument("--correlation-threshold", type=int, default=500,
+                   help="correlation: the event_count rule's gte (default 500)")
     p.add_argument("--sigma-events", help="events for the sigma benchmark (default 1m)")
     p.add_argument("--clickhouse-events", default="1m",
                    help="events for the clickhouse benchmark (default 1m; the issue's figure is 10m)")

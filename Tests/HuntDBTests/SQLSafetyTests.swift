@@ -75,10 +75,46 @@ final class SQLSafetyTests: XCTestCase {
             "the run's scope, a constant with :since/:until/:host parameters",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: aggregate":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: base.kind.table":
-            "an event table name, a constant of SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: prefiltered ? slotPrefilterFrom(events, span: ":k_span") : "FROM \(events) AS e""#:
+            "the base rule's events: a view name (a constant of SigmaEventKind) or SigmaCorrelationEventRows' relation, read whole or through the slot prefilter's needed slots (constant SQL with :k_span)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: joins.joined(separator: " ")"#:
+            "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: wholeTable ? " NOT INDEXED" : """#:
+            "a constant of this file: NOT INDEXED or nothing",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: kind.rowsTable"#:
+            "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationEventRows.swift: selected.joined(separator: ", ")"#:
+            "the narrow rows of a compact table: column names checked against the constant layout of the views (SigmaCorrelationEventRows.processColumns/networkColumns), dictionary table names and the rows table, constants of this file and SigmaEventKind",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: $0"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: $0.table"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: bound"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: counts.joined(separator: " + ")"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: first(host: "hg.host_id", from: nil)"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: first(host: "w.host_id", from: "(\(slot) + 1) * \(span)")"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: host"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: least"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: rules"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: slot"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: span"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: start"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+SlotPrefilter.swift: table"#:
+            "the slot prefilter: table names that are constants of SigmaEventKind (rowsTable), host/slot column names and :k_span/:k_floor parameter names from its own constants, integer rule counts; the limit is bound as :k_floor",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL.swift: columns.joined(separator: ", ")"#:
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: index + 1":
+            "a group column number (g1…gK), an integer position",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: conditionSQL()":
             "correlation SQL from SigmaCorrelationSQL's own constants, group columns g1…gK, integer rule positions and :k_* names; values are bound (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaCorrelationSQL+Alerts.swift: events":

@@ -23,6 +23,9 @@ public enum SigmaCorrelationInput: Sendable {
         }
     }
 
+    /// Whether it is a Sigma rule (not a correlation).
+    var isRule: Bool { if case .rule = self { return true } else { return false } }
+
     /// The `kind` of its rows in a correlation's SQL and of its entries in `events`.
     var eventKindText: String {
         switch self {

@@ -130,7 +130,8 @@ extension SigmaCorrelationSQL {
 
     mutating func finalSelect(asInput: Bool) -> String {
         let names = correlation.groupBy.enumerated().map { index, name in
-            "\(bind("k_group\(index + 1)", .text(name))), c.g\(index + 1)"
+            let value = keyedGroups.contains(index) ? "(SELECT t.value FROM entities AS t WHERE t.entity_ref = c.g\(index + 1))" : "c.g\(index + 1)"
+            return "\(bind("k_group\(index + 1)", .text(name))), \(value)"
         }
         let group = "json_object(\(names.joined(separator: ", ")))"
         let type = bind("k_type", .text(correlation.kind.rawValue))

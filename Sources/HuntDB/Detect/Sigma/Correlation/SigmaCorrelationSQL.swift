@@ -30,6 +30,8 @@ import Model
 struct SigmaCorrelationSQL {
     let compiled: SigmaCompiledCorrelation
     private(set) var bindings: [String: RowValue] = [:]
+    /// Group positions carried as entity keys (`SigmaCorrelationSQL+EntityGroups`), set by `build`.
+    private(set) var keyedGroups: Set<Int> = []
 
     init(compiled: SigmaCompiledCorrelation) {
         self.compiled = compiled
@@ -60,19 +62,22 @@ struct SigmaCorrelationSQL {
     /// (`SigmaCompiledCorrelation.inputQuery`).
     mutating func build(asInput: Bool = false) -> String {
         let span = bind("k_span", .integer(correlation.timespanMicros))
-        let ctes = [
-            // A window [t - span, t] lies in the slots t / span - 1 and t / span.
-            "slot_offsets(d) AS (VALUES (0), (1))",
-            "base AS MATERIALIZED (\n" + baseSelects().joined(separator: "\nUNION ALL\n") + "\n)",
-        ] + scored(span: span) + [candidatesCTE(span: span), alertsCTE()]
+        keyedGroups = entityGroupPositions(asInput: asInput)
+        // A window [t - span, t] lies in the slots t / span - 1 and t / span.
+        var ctes = ["slot_offsets(d) AS (VALUES (0), (1))"]
+        let prefilter = slotPrefilterFloor
+        if let prefilter { ctes += slotPrefilterCTEs(floor: prefilter, span: span) }
+        ctes.append("base AS MATERIALIZED (\n" + baseSelects(prefiltered: prefilter != nil).joined(separator: "\nUNION ALL\n") + "\n)")
+        ctes += scored(span: span) + [candidatesCTE(span: span), alertsCTE()]
         return "WITH RECURSIVE\n" + ctes.joined(separator: ",\n") + "\n" + finalSelect(asInput: asInput)
     }
 
     // MARK: base events
 
-    private mutating func baseSelects() -> [String] {
+    /// `prefiltered`: only the events of `needed_slots` (`SigmaCorrelationSQL+SlotPrefilter`).
+    private mutating func baseSelects(prefiltered: Bool) -> [String] {
         compiled.inputs.enumerated().map { index, input in
-            let groups = compiled.groupSQL[index]
+            let groups = input.isRule ? groupSQL(index, keyed: keyedGroups) : compiled.groupSQL[index]
             var columns = ["\(index) AS r", "'\(input.eventKindText)' AS kind"]
             let notNull = groups.map { " AND (\($0)) IS NOT NULL" }.joined()
             switch input {
@@ -86,9 +91,12 @@ struct SigmaCorrelationSQL {
                 columns += groups.enumerated().map { "\($1) AS g\($0 + 1)" }
                 if let values = compiled.valueSQL { columns.append("\(values[index]) AS v") }
                 if chains { columns.append("NULL AS detail") }
+                // Narrow rows of the compact table when every column the rule reads has a known source.
+                let read = SigmaCorrelationEventRows.columns(readBy: [predicate] + groups + (compiled.valueSQL.map { [$0[index]] } ?? []))
+                let events = SigmaCorrelationEventRows.relation(base.kind, columns: read, wholeTable: !prefiltered) ?? base.kind.table
                 return """
                     SELECT \(columns.joined(separator: ", "))
-                    FROM \(base.kind.table) AS e
+                    \(prefiltered ? slotPrefilterFrom(events, span: ":k_span") : "FROM \(events) AS e")
                     JOIN hosts AS h ON h.host_id = e.host_id
                     WHERE (\(predicate))\(notNull)
                       AND \(EventScopeSQL.filter)
