@@ -33,6 +33,10 @@ struct DetectionSelectionOptions: ParsableArguments {
                                valueName: "n"))
     var threads: Int?
 
+    @Option(help: ArgumentHelp("With several threads, alerts a rule keeps in memory while rules ahead of it run (default 10000).",
+                               valueName: "n", visibility: .hidden))
+    var keptAlerts: Int?
+
     func validate() throws {
         if let window {
             guard let micros = TimeExpression.parseDurationMicros(window), micros >= 0, micros % 1000 == 0 else {
@@ -41,6 +45,7 @@ struct DetectionSelectionOptions: ParsableArguments {
         }
         if let minPort, !(0...65535).contains(minPort) { throw ValidationError("--min-port must be between 0 and 65535.") }
         if let threads, !(1...64).contains(threads) { throw ValidationError("--threads must be between 1 and 64.") }
+        if let keptAlerts, keptAlerts < 1 { throw ValidationError("--kept-alerts must be at least 1.") }
     }
 
     /// The detection run over `store`, limited by `range`.
@@ -56,6 +61,7 @@ struct DetectionSelectionOptions: ParsableArguments {
         options.minPort = minPort
         options.alertContext = !noContext
         options.threads = threads ?? min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        if let keptAlerts { options.keptAlerts = keptAlerts }
         do {
             options.parameters = try QueryArguments(parsing: parameters).values
         } catch let error as QueryError {

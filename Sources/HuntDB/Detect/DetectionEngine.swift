@@ -20,6 +20,9 @@ public struct DetectionOptions: Sendable {
     public var contextWindows = AlertContextWindows()
     /// How many connections run rules at once (`--threads`); 1 runs them one after another.
     public var threads = 1
+    /// With several threads, how many alerts a rule keeps in memory while rules ahead of it in
+    /// the output still run; beyond that it waits for them (memory stays bounded).
+    public var keptAlerts = 10_000
 
     public init() {}
 

@@ -90,6 +90,7 @@ private final class TableScan: @unchecked Sendable {
             // Table and column names come from the rules' field maps (constants), never from rule text.
             try store.scanTextColumns(of: table, columns: pass.columns, filter: EventScopeSQL.filter, parameters: parameters,
                                       purpose: "looking for the rules' texts in \(table)", into: pass)
+            pass.finishScan()
         } catch {
             self.error = error
         }

@@ -178,6 +178,18 @@ final class LiteralScreenPass: TextColumnSink {
         }
     }
 
+    /// Lets go of what only the scan needs (the words of every text), once every row went by.
+    func finishScan() {
+        wordsStart = []
+        wordsFound = []
+        lastText = []
+        visitedStates = []
+        seen = []
+        found = []
+        evaluated = []
+        triggered = []
+    }
+
     /// The decision on the `index`th need, once every row went by; its candidates are let go.
     func takeDecision(_ index: Int) -> LiteralDecision {
         guard let events = candidates[index] else { return .unrestricted }

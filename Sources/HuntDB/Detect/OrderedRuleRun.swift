@@ -8,7 +8,8 @@ import Store
 /// A dispatcher hands over each rule in order, either decided without running (`decided`) or to
 /// run (`enqueue`); workers take the rules in that order, each on its own connection. The rule
 /// at the head of the output writes its alerts as they come; a rule that finishes before the
-/// ones ahead of it keeps its alerts until they are written.
+/// ones ahead of it keeps its alerts until they are written, and one that keeps more than
+/// `DetectionOptions.keptAlerts` waits until it heads the output.
 final class OrderedRuleRun: @unchecked Sendable {
     private enum Event {
         case alert([RowValue])
@@ -93,15 +94,26 @@ final class OrderedRuleRun: @unchecked Sendable {
 
     /// Runs rules on `engine` on this thread until none are left.
     func work(_ engine: DetectionEngine) {
-        while let (position, rule, streams) = takeJob() {
+        while let (position, rule, heads) = takeJob() {
             do {
+                var streams = heads
                 var events: [Event] = []
+                // A rule that has kept many alerts waits until it heads the output, then writes
+                // them and streams the rest: memory stays bounded whatever the rules find.
+                func keep(_ event: Event) throws {
+                    events.append(event)
+                    guard events.count >= options.keptAlerts else { return }
+                    try waitUntilHead(position)
+                    try write(events)
+                    events.removeAll()
+                    streams = true
+                }
                 let summary: RuleRunSummary
                 do {
                     summary = try engine.run(rule, options: options, onAlert: { alert in
-                        if streams { try self.sink.write(alert.row(self.keys)) } else { events.append(.alert(alert.row(self.keys))) }
+                        if streams { try self.sink.write(alert.row(self.keys)) } else { try keep(.alert(alert.row(self.keys))) }
                     }, onSuppressed: { alert, entry in
-                        if streams { try self.onSuppressed(alert, entry) } else { events.append(.suppressed(alert, entry)) }
+                        if streams { try self.onSuppressed(alert, entry) } else { try keep(.suppressed(alert, entry)) }
                     })
                 } catch let error as StoreError {
                     summary = RuleRunSummary(ruleID: rule.id, failure: error.description)
@@ -112,6 +124,15 @@ final class OrderedRuleRun: @unchecked Sendable {
                 return
             }
         }
+    }
+
+    /// Blocks until every rule before `position` is written.
+    /// - Throws: the run's failure, when another worker failed meanwhile.
+    private func waitUntilHead(_ position: Int) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while nextToWrite != position, failure == nil { condition.wait() }
+        if let failure { throw failure }
     }
 
     /// Waits for the helpers, then gives every rule's summary in rule order.
@@ -142,14 +163,20 @@ final class OrderedRuleRun: @unchecked Sendable {
         defer { condition.unlock() }
         outcomes[position] = outcome
         while let ready = outcomes.removeValue(forKey: nextToWrite) {
-            for event in ready.events {
-                switch event {
-                case .alert(let row): try sink.write(row)
-                case .suppressed(let alert, let entry): try onSuppressed(alert, entry)
-                }
-            }
+            try write(ready.events)
             written.append(ready.summary)
             nextToWrite += 1
+        }
+        // A rule waiting to head the output may now.
+        condition.broadcast()
+    }
+
+    private func write(_ events: [Event]) throws {
+        for event in events {
+            switch event {
+            case .alert(let row): try sink.write(row)
+            case .suppressed(let alert, let entry): try onSuppressed(alert, entry)
+            }
         }
     }
 }
