@@ -33,7 +33,7 @@ struct DetectionSelectionOptions: ParsableArguments {
                                valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("With several threads, alerts a rule keeps in memory while rules ahead of it run (default 10000).",
+    @Option(help: ArgumentHelp("With several threads, alerts a rule keeps in memory while rules ahead of it run (default 1000).",
                                valueName: "n", visibility: .hidden))
     var keptAlerts: Int?
 

@@ -44,7 +44,7 @@ final class DetectThreadsCLITests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir.path("rules"), withIntermediateDirectories: true)
         for (name, text) in Self.rules() { try dir.write("rules/\(name)", text) }
 
-        func detect(_ threads: String, kept: String = "10000") throws -> (stdout: String, summaries: [String]) {
+        func detect(_ threads: String, kept: String = "1000") throws -> (stdout: String, summaries: [String]) {
             let run = try HuntProcess.run(["detect", "--db", db, "--sigma", dir.path("rules"), "--threads", threads,
                                            "--kept-alerts", kept, "--format", "ndjson"])
             XCTAssertEqual(run.status, 2, run.stderr)
@@ -63,7 +63,7 @@ final class DetectThreadsCLITests: XCTestCase {
         XCTAssertLessThan(alerting.count, Self.rules().count, "some never do")
         XCTAssertEqual(one.summaries.count, Self.rules().count)
         // A rule that keeps more than --kept-alerts waits to head the output, then streams.
-        for (threads, kept) in [("2", "10000"), ("4", "10000"), ("2", "7"), ("4", "1")] {
+        for (threads, kept) in [("2", "1000"), ("4", "1000"), ("2", "7"), ("4", "1")] {
             let many = try detect(threads, kept: kept)
             XCTAssertEqual(many.stdout, one.stdout, "--threads \(threads) --kept-alerts \(kept): the same alerts in the same order")
             XCTAssertEqual(many.summaries, one.summaries, "--threads \(threads) --kept-alerts \(kept): the same summaries in the same order")

@@ -22,7 +22,7 @@ public struct DetectionOptions: Sendable {
     public var threads = 1
     /// With several threads, how many alerts a rule keeps in memory while rules ahead of it in
     /// the output still run; beyond that it waits for them (memory stays bounded).
-    public var keptAlerts = 10_000
+    public var keptAlerts = 1_000
 
     public init() {}
 
