@@ -56,8 +56,11 @@ public struct DetectionRun {
         // The screen and the distinct-values prefilters speak SQLite; on another store each rule
         // runs its own text (or is named as having none).
         let sqlite = store.dialect == .sqlite
+        // More connections than rules would only wait.
         var readers: [any EventStore] = []
-        while readers.count + 1 < options.threads, let reader = try store.openParallelReader() { readers.append(reader) }
+        while readers.count + 1 < min(options.threads, rules.count), let reader = try store.openParallelReader() {
+            readers.append(reader)
+        }
         let screen = try LiteralScreen(store: store, helper: readers.first, rules: sqlite ? rules : [],
                                        parameters: EventScopeSQL.parameters(options))
         let prefilters = try DistinctValues(store: store, rules: sqlite ? rules.filter { !screen.screened($0) } : [],

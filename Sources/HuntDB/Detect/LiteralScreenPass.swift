@@ -9,7 +9,7 @@ import Model
 final class LiteralScreenPass: TextColumnSink {
     /// The columns read, in the order the rows give them.
     let columns: [String]
-    private(set) var keptInAll: Int
+    private var keptInAll: Int
 
     // Words: what the automaton looks for.
     /// The automaton's strings, lower-cased bytes.
