@@ -38,7 +38,9 @@ struct DetectCommand: ParsableCommand {
         // A bad --rule is reported before the database is opened (Sigma ids are known only after).
         _ = try selection.selectRules(store: nil)
         let store = try openStore(database.path, access: .readOnly)
-        let run = try selection.makeRun(store: store, location: database.path, range: range, command: "hunt detect")
+        var run = try selection.makeRun(store: store, location: database.path, range: range, command: "hunt detect")
+        // Only counted unless listed: rules may then leave out what the allowlist suppresses before reading it.
+        run.options.listsSuppressedAlerts = showSuppressed
         let sink = try output.makeSink()
         let total = try DetectionPrinter(run: run).print(to: sink, output: output.options, showSuppressed: showSuppressed)
         if total > 0 { throw ExitStatus.alerts }

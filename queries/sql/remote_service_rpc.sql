@@ -8,6 +8,7 @@
 -- param: since TIME = NULL -- only children started at or after this time
 -- param: until TIME = NULL -- only children started before this time
 -- param: host TEXT = NULL -- only this host (name, short name or host id; case-insensitive)
+-- param: allowlisted_executables TEXT = NULL -- filled by the engine: the allowlist entries that name only the executable (README: Allowlist)
 -- needs: process
 -- needs: network
 -- needs: network name=services.exe direction=incoming -- the common public Sysmon configurations do not log them
@@ -47,6 +48,13 @@
 -- events however many connections and children share one second (20,000 connections and 2,000
 -- children in one second: 0.15 s, where enumerating the pairs took 78 s).
 --
+-- The allowlist's entries that name only the executable (:allowlisted_executables, bound by the
+-- engine unless suppressed alerts are listed) apply here, before pairing: matched once per
+-- distinct executable (hunt_allowlisted: the allowlist's own matching), their children are
+-- only checked for a qualifying connection in their window (what makes an alert) and counted,
+-- in one row whose allowlisted_count is how many alerts the allowlist suppressed. They are
+-- never paired nor read through the views. Every other entry applies in Swift to the alerts.
+--
 -- Times are honest about their precision (ts_precision_us, p): a time t means "in [t, t + p)",
 -- so a connection A and a child B pair when their true times can be at most the window apart:
 -- A - (p - 1) <= B <= A + window + (p - 1), where p is the precision of the events of that
@@ -55,8 +63,8 @@
 -- always; for ms times on the ms grid it selects the same pairs; for NXLog's whole seconds a
 -- child in the connection's own second pairs, and with the default 1 s window one in the next
 -- second too. The sweep's frame is widened the same way per precision class (µs, ms, s).
-WITH children AS (
-    SELECT p.event_id, p.host_id, p.parent_entity_ref AS parent_entity_id, p.ts_us, p.ts_precision_us
+WITH all_children AS (
+    SELECT p.event_id, p.host_id, p.parent_entity_ref AS parent_entity_id, p.ts_us, p.ts_precision_us, p.executable_ref
     FROM process_rows AS p
     WHERE p.parent_name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
       AND p.parent_entity_ref IS NOT NULL
@@ -65,6 +73,30 @@ WITH children AS (
       AND (:host IS NULL OR p.host_id IN (
             SELECT host_id FROM hosts
             WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))
+),
+allowlisted_executables AS MATERIALIZED (
+    SELECT ref FROM (SELECT DISTINCT executable_ref AS ref FROM all_children)
+    WHERE hunt_allowlisted(:allowlisted_executables, (SELECT value FROM strings WHERE string_id = ref))
+),
+candidates AS MATERIALIZED (
+    -- Only children with a qualifying connection in their window (an index seek each).
+    SELECT k.*, EXISTS (SELECT 1 FROM allowlisted_executables AS x WHERE x.ref = k.executable_ref) AS allowlisted
+    FROM all_children AS k
+    WHERE EXISTS (
+      SELECT 1 FROM network_rows AS n
+      WHERE n.host_id = k.host_id AND n.entity_ref = k.parent_entity_id
+        AND n.ts_us BETWEEN k.ts_us - :window_ms * 1000 - (k.ts_precision_us - 1) AND k.ts_us + k.ts_precision_us - 1
+      AND n.name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
+      AND n.direction_ref = (SELECT string_id FROM strings WHERE value = 'incoming')
+      AND n.transport_ref = (SELECT string_id FROM strings WHERE value = 'tcp')
+      AND n.source_port >= :min_port
+      AND n.destination_port >= :min_port
+      AND (SELECT ip.value NOT LIKE '127.%' AND ip.value <> '::1' AND ip.value NOT LIKE '::ffff:127.%'
+           FROM strings AS ip WHERE ip.string_id = n.source_ip_ref)
+    )
+),
+children AS MATERIALIZED (
+    SELECT event_id, host_id, parent_entity_id, ts_us, ts_precision_us FROM candidates WHERE NOT allowlisted
 ),
 parents AS (
     SELECT host_id, parent_entity_id AS entity_id, min(ts_us - :window_ms * 1000 - (ts_precision_us - 1)) AS first_us,
@@ -89,28 +121,17 @@ step_a AS (
            FROM strings AS ip WHERE ip.string_id = n.source_ip_ref)
 ),
 timeline AS MATERIALIZED (
-    -- Only children with a qualifying connection in their window (an index seek each)...
     SELECT k.host_id, k.parent_entity_id AS entity_id, k.ts_us, k.ts_precision_us, k.event_id, 1 AS is_child FROM children AS k
-    WHERE EXISTS (
-      SELECT 1 FROM network_rows AS n
-      WHERE n.host_id = k.host_id AND n.entity_ref = k.parent_entity_id
-        AND n.ts_us BETWEEN k.ts_us - :window_ms * 1000 - (k.ts_precision_us - 1) AND k.ts_us + k.ts_precision_us - 1
-      AND n.name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
-      AND n.direction_ref = (SELECT string_id FROM strings WHERE value = 'incoming')
-      AND n.transport_ref = (SELECT string_id FROM strings WHERE value = 'tcp')
-      AND n.source_port >= :min_port
-      AND n.destination_port >= :min_port
-      AND (SELECT ip.value NOT LIKE '127.%' AND ip.value <> '::1' AND ip.value NOT LIKE '::ffff:127.%'
-           FROM strings AS ip WHERE ip.string_id = n.source_ip_ref)
-    )
     UNION ALL
-    -- ...and only connections with a services.exe child in the window after them.
+    -- Only connections with a services.exe child in the window after them that the SQL does not
+    -- leave to the count.
     SELECT a.host_id, a.entity_id, a.ts_us, a.ts_precision_us, a.event_id, 0 AS is_child FROM step_a AS a
     WHERE EXISTS (
       SELECT 1 FROM process_rows AS p
       WHERE p.host_id = a.host_id AND p.parent_entity_ref = a.entity_id
         AND p.ts_us BETWEEN a.ts_us - (a.ts_precision_us - 1) AND a.ts_us + :window_ms * 1000 + a.ts_precision_us - 1
         AND p.parent_name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
+        AND NOT EXISTS (SELECT 1 FROM allowlisted_executables AS x WHERE x.ref = p.executable_ref)
     )
 ),
 swept AS (
@@ -175,11 +196,18 @@ SELECT
         WHEN n.source_ip IS NULL THEN NULL
         WHEN instr(n.source_ip, ':') > 0 THEN '[' || n.source_ip || ']:' || coalesce(n.source_port, '')
         ELSE n.source_ip || ':' || coalesce(n.source_port, '')
-    END AS source
+    END AS source,
+    c.event_id AS child_event_id,
+    NULL AS allowlisted_count
 FROM paired AS pr
 JOIN processes AS c ON c.event_id = pr.child_event_id
 JOIN network_connections AS n ON n.event_id = pr.network_event_id
 JOIN hosts AS h ON h.host_id = c.host_id
 JOIN sources AS cs ON cs.source_id = c.source_id
 JOIN sources AS ns ON ns.source_id = n.source_id
-ORDER BY c.ts_us, c.event_id;
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL, NULL, NULL, count(*)
+FROM candidates WHERE allowlisted
+HAVING count(*) > 0
+ORDER BY time, child_event_id;

@@ -188,6 +188,31 @@ public struct Allowlist: Sendable {
         entries.append(contentsOf: other.entries)
     }
 
+    /// The entries that suppress every alert of `rule` whose child executable they match,
+    /// whatever its other fields: those whose conditions name only the executable (and perhaps
+    /// the rule, which is decided here), as lists of patterns that must all match. A rule's SQL
+    /// may leave their alerts out and count them (`allowlisted_executables`): the alerts and
+    /// the number suppressed stay the same, only which entry is named for each may differ.
+    public func executableOnlyEntries(for rule: DetectionRule) -> [[String]] {
+        let ruleID = WildcardPattern.Subject(rule.id)
+        let title = rule.sigmaTitle.map(WildcardPattern.Subject.init)
+        return entries.compactMap { entry in
+            guard rule.usesDefaultAllowlist || !entry.isDefault else { return nil }
+            var patterns: [String] = []
+            for condition in entry.conditions {
+                switch condition.field {
+                case .executable:
+                    patterns.append(condition.pattern)
+                case .rule:
+                    guard condition.wildcard.matches(ruleID) || title.map(condition.wildcard.matches) == true else { return nil }
+                default:
+                    return nil
+                }
+            }
+            return patterns.isEmpty ? nil : patterns
+        }
+    }
+
     /// The first entry that suppresses `alert`, if any.
     /// `includingDefaults: false` skips the built-in entries (for rules outside their family).
     public func suppressingEntry(for alert: Alert, includingDefaults: Bool = true) -> Entry? {

@@ -23,6 +23,10 @@ public struct DetectionOptions: Sendable {
     /// With several threads, how many alerts a rule keeps in memory while rules ahead of it in
     /// the output still run; beyond that it waits for them (memory stays bounded).
     public var keptAlerts = 1_000
+    /// Whether the caller lists suppressed alerts (`--show-suppressed`, the report). When it
+    /// only counts them, rules that declare `allowlisted_executables` leave out the alerts the
+    /// allowlist's executable-only entries suppress before reading them, and count them.
+    public var listsSuppressedAlerts = true
 
     public init() {}
 
@@ -80,7 +84,7 @@ public struct DetectionEngine {
                     options.alertContext
                         ? AlertContextBatch(kind: kind, rule: rule, store: store, windows: options.contextWindows, emit: onAlert) : nil
                 }
-                let collector = AlertCollector(rule: rule) { alert in
+                let collector = AlertCollector(rule: rule, onAllowlisted: { summary.suppressed += $0 }) { alert in
                     if let entry = allowlist.suppressingEntry(for: alert, includingDefaults: rule.usesDefaultAllowlist) {
                         summary.suppressed += 1
                         try onSuppressed(alert, entry)
@@ -106,6 +110,10 @@ public struct DetectionEngine {
         var values = rule.boundValues
         for parameter in rule.query.parameters {
             do {
+                if parameter.name == Self.allowlistPrefilterParameter {
+                    values[parameter.name] = allowlistPrefilter(for: rule, options: options)
+                    continue
+                }
                 values[parameter.name] = try options.value(for: parameter, now: now)
                     ?? parameter.value(from: parameter.defaultText ?? "NULL", now: now)
             } catch let error as QueryFileError {
@@ -113,6 +121,20 @@ public struct DetectionEngine {
             }
         }
         return values
+    }
+
+    /// The parameter a rule declares to leave out, and count, the alerts that the allowlist's
+    /// executable-only entries suppress (README: "Allowlist"); the engine always binds it.
+    static let allowlistPrefilterParameter = "allowlisted_executables"
+
+    /// Those entries as a JSON array of pattern lists, or null when suppressed alerts are listed
+    /// (every alert then reaches the allowlist in Swift) or no entry qualifies.
+    private func allowlistPrefilter(for rule: DetectionRule, options: DetectionOptions) -> RowValue {
+        guard !options.listsSuppressedAlerts else { return .null }
+        let entries = allowlist.executableOnlyEntries(for: rule)
+        guard !entries.isEmpty, let json = try? JSONSerialization.data(withJSONObject: entries),
+              let text = String(data: json, encoding: .utf8) else { return .null }
+        return .text(text)
     }
 }
 
@@ -138,13 +160,18 @@ extension DetectionRule {
 /// Turns the rows of a rule's query into alerts, checking once that the SQL returns `host` and
 /// every declared column.
 private final class AlertCollector: RowSink {
+    /// The column of the row by which a rule counts the alerts it left out for the allowlist.
+    static let allowlistedCountColumn = "allowlisted_count"
     private let rule: DetectionRule
     private let emit: (Alert) throws -> Void
+    private let onAllowlisted: (Int) -> Void
     private var columns: AlertColumns?
+    private var allowlistedCount: Int?
     private var contextNulls: [RowValue] = []
 
-    init(rule: DetectionRule, emit: @escaping (Alert) throws -> Void) {
+    init(rule: DetectionRule, onAllowlisted: @escaping (Int) -> Void, emit: @escaping (Alert) throws -> Void) {
         self.rule = rule
+        self.onAllowlisted = onAllowlisted
         self.emit = emit
     }
 
@@ -155,11 +182,14 @@ private final class AlertCollector: RowSink {
         }
         // Context columns follow the SQL's, null until the engine looks them up.
         contextNulls = Array(repeating: .null, count: rule.context?.columns.count ?? 0)
+        allowlistedCount = columns.firstIndex(of: Self.allowlistedCountColumn)
         self.columns = AlertColumns(names: columns + (rule.context?.columns.map(\.name) ?? []), rule: rule)
     }
 
     func write(_ row: [RowValue]) throws {
         guard let columns else { return }
+        // A count row stands for alerts the SQL left out for the allowlist: counted, not alerts.
+        if let allowlistedCount, case .integer(let count) = row[allowlistedCount] { return onAllowlisted(Int(count)) }
         try emit(Alert(rule: rule, row: contextNulls.isEmpty ? row : row + contextNulls, columns: columns))
     }
 

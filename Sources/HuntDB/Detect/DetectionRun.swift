@@ -7,7 +7,7 @@ public struct DetectionRun {
     public let store: any EventStore
     public let rules: [DetectionRule]
     public let allowlist: Allowlist
-    public let options: DetectionOptions
+    public var options: DetectionOptions
 
     /// How alerts are laid out.
     public enum Layout: Sendable {

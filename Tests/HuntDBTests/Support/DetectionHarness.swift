@@ -1,3 +1,4 @@
+import XCTest
 import Foundation
 import HuntDB
 
@@ -32,6 +33,14 @@ final class DetectionHarness {
         var alerts: [Alert] = []
         var suppressed: [(Alert, Allowlist.Entry)] = []
         _ = try engine.run(rule, options: options, onAlert: { alerts.append($0) }, onSuppressed: { suppressed.append(($0, $1)) })
+        // Counted only, a rule may leave out what the allowlist suppresses before reading it: the
+        // same alerts and the same number suppressed, every time.
+        var counting = options
+        counting.listsSuppressedAlerts = false
+        var counted: [Alert] = []
+        let summary = try engine.run(rule, options: counting, onAlert: { counted.append($0) })
+        XCTAssertEqual(counted.map { $0.row(rule.alertKeys) }, alerts.map { $0.row(rule.alertKeys) }, "\(ruleID): alerts differ when suppressed alerts are only counted")
+        XCTAssertEqual(summary.suppressed, suppressed.count, "\(ruleID): suppressed count differs when suppressed alerts are only counted")
         return (alerts, suppressed)
     }
 }

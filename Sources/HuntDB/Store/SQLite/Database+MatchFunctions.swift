@@ -11,6 +11,12 @@ import Model
 // - hunt_cidr(value, block): whether an IPv4/IPv6 address lies in a CIDR block.
 // - hunt_fold(text): Unicode lower case, for case-insensitive matching beyond ASCII.
 // - hunt_hash_part(hashes, name): one part of Sysmon's "SHA1=…,MD5=…" text, or NULL.
+//
+// And one that rules with an allowlist prefilter call (README: "Allowlist"):
+// - hunt_allowlisted(entries, value): whether `value` matches every pattern of one of the
+//   entries, a JSON array of arrays of EQL wildcard patterns (`WildcardPattern`, the allowlist's
+//   own matching); 0 for NULL. The entries, and the answer for each value seen, are kept per
+//   statement.
 
 /// A compiled regular expression kept by SQLite between rows of one statement, with its
 /// answers for the values it has seen (up to `maximumAnswers`, then it starts again).
@@ -129,6 +135,39 @@ private func hashPartFunction(_ context: OpaquePointer?, _ count: Int32, _ value
     sqlite3_result_null(context)
 }
 
+/// Allowlist entries (each a list of patterns that must all match) kept by SQLite between rows
+/// of one statement, with their answers for the values seen (up to `maximumAnswers`).
+private final class CachedAllowlistEntries {
+    static let maximumAnswers = 50_000
+    let entries: [[WildcardPattern]]
+    var answers: [String: Bool] = [:]
+    init(_ entries: [[WildcardPattern]]) { self.entries = entries }
+
+    func matches(_ value: String) -> Bool {
+        if let known = answers[value] { return known }
+        let subject = WildcardPattern.Subject(value)
+        let found = entries.contains { patterns in patterns.allSatisfy { $0.matches(subject) } }
+        if answers.count >= Self.maximumAnswers { answers.removeAll(keepingCapacity: true) }
+        answers[value] = found
+        return found
+    }
+}
+
+private func allowlistedFunction(_ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?) {
+    guard let values, let value = text(values[1]) else { return sqlite3_result_int(context, 0) }
+    let entries: CachedAllowlistEntries
+    if let cached = sqlite3_get_auxdata(context, 0) {
+        entries = Unmanaged<CachedAllowlistEntries>.fromOpaque(cached).takeUnretainedValue()
+    } else {
+        guard let written = text(values[0]) else { return sqlite3_result_int(context, 0) }
+        guard let parsed = try? JSONSerialization.jsonObject(with: Data(written.utf8)) as? [[String]] else {
+            return sqlite3_result_error(context, "hunt_allowlisted: entries must be a JSON array of arrays of patterns", -1)
+        }
+        entries = CachedAllowlistEntries(parsed.map { $0.map(WildcardPattern.init) })
+        sqlite3_set_auxdata(context, 0, Unmanaged.passRetained(entries as AnyObject).toOpaque(), releaseBox)
+    }
+    sqlite3_result_int(context, entries.matches(value) ? 1 : 0)
+}
 
 extension Database {
     /// Makes the matching functions of compiled Sigma rules available on this connection.
@@ -139,6 +178,7 @@ extension Database {
             ("hunt_cidr", 2, cidrFunction),
             ("hunt_fold", 1, foldFunction),
             ("hunt_hash_part", 2, hashPartFunction),
+            ("hunt_allowlisted", 2, allowlistedFunction),
         ]
         for (name, arguments, function) in functions {
             let rc = sqlite3_create_function_v2(handle, name, arguments, flags, nil, function, nil, nil, nil)

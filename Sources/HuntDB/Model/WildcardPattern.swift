@@ -1,5 +1,3 @@
-import Model
-
 /// An EQL-style wildcard pattern: case-insensitive, `?` matches one character, `*` any run of
 /// characters (including `\`). Everything else, backslashes included, is literal.
 ///
@@ -27,7 +25,7 @@ public struct WildcardPattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Whether the whole of a prepared value matches (prepare once, match against many patterns).
-    func matches(_ subject: Subject) -> Bool {
+    public func matches(_ subject: Subject) -> Bool {
         if let pattern = asciiBytes, let bytes = subject.asciiLowercased {
             return bytes.withUnsafeBufferPointer { Self.match(pattern, $0, equal: ==, one: UInt8(ascii: "?"), any: UInt8(ascii: "*")) }
         }
@@ -35,11 +33,11 @@ public struct WildcardPattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A value lower-cased once for matching: bytes when ASCII, else characters.
-    struct Subject {
+    public struct Subject {
         let asciiLowercased: [UInt8]?
         let characters: [Character]
 
-        init(_ value: String) {
+        public init(_ value: String) {
             if value.utf8.allSatisfy({ $0 < 0x80 }) {
                 asciiLowercased = value.utf8.map(ASCII.lower)
                 characters = []
