@@ -40,9 +40,9 @@
 --
 -- Reads the compact tables (m0009): entities, names and the other texts compared as dictionary ids
 -- (each constant looked up once), the alert's texts from the views at the end.
--- Driven from the services.exe children (index processes_by_parent_name). Only the connections of
--- services.exe entities that have children, between the first child minus the window and the
--- last child, are read. Children and connections that can pair are then swept once in time order
+-- Driven from the services.exe children (index processes_by_parent_name). Only the connections in
+-- the children's windows are read, each once: overlapping windows of one services.exe entity are
+-- joined into one time range. Children and those connections are then swept once in time order
 -- per entity: a sliding window counts the qualifying connections in [child - window, child] and
 -- its maximum gives the latest one. No pair is ever enumerated, so the cost is linear in those
 -- events however many connections and children share one second (20,000 connections and 2,000
@@ -98,16 +98,33 @@ candidates AS MATERIALIZED (
 children AS MATERIALIZED (
     SELECT event_id, host_id, parent_entity_id, ts_us, ts_precision_us FROM candidates WHERE NOT allowlisted
 ),
-parents AS (
-    SELECT host_id, parent_entity_id AS entity_id, min(ts_us - :window_ms * 1000 - (ts_precision_us - 1)) AS first_us,
-           max(ts_us + ts_precision_us - 1) AS last_us
+child_windows AS (
+    -- Each child's window, and the furthest end of the windows before it on its entity.
+    SELECT host_id, parent_entity_id AS entity_id,
+           ts_us - :window_ms * 1000 - (ts_precision_us - 1) AS first_us, ts_us + ts_precision_us - 1 AS last_us,
+           max(ts_us + ts_precision_us - 1) OVER (PARTITION BY host_id, parent_entity_id ORDER BY ts_us - :window_ms * 1000 - (ts_precision_us - 1)
+                                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached_us
     FROM children
-    GROUP BY host_id, parent_entity_id
+),
+islands AS (
+    -- Overlapping windows joined into one time range: a window that starts past every earlier
+    -- one's end opens a new range.
+    SELECT host_id, entity_id, first_us, last_us,
+           sum(CASE WHEN reached_us IS NULL OR first_us > reached_us THEN 1 ELSE 0 END)
+               OVER (PARTITION BY host_id, entity_id ORDER BY first_us ROWS UNBOUNDED PRECEDING) AS island
+    FROM child_windows
+),
+parents AS (
+    -- Disjoint ranges each inside the union of the windows: every connection read lies in some
+    -- child's window, and each is read once however many windows hold it.
+    SELECT host_id, entity_id, min(first_us) AS first_us, max(last_us) AS last_us
+    FROM islands
+    GROUP BY host_id, entity_id, island
 ),
 step_a AS (
     SELECT n.event_id, n.host_id, n.entity_ref AS entity_id, n.ts_us, n.ts_precision_us
     FROM parents AS e
-    -- CROSS JOIN fixes the loop order in SQLite: parents outside, their connections looked up inside.
+    -- CROSS JOIN fixes the loop order in SQLite: ranges outside, their connections looked up inside.
     CROSS JOIN network_rows AS n
       ON n.host_id = e.host_id
      AND n.entity_ref = e.entity_id
@@ -123,16 +140,7 @@ step_a AS (
 timeline AS MATERIALIZED (
     SELECT k.host_id, k.parent_entity_id AS entity_id, k.ts_us, k.ts_precision_us, k.event_id, 1 AS is_child FROM children AS k
     UNION ALL
-    -- Only connections with a services.exe child in the window after them that the SQL does not
-    -- leave to the count.
     SELECT a.host_id, a.entity_id, a.ts_us, a.ts_precision_us, a.event_id, 0 AS is_child FROM step_a AS a
-    WHERE EXISTS (
-      SELECT 1 FROM process_rows AS p
-      WHERE p.host_id = a.host_id AND p.parent_entity_ref = a.entity_id
-        AND p.ts_us BETWEEN a.ts_us - (a.ts_precision_us - 1) AND a.ts_us + :window_ms * 1000 + a.ts_precision_us - 1
-        AND p.parent_name_ref IN (SELECT name_ref FROM names WHERE value = 'services.exe')
-        AND NOT EXISTS (SELECT 1 FROM allowlisted_executables AS x WHERE x.ref = p.executable_ref)
-    )
 ),
 swept AS (
     -- One sweep per precision class (µs, ms, s), each row in exactly one.
