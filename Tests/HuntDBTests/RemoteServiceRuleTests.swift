@@ -109,6 +109,18 @@ final class RemoteServiceRuleTests: XCTestCase {
         XCTAssertEqual(alerts.map(\.deltaMillis), [100, 200])
     }
 
+    func testRule_childrenAtTheSameInstantEachCountTheirWindowOnce() throws {
+        // Windows that start together, one after a gap, and overlapping ones: every connection is
+        // read once and counted in each window that holds it.
+        var lines = [F.network(record: 1, ms: 0), F.network(record: 2, ms: 400), F.network(record: 3, ms: 5000)]
+        for (index, ms) in [500, 500, 500, 900, 5200, 5200, 6100].enumerated() {
+            lines.append(F.process(record: 10 + index, ms: ms, guid: "{c0000000-0000-0000-0000-00000000010\(index)}", image: evil))
+        }
+        let alerts = try rpc(lines)
+        XCTAssertEqual(alerts.map(\.deltaMillis), [100, 100, 100, 500, 200, 200])  // the child at 6100 ms has none
+        XCTAssertEqual(alerts.map(\.connectionsInWindow), [2, 2, 2, 2, 1, 1])
+    }
+
     func testRule_allowlistedChildrenIncludingCaseVariantsAreSuppressed() throws {
         for image in [#"C:\Windows\PSEXESVC.EXE"#, #"c:\windows\psexesvc.exe"#, #"C:\Windows\System32\svchost.exe"#,
                       #"D:\Program Files\Vendor\agent.exe"#, #"C:\Program Files (x86)\Tool\t.exe"#,

@@ -100,9 +100,12 @@ children AS MATERIALIZED (
 ),
 child_windows AS (
     -- Each child's window, and the furthest end of the windows before it on its entity.
-    SELECT host_id, parent_entity_id AS entity_id,
+    -- Both window functions below order by (start, child): the same total order, so each
+    -- child is judged against the same earlier windows that number its range.
+    SELECT host_id, parent_entity_id AS entity_id, event_id,
            ts_us - :window_ms * 1000 - (ts_precision_us - 1) AS first_us, ts_us + ts_precision_us - 1 AS last_us,
-           max(ts_us + ts_precision_us - 1) OVER (PARTITION BY host_id, parent_entity_id ORDER BY ts_us - :window_ms * 1000 - (ts_precision_us - 1)
+           max(ts_us + ts_precision_us - 1) OVER (PARTITION BY host_id, parent_entity_id
+                                                  ORDER BY ts_us - :window_ms * 1000 - (ts_precision_us - 1), event_id
                                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reached_us
     FROM children
 ),
@@ -111,7 +114,7 @@ islands AS (
     -- one's end opens a new range.
     SELECT host_id, entity_id, first_us, last_us,
            sum(CASE WHEN reached_us IS NULL OR first_us > reached_us THEN 1 ELSE 0 END)
-               OVER (PARTITION BY host_id, entity_id ORDER BY first_us ROWS UNBOUNDED PRECEDING) AS island
+               OVER (PARTITION BY host_id, entity_id ORDER BY first_us, event_id ROWS UNBOUNDED PRECEDING) AS island
     FROM child_windows
 ),
 parents AS (
