@@ -53,6 +53,11 @@ struct DeferredIndexes {
         while try statement.step() { pending.append((statement.text(0) ?? "", statement.text(1) ?? "")) }
         // CREATE INDEX sorts its keys; SQLite's sorter may use helper threads for that (off by default).
         if !pending.isEmpty { try database.execute("PRAGMA threads = 2", purpose: "letting index builds sort on two threads") }
+        // Each sorting thread keeps up to the page cache's size of keys in memory: with the
+        // load's 64 MiB cache a 2M-event load peaked at 254 MB while building; with 16 MiB the
+        // build takes as long and the load's own peak stays the peak. Back to the writer's cache after.
+        if !pending.isEmpty { try database.execute("PRAGMA cache_size = -16384", purpose: "bounding the index builds' memory") }
+        defer { if !pending.isEmpty { try? database.execute("PRAGMA cache_size = -65536", purpose: "restoring the writer's page cache") } }
         for (name, sql) in pending {
             progress(name)
             try database.transaction("rebuilding index \(name)") {
