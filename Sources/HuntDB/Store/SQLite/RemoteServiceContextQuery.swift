@@ -23,9 +23,14 @@ final class RemoteServiceContextQuery {
     private var strings: [Int64: String] = [:]
     private var commandKeys: [String: String] = [:]
     private var outgoingRef: Int64??
+    private let plan: ContextPlan
+    /// The batch's logons and service installs when read once (`ContextPlan`), else nil.
+    private var logonWindow: LogonWindow?
+    private var serviceWindow: ServiceInstallWindow?
 
-    init(on database: Database, windows: AlertContextWindows) throws {
+    init(on database: Database, windows: AlertContextWindows, plan: ContextPlan = .automatic) throws {
         self.windows = windows
+        self.plan = plan
         // The seeks land all over the file: map it (up to the library's limit, 2 GB by default)
         // rather than copy each page through read(). Only runs with context do this, so the
         // resident size of other runs is unchanged (mapped pages count as resident). A `.analyst`
@@ -38,7 +43,32 @@ final class RemoteServiceContextQuery {
 
     /// The context of each request, in order (empty where nothing is found).
     func run(_ requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
-        try requests.map(context)
+        try readWindows(of: requests)
+        return try requests.map(context)
+    }
+
+    /// Reads the batch's logons and service installs once when their windows are dense enough
+    /// (`ContextPlan.worthReading`); the lookups then search them in memory.
+    private func readWindows(of requests: [RemoteServiceContextRequest]) throws {
+        logonWindow = nil
+        serviceWindow = nil
+        guard plan != .perAlert else { return }
+        let anchors = requests.compactMap { $0.connectionMicros ?? $0.childMicros }
+        if let first = anchors.min(), let last = anchors.max() {
+            let from = first - windows.logonBefore, to = last + windows.logonAfter
+            let rows = try statements.countLogons.firstInteger(.integer(from), .integer(to), .integer(Int64(anchors.count) * 4 + 1)) ?? 0
+            if plan.worthReading(rows: rows, lookups: anchors.count) {
+                logonWindow = try LogonWindow(reading: statements.logonsOfWindow, from: from, to: to)
+            }
+        }
+        let children = requests.compactMap { $0.childCommandLine != nil || $0.childExecutable != nil ? $0.childMicros : nil }
+        if let first = children.min(), let last = children.max() {
+            let from = first - windows.serviceBefore, to = last + windows.serviceAfter
+            let rows = try statements.countServiceInstalls.firstInteger(.integer(from), .integer(to), .integer(Int64(children.count) * 4 + 1)) ?? 0
+            if plan.worthReading(rows: rows, lookups: children.count) {
+                serviceWindow = try ServiceInstallWindow(reading: statements.serviceInstallsOfWindow, from: from, to: to)
+            }
+        }
     }
 
     /// Logon: a successful network (3) or remote interactive (10) logon on the alert's host from
@@ -73,6 +103,17 @@ final class RemoteServiceContextQuery {
     private func logon(host: Int64, request r: RemoteServiceContextRequest, anchor: Int64,
                        into c: inout RemoteServiceContext, port: inout Int64?) throws {
         let from = anchor - windows.logonBefore, to = anchor + windows.logonAfter
+        if let logonWindow {
+            guard let g = Self.logon(in: logonWindow, host: host, request: r, from: from, to: to) else { return }
+            c.logonMicros = g.micros
+            c.logonUser = g.user
+            c.logonDomain = g.domain
+            c.logonID = g.logonID
+            c.logonType = g.type
+            c.logonIP = g.ip
+            port = g.port
+            return
+        }
         let s = statements
         var found: Statement?
         if let ip = r.sourceIP {
@@ -95,10 +136,37 @@ final class RemoteServiceContextQuery {
         port = g.optionalInt64(6)
     }
 
+    /// The batch plan's logon: the same choice as the three statements, in memory. Texts
+    /// compare byte for byte, as SQL's `=` does.
+    private static func logon(in w: LogonWindow, host: Int64, request r: RemoteServiceContextRequest, from: Int64, to: Int64) -> ContextLogon? {
+        guard let ip = r.sourceIP else {
+            return w.latest(host: host, from: from, to: to) { g in
+                guard let address = g.ip else { return false }
+                return !address.utf8.elementsEqual("127.0.0.1".utf8) && !address.utf8.elementsEqual("::1".utf8)
+            }
+        }
+        func sameAddress(_ g: ContextLogon) -> Bool { g.ip.map { $0.utf8.elementsEqual(ip.utf8) } ?? false }
+        if let port = r.sourcePort, let g = w.latest(host: host, from: from, to: to, where: { $0.port == port && sameAddress($0) }) {
+            return g
+        }
+        return w.latest(host: host, from: from, to: to, where: sameAddress)
+    }
+
     /// The installs in the window come newest first (a registry ImagePath after an install of
     /// the same time); the first whose image path has the child's key is the one.
     private func service(host: Int64, child: Int64, request r: RemoteServiceContextRequest, into c: inout RemoteServiceContext) throws {
         let childKey = r.childCommandLine.map(commandKey), executableKey = r.childExecutable.map(commandKey)
+        if let serviceWindow {
+            for v in serviceWindow.newestFirst(host: host, from: child - windows.serviceBefore, to: child + windows.serviceAfter) {
+                let key = commandKey(v.image)
+                guard key == childKey || key == executableKey else { continue }
+                c.serviceName = v.name
+                c.serviceImage = v.image
+                c.serviceMicros = v.micros
+                return
+            }
+            return
+        }
         let s = statements.serviceInstalls
         defer { s.reset() }
         s.bind(host, at: 1)
@@ -120,47 +188,32 @@ final class RemoteServiceContextQuery {
         let destinationRef: Int64? = try r.destinationIP.map { try stringID($0) ?? -1 }
         let outgoing = try outgoingDirection()
         let from = anchor - windows.clockTolerance, to = anchor + windows.clockTolerance
-        // The candidates: the same source address and port within the tolerance; the best is
-        // the most precise, then the closest, then the first loaded.
-        let n = statements.connectionsBySource
+        // The best candidate (the same source address and port within the tolerance, from
+        // another host, outgoing, to the same destination: the most precise, then the closest,
+        // then the first loaded), its process's entity id and start command line: one statement.
+        let n = statements.sourceConnection
         defer { n.reset() }
         n.bind(port, at: 1)
         n.bind(ipRef, at: 2)
         n.bind(from, at: 3)
         n.bind(to, at: 4)
-        var best: (precision: Int64, distance: Int64, eventID: Int64, host: Int64, ts: Int64, pid: Int64?, entity: Int64, executable: Int64?)?
-        while try n.step() {
-            let rowHost = n.int64(1)
-            guard rowHost != host else { continue }
-            if !n.isNull(6) {
-                guard let outgoing, n.int64(6) == outgoing else { continue }
-            }
-            if let destinationRef, n.isNull(7) || n.int64(7) != destinationRef { continue }
-            if let port = r.destinationPort, n.isNull(8) || n.int64(8) != port { continue }
-            let ts = n.int64(2)
-            let candidate = (precision: n.int64(3), distance: abs(ts - anchor), eventID: n.int64(0), host: rowHost, ts: ts,
-                             pid: n.optionalInt64(4), entity: n.int64(5), executable: n.optionalInt64(9))
-            if let b = best, (b.precision, b.distance, b.eventID) <= (candidate.precision, candidate.distance, candidate.eventID) { continue }
-            best = candidate
-        }
-        guard let e = best else { return }
-        c.sourceHost = try hostName(e.host)
-        c.sourceExecutable = try e.executable.flatMap(string)
-        c.sourceClockOffsetMillis = (e.ts - anchor + (e.ts - anchor >= 0 ? 500 : -500)) / 1000
-        // The process's entity id and, from its start, its command line: one statement.
-        let p = statements.sourceProcess
-        defer { p.reset() }
-        p.bind(e.host, at: 1)
-        p.bind(e.entity, at: 2)
-        if try p.step() {
-            c.sourceEntityID = p.text(0)
-            c.sourceCommandLine = p.text(1)
-        }
+        n.bind(host, at: 5)
+        n.bind(outgoing, at: 6)
+        n.bind(destinationRef, at: 7)
+        n.bind(r.destinationPort, at: 8)
+        n.bind(anchor, at: 9)
+        guard try n.step() else { return }
+        let sourceHost = n.int64(1), ts = n.int64(2), pid = n.optionalInt64(3), executable = n.optionalInt64(5)
+        c.sourceEntityID = n.text(6)
+        c.sourceCommandLine = n.text(7)
+        c.sourceHost = try hostName(sourceHost)
+        c.sourceExecutable = try executable.flatMap(string)
+        c.sourceClockOffsetMillis = (ts - anchor + (ts - anchor >= 0 ? 500 : -500)) / 1000
         if c.sourceCommandLine == nil {
             // Sysmon 3 sometimes lacks the pid (NXLog exports): the same connection's other
             // record on that host (Security 5156) gives it.
-            let pid = try e.pid ?? statements.pidOfConnection.firstInteger(.integer(port), .integer(ipRef), .integer(e.host), .integer(from), .integer(to))
-            c.sourceCommandLine = try evidenceCommandLine(host: e.host, pid: pid, at: e.ts)
+            let pid = try pid ?? statements.pidOfConnection.firstInteger(.integer(port), .integer(ipRef), .integer(sourceHost), .integer(from), .integer(to))
+            c.sourceCommandLine = try evidenceCommandLine(host: sourceHost, pid: pid, at: ts)
         }
     }
 
@@ -246,8 +299,9 @@ private struct Statements {
     let stringID, string: Statement
     let logonBySession, logonBySource, logonByHostTime: Statement
     let serviceInstalls: Statement
-    let connectionsBySource, pidOfConnection: Statement
-    let sourceProcess, commandLineEvidence: Statement
+    let countLogons, logonsOfWindow, countServiceInstalls, serviceInstallsOfWindow: Statement
+    let sourceConnection, pidOfConnection: Statement
+    let commandLineEvidence: Statement
 
     init(_ database: Database) throws {
         func prepare(_ sql: String, _ purpose: String) throws -> Statement {
@@ -266,13 +320,13 @@ private struct Statements {
             SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
             WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.source_port = ?3 AND g.ts_us >= ?4 AND g.ts_us <= ?5
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-            ORDER BY g.ts_us DESC LIMIT 1
+            ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "logon of the session")
         logonBySource = try prepare("""
             SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
             WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.ts_us >= ?3 AND g.ts_us <= ?4
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-            ORDER BY g.ts_us DESC LIMIT 1
+            ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "logon from the address")
         logonByHostTime = try prepare("""
             SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port
@@ -280,32 +334,53 @@ private struct Statements {
             WHERE g.host_id = ?1 AND g.ts_us >= ?2 AND g.ts_us <= ?3
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
               AND g.source_ip IS NOT NULL AND g.source_ip NOT IN ('127.0.0.1', '::1')
-            ORDER BY g.ts_us DESC LIMIT 1
+            ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "remote logon")
         serviceInstalls = try prepare("""
             SELECT v.service_name, v.image_path, v.ts_us FROM service_installs AS v
             WHERE v.host_id = ?1 AND v.ts_us >= ?2 AND v.ts_us <= ?3 AND v.image_path IS NOT NULL
-            ORDER BY v.ts_us DESC, v.event_code = 13
+            ORDER BY v.ts_us DESC, v.event_code = 13, v.event_id DESC
             """, "service install")
-        connectionsBySource = try prepare("""
-            SELECT e.event_id, e.host_id, e.ts_us, e.ts_precision_us, e.pid, e.entity_ref, e.direction_ref,
-                e.destination_ip_ref, e.destination_port, e.executable_ref
-            FROM network_rows AS e INDEXED BY network_by_source_port
-            WHERE e.source_port = ?1 AND e.source_ip_ref = ?2 AND e.ts_us >= ?3 AND e.ts_us <= ?4
+        // The batch plan: a window's rows in time order, counted first (index only, up to ?3).
+        countLogons = try prepare("""
+            SELECT count(*) FROM (SELECT 1 FROM logons INDEXED BY logons_by_time WHERE ts_us >= ?1 AND ts_us <= ?2 LIMIT ?3)
+            """, "logons of the batch")
+        logonsOfWindow = try prepare("""
+            SELECT g.event_id, g.host_id, g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port
+            FROM logons AS g INDEXED BY logons_by_time
+            WHERE g.ts_us >= ?1 AND g.ts_us <= ?2 AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+            """, "logons of the batch")
+        countServiceInstalls = try prepare("""
+            SELECT count(*) FROM (SELECT 1 FROM service_installs INDEXED BY service_installs_by_time
+                                  WHERE ts_us >= ?1 AND ts_us <= ?2 LIMIT ?3)
+            """, "service installs of the batch")
+        serviceInstallsOfWindow = try prepare("""
+            SELECT v.event_id, v.host_id, v.ts_us, v.service_name, v.image_path, v.event_code
+            FROM service_installs AS v INDEXED BY service_installs_by_time
+            WHERE v.ts_us >= ?1 AND v.ts_us <= ?2 AND v.image_path IS NOT NULL
+            """, "service installs of the batch")
+        // ?5 the alert's host, ?6 the string id of 'outgoing' (NULL when the store has none: then
+        // only connections without a direction qualify), ?7 / ?8 the destination when the alert
+        // has one (?7 is -1 for an address the store does not hold), ?9 the anchor. The process
+        // start's command line is NULL when none was recorded (the evidence is asked then).
+        sourceConnection = try prepare("""
+            SELECT b.event_id, b.host_id, b.ts_us, b.pid, b.entity_ref, b.executable_ref, t.value,
+                CASE WHEN t.value IS NOT NULL THEN
+                    (SELECT s.value FROM process_rows AS p INDEXED BY processes_by_entity
+                     LEFT JOIN strings AS s ON s.string_id = p.command_line_ref
+                     WHERE p.host_id = b.host_id AND p.entity_ref = b.entity_ref ORDER BY p.ts_us LIMIT 1) END
+            FROM (SELECT e.event_id, e.host_id, e.ts_us, e.pid, e.entity_ref, e.executable_ref
+                  FROM network_rows AS e INDEXED BY network_by_source_port
+                  WHERE e.source_port = ?1 AND e.source_ip_ref = ?2 AND e.ts_us >= ?3 AND e.ts_us <= ?4 AND e.host_id <> ?5
+                    AND (e.direction_ref IS NULL OR e.direction_ref = ?6)
+                    AND (?7 IS NULL OR e.destination_ip_ref = ?7) AND (?8 IS NULL OR e.destination_port = ?8)
+                  ORDER BY e.ts_precision_us, abs(e.ts_us - ?9), e.event_id LIMIT 1) AS b
+            LEFT JOIN entities AS t ON t.entity_ref = b.entity_ref
             """, "source connection")
         pidOfConnection = try prepare("""
             SELECT max(o.pid) FROM network_rows AS o INDEXED BY network_by_source_port
             WHERE o.source_port = ?1 AND o.source_ip_ref = ?2 AND o.host_id = ?3 AND o.ts_us >= ?4 AND o.ts_us <= ?5
             """, "source pid")
-        // The entity id, and the command line of the process's first start record (NULL when
-        // none, or when that record has none: the evidence is asked then).
-        sourceProcess = try prepare("""
-            SELECT t.value,
-                (SELECT s.value FROM process_rows AS p INDEXED BY processes_by_entity
-                 LEFT JOIN strings AS s ON s.string_id = p.command_line_ref
-                 WHERE p.host_id = ?1 AND p.entity_ref = ?2 ORDER BY p.ts_us LIMIT 1)
-            FROM entities AS t WHERE t.entity_ref = ?2
-            """, "source process")
         commandLineEvidence = try prepare("""
             SELECT c.command_line FROM command_line_evidence AS c
             WHERE c.host_id = ?1 AND c.pid = ?2 AND c.ts_us >= ?3 AND c.ts_us <= ?4
