@@ -188,32 +188,47 @@ final class RemoteServiceContextQuery {
         let destinationRef: Int64? = try r.destinationIP.map { try stringID($0) ?? -1 }
         let outgoing = try outgoingDirection()
         let from = anchor - windows.clockTolerance, to = anchor + windows.clockTolerance
-        // The best candidate (the same source address and port within the tolerance, from
-        // another host, outgoing, to the same destination: the most precise, then the closest,
-        // then the first loaded), its process's entity id and start command line: one statement.
-        let n = statements.sourceConnection
+        // The candidates: the same source address and port within the tolerance; the best is
+        // the most precise, then the closest, then the first loaded.
+        let n = statements.connectionsBySource
         defer { n.reset() }
         n.bind(port, at: 1)
         n.bind(ipRef, at: 2)
         n.bind(from, at: 3)
         n.bind(to, at: 4)
-        n.bind(host, at: 5)
-        n.bind(outgoing, at: 6)
-        n.bind(destinationRef, at: 7)
-        n.bind(r.destinationPort, at: 8)
-        n.bind(anchor, at: 9)
-        guard try n.step() else { return }
-        let sourceHost = n.int64(1), ts = n.int64(2), pid = n.optionalInt64(3), executable = n.optionalInt64(5)
-        c.sourceEntityID = n.text(6)
-        c.sourceCommandLine = n.text(7)
-        c.sourceHost = try hostName(sourceHost)
-        c.sourceExecutable = try executable.flatMap(string)
-        c.sourceClockOffsetMillis = (ts - anchor + (ts - anchor >= 0 ? 500 : -500)) / 1000
+        var best: (precision: Int64, distance: Int64, eventID: Int64, host: Int64, ts: Int64, pid: Int64?, entity: Int64, executable: Int64?)?
+        while try n.step() {
+            let rowHost = n.int64(1)
+            guard rowHost != host else { continue }
+            if !n.isNull(6) {
+                guard let outgoing, n.int64(6) == outgoing else { continue }
+            }
+            if let destinationRef, n.isNull(7) || n.int64(7) != destinationRef { continue }
+            if let port = r.destinationPort, n.isNull(8) || n.int64(8) != port { continue }
+            let ts = n.int64(2)
+            let candidate = (precision: n.int64(3), distance: abs(ts - anchor), eventID: n.int64(0), host: rowHost, ts: ts,
+                             pid: n.optionalInt64(4), entity: n.int64(5), executable: n.optionalInt64(9))
+            if let b = best, (b.precision, b.distance, b.eventID) <= (candidate.precision, candidate.distance, candidate.eventID) { continue }
+            best = candidate
+        }
+        guard let e = best else { return }
+        c.sourceHost = try hostName(e.host)
+        c.sourceExecutable = try e.executable.flatMap(string)
+        c.sourceClockOffsetMillis = (e.ts - anchor + (e.ts - anchor >= 0 ? 500 : -500)) / 1000
+        // The process's entity id and, from its start, its command line: one statement.
+        let p = statements.sourceProcess
+        defer { p.reset() }
+        p.bind(e.host, at: 1)
+        p.bind(e.entity, at: 2)
+        if try p.step() {
+            c.sourceEntityID = p.text(0)
+            c.sourceCommandLine = p.text(1)
+        }
         if c.sourceCommandLine == nil {
             // Sysmon 3 sometimes lacks the pid (NXLog exports): the same connection's other
             // record on that host (Security 5156) gives it.
-            let pid = try pid ?? statements.pidOfConnection.firstInteger(.integer(port), .integer(ipRef), .integer(sourceHost), .integer(from), .integer(to))
-            c.sourceCommandLine = try evidenceCommandLine(host: sourceHost, pid: pid, at: ts)
+            let pid = try e.pid ?? statements.pidOfConnection.firstInteger(.integer(port), .integer(ipRef), .integer(e.host), .integer(from), .integer(to))
+            c.sourceCommandLine = try evidenceCommandLine(host: e.host, pid: pid, at: e.ts)
         }
     }
 
@@ -300,8 +315,8 @@ private struct Statements {
     let logonBySession, logonBySource, logonByHostTime: Statement
     let serviceInstalls: Statement
     let countLogons, logonsOfWindow, countServiceInstalls, serviceInstallsOfWindow: Statement
-    let sourceConnection, pidOfConnection: Statement
-    let commandLineEvidence: Statement
+    let connectionsBySource, pidOfConnection: Statement
+    let sourceProcess, commandLineEvidence: Statement
 
     init(_ database: Database) throws {
         func prepare(_ sql: String, _ purpose: String) throws -> Statement {
@@ -359,28 +374,25 @@ private struct Statements {
             FROM service_installs AS v INDEXED BY service_installs_by_time
             WHERE v.ts_us >= ?1 AND v.ts_us <= ?2 AND v.image_path IS NOT NULL
             """, "service installs of the batch")
-        // ?5 the alert's host, ?6 the string id of 'outgoing' (NULL when the store has none: then
-        // only connections without a direction qualify), ?7 / ?8 the destination when the alert
-        // has one (?7 is -1 for an address the store does not hold), ?9 the anchor. The process
-        // start's command line is NULL when none was recorded (the evidence is asked then).
-        sourceConnection = try prepare("""
-            SELECT b.event_id, b.host_id, b.ts_us, b.pid, b.entity_ref, b.executable_ref, t.value,
-                CASE WHEN t.value IS NOT NULL THEN
-                    (SELECT s.value FROM process_rows AS p INDEXED BY processes_by_entity
-                     LEFT JOIN strings AS s ON s.string_id = p.command_line_ref
-                     WHERE p.host_id = b.host_id AND p.entity_ref = b.entity_ref ORDER BY p.ts_us LIMIT 1) END
-            FROM (SELECT e.event_id, e.host_id, e.ts_us, e.pid, e.entity_ref, e.executable_ref
-                  FROM network_rows AS e INDEXED BY network_by_source_port
-                  WHERE e.source_port = ?1 AND e.source_ip_ref = ?2 AND e.ts_us >= ?3 AND e.ts_us <= ?4 AND e.host_id <> ?5
-                    AND (e.direction_ref IS NULL OR e.direction_ref = ?6)
-                    AND (?7 IS NULL OR e.destination_ip_ref = ?7) AND (?8 IS NULL OR e.destination_port = ?8)
-                  ORDER BY e.ts_precision_us, abs(e.ts_us - ?9), e.event_id LIMIT 1) AS b
-            LEFT JOIN entities AS t ON t.entity_ref = b.entity_ref
+        connectionsBySource = try prepare("""
+            SELECT e.event_id, e.host_id, e.ts_us, e.ts_precision_us, e.pid, e.entity_ref, e.direction_ref,
+                e.destination_ip_ref, e.destination_port, e.executable_ref
+            FROM network_rows AS e INDEXED BY network_by_source_port
+            WHERE e.source_port = ?1 AND e.source_ip_ref = ?2 AND e.ts_us >= ?3 AND e.ts_us <= ?4
             """, "source connection")
         pidOfConnection = try prepare("""
             SELECT max(o.pid) FROM network_rows AS o INDEXED BY network_by_source_port
             WHERE o.source_port = ?1 AND o.source_ip_ref = ?2 AND o.host_id = ?3 AND o.ts_us >= ?4 AND o.ts_us <= ?5
             """, "source pid")
+        // The entity id, and the command line of the process's first start record (NULL when
+        // none, or when that record has none: the evidence is asked then).
+        sourceProcess = try prepare("""
+            SELECT t.value,
+                (SELECT s.value FROM process_rows AS p INDEXED BY processes_by_entity
+                 LEFT JOIN strings AS s ON s.string_id = p.command_line_ref
+                 WHERE p.host_id = ?1 AND p.entity_ref = ?2 ORDER BY p.ts_us LIMIT 1)
+            FROM entities AS t WHERE t.entity_ref = ?2
+            """, "source process")
         commandLineEvidence = try prepare("""
             SELECT c.command_line FROM command_line_evidence AS c
             WHERE c.host_id = ?1 AND c.pid = ?2 AND c.ts_us >= ?3 AND c.ts_us <= ?4
