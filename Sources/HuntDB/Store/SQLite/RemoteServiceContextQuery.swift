@@ -10,6 +10,10 @@ import Model
 /// remembered for the batch, so a fleet's few addresses and executables are read once. A host
 /// with no logons (or no service installs) skips that lookup.
 ///
+/// A batch whose window holds few logons (or service installs) for its alerts reads them once,
+/// in time order, and searches them in memory: the batch plan (`ContextPlan`, in
+/// `RemoteServiceContextQuery+Batch.swift`); both plans choose the same rows.
+///
 /// Until session 6 this was one SQL statement per batch that read the alerts from a bound JSON
 /// array; the JSON parsing and the view joins cost ≈ 55 µs per alert (BENCHMARKS.md, "Alert context").
 final class RemoteServiceContextQuery {
