@@ -10,6 +10,10 @@ import Model
 /// remembered for the batch, so a fleet's few addresses and executables are read once. A host
 /// with no logons (or no service installs) skips that lookup.
 ///
+/// A batch whose window holds few logons (or service installs) for its alerts reads them once,
+/// in time order, and searches them in memory: the batch plan (`ContextPlan`, in
+/// `RemoteServiceContextQuery+Batch.swift`); both plans choose the same rows.
+///
 /// Until session 6 this was one SQL statement per batch that read the alerts from a bound JSON
 /// array; the JSON parsing and the view joins cost ≈ 55 µs per alert (BENCHMARKS.md, "Alert context").
 final class RemoteServiceContextQuery {
@@ -23,9 +27,14 @@ final class RemoteServiceContextQuery {
     private var strings: [Int64: String] = [:]
     private var commandKeys: [String: String] = [:]
     private var outgoingRef: Int64??
+    private let plan: ContextPlan
+    /// The batch's logons and service installs when read once (`ContextPlan`), else nil.
+    private var logonWindow: LogonWindow?
+    private var serviceWindow: ServiceInstallWindow?
 
-    init(on database: Database, windows: AlertContextWindows) throws {
+    init(on database: Database, windows: AlertContextWindows, plan: ContextPlan = .automatic) throws {
         self.windows = windows
+        self.plan = plan
         // The seeks land all over the file: map it (up to the library's limit, 2 GB by default)
         // rather than copy each page through read(). Only runs with context do this, so the
         // resident size of other runs is unchanged (mapped pages count as resident). A `.analyst`
@@ -38,7 +47,32 @@ final class RemoteServiceContextQuery {
 
     /// The context of each request, in order (empty where nothing is found).
     func run(_ requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
-        try requests.map(context)
+        try readWindows(of: requests)
+        return try requests.map(context)
+    }
+
+    /// Reads the batch's logons and service installs once when their windows are dense enough
+    /// (`ContextPlan.worthReading`); the lookups then search them in memory.
+    private func readWindows(of requests: [RemoteServiceContextRequest]) throws {
+        logonWindow = nil
+        serviceWindow = nil
+        guard plan != .perAlert else { return }
+        let anchors = requests.compactMap { $0.connectionMicros ?? $0.childMicros }
+        if let first = anchors.min(), let last = anchors.max() {
+            let from = first - windows.logonBefore, to = last + windows.logonAfter
+            let rows = try statements.countLogons.firstInteger(.integer(from), .integer(to), .integer(Int64(anchors.count) * 4 + 1)) ?? 0
+            if plan.worthReading(rows: rows, lookups: anchors.count) {
+                logonWindow = try LogonWindow(reading: statements.logonsOfWindow, from: from, to: to)
+            }
+        }
+        let children = requests.compactMap { $0.childCommandLine != nil || $0.childExecutable != nil ? $0.childMicros : nil }
+        if let first = children.min(), let last = children.max() {
+            let from = first - windows.serviceBefore, to = last + windows.serviceAfter
+            let rows = try statements.countServiceInstalls.firstInteger(.integer(from), .integer(to), .integer(Int64(children.count) * 4 + 1)) ?? 0
+            if plan.worthReading(rows: rows, lookups: children.count) {
+                serviceWindow = try ServiceInstallWindow(reading: statements.serviceInstallsOfWindow, from: from, to: to)
+            }
+        }
     }
 
     /// Logon: a successful network (3) or remote interactive (10) logon on the alert's host from
@@ -73,6 +107,17 @@ final class RemoteServiceContextQuery {
     private func logon(host: Int64, request r: RemoteServiceContextRequest, anchor: Int64,
                        into c: inout RemoteServiceContext, port: inout Int64?) throws {
         let from = anchor - windows.logonBefore, to = anchor + windows.logonAfter
+        if let logonWindow {
+            guard let g = Self.logon(in: logonWindow, host: host, request: r, from: from, to: to) else { return }
+            c.logonMicros = g.micros
+            c.logonUser = g.user
+            c.logonDomain = g.domain
+            c.logonID = g.logonID
+            c.logonType = g.type
+            c.logonIP = g.ip
+            port = g.port
+            return
+        }
         let s = statements
         var found: Statement?
         if let ip = r.sourceIP {
@@ -95,10 +140,37 @@ final class RemoteServiceContextQuery {
         port = g.optionalInt64(6)
     }
 
+    /// The batch plan's logon: the same choice as the three statements, in memory. Texts
+    /// compare byte for byte, as SQL's `=` does.
+    private static func logon(in w: LogonWindow, host: Int64, request r: RemoteServiceContextRequest, from: Int64, to: Int64) -> ContextLogon? {
+        guard let ip = r.sourceIP else {
+            return w.latest(host: host, from: from, to: to) { g in
+                guard let address = g.ip else { return false }
+                return !address.utf8.elementsEqual("127.0.0.1".utf8) && !address.utf8.elementsEqual("::1".utf8)
+            }
+        }
+        func sameAddress(_ g: ContextLogon) -> Bool { g.ip.map { $0.utf8.elementsEqual(ip.utf8) } ?? false }
+        if let port = r.sourcePort, let g = w.latest(host: host, from: from, to: to, where: { $0.port == port && sameAddress($0) }) {
+            return g
+        }
+        return w.latest(host: host, from: from, to: to, where: sameAddress)
+    }
+
     /// The installs in the window come newest first (a registry ImagePath after an install of
     /// the same time); the first whose image path has the child's key is the one.
     private func service(host: Int64, child: Int64, request r: RemoteServiceContextRequest, into c: inout RemoteServiceContext) throws {
         let childKey = r.childCommandLine.map(commandKey), executableKey = r.childExecutable.map(commandKey)
+        if let serviceWindow {
+            for v in serviceWindow.newestFirst(host: host, from: child - windows.serviceBefore, to: child + windows.serviceAfter) {
+                let key = commandKey(v.image)
+                guard key == childKey || key == executableKey else { continue }
+                c.serviceName = v.name
+                c.serviceImage = v.image
+                c.serviceMicros = v.micros
+                return
+            }
+            return
+        }
         let s = statements.serviceInstalls
         defer { s.reset() }
         s.bind(host, at: 1)
@@ -246,6 +318,7 @@ private struct Statements {
     let stringID, string: Statement
     let logonBySession, logonBySource, logonByHostTime: Statement
     let serviceInstalls: Statement
+    let countLogons, logonsOfWindow, countServiceInstalls, serviceInstallsOfWindow: Statement
     let connectionsBySource, pidOfConnection: Statement
     let sourceProcess, commandLineEvidence: Statement
 
@@ -266,13 +339,13 @@ private struct Statements {
             SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
             WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.source_port = ?3 AND g.ts_us >= ?4 AND g.ts_us <= ?5
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-            ORDER BY g.ts_us DESC LIMIT 1
+            ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "logon of the session")
         logonBySource = try prepare("""
             SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
             WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.ts_us >= ?3 AND g.ts_us <= ?4
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
-            ORDER BY g.ts_us DESC LIMIT 1
+            ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "logon from the address")
         logonByHostTime = try prepare("""
             SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port
@@ -280,13 +353,31 @@ private struct Statements {
             WHERE g.host_id = ?1 AND g.ts_us >= ?2 AND g.ts_us <= ?3
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
               AND g.source_ip IS NOT NULL AND g.source_ip NOT IN ('127.0.0.1', '::1')
-            ORDER BY g.ts_us DESC LIMIT 1
+            ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "remote logon")
         serviceInstalls = try prepare("""
             SELECT v.service_name, v.image_path, v.ts_us FROM service_installs AS v
             WHERE v.host_id = ?1 AND v.ts_us >= ?2 AND v.ts_us <= ?3 AND v.image_path IS NOT NULL
-            ORDER BY v.ts_us DESC, v.event_code = 13
+            ORDER BY v.ts_us DESC, v.event_code = 13, v.event_id DESC
             """, "service install")
+        // The batch plan: a window's rows in time order, counted first (index only, up to ?3).
+        countLogons = try prepare("""
+            SELECT count(*) FROM (SELECT 1 FROM logons INDEXED BY logons_by_time WHERE ts_us >= ?1 AND ts_us <= ?2 LIMIT ?3)
+            """, "logons of the batch")
+        logonsOfWindow = try prepare("""
+            SELECT g.event_id, g.host_id, g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port
+            FROM logons AS g INDEXED BY logons_by_time
+            WHERE g.ts_us >= ?1 AND g.ts_us <= ?2 AND g.outcome = 'success' AND g.logon_type IN (3, 10)
+            """, "logons of the batch")
+        countServiceInstalls = try prepare("""
+            SELECT count(*) FROM (SELECT 1 FROM service_installs INDEXED BY service_installs_by_time
+                                  WHERE ts_us >= ?1 AND ts_us <= ?2 LIMIT ?3)
+            """, "service installs of the batch")
+        serviceInstallsOfWindow = try prepare("""
+            SELECT v.event_id, v.host_id, v.ts_us, v.service_name, v.image_path, v.event_code
+            FROM service_installs AS v INDEXED BY service_installs_by_time
+            WHERE v.ts_us >= ?1 AND v.ts_us <= ?2 AND v.image_path IS NOT NULL
+            """, "service installs of the batch")
         connectionsBySource = try prepare("""
             SELECT e.event_id, e.host_id, e.ts_us, e.ts_precision_us, e.pid, e.entity_ref, e.direction_ref,
                 e.destination_ip_ref, e.destination_port, e.executable_ref
