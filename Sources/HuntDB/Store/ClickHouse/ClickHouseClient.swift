@@ -35,13 +35,14 @@ final class ClickHouseClient: @unchecked Sendable {
                          purpose: String, _ body: (ClickHouseResponse) throws -> T) throws -> T {
         var form = ClickHouseMultipart()
         form.add(name: "query", data: Data(sql.utf8), isFile: false)
-        var parameters = urlParameters
         for table in tables {
+            // The structure goes in the form before its table (the server reads fields in order):
+            // in the URL, a table of hundreds of values would pass the server's URL length limit.
+            form.add(name: "\(table.name)_structure", data: Data(table.structure.utf8), isFile: false)
+            form.add(name: "\(table.name)_format", data: Data("TabSeparated".utf8), isFile: false)
             form.add(name: table.name, data: table.data)
-            parameters["\(table.name)_structure"] = table.structure
-            parameters["\(table.name)_format"] = "TabSeparated"
         }
-        return try post(body: form.finished, contentType: form.contentType, parameters: parameters, purpose: purpose, body)
+        return try post(body: form.finished, contentType: form.contentType, parameters: urlParameters, purpose: purpose, body)
     }
 
     /// Runs `INSERT … FORMAT x` with `data` as the rows.
@@ -80,6 +81,9 @@ final class ClickHouseClient: @unchecked Sendable {
         guard response.status == 200 else {
             let text: Data
             do { text = try response.readAll() } catch { text = Data() }
+            // The server may close the connection after an error without saying so.
+            response.cancel()
+            connection.close()
             if response.status == 401 || response.status == 403, !text.starts(with: Data("Code: ".utf8)) {
                 throw ClickHouseServerError(code: 516, message: "authentication failed").storeError(at: endpoint, purpose: purpose)
             }

@@ -14,6 +14,8 @@ final class ClickHouseHTTPConnection {
     /// Why a request did not get an answer, in words without the URL.
     struct Failure: Error {
         var reason: String
+        /// Whether it came before any byte of the answer (the request may be sent again on a new connection).
+        var beforeAnswer = false
     }
 
     private let host: String
@@ -42,6 +44,16 @@ final class ClickHouseHTTPConnection {
     /// Sends one POST and reads the status line and headers; the body is read with `response`.
     /// - Throws: `Failure` when the server cannot be reached or the connection breaks.
     func send(target: String, headers: [(String, String)], body: [Data]) throws -> ClickHouseResponse {
+        let reused = socket >= 0
+        do {
+            return try sendOnce(target: target, headers: headers, body: body)
+        } catch let failure as Failure where reused && failure.beforeAnswer {
+            // A kept connection the server closed meanwhile: it read nothing of this request.
+            return try sendOnce(target: target, headers: headers, body: body)
+        }
+    }
+
+    private func sendOnce(target: String, headers: [(String, String)], body: [Data]) throws -> ClickHouseResponse {
         try connectIfNeeded()
         let length = body.reduce(0) { $0 + $1.count }
         var head = "POST \(target) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Length: \(length)\r\nConnection: keep-alive\r\n"
@@ -109,7 +121,7 @@ final class ClickHouseHTTPConnection {
                 let sent = Glibc.send(socket, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
                 if sent < 0 {
                     if errno == EINTR { continue }
-                    throw Failure(reason: errno == EAGAIN ? "timed out" : "the connection was lost")
+                    throw Failure(reason: errno == EAGAIN ? "timed out" : "the connection was lost", beforeAnswer: true)
                 }
                 offset += sent
             }
@@ -154,6 +166,11 @@ final class ClickHouseHTTPConnection {
     }
 
     private func readHead() throws -> ClickHouseResponse {
+        if start == buffer.count {
+            let more: Bool
+            do { more = try fill() } catch var failure as Failure { failure.beforeAnswer = true; throw failure }
+            guard more else { throw Failure(reason: "the connection was lost", beforeAnswer: true) }
+        }
         let statusLine = try readLine()
         let parts = statusLine.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
