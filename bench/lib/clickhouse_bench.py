@@ -87,8 +87,19 @@ def _with_server_cpu(servers, measure):
     return result
 
 
-def _rules(ctx, db, servers=()):
-    return {rule: _with_server_cpu(servers, lambda: ctx.hunt.detect(db, rule)) for rule in RULES}
+def _rules(ctx, db, servers=(), label=""):
+    """Each rule's figures, reported as soon as it ends (a 10M run is long: partial figures stay)."""
+    results = {}
+    for rule in RULES:
+        results[rule] = r = _with_server_cpu(servers, lambda: ctx.hunt.detect(db, rule))
+        ctx.progress(f"clickhouse: {label} {rule}: {r['seconds']:.2f} s wall, {_cpu(r)} ({r['alerts']} alerts)")
+    return results
+
+
+def _report_load(ctx, label, r):
+    ctx.progress(f"clickhouse: {label}: {r['seconds']:.1f} s wall ({_cpu(r)}), {r['read'] / r['seconds']:,.0f} events/s, "
+                 f"loaded {r['loaded']}, peak RSS {r['peak_rss_mb']:.0f} MB")
+    return r
 
 
 def _cpu(r):
@@ -109,24 +120,13 @@ def run(ctx, events, corpus=None, sqlite_db=None, shards=True):
         corpus = ctx.corpora.generate("sysmon-flat", events, gzip=True, cache=True)
     result = {"events": events, "corpus": str(corpus)}
 
-    if sqlite_db == "none":
-        ctx.note("clickhouse: no SQLite reference in this run (--clickhouse-sqlite-db none)")
-    elif sqlite_db:
-        ctx.progress(f"clickhouse: SQLite rules on {sqlite_db} (the reference; its load is not re-measured)")
-        result["sqlite_rules"] = _rules(ctx, sqlite_db)
-    else:
-        sqlite_db = ctx.out / "clickhouse-peer.db"
-        ctx.progress("clickhouse: SQLite load and rules (the reference)")
-        result["sqlite_load"] = ctx.hunt.load(sqlite_db, [corpus])
-        result["sqlite_rules"] = _rules(ctx, sqlite_db)
-        ctx.remove_db(sqlite_db)
-
     base = random.randrange(20_000, 30_000) * 2
     one = Server("127.0.0.1", base, base + 1)
     try:
         ctx.progress("clickhouse: load into one server")
-        result["one_server_load"] = _with_server_cpu([one], lambda: ctx.hunt.load(one.url("bench"), [corpus], fresh=False))
-        result["one_server_rules"] = _rules(ctx, one.url("bench"), [one])
+        result["one_server_load"] = _report_load(ctx, "one server load", _with_server_cpu(
+            [one], lambda: ctx.hunt.load(one.url("bench"), [corpus], fresh=False)))
+        result["one_server_rules"] = _rules(ctx, one.url("bench"), [one], label="one server")
     finally:
         one.stop()
 
@@ -137,11 +137,25 @@ def run(ctx, events, corpus=None, sqlite_db=None, shards=True):
         try:
             db = servers[0].url("bench", cluster="two_shards")
             ctx.progress("clickhouse: load into two shards")
-            result["two_shards_load"] = _with_server_cpu(servers, lambda: ctx.hunt.load(db, [corpus], fresh=False))
-            result["two_shards_rules"] = _rules(ctx, db, servers)
+            result["two_shards_load"] = _report_load(ctx, "two shards load", _with_server_cpu(
+                servers, lambda: ctx.hunt.load(db, [corpus], fresh=False)))
+            result["two_shards_rules"] = _rules(ctx, db, servers, label="two shards")
         finally:
             for server in servers:
                 server.stop()
+
+    # The SQLite reference runs last: on a long (10M) run the ClickHouse figures come first.
+    if sqlite_db == "none":
+        ctx.note("clickhouse: no SQLite reference in this run (--clickhouse-sqlite-db none)")
+    elif sqlite_db:
+        ctx.progress(f"clickhouse: SQLite rules on {sqlite_db} (the reference; its load is not re-measured)")
+        result["sqlite_rules"] = _rules(ctx, sqlite_db, label="SQLite")
+    else:
+        sqlite_db = ctx.out / "clickhouse-peer.db"
+        ctx.progress("clickhouse: SQLite load and rules (the reference)")
+        result["sqlite_load"] = _report_load(ctx, "SQLite load", ctx.hunt.load(sqlite_db, [corpus]))
+        result["sqlite_rules"] = _rules(ctx, sqlite_db, label="SQLite")
+        ctx.remove_db(sqlite_db)
 
     lines = [f"clickhouse, {count_label(events)} events ({corpus.name}; machine shared with other jobs):"]
     for key in ("sqlite_load", "one_server_load", "two_shards_load"):
