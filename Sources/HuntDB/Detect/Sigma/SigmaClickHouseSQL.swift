@@ -18,8 +18,9 @@ public enum SigmaDialect: String, Sendable {
 /// - `hunt_fold` (Unicode lower case) is `lowerUTF8`; `instr` is `position`.
 /// - `hunt_regexp` (ICU) is `match` (RE2) over a rewritten pattern (`SigmaRE2Pattern`), or the
 ///   rule is refused with the reason.
-/// - `hunt_cidr` is a range of `IPv4StringToNum` after an exact check of the address's form;
-///   IPv6 blocks are refused (18.16 has no exact IPv6 parser).
+/// - `hunt_cidr` is a range of `IPv4StringToNum` after an exact check of the address's form,
+///   or of `hex(IPv6StringToNum(…))` for IPv6 blocks (a block that holds `::` is refused: the
+///   parser gives `::` for text that is no address).
 /// - In ClickHouse `0 AND NULL` is NULL, not 0: each condition is wrapped in `ifNull(…, 0)`
 ///   before any `NOT`, so that `not` still means "did not match".
 struct SigmaClickHouseSQL {
@@ -59,6 +60,10 @@ struct SigmaClickHouseSQL {
         case "computer", "computername": return SigmaColumn("e.host", columns: ["host"])
         case "md5", "sha1", "sha256", "imphash":
             return kind == .process ? hashPart(key.uppercased()) : nil
+        // 18.16's `CASE x WHEN …` over a Nullable column gives NULL for every row: multiIf instead.
+        case "initiated":
+            return kind == .network
+                ? SigmaColumn("multiIf(e.direction = 'outgoing', 'true', e.direction = 'incoming', 'false', NULL)", columns: ["direction"]) : nil
         case "sourceisipv6": return kind == .network ? isIPv6("source_ip") : nil
         case "destinationisipv6": return kind == .network ? isIPv6("destination_ip") : nil
         default: return nil
@@ -229,13 +234,41 @@ struct SigmaClickHouseSQL {
                        into sql: inout SigmaSQL) throws -> String {
         let parts = try texts(condition, what: "cidr").map { block -> String in
             guard IPRange(block) != nil else { throw SigmaUnsupported("\(condition.field)|cidr: \(block) is not an address block") }
-            guard let range = Self.ipv4Range(block) else {
-                throw SigmaUnsupported("\(condition.field)|cidr: the IPv6 block \(block) on ClickHouse (18.16 has no exact IPv6 address parser)")
+            if let range = Self.ipv4Range(block) {
+                let value = "IPv4StringToNum(assumeNotNull(\(column.sql)))"
+                return "(match(ifNull(\(column.sql), ''), \(Self.ipv4Form)) AND \(value) >= \(sql.bind(.integer(range.lowerBound))) AND \(value) <= \(sql.bind(.integer(range.upperBound))))"
             }
-            let value = "IPv4StringToNum(assumeNotNull(\(column.sql)))"
-            return "(match(ifNull(\(column.sql), ''), \(Self.ipv4Form)) AND \(value) >= \(sql.bind(.integer(range.lowerBound))) AND \(value) <= \(sql.bind(.integer(range.upperBound))))"
+            guard let range = Self.ipv6HexRange(block), range.lowerBound != String(repeating: "0", count: 32) else {
+                throw SigmaUnsupported("\(condition.field)|cidr: the block \(block) holds ::, which ClickHouse also gives for text that is no address")
+            }
+            // The address before any zone (`%eth0`), as SQLite's hunt_cidr reads it; ClickHouse's
+            // parser reads what inet_pton reads except an embedded IPv4 part with leading zeros.
+            let address = "splitByChar('%', ifNull(\(column.sql), ''))[1]"
+            let value = "hex(IPv6StringToNum(\(address)))"
+            return "(position(\(address), ':') > 0 AND (position(\(address), '.') = 0 OR match(\(address), \(Self.embeddedIPv4Form)))"
+                + " AND \(value) >= \(sql.bind(range.lowerBound)) AND \(value) <= \(sql.bind(range.upperBound)))"
         }
         return sqlJoin(parts, modifiers.matchAll ? "AND" : "OR")
+    }
+
+    /// An IPv6 address's last part written as IPv4, in the exact form `inet_pton` reads.
+    private static let embeddedIPv4Form = "':((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$'"
+
+    /// The first and last address of an IPv6 block as 32 upper-case hex digits (`hex` of
+    /// `IPv6StringToNum`, which compare in address order).
+    static func ipv6HexRange(_ block: String) -> ClosedRange<String>? {
+        let parts = block.split(separator: "/", maxSplits: 1)
+        var address = in6_addr()
+        guard inet_pton(AF_INET6, String(parts[0]), &address) == 1 else { return nil }
+        let prefix = parts.count == 2 ? Int(parts[1]) ?? 128 : 128
+        var low = withUnsafeBytes(of: &address) { Array($0) }
+        var high = low
+        for bit in prefix..<128 {
+            low[bit / 8] &= ~(UInt8(0x80) >> (bit % 8))
+            high[bit / 8] |= UInt8(0x80) >> (bit % 8)
+        }
+        func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02X", $0) }.joined() }
+        return hex(low)...hex(high)
     }
 
     /// The addresses of an IPv4 block as 32-bit numbers, nil for IPv6.

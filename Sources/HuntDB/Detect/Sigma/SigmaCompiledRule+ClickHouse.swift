@@ -74,7 +74,19 @@ extension SigmaRuleSet {
     /// cannot run there becomes unsupported with the reason, and so do correlations (not
     /// compiled for ClickHouse yet), so that each is named, never dropped.
     public func forClickHouse() -> SigmaRuleSet {
-        SigmaRuleSet(statuses: statuses.map { status -> SigmaRuleStatus in
+        // A rule a correlation uses (without `generate: true`) alerts only inside it, as on SQLite.
+        var insideOnly: [String: String] = [:], generated: Set<String> = []
+        for correlation in correlations {
+            for input in correlation.inputs {
+                insideOnly[input.ruleID] = correlation.ruleID
+                if correlation.correlation.generate { generated.insert(input.ruleID) }
+            }
+        }
+        return SigmaRuleSet(statuses: statuses.map { status -> SigmaRuleStatus in
+            if let compiled = status.compiled, let correlation = insideOnly[compiled.ruleID], !generated.contains(compiled.ruleID) {
+                return SigmaRuleStatus(path: status.path, ruleID: status.ruleID, title: status.title, compiled: nil,
+                                       reason: "only used inside the correlation \(correlation), which runs on SQLite only", builtIn: status.builtIn)
+            }
             if status.correlation != nil {
                 var refused = status
                 refused.correlation = nil

@@ -2,15 +2,17 @@ import Foundation
 import Model
 
 /// One ClickHouse server spoken to over its HTTP interface: each call is one POST whose body
-/// is multipart (the query, then any external tables) or the data of an INSERT, on one kept
-/// connection (`ClickHouseHTTPConnection`).
+/// is multipart (the query, then any external tables) or the data of an INSERT, on a kept
+/// connection (`ClickHouseHTTPConnection`). A request made while another one's answer is
+/// still being read (an alert's context looked up while the rule's rows stream) takes another
+/// connection.
 ///
 /// Credentials travel in the `X-ClickHouse-User` / `X-ClickHouse-Key` headers, never in the
 /// URL, so no message can show them. Failures become `StoreError`s that keep the server's code.
 final class ClickHouseClient: @unchecked Sendable {
     let endpoint: ClickHouseEndpoint
-    private let connection: ClickHouseHTTPConnection
-    /// One request at a time on the connection.
+    /// Connections not in use, kept for the next requests.
+    private var idle: [ClickHouseHTTPConnection] = []
     private let lock = NSLock()
     /// Settings sent with every request (`readonly=1` for analysts).
     var settings: [String: String] = [:]
@@ -19,7 +21,18 @@ final class ClickHouseClient: @unchecked Sendable {
 
     init(endpoint: ClickHouseEndpoint) {
         self.endpoint = endpoint
-        connection = ClickHouseHTTPConnection(host: endpoint.host, port: endpoint.port)
+    }
+
+    private func checkOut() -> ClickHouseHTTPConnection {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.popLast() ?? ClickHouseHTTPConnection(host: endpoint.host, port: endpoint.port)
+    }
+
+    private func checkIn(_ connection: ClickHouseHTTPConnection) {
+        lock.lock()
+        defer { lock.unlock() }
+        if idle.count < 4 { idle.append(connection) }
     }
 
     /// Runs a statement and returns the response body (rows in the format the SQL names).
@@ -70,8 +83,8 @@ final class ClickHouseClient: @unchecked Sendable {
         if let user = endpoint.user { headers.append(("X-ClickHouse-User", Self.headerValue(user))) }
         if let password = endpoint.password { headers.append(("X-ClickHouse-Key", Self.headerValue(password))) }
 
-        lock.lock()
-        defer { lock.unlock() }
+        let connection = checkOut()
+        defer { checkIn(connection) }
         let response: ClickHouseResponse
         do {
             response = try connection.send(target: "/?" + query, headers: headers, body: body)
