@@ -115,7 +115,7 @@ final class ClickHouseSigmaCLITests: XCTestCase {
 
     private func writeRules(_ folder: String) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        for (name, detection) in Self.ownRules.merging(Self.ownNetworkRules) { a, _ in a } {
+        for (name, detection) in Self.ownRules.merging(Self.ownNetworkRules, uniquingKeysWith: { a, _ in a }) {
             let category = name.hasPrefix("net_") ? "network_connection" : "process_creation"
             let rule = """
                 title: \(name)
