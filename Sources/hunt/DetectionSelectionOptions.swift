@@ -92,7 +92,9 @@ struct DetectionSelectionOptions: ParsableArguments {
         } catch let error as StoreError {
             throw Fatal(error.description)
         }
-        let set = try loadSigmaRules(sigma.paths, compiler: try sigma.compiler(stored: stored))
+        let loaded = try loadSigmaRules(sigma.paths, compiler: try sigma.compiler(stored: stored))
+        // On ClickHouse every rule is compiled again for it; those that cannot run there are skipped with the reason.
+        let set = store.dialect == .clickhouse ? loaded.forClickHouse() : loaded
         let sigmaRules: [DetectionRule]
         do {
             sigmaRules = try set.detectionRules(storedColumns: stored)

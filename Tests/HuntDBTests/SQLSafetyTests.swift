@@ -19,6 +19,20 @@ final class SQLSafetyTests: XCTestCase {
             "a static SQL fragment (a compile-time constant with :since/:until/:host parameters)",
         "Sources/HuntDB/Store/SQLite/StatsReport.swift: events":
             "a static SQL fragment (a compile-time constant built from eventFilter)",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+ClickHouse.swift: kind.table":
+            "an event table name, a constant of SigmaEventKind",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+ClickHouse.swift: Self.clickHouseScope":
+            "the run's scope on ClickHouse, a constant with {since}/{until}/{host} parameters",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+ClickHouse.swift: kindName":
+            "'process' or 'network', constants",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+ClickHouse.swift: outer":
+            "the alert column names, constants of SigmaAlertLayout",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+ClickHouse.swift: predicate":
+            "a Sigma predicate compiled for ClickHouse: constant SQL from SigmaClickHouseSQL with :sN parameters (SigmaSQLSafetyTests checks every SigmaHQ rule in both dialects)",
+        "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+ClickHouse.swift: selected":
+            "the alert columns, constants of SigmaAlertLayout and SigmaClickHouseSQL",
+        "Sources/HuntDB/Store/ClickHouse/LatestStoredTimes.swift: table.rawValue":
+            "an event table name, a case of ClickHouseEventRow.Table",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: kind.table":
             "an event table name, a constant of SigmaEventKind",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: EventScopeSQL.filter":

@@ -149,7 +149,7 @@ extension DetectionRule {
         case .clickhouse:
             guard let clickHouseSQL else {
                 throw StoreError.failed(engine: dialect.displayName, code: 0,
-                                        message: "the rule has no ClickHouse text (built-in rules have one in queries/clickhouse/; Sigma and --rules files run on SQLite only)",
+                                        message: "the rule has no ClickHouse text (built-in rules have one in queries/clickhouse/; Sigma rules are compiled for it; --rules files run on SQLite only)",
                                         purpose: "running rule \(id) (\(origin))")
             }
             return clickHouseSQL

@@ -16,15 +16,32 @@ final class SigmaSQLSafetyTests: XCTestCase {
         return regex.matches(in: sql, range: NSRange(sql.startIndex..., in: sql)).map { String(sql[Range($0.range, in: sql)!]) }
     }
 
+    /// The literals the ClickHouse dialect writes (`SigmaClickHouseSQL`, the query around it).
+    static let clickHouseConstants: Set<String> = Set([
+        "'\\\\'", "'^[0-9a-f]{32}$'", "'^[ \\\\t]+|[ \\\\t]+$'",
+        "'^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$'",
+        "':((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])[.]){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$'", "'%'",
+    ]).union(["MD5", "SHA1", "SHA256", "IMPHASH"].map { "'(?i)(?:^|,)[ \\\\t]*\($0)[ \\\\t]*=([^,]*)'" })
+
     private func assertSafe(_ status: SigmaRuleStatus, file: StaticString = #filePath, line: UInt = #line) {
         guard let compiled = status.compiled else { return }
-        let sql = compiled.sql(storedColumns: nil)
-        for literal in Self.literals(in: sql) where !Self.constants.contains(literal) {
-            XCTFail("\(status.path): the literal \(literal) is not one of the compiler's constants", file: file, line: line)
+        assertSafe(sql: compiled.sql(storedColumns: nil), bindings: compiled.bindings, constants: Self.constants, path: status.path,
+                   file: file, line: line)
+        // The same rule written for ClickHouse: its values are bound there too.
+        guard case .success(let clickHouse) = compiled.compiledForClickHouse() else { return }
+        assertSafe(sql: clickHouse.clickHouseSQL(storedColumns: nil), bindings: clickHouse.bindings,
+                   constants: Self.constants.union(Self.clickHouseConstants), path: status.path + " (ClickHouse)", file: file, line: line)
+    }
+
+    private func assertSafe(sql: String, bindings: [(name: String, value: RowValue)], constants: Set<String>, path: String,
+                            file: StaticString, line: UInt) {
+        for literal in Self.literals(in: sql) where !constants.contains(literal) {
+            XCTFail("\(path): the literal \(literal) is not one of the compiler's constants", file: file, line: line)
         }
-        for (_, value) in compiled.bindings {
-            guard case .text(let text) = value, text.count >= 6 else { continue }
-            XCTAssertFalse(sql.contains(text), "\(status.path): the value \(text) appears in the SQL text", file: file, line: line)
+        for (_, value) in bindings {
+            // (A value of blanks only is found in any indented text.)
+            guard case .text(let text) = value, text.count >= 6, !text.allSatisfy(\.isWhitespace) else { continue }
+            XCTAssertFalse(sql.contains(text), "\(path): the value \(text) appears in the SQL text", file: file, line: line)
         }
     }
 
@@ -32,7 +49,8 @@ final class SigmaSQLSafetyTests: XCTestCase {
         let hostile = ["x'); DROP TABLE processes; --", "' OR '1'='1", "%' ESCAPE '", "\\'\\'", "1) OR (1=1"]
         for value in hostile {
             let yamlValue = "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
-            for modifier in ["", "|contains", "|re", "|cased", "|contains|windash", "|base64offset|contains", "|fieldref|contains"] {
+            for modifier in ["", "|contains", "|re", "|cased", "|contains|windash", "|base64offset|contains", "|fieldref|contains",
+                             "|endswith", "|startswith|cased", "|all"] {
                 let status = SigmaHarness.compile("sel:\n    CommandLine\(modifier): \(yamlValue)\ncondition: sel")
                 assertSafe(status)
             }

@@ -67,6 +67,13 @@ extension SigmaCompiledRule {
         detection.boundValues = boundValues
         detection.usesDefaultAllowlist = builtIn
         detection.sigmaTitle = rule.title
+        if dialect == .clickhouse {
+            // Compiled for ClickHouse: its text only (the prefilters and the screen speak SQLite).
+            let text = clickHouseSQL(storedColumns: storedColumns)
+            detection.query.sql = header + text
+            detection.clickHouseSQL = text
+            return detection
+        }
         detection.prefilter = prefilter(storedColumns: storedColumns)
         detection.literalPrefilter = LiteralPrefilter(table: kind.table, need: literalNeed(storedColumns: storedColumns),
                                                       restrictedSQL: header + sql(storedColumns: storedColumns, restricted: true))

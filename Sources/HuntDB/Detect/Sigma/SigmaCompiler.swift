@@ -8,6 +8,10 @@ public struct SigmaCompiledRule: Sendable {
     /// The predicate; rule values appear only as `:sN` parameters.
     public let predicate: String
     public let bindings: [(name: String, value: RowValue)]
+    /// The dialect of `predicate`.
+    public var dialect: SigmaDialect = .sqlite
+    /// What the rule was compiled with (to compile it again for another dialect).
+    var context = SigmaCompileContext()
 }
 
 /// Turns a parsed rule into SQL, or says why it cannot run here.
@@ -20,13 +24,13 @@ public struct SigmaCompiler: Sendable {
 
     /// - Throws: `SigmaUnsupported` with the reason (log source, field, modifier, placeholder,
     ///   invalid regular expression, condition syntax).
-    public func compile(_ rule: SigmaRule) throws -> SigmaCompiledRule {
+    public func compile(_ rule: SigmaRule, dialect: SigmaDialect = .sqlite) throws -> SigmaCompiledRule {
         let kind: SigmaEventKind
         switch SigmaEventKind.of(rule.logSource) {
         case .success(let found): kind = found
         case .failure(let reason): throw reason
         }
-        let fields = SigmaFieldCompiler(kind: kind, context: context)
+        let fields = SigmaFieldCompiler(kind: kind, context: context, dialect: dialect)
         var sql = SigmaSQL()
         // Only the searches a condition uses are compiled (a field we do not store in an unused
         // search does not make the rule unsupported).
@@ -60,7 +64,7 @@ public struct SigmaCompiler: Sendable {
             }
         }
         let predicate = sqlJoin(try conditions.map(render), "OR")
-        return SigmaCompiledRule(rule: rule, kind: kind, predicate: predicate, bindings: sql.bindings)
+        return SigmaCompiledRule(rule: rule, kind: kind, predicate: predicate, bindings: sql.bindings, dialect: dialect, context: context)
     }
 
     private func compileSearch(_ search: SigmaSearch, fields: SigmaFieldCompiler, into sql: inout SigmaSQL) throws -> String {

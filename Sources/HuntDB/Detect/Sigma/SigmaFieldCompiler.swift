@@ -19,12 +19,17 @@ public struct SigmaCompileContext: Sendable {
 struct SigmaFieldCompiler {
     let kind: SigmaEventKind
     let context: SigmaCompileContext
+    /// The SQL written: SQLite's, or ClickHouse's (`SigmaClickHouseSQL`).
+    var dialect: SigmaDialect = .sqlite
 
     func compile(_ condition: SigmaFieldCondition, into sql: inout SigmaSQL) throws -> String {
         let modifiers = try SigmaModifiers(condition.modifiers)
         if condition.field.isEmpty {
             // `'|all': [...]` under a search: keywords that must all appear.
             return try keywords(condition.values, all: modifiers.matchAll, into: &sql)
+        }
+        if dialect == .clickhouse {
+            return try SigmaClickHouseSQL(fields: self).compile(condition, modifiers: modifiers, into: &sql)
         }
         let column = try resolve(condition.field)
         guard !condition.values.isEmpty else { throw SigmaUnsupported("\(condition.field) has an empty list of values") }
@@ -51,7 +56,7 @@ struct SigmaFieldCompiler {
 
     /// The column for a field, or why we cannot answer it.
     func resolve(_ field: String) throws -> SigmaColumn {
-        guard let column = kind.column(for: field) else {
+        guard let column = kind.column(for: field, dialect: dialect) else {
             throw SigmaUnsupported("field \(field) is not stored for \(kind == .process ? "process_creation" : "network_connection")")
         }
         if let stored = context.storedColumns?[kind], let missing = column.columns.first(where: { !stored.contains($0) }) {
@@ -259,6 +264,7 @@ struct SigmaFieldCompiler {
 
     /// Keywords are searched in every text field of the event (as `contains`).
     func keywords(_ values: [SigmaScalar], all: Bool, into sql: inout SigmaSQL) throws -> String {
+        if dialect == .clickhouse { return try SigmaClickHouseSQL(fields: self).keywords(values, all: all, into: &sql) }
         var perValue: [String] = []
         for value in values {
             guard case .text(let raw) = value else { throw SigmaUnsupported("a null keyword") }

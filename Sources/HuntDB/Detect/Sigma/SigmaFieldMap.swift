@@ -49,8 +49,9 @@ public enum SigmaEventKind: String, Sendable {
     }
 
     /// The column for a Sigma field name (matched case-insensitively), or nil when we do not store it.
-    func column(for field: String) -> SigmaColumn? {
+    func column(for field: String, dialect: SigmaDialect = .sqlite) -> SigmaColumn? {
         let key = field.lowercased()
+        if dialect == .clickhouse, let column = SigmaClickHouseSQL.column(key, kind: self) { return column }
         return Self.commonFields[key] ?? (self == .process ? Self.processFields[key] : Self.networkFields[key])
     }
 

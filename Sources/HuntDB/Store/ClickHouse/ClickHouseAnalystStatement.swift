@@ -34,16 +34,15 @@ final class ClickHouseAnalystStatement: AnalystStatement {
 
     func run(into sink: any RowSink) throws -> Int {
         let rendered = try sql.render(values, nativeParameters: store.hasQueryParameters)
-        let rows: ClickHouseRows
         do {
-            rows = try store.client.select(rendered.sql, tables: rendered.tables, urlParameters: rendered.urlParameters, purpose: purpose)
+            // Rows are written as they arrive.
+            return try store.client.withResponse(rendered.sql + "\nFORMAT TabSeparatedWithNamesAndTypes", tables: rendered.tables,
+                                                 urlParameters: rendered.urlParameters, purpose: purpose) { response in
+                try ClickHouseRows.stream(response, purpose: purpose, into: sink)
+            }
         } catch StoreError.failed(_, 164, _, _) {
             throw QueryError.notReadOnly(keyword: SQLText.firstKeyword(sql.text))
         }
-        try sink.begin(columns: rows.columns)
-        for row in rows.rows { try sink.write(row) }
-        try sink.end()
-        return rows.rows.count
     }
 
     /// The text up to the first `;` outside quotes and comments, and what follows it.

@@ -4,7 +4,9 @@ import Model
 /// The records of one source written to ClickHouse, idempotently, without transactions.
 ///
 /// `add` asks the server which of the batch's identities (host, time, record key, content key)
-/// it already holds, and keeps only the new events, encoded as RowBinary. `commit` inserts them
+/// it already holds, and keeps only the new events, encoded as RowBinary. An event later than
+/// everything its table holds for its host (a fresh load in time order: nearly every event)
+/// cannot be stored yet, so only the others are asked about (`LatestStoredTimes`). `commit` inserts them
 /// (one INSERT per table: one block, so all of it or nothing), then the rejects and warnings,
 /// then the batch's counts. A load killed before the counts leaves its last events stored and
 /// uncounted under a source still `loading`; re-running it finds them stored and counts them as
@@ -22,11 +24,15 @@ final class ClickHouseBatchWriter: EventBatchWriter {
     private var warnings: [[RowValue]] = []
     private var batch: Int64 = 0
     private var sourcePaths: [Int64: String] = [:]
+    private var latestStored: LatestStoredTimes
+    /// The latest time of the events of the open transaction, per table and host.
+    private var latestPending = LatestStoredTimes()
 
     init(store: ClickHouseStore, sourceID: Int64) throws {
         self.store = store
         self.sourceID = sourceID
         knownHosts = Set(try store.client.select("SELECT DISTINCT host_id FROM hosts", purpose: "listing known hosts").integers)
+        latestStored = try LatestStoredTimes(client: store.client)
     }
 
     func add(_ outcomes: [RecordOutcome]) throws -> [RecordWarning] {
@@ -54,7 +60,8 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 rejects.append([.integer(sourceID), .integer(outcome.number), .integer(outcome.offset), .text(reason), .text(outcome.excerpt)])
             }
         }
-        let stored = try storedIdentities(of: events.map { ($0.table, $0.identity) })
+        // Only events no later than what their table holds for the host can be stored already.
+        let stored = try storedIdentities(of: events.filter { latestStored.mayHold($0.table, $0.identity) }.map { ($0.table, $0.identity) })
         var recordWarnings: [RecordWarning] = []
         for (event, table, identity, outcome) in events {
             if stored.identities.contains(identity) || !pendingIdentities.insert(identity).inserted {
@@ -62,6 +69,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 continue
             }
             pending.loaded += 1
+            latestPending.raise(table, identity)
             if !knownHosts.contains(identity.hostID) {
                 knownHosts.insert(identity.hostID)
                 newHosts.append([.integer(identity.hostID), .text(event.host.key), .text(event.host.name), event.host.ecsID.map(RowValue.text) ?? .null])
@@ -99,6 +107,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                                   .integer(pending.truncated), .integer(pending.colliding)]
         try store.insertEverywhere(into: "source_counts", columns: ClickHouseStore.countColumns.map { ($0, "Int64") }, rows: [counts],
                                    purpose: "recording the counts of source \(sourceID)")
+        latestStored.raise(to: latestPending)
         let committed = pending
         reset()
         return committed
@@ -115,6 +124,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
         rejects.removeAll()
         warnings.removeAll()
         pending = LoadCounts()
+        latestPending = LatestStoredTimes()
         isOpen = false
     }
 

@@ -1,17 +1,19 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Model
 
 /// One ClickHouse server spoken to over its HTTP interface: each call is one POST whose body
-/// is multipart (the query, then any external tables) or the data of an INSERT.
+/// is multipart (the query, then any external tables) or the data of an INSERT, on a kept
+/// connection (`ClickHouseHTTPConnection`). A request made while another one's answer is
+/// still being read (an alert's context looked up while the rule's rows stream) takes another
+/// connection.
 ///
 /// Credentials travel in the `X-ClickHouse-User` / `X-ClickHouse-Key` headers, never in the
 /// URL, so no message can show them. Failures become `StoreError`s that keep the server's code.
 final class ClickHouseClient: @unchecked Sendable {
     let endpoint: ClickHouseEndpoint
-    private let session: URLSession
+    /// Connections not in use, kept for the next requests.
+    private var idle: [ClickHouseHTTPConnection] = []
+    private let lock = NSLock()
     /// Settings sent with every request (`readonly=1` for analysts).
     var settings: [String: String] = [:]
     /// Whether requests name the endpoint's database (false until it exists).
@@ -19,33 +21,46 @@ final class ClickHouseClient: @unchecked Sendable {
 
     init(endpoint: ClickHouseEndpoint) {
         self.endpoint = endpoint
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = 3600
-        configuration.timeoutIntervalForResource = 24 * 3600
-        configuration.httpMaximumConnectionsPerHost = 2
-        session = URLSession(configuration: configuration, delegate: ClickHouseSessionDelegate(), delegateQueue: nil)
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    private func checkOut() -> ClickHouseHTTPConnection {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.popLast() ?? ClickHouseHTTPConnection(host: endpoint.host, port: endpoint.port)
+    }
+
+    private func checkIn(_ connection: ClickHouseHTTPConnection) {
+        lock.lock()
+        defer { lock.unlock() }
+        if idle.count < 4 { idle.append(connection) }
+    }
 
     /// Runs a statement and returns the response body (rows in the format the SQL names).
     @discardableResult
     func execute(_ sql: String, tables: [ClickHouseExternalTable] = [], urlParameters: [String: String] = [:],
                  purpose: String) throws -> Data {
+        try withResponse(sql, tables: tables, urlParameters: urlParameters, purpose: purpose) { try $0.readAll() }
+    }
+
+    /// Runs a statement and hands its answer to `body` to read as it arrives (the connection is
+    /// held meanwhile). An answer not read to its end closes the connection.
+    func withResponse<T>(_ sql: String, tables: [ClickHouseExternalTable] = [], urlParameters: [String: String] = [:],
+                         purpose: String, _ body: (ClickHouseResponse) throws -> T) throws -> T {
         var form = ClickHouseMultipart()
         form.add(name: "query", data: Data(sql.utf8), isFile: false)
-        var parameters = urlParameters
         for table in tables {
+            // The structure goes in the form before its table (the server reads fields in order):
+            // in the URL, a table of hundreds of values would pass the server's URL length limit.
+            form.add(name: "\(table.name)_structure", data: Data(table.structure.utf8), isFile: false)
+            form.add(name: "\(table.name)_format", data: Data("TabSeparated".utf8), isFile: false)
             form.add(name: table.name, data: table.data)
-            parameters["\(table.name)_structure"] = table.structure
-            parameters["\(table.name)_format"] = "TabSeparated"
         }
-        return try post(body: form.finished, contentType: form.contentType, parameters: parameters, purpose: purpose)
+        return try post(body: form.finished, contentType: form.contentType, parameters: urlParameters, purpose: purpose, body)
     }
 
     /// Runs `INSERT … FORMAT x` with `data` as the rows.
     func insert(_ sql: String, data: Data, purpose: String) throws {
-        try post(body: data, contentType: "application/octet-stream", parameters: ["query": sql], purpose: purpose)
+        _ = try post(body: [data], contentType: "application/octet-stream", parameters: ["query": sql], purpose: purpose) { try $0.readAll() }
     }
 
     /// Runs a query and parses its rows (the SQL must not name a format; TSV with names and types is added).
@@ -56,77 +71,53 @@ final class ClickHouseClient: @unchecked Sendable {
         return try ClickHouseRows(tsv: data, purpose: purpose)
     }
 
-    @discardableResult
-    private func post(body: Data, contentType: String, parameters: [String: String], purpose: String) throws -> Data {
+    private func post<T>(body: [Data], contentType: String, parameters: [String: String], purpose: String,
+                         _ read: (ClickHouseResponse) throws -> T) throws -> T {
         var components = URLComponents()
-        components.scheme = "http"
-        components.host = endpoint.host
-        components.port = endpoint.port
-        components.path = "/"
         var items = parameters.merging(settings) { a, _ in a }
         if usesDatabase { items["database"] = endpoint.database }
         components.queryItems = items.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
         // `+` is a space in a form query: escape it so that values keep it.
-        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        guard let url = components.url else {
-            throw StoreError.cannotOpen(path: endpoint.description, reason: "the host name cannot form a URL")
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        if let user = endpoint.user { request.setValue(user, forHTTPHeaderField: "X-ClickHouse-User") }
-        if let password = endpoint.password { request.setValue(password, forHTTPHeaderField: "X-ClickHouse-Key") }
+        let query = (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        var headers = [("Content-Type", contentType)]
+        if let user = endpoint.user { headers.append(("X-ClickHouse-User", Self.headerValue(user))) }
+        if let password = endpoint.password { headers.append(("X-ClickHouse-Key", Self.headerValue(password))) }
 
-        let (data, response, error) = roundTrip(request)
-        if let error = error as? URLError, error.code == .userCancelledAuthentication || error.code == .cancelled {
-            // The server answered 401: the challenge is refused at once (`ClickHouseSessionDelegate`).
-            throw ClickHouseServerError(code: 516, message: "authentication failed").storeError(at: endpoint, purpose: purpose)
+        let connection = checkOut()
+        defer { checkIn(connection) }
+        let response: ClickHouseResponse
+        do {
+            response = try connection.send(target: "/?" + query, headers: headers, body: body)
+        } catch let failure as ClickHouseHTTPConnection.Failure {
+            throw StoreError.cannotOpen(path: endpoint.description, reason: "the server does not answer (\(failure.reason))")
         }
-        if let error {
-            throw StoreError.cannotOpen(path: endpoint.description,
-                                        reason: "the server does not answer (\(Self.describe(error)))")
+        guard response.status == 200 else {
+            let text: Data
+            do { text = try response.readAll() } catch { text = Data() }
+            // The server may close the connection after an error without saying so.
+            response.cancel()
+            connection.close()
+            if response.status == 401 || response.status == 403, !text.starts(with: Data("Code: ".utf8)) {
+                throw ClickHouseServerError(code: 516, message: "authentication failed").storeError(at: endpoint, purpose: purpose)
+            }
+            throw ClickHouseServerError(status: response.status, body: text).storeError(at: endpoint, purpose: purpose)
         }
-        guard let http = response as? HTTPURLResponse else {
-            throw StoreError.cannotOpen(path: endpoint.description, reason: "the server sent no HTTP response")
+        do {
+            let result = try read(response)
+            response.cancel()
+            return result
+        } catch let failure as ClickHouseHTTPConnection.Failure {
+            response.cancel()
+            throw StoreError.cannotOpen(path: endpoint.description, reason: "the server stopped answering (\(failure.reason))")
+        } catch {
+            response.cancel()
+            throw error
         }
-        guard http.statusCode == 200 else {
-            throw ClickHouseServerError(status: http.statusCode, body: data ?? Data()).storeError(at: endpoint, purpose: purpose)
-        }
-        return data ?? Data()
     }
 
-    private func roundTrip(_ request: URLRequest) -> (Data?, URLResponse?, Error?) {
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: (Data?, URLResponse?, Error?) = (nil, nil, nil)
-        let task = session.dataTask(with: request) { data, response, error in
-            result = (data, response, error)
-            done.signal()
-        }
-        task.resume()
-        done.wait()
-        return result
-    }
-
-    /// A network error in words, without the URL.
-    private static func describe(_ error: Error) -> String {
-        guard let error = error as? URLError else { return "\(type(of: error))" }
-        switch error.code {
-        case .cannotConnectToHost: return "connection refused"
-        case .cannotFindHost, .dnsLookupFailed: return "unknown host"
-        case .timedOut: return "timed out"
-        case .networkConnectionLost: return "the connection was lost"
-        default: return "network error \(error.code.rawValue)"
-        }
-    }
-}
-
-/// Refuses HTTP authentication challenges: ClickHouse answers a wrong user or password with
-/// 401, and the credentials were already sent in headers (default handling would wait).
-final class ClickHouseSessionDelegate: NSObject, URLSessionTaskDelegate {
-    func urlSession(_ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
-                    completionHandler: @escaping (URLSession.AuthChallengeDisposition, URLCredential?) -> Void) {
-        completionHandler(.cancelAuthenticationChallenge, nil)
+    /// A header value without line breaks (a credential cannot add headers).
+    private static func headerValue(_ text: String) -> String {
+        text.filter { $0 != "\r" && $0 != "\n" }
     }
 }
 
@@ -146,5 +137,6 @@ struct ClickHouseMultipart {
         body.append(Data("\r\n".utf8))
     }
 
-    var finished: Data { body + Data("--\(boundary)--\r\n".utf8) }
+    /// The parts to send: the body so far and the closing boundary.
+    var finished: [Data] { [body, Data("--\(boundary)--\r\n".utf8)] }
 }

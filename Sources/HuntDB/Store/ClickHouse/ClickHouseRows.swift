@@ -30,6 +30,57 @@ struct ClickHouseRows {
         }
     }
 
+    /// Streams the rows of a `TabSeparatedWithNamesAndTypes` answer to `sink` as they arrive
+    /// (none is held beyond its line). Returns the number of rows.
+    /// - Throws: `StoreError.failed` for a malformed answer, with the server's message when it
+    ///   failed after the first rows (ClickHouse then ends the body with its exception).
+    static func stream(_ response: ClickHouseResponse, purpose: String, into sink: any RowSink) throws -> Int {
+        var pending: [UInt8] = []
+        var header: [String]?
+        var kinds: [ValueKind] = []
+        var count = 0
+        func take(_ line: ArraySlice<UInt8>) throws {
+            guard let names = header else {
+                header = fields(Data(line)).map { unescape($0) ?? "" }
+                return
+            }
+            if kinds.isEmpty {
+                kinds = fields(Data(line)).map { ValueKind(unescape($0) ?? "") }
+                try sink.begin(columns: names)
+                return
+            }
+            let parts = fields(Data(line))
+            guard parts.count == kinds.count else {
+                let text = String(decoding: line, as: UTF8.self)
+                let message = text.hasPrefix("Code: ") ? ClickHouseServerError(status: 500, body: Data(line)).message
+                    : "a row has \(parts.count) fields for \(kinds.count) columns"
+                throw StoreError.failed(engine: "ClickHouse", code: 0, message: message, purpose: purpose)
+            }
+            try sink.write(zip(parts, kinds).map { field, kind in kind.value(unescape(field)) })
+            count += 1
+        }
+        while let piece = try response.read() {
+            var rest = piece[...]
+            while let newline = rest.firstIndex(of: UInt8(ascii: "\n")) {
+                if pending.isEmpty {
+                    try take(rest[..<newline])
+                } else {
+                    pending.append(contentsOf: rest[..<newline])
+                    try take(pending[...])
+                    pending.removeAll(keepingCapacity: true)
+                }
+                rest = rest[(newline + 1)...]
+            }
+            pending.append(contentsOf: rest)
+        }
+        if !pending.isEmpty { try take(pending[...]) }
+        guard header != nil, !kinds.isEmpty else {
+            throw StoreError.failed(engine: "ClickHouse", code: 0, message: "the answer has no header", purpose: purpose)
+        }
+        try sink.end()
+        return count
+    }
+
     /// The first column of every row as integers (0 for anything else).
     var integers: [Int64] { rows.map { if case .integer(let v) = $0.first { v } else { 0 } } }
 

@@ -6,11 +6,12 @@ extension ClickHouseStore: EventStore {
 
     @discardableResult
     public func runRule(sql: String, parameters: [String: RowValue], purpose: String, into sink: any RowSink) throws -> Int {
-        let rows = try client.select(sql, values: parameters, nativeParameters: hasQueryParameters, purpose: purpose)
-        try sink.begin(columns: rows.columns)
-        for row in rows.rows { try sink.write(row) }
-        try sink.end()
-        return rows.rows.count
+        // Rows go to the sink as the server sends them: a rule's alerts are never all held.
+        let rendered = try ClickHouseParameterizedSQL(sql).render(parameters, nativeParameters: hasQueryParameters)
+        return try client.withResponse(rendered.sql + "\nFORMAT TabSeparatedWithNamesAndTypes", tables: rendered.tables,
+                                       urlParameters: rendered.urlParameters, purpose: purpose) { response in
+            try ClickHouseRows.stream(response, purpose: purpose, into: sink)
+        }
     }
 
     public func createDistinctValues(of table: String, columns: [String], scope: EventScope, as name: String) throws -> Int {
