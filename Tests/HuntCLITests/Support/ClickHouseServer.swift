@@ -90,10 +90,30 @@ final class ClickHouseServer {
         throw XCTSkip("clickhouse-server did not start on \(address):\(httpPort): \(log.suffix(400))")
     }
 
-    /// Two free-looking ports (random in a high range; a clash makes the start fail and skip).
+    /// Two free ports: random below Linux's ephemeral range (32768 and up, where the tests' own
+    /// connections take their local ports: a clash there made a start fail and the class skip),
+    /// and each checked by binding it on loopback first.
     static func randomPorts() -> (http: Int, tcp: Int) {
-        let base = Int.random(in: 20_000..<30_000) * 2
+        for _ in 0..<50 {
+            let base = Int.random(in: 6_000..<16_000) * 2
+            if isFree(base), isFree(base + 1) { return (base, base + 1) }
+        }
+        let base = Int.random(in: 6_000..<16_000) * 2
         return (base, base + 1)
+    }
+
+    /// Whether a TCP port can be bound on 127.0.0.1 now.
+    private static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     private func ping() throws -> Bool {
