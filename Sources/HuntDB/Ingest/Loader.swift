@@ -179,6 +179,8 @@ public final class Loader {
             var open = true
             do {
                 try source.read { outcome in
+                    var outcome = outcome
+                    outcome.sealContentKey()
                     batch.append(outcome)
                     if batch.count >= batchSize {
                         open = queue.push(.batch(batch))

@@ -26,6 +26,8 @@ final class EventWriter {
     /// Per host: the earliest time of a Security event stored since the last `takeSecurityChanges`
     /// (the entity links from that time on may change).
     private var securityChanges: [Int64: Int64] = [:]
+    private let processKeyCeiling: RecordKeyCeiling
+    private let networkKeyCeiling: RecordKeyCeiling
 
     init(database: Database) throws {
         self.database = database
@@ -33,6 +35,8 @@ final class EventWriter {
         securityMatch = SecurityRecordMatch(database: database)
         dictionaries = try StringDictionaries(database: database)
         context = try ContextWriter(database: database, securityMatch: securityMatch)
+        processKeyCeiling = try RecordKeyCeiling(database: database, table: "process_rows")
+        networkKeyCeiling = try RecordKeyCeiling(database: database, table: "network_rows")
         insertProcess = try database.prepare("""
             INSERT INTO process_rows (host_id, ts_us, record_key, source_id, source_record, entity_ref, pid, executable_ref,
                 name_ref, command_line_ref, args_ref, working_directory_ref, parent_entity_ref, parent_pid,
@@ -87,6 +91,13 @@ final class EventWriter {
         hostIDs.removeAll()
         dictionaries.forget()
         securityChanges.removeAll()
+        startingTransaction()
+    }
+
+    /// Forgets what another process may have changed since the last transaction.
+    func startingTransaction() {
+        processKeyCeiling.forget()
+        networkKeyCeiling.forget()
     }
 
     /// The hosts that got Security events since the last call, each with the earliest time stored.
@@ -111,9 +122,10 @@ final class EventWriter {
     /// Inserts an event unless its host already holds the same record with the same time and
     /// content; a stored event whose record key the host already used for another event is
     /// reported as colliding.
-    func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64) throws -> Insertion {
+    /// - Parameter sealedContentKey: `event.contentKey` when the caller has it already.
+    func insert(_ event: NormalizedEvent, sourceID: Int64, sourceRecord: Int64, sealedContentKey: Int64? = nil) throws -> Insertion {
         let hostID = try self.hostID(for: event.host)
-        let contentKey = event.contentKey  // hashed once: the Security match and the insert both need it
+        let contentKey = sealedContentKey ?? event.contentKey  // hashed once: the Security match and the insert both need it
         if event.kind == .logon || event.kind == .serviceInstall || event.kind == .commandLineEvidence {  // context events: their own tables
             return try context.insert(event, contentKey: contentKey, hostID: hostID, sourceID: sourceID, sourceRecord: sourceRecord,
                                       recordKey: { self.bind(event.recordKey, to: $0, at: $1) })
@@ -184,6 +196,8 @@ final class EventWriter {
         if event.sourceKind == .security { noteSecurityChange(hostID: hostID, at: event.timestampMicros) }
         // A content-hash key holds the whole record: another event cannot share it.
         if case .contentHash = event.recordKey { return .stored(collidesWith: nil) }
+        let ceiling = event.kind == .processStart ? processKeyCeiling : networkKeyCeiling
+        guard try ceiling.mayCollide(event.recordKey, hostID: hostID) else { return .stored(collidesWith: nil) }
         return .stored(collidesWith: try otherEvent(event, hostID: hostID, eventID: database.lastInsertRowID))
     }
 

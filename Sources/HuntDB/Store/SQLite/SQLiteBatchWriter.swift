@@ -25,13 +25,15 @@ final class SQLiteBatchWriter: EventBatchWriter {
                 // `hunt check` still verifies them. The pragma cannot change inside a transaction.
                 try database.execute("PRAGMA foreign_keys = OFF", purpose: "loading source \(sourceID)")
                 try database.begin("loading source \(sourceID)")
+                writer.startingTransaction()
                 isOpen = true
             }
             for outcome in outcomes {
                 pending.read += 1
                 switch outcome.result {
                 case .event(let event):
-                    switch try writer.insert(event, sourceID: sourceID, sourceRecord: outcome.number) {
+                    switch try writer.insert(event, sourceID: sourceID, sourceRecord: outcome.number,
+                                                   sealedContentKey: outcome.contentKey) {
                     case .duplicate:
                         pending.duplicates += 1
                     case .stored(let other):
