@@ -16,6 +16,7 @@ public enum EmbeddedMigrations {
         ("m0008_context_events", text(PackageResources.m0008_context_events_sql)),
         ("m0009_compact_store", text(PackageResources.m0009_compact_store_sql)),
         ("m0011_context_evidence", text(PackageResources.m0011_context_evidence_sql)),
+        ("m0012_source_address_index", text(PackageResources.m0012_source_address_index_sql)),
     ]
 
     /// `(id, sql)` of the ClickHouse schema (`migrations/clickhouse/`), in the order they apply.

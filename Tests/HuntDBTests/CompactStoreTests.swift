@@ -67,7 +67,7 @@ final class CompactStoreTests: XCTestCase {
             ("SELECT * FROM processes WHERE host_id = 1 AND parent_entity_id = ?1", "processes_by_parent"),
             ("SELECT * FROM network_connections WHERE host_id = 1 AND entity_id = ?1", "network_by_entity"),
             ("SELECT * FROM network_connections WHERE name = ?1", "network_by_name"),
-            ("SELECT * FROM network_events WHERE source_ip = ?1", "network_by_source_ip"),
+            ("SELECT * FROM network_events WHERE source_ip = ?1", "network_by_source"),
             ("SELECT * FROM network_connections WHERE destination_ip = ?1 AND destination_port = 445", "network_by_destination"),
         ]
         for (sql, index) in cases {

@@ -163,6 +163,10 @@ public final class Loader {
         report.sourceID = sourceID
 
         let queue = BoundedQueue<ProducerMessage>(capacity: 4)
+        // Written batches go back to the reading thread to be freed there: it allocated their
+        // strings, so freeing them is cheap there (its own malloc cache) and off the writer,
+        // the load's busier thread.
+        let spent = BoundedQueue<[RecordOutcome]>(capacity: 8)
         let batchSize = options.batchSize
         let cancellation = options.cancellation
         let producer = Thread {
@@ -184,7 +188,9 @@ public final class Loader {
                     batch.append(outcome)
                     if batch.count >= batchSize {
                         open = queue.push(.batch(batch))
-                        batch.removeAll(keepingCapacity: true)
+                        batch = []
+                        batch.reserveCapacity(batchSize)
+                        _ = spent.takeAll()  // freed here
                     }
                     return open && !cancellation.isCancelled
                 }
@@ -224,6 +230,7 @@ public final class Loader {
                 case .batch(let outcomes):
                     if cancellation.isCancelled { break }
                     try transaction.add(outcomes, report: &report)
+                    spent.offer(outcomes)
                     if transaction.isDue {
                         report.counts += try transaction.commit()
                         progress(report.counts, opened.file.bytesRead, opened.file.totalBytes)

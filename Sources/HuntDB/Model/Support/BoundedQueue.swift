@@ -63,6 +63,28 @@ package final class BoundedQueue<Element>: @unchecked Sendable {
         return item
     }
 
+    /// Adds `item` unless the queue is full or closed; never blocks. Returns whether it was added.
+    @discardableResult
+    package func offer(_ item: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard items.count < capacity, !closed else { return false }
+        items.append(item)
+        condition.broadcast()
+        return true
+    }
+
+    /// Takes every item queued now; never blocks.
+    package func takeAll() -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !items.isEmpty else { return [] }
+        let all = items
+        items.removeAll()
+        condition.broadcast()
+        return all
+    }
+
     package func close() {
         condition.lock()
         closed = true

@@ -5,7 +5,7 @@ import Model
 ///
 /// Each lookup is one `LIMIT 1` seek (or a short candidate list) on a table's own index
 /// (`logons_by_session`, `logons_by_source`, `logons_by_host_time`, `service_installs_by_host_time`,
-/// `network_by_source_port`, `processes_by_entity`, `command_line_evidence_by_pid`; m0008, m0009,
+/// `network_by_source`, `processes_by_entity`, `command_line_evidence_by_pid`; m0008, m0009,
 /// m0011). Interned texts (addresses, executables, host names) are read by id and
 /// remembered for the batch, so a fleet's few addresses and executables are read once. A host
 /// with no logons (or no service installs) skips that lookup.
@@ -381,11 +381,11 @@ private struct Statements {
         connectionsBySource = try prepare("""
             SELECT e.event_id, e.host_id, e.ts_us, e.ts_precision_us, e.pid, e.entity_ref, e.direction_ref,
                 e.destination_ip_ref, e.destination_port, e.executable_ref
-            FROM network_rows AS e INDEXED BY network_by_source_port
+            FROM network_rows AS e INDEXED BY network_by_source
             WHERE e.source_port = ?1 AND e.source_ip_ref = ?2 AND e.ts_us >= ?3 AND e.ts_us <= ?4
             """, "source connection")
         pidOfConnection = try prepare("""
-            SELECT max(o.pid) FROM network_rows AS o INDEXED BY network_by_source_port
+            SELECT max(o.pid) FROM network_rows AS o INDEXED BY network_by_source
             WHERE o.source_port = ?1 AND o.source_ip_ref = ?2 AND o.host_id = ?3 AND o.ts_us >= ?4 AND o.ts_us <= ?5
             """, "source pid")
         // The entity id, and the command line of the process's first start record (NULL when
