@@ -166,7 +166,7 @@ public final class Loader {
         // Written batches go back to the reading thread to be freed there: it allocated their
         // strings, so freeing them is cheap there (its own malloc cache) and off the writer,
         // the load's busier thread.
-        let spent = BoundedQueue<[RecordOutcome]>(capacity: 8)
+        let spent = BoundedQueue<[RecordOutcome]>(capacity: 2)  // more are freed by the writer: memory stays bounded
         let batchSize = options.batchSize
         let cancellation = options.cancellation
         let producer = Thread {

@@ -136,6 +136,15 @@ final class Database {
     /// The rowid of the last successful INSERT.
     var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Gives the memory this connection's cache and the process's allocator hold but do not use
+    /// back to the system: after a bulk load, before the index builds sort, so their memory
+    /// adds to what the load needs instead of to what it used (a 2M-event load peaked at
+    /// 245 MB while building, 196 MB while loading).
+    func releaseFreedMemory() {
+        sqlite3_db_release_memory(handle)
+        hunt_release_free_heap()
+    }
+
     /// Returns the first column of the first row, or nil when there is no row.
     func scalarInt(_ sql: String, purpose: String, _ bindings: [String: RowValue] = [:]) throws -> Int64? {
         let statement = try prepare(sql, purpose: purpose)

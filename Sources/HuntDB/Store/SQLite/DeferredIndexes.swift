@@ -56,7 +56,10 @@ struct DeferredIndexes {
         // Each sorting thread keeps up to the page cache's size of keys in memory: with the
         // load's 64 MiB cache a 2M-event load peaked at 254 MB while building; with 16 MiB the
         // build takes as long and the load's own peak stays the peak. Back to the writer's cache after.
-        if !pending.isEmpty { try database.execute("PRAGMA cache_size = -16384", purpose: "bounding the index builds' memory") }
+        if !pending.isEmpty {
+            try database.execute("PRAGMA cache_size = -16384", purpose: "bounding the index builds' memory")
+            database.releaseFreedMemory()
+        }
         defer { if !pending.isEmpty { try? database.execute("PRAGMA cache_size = -65536", purpose: "restoring the writer's page cache") } }
         for (name, sql) in pending {
             progress(name)
