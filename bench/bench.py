@@ -153,6 +153,8 @@ def main():
                    "for the reference rule times (opened read-only; its load is not re-measured); none: no SQLite reference")
     p.add_argument("--clickhouse-one-server", action="store_true",
                    help="clickhouse: measure one server only (no two-shard load)")
+    p.add_argument("--clickhouse-two-shards", action="store_true",
+                   help="clickhouse: measure two shards only (no one-server load)")
     p.add_argument("--sigma-peer-events",
                    help="events the pySigma/SQLite peer and hunt both run on (default 20k)")
     p.add_argument("--sigma-10m", action="store_true",
@@ -237,7 +239,8 @@ def main():
         results["clickhouse"] = clickhouse_bench.run(ctx, parse_count(args.clickhouse_events),
                                                      corpus=args.clickhouse_corpus,
                                                      sqlite_db=args.clickhouse_sqlite_db,
-                                                     shards=not args.clickhouse_one_server)
+                                                     shards=not args.clickhouse_one_server,
+                                                     one_server=not args.clickhouse_two_shards)
         save()
     if "correlation" in only:
         sizes = [parse_count(x) for x in args.correlation_events.split(",")]

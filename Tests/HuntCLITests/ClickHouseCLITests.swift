@@ -64,6 +64,7 @@ final class ClickHouseCLITests: XCTestCase {
         let expected = try alerts(sqlite)
         XCTAssertTrue(expected.contains { $0.contains("\"rule_id\":\"remote_service_rpc\"") })
         XCTAssertEqual(try alerts(db), expected)
+        try assertWideWindowsGiveSQLitesAlerts(sqlite: sqlite, clickHouse: db, defaultAlerts: expected)
 
         let stats = try HuntProcess.run(["stats", "--db", db, "--format", "json"])
         XCTAssertEqual(stats.stdout, try HuntProcess.run(["stats", "--db", sqlite, "--format", "json"]).stdout)
@@ -251,6 +252,7 @@ final class ClickHouseClusterCLITests: XCTestCase {
         let expected = try alerts(sqlite)
         XCTAssertTrue(expected.contains { $0.contains("\"rule_id\":\"remote_service_rpc\"") })
         XCTAssertEqual(try alerts(db), expected)
+        try assertWideWindowsGiveSQLitesAlerts(sqlite: sqlite, clickHouse: db, defaultAlerts: expected)
 
         // The hunts that walk and stack read the Distributed tables the same way.
         for arguments in [["lateral_chain"], ["first_seen_executables", "--param", "since=2000-01-01T00:00:00Z"],
@@ -268,5 +270,23 @@ final class ClickHouseClusterCLITests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("read 20000 = loaded 0 + duplicates 20000"), again.stderr)
         XCTAssertEqual(try first.integer("SELECT count() FROM fleet.processes_local")
                        + second.integer("SELECT count() FROM fleet.processes_local"), onFirst + onSecond)
+    }
+}
+
+/// `remote_service_rpc` with windows past the one-minute bucket and past an hour (the buckets
+/// grow with the window) gives SQLite's alerts, and more of them than the default window.
+private func assertWideWindowsGiveSQLitesAlerts(sqlite: String, clickHouse: String, defaultAlerts: [String],
+                                                file: StaticString = #filePath, line: UInt = #line) throws {
+    for window in ["90s", "2h"] {
+        func windowAlerts(_ db: String) throws -> [String] {
+            let result = try HuntProcess.run(["detect", "--db", db, "--rule", "remote_service_rpc", "--window", window,
+                                              "--no-context", "--format", "ndjson"])
+            XCTAssertTrue([0, 2].contains(result.status), result.stderr, file: file, line: line)
+            return result.stdout.split(separator: "\n").map(String.init).sorted()
+        }
+        let wide = try windowAlerts(sqlite)
+        XCTAssertEqual(try windowAlerts(clickHouse), wide, "--window \(window)", file: file, line: line)
+        XCTAssertGreaterThan(wide.count, defaultAlerts.filter { $0.contains("\"rule_id\":\"remote_service_rpc\"") }.count,
+                             "--window \(window)", file: file, line: line)
     }
 }

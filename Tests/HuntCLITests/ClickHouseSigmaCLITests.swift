@@ -33,7 +33,7 @@ final class ClickHouseSigmaCLITests: XCTestCase {
         super.tearDown()
     }
 
-    private func running() throws -> (server: ClickHouseServer, directory: TemporaryDirectory) {
+    func running() throws -> (server: ClickHouseServer, directory: TemporaryDirectory) {
         if let startError = Self.startError { throw startError }
         guard let server = Self.server, let directory = Self.directory else { throw XCTSkip("no ClickHouse server") }
         return (server, directory)

@@ -1,5 +1,9 @@
 -- ClickHouse text of rpc_service_network (queries/sql/rpc_service_network.sql declares the rule:
 -- header, parameters, columns). Same rows as the SQLite text; runs on 18.16 and later.
+-- The table is read without FINAL, filtered first and de-duplicated by event id (`LIMIT 1 BY
+-- event_id`): a copy of an event that a concurrent or killed load wrote has its identity and
+-- passes the same filter. FINAL merges every part's rows of every column read (at 10M events
+-- about 2× the memory and 2.5× the time).
 SELECT
     host,
     network_time,
@@ -37,7 +41,7 @@ FROM (
         pid AS services_pid,
         source_id,
         source_record
-    FROM network_connections FINAL
+    FROM network_connections
     WHERE lower(name) = 'services.exe'
       AND direction = 'incoming'
       AND transport = 'tcp'
@@ -49,6 +53,7 @@ FROM (
       AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
            OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
            OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+    LIMIT 1 BY event_id
 )
 ANY LEFT JOIN (SELECT source_id, any(path) AS path FROM sources GROUP BY source_id) USING source_id
 ORDER BY network_time, source_id, source_record

@@ -19,7 +19,8 @@ public struct SigmaCompileContext: Sendable {
 struct SigmaFieldCompiler {
     let kind: SigmaEventKind
     let context: SigmaCompileContext
-    /// The SQL written: SQLite's, or ClickHouse's (`SigmaClickHouseSQL`).
+    /// The SQL written: the structure is this file's, the leaf predicates the dialect's
+    /// (`SigmaSQLiteLeaves`, `SigmaClickHouseSQL`).
     var dialect: SigmaDialect = .sqlite
 
     func compile(_ condition: SigmaFieldCondition, into sql: inout SigmaSQL) throws -> String {
@@ -27,9 +28,6 @@ struct SigmaFieldCompiler {
         if condition.field.isEmpty {
             // `'|all': [...]` under a search: keywords that must all appear.
             return try keywords(condition.values, all: modifiers.matchAll, into: &sql)
-        }
-        if dialect == .clickhouse {
-            return try SigmaClickHouseSQL(fields: self).compile(condition, modifiers: modifiers, into: &sql)
         }
         let column = try resolve(condition.field)
         guard !condition.values.isEmpty else { throw SigmaUnsupported("\(condition.field) has an empty list of values") }
@@ -40,7 +38,7 @@ struct SigmaFieldCompiler {
             }
             return flag ? "\(column.sql) IS NOT NULL" : "\(column.sql) IS NULL"
         } else if modifiers.has("fieldref") {
-            predicate = try fieldReferences(condition, column: column, modifiers: modifiers, into: &sql)
+            predicate = try fieldReferences(condition, column: column, modifiers: modifiers)
         } else if modifiers.has("re") {
             predicate = try regexes(condition, column: column, modifiers: modifiers, into: &sql)
         } else if modifiers.has("cidr") {
@@ -50,8 +48,17 @@ struct SigmaFieldCompiler {
         } else {
             predicate = try strings(condition, column: column, modifiers: modifiers, into: &sql)
         }
+        predicate = leaves.neverNull(predicate)
         if modifiers.negated { predicate = "NOT \(predicate)" }
         return predicate
+    }
+
+    /// The leaf predicates of the dialect written.
+    var leaves: any SigmaLeafPredicates {
+        switch dialect {
+        case .sqlite: return SigmaSQLiteLeaves()
+        case .clickhouse: return SigmaClickHouseSQL()
+        }
     }
 
     /// The column for a field, or why we cannot answer it.
@@ -91,7 +98,7 @@ struct SigmaFieldCompiler {
                 perValue.append(empty(column))
                 continue
             }
-            let matches = patterns.map { match($0, column: column, cased: cased, into: &sql) }
+            let matches = patterns.map { leaves.match($0, column: column, cased: cased, into: &sql) }
             perValue.append("(\(column.sql) IS NOT NULL AND \(sqlJoin(matches, "OR")))")
         }
         return combine(perValue, all: modifiers.matchAll)
@@ -122,15 +129,14 @@ struct SigmaFieldCompiler {
                 } else if let literal = pattern.literalText, !column.isInteger, !cased, pattern.foldsLikeSQLite {
                     exact.append(literal)
                 } else {
-                    matches.append(match(pattern, column: column, cased: cased, into: &sql))
+                    matches.append(leaves.match(pattern, column: column, cased: cased, into: &sql))
                 }
             }
         }
         if exact.count == 1 {
-            matches.append(match(SigmaPattern(literal: exact[0]), column: column, cased: false, into: &sql))
+            matches.append(leaves.match(SigmaPattern(literal: exact[0]), column: column, cased: false, into: &sql))
         } else if exact.count > 1 {
-            let list = exact.map { sql.bind($0) }.joined(separator: ", ")
-            matches.append("\(column.sql) COLLATE NOCASE IN (\(list))")
+            matches.append(leaves.anyOf(exact, column: column, into: &sql))
         }
         if numbers.count == 1 {
             matches.append("\(column.sql) = \(sql.bind(.integer(numbers[0])))")
@@ -238,33 +244,10 @@ struct SigmaFieldCompiler {
         return results.map { $0 + rest }
     }
 
-    /// One pattern against the column: equality when it has no wildcard (NOCASE uses the
-    /// indexes), LIKE or GLOB otherwise; non-ASCII text is folded with `hunt_fold`.
-    private func match(_ pattern: SigmaPattern, column: SigmaColumn, cased: Bool, into sql: inout SigmaSQL) -> String {
-        if let literal = pattern.literalText {
-            if column.isInteger {
-                if let number = Int64(literal) { return "\(column.sql) = \(sql.bind(.integer(number)))" }
-                return "CAST(\(column.sql) AS TEXT) = \(sql.bind(literal))"
-            }
-            if cased { return "\(column.sql) = \(sql.bind(literal)) COLLATE BINARY" }
-            if pattern.foldsLikeSQLite { return "\(column.sql) = \(sql.bind(literal)) COLLATE NOCASE" }
-            return "hunt_fold(\(column.sql)) = \(sql.bind(literal.lowercased()))"
-        }
-        let target = column.isInteger ? "CAST(\(column.sql) AS TEXT)" : column.sql
-        if let text = pattern.containedText, cased || SigmaPattern.isCaseless(text) {
-            // A plain substring search: exact, and much faster than LIKE '%…%'.
-            return "instr(\(target), \(sql.bind(text))) > 0"
-        }
-        if cased { return "\(target) GLOB \(sql.bind(pattern.globPattern))" }
-        if pattern.foldsLikeSQLite { return "\(target) LIKE \(sql.bind(pattern.likePattern)) ESCAPE '\\'" }
-        return "hunt_fold(\(target)) LIKE \(sql.bind(pattern.folded.likePattern)) ESCAPE '\\'"
-    }
-
     // MARK: Keywords
 
     /// Keywords are searched in every text field of the event (as `contains`).
     func keywords(_ values: [SigmaScalar], all: Bool, into sql: inout SigmaSQL) throws -> String {
-        if dialect == .clickhouse { return try SigmaClickHouseSQL(fields: self).keywords(values, all: all, into: &sql) }
         var perValue: [String] = []
         for value in values {
             guard case .text(let raw) = value else { throw SigmaUnsupported("a null keyword") }
@@ -272,7 +255,9 @@ struct SigmaFieldCompiler {
             let columns = kind.keywordColumns.filter { column in
                 column.columns.allSatisfy { name in context.storedColumns?[kind]?.contains(name) ?? true }
             }
-            perValue.append(sqlJoin(columns.map { "(\($0.sql) IS NOT NULL AND \(match(pattern, column: $0, cased: false, into: &sql)))" }, "OR"))
+            perValue.append(sqlJoin(columns.map { column in
+                leaves.keyword("\(column.sql) IS NOT NULL AND \(leaves.match(pattern, column: column, cased: false, into: &sql))")
+            }, "OR"))
         }
         return combine(perValue, all: all)
     }
@@ -288,15 +273,7 @@ struct SigmaFieldCompiler {
             } catch {
                 throw SigmaUnsupported("invalid regular expression \(pattern.debugDescription) for \(condition.field)")
             }
-            let regex = "hunt_regexp(\(sql.bind(pattern)), \(sql.bind(flags)), \(column.sql))"
-            // A text every match contains rules most values out before the regex engine runs.
-            guard let literal = SigmaRegexLiteral.required(in: pattern, caseInsensitive: flags.contains("i")) else { return regex }
-            if literal.ignoresASCIICase, literal.text.contains(where: \.isLetter) {
-                // LIKE ignores ASCII case, as the literal does.
-                let like = SigmaPattern(literal: literal.text).surrounded(leading: true, trailing: true).likePattern
-                return "(\(column.sql) LIKE \(sql.bind(like)) ESCAPE '\\' AND \(regex))"
-            }
-            return "(instr(\(column.sql), \(sql.bind(literal.text))) > 0 AND \(regex))"
+            return try leaves.regex(pattern, flags: flags, column: column, into: &sql)
         }
         return combine(parts, all: modifiers.matchAll)
     }
@@ -305,44 +282,32 @@ struct SigmaFieldCompiler {
                        into sql: inout SigmaSQL) throws -> String {
         let parts = try texts(condition, what: "cidr").map { block -> String in
             guard IPRange(block) != nil else { throw SigmaUnsupported("\(condition.field)|cidr: \(block) is not an address block") }
-            return "hunt_cidr(\(column.sql), \(sql.bind(block)))"
+            return try leaves.cidr(block, field: condition.field, column: column, into: &sql)
         }
         return combine(parts, all: modifiers.matchAll)
     }
 
     private func comparisons(_ condition: SigmaFieldCondition, column: SigmaColumn, op: String, modifiers: SigmaModifiers,
                              into sql: inout SigmaSQL) throws -> String {
+        try leaves.checkComparable(column, field: condition.field)
         let parts = try texts(condition, what: "lt/gt").map { text -> String in
             let bound: RowValue
             if let integer = Int64(text) { bound = .integer(integer) } else if let real = Double(text) { bound = .real(real) } else {
                 throw SigmaUnsupported("\(condition.field): \(text) is not a number")
             }
-            // Text fields that hold numbers compare as numbers; other text does not match.
-            let value = column.isInteger ? column.sql : "CAST(\(column.sql) AS REAL)"
-            let guardNumeric = column.isInteger ? "" : " AND \(column.sql) GLOB '*[0-9]*'"
-            return "(\(column.sql) IS NOT NULL\(guardNumeric) AND \(value) \(op) \(sql.bind(bound)))"
+            return leaves.compare(column, op, bound, into: &sql)
         }
         return combine(parts, all: modifiers.matchAll)
     }
 
     /// `Field|fieldref: Other`: compares two fields of the same event (with contains,
     /// startswith or endswith: one within the other), case-insensitively unless cased.
-    private func fieldReferences(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers,
-                                 into sql: inout SigmaSQL) throws -> String {
+    private func fieldReferences(_ condition: SigmaFieldCondition, column: SigmaColumn, modifiers: SigmaModifiers) throws -> String {
+        let relation: SigmaFieldRelation = modifiers.contains ? .contains
+            : modifiers.startsWith ? .startsWith : modifiers.endsWith ? .endsWith : .equals
         let parts = try texts(condition, what: "fieldref").map { name -> String in
             let other = try resolve(name)
-            let a = modifiers.cased ? column.sql : "hunt_fold(\(column.sql))"
-            let b = modifiers.cased ? other.sql : "hunt_fold(\(other.sql))"
-            let test: String
-            if modifiers.contains {
-                test = "instr(\(a), \(b)) > 0"
-            } else if modifiers.startsWith {
-                test = "substr(\(a), 1, length(\(b))) = \(b)"
-            } else if modifiers.endsWith {
-                test = "(length(\(b)) = 0 OR substr(\(a), -length(\(b))) = \(b))"
-            } else {
-                test = "\(a) = \(b)"
-            }
+            let test = leaves.relate(column, other, relation, cased: modifiers.cased)
             return "(\(column.sql) IS NOT NULL AND \(other.sql) IS NOT NULL AND \(test))"
         }
         return combine(parts, all: modifiers.matchAll)
