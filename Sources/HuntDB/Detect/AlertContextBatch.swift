@@ -13,6 +13,8 @@ final class AlertContextBatch {
     private let windows: AlertContextWindows
     private let emit: (Alert) throws -> Void
     private var waiting: [Alert] = []
+    /// The store's lookup, made at the first batch and kept for the rule's run.
+    private var lookup: (any RemoteServiceContextLookup)?
 
     init(kind: AlertContextKind, rule: DetectionRule, store: any EventStore, windows: AlertContextWindows,
          emit: @escaping (Alert) throws -> Void) {
@@ -35,7 +37,9 @@ final class AlertContextBatch {
         waiting.removeAll(keepingCapacity: true)
         let contexts: [RemoteServiceContext]
         switch kind {
-        case .remoteService: contexts = try store.remoteServiceContext(batch.map(kind.request), windows: windows)
+        case .remoteService:
+            if lookup == nil { lookup = try store.remoteServiceContextLookup(windows: windows) }
+            contexts = try lookup!.contexts(for: batch.map(kind.request))
         }
         let first = batch.first.map { $0.row.count - kind.columns.count } ?? 0
         for (alert, context) in zip(batch, contexts) {
