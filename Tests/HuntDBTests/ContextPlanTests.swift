@@ -182,7 +182,11 @@ final class ContextPlanTests: XCTestCase {
         otherPort.destinationPort = 49727
         var narrow = AlertContextWindows()
         narrow.clockTolerance = 900_000
+        // Both ends of the window count: at a tolerance of 1 s the two at 9 s and 11 s are in.
+        var edge = AlertContextWindows()
+        edge.clockTolerance = 1_000_000
         for plan in [ContextPlan.perAlert, .batch, .table, .automatic] {
+            XCTAssertEqual(try contexts(store, [request], edge, plan).map(\.sourceHost), ["SRC2.corp.example"], "\(plan)")
             let found = try contexts(store, [request, otherPort], AlertContextWindows(), plan)
             XCTAssertEqual(found.map(\.sourceHost), ["SRC2.corp.example", "SRC3.corp.example"], "\(plan)")
             XCTAssertEqual(found.map(\.sourceClockOffsetMillis), [1_000, 2_000], "\(plan)")
