@@ -119,10 +119,23 @@ final class ContextPlanTests: XCTestCase {
             let perAlert = try contexts(store, requests, windows, .perAlert)
             let batch = try contexts(store, requests, windows, .batch)
             let automatic = try contexts(store, requests, windows, .automatic)
+            let table = try contexts(store, requests, windows, .table)
             for (i, (a, b)) in zip(perAlert, batch).enumerated() {
                 XCTAssertEqual(a, b, "request \(i): \(requests[i])")
             }
+            XCTAssertEqual(perAlert, table)
             XCTAssertEqual(perAlert, automatic)
+            // One lookup kept over batches (as a rule run uses it): what it read for a batch
+            // (a destination's connections) serves the next ones, in time order or not.
+            let sorted = requests.sorted { ($0.connectionMicros ?? $0.childMicros ?? 0) < ($1.connectionMicros ?? $1.childMicros ?? 0) }
+            for (order, list) in [("as generated", requests), ("in time order", sorted)] {
+                let expected = order == "as generated" ? perAlert : try contexts(store, list, windows, .perAlert)
+                for plan in [ContextPlan.automatic, .batch, .table] {
+                    let kept = try RemoteServiceContextQuery(on: store.database, windows: windows, plan: plan)
+                    let found = try stride(from: 0, to: list.count, by: 97).flatMap { try kept.run(Array(list[$0..<min($0 + 97, list.count)])) }
+                    XCTAssertEqual(found, expected, "\(plan), batches of 97 \(order)")
+                }
+            }
             // The comparison means something: each kind of context is found, and missed.
             let logons = perAlert.filter { $0.logonUser != nil }.count
             let services = perAlert.filter { $0.serviceName != nil }.count
@@ -131,6 +144,53 @@ final class ContextPlanTests: XCTestCase {
                 XCTAssertGreaterThan(found, 20, "logons \(logons), services \(services), sources \(sourcesFound)")
                 XCTAssertLessThan(found, requests.count)
             }
+        }
+    }
+
+    func testSourcePlans_takeTheMostPreciseThenClosestThenFirstLoadedConnection() throws {
+        // The target WS1 saw a connection from 10.0.0.5:50100 to its 10.0.0.9:49726 at 10 s.
+        // Two outgoing connections are 1 s away on either side; the later one was loaded first
+        // (the lower event id wins the tie). Closer ones are near misses: the target itself, an
+        // incoming record, another source port; one to another destination port is the
+        // match of an alert to that port. (Flat Security records have whole seconds.)
+        let scratch = try Scratch()
+        let target = "WS1.corp.example"
+        let events = [
+            F.connection(record: 10, ms: 11_000, pid: 0x10, application: #"\device\harddiskvolume2\a.exe"#, direction: "%%14593",
+                         source: ("10.0.0.5", 50100), destination: ("10.0.0.9", 49726), host: "SRC2.corp.example"),
+            F.connection(record: 11, ms: 9_000, pid: 0x11, application: #"\device\harddiskvolume2\b.exe"#, direction: "%%14593",
+                         source: ("10.0.0.5", 50100), destination: ("10.0.0.9", 49726), host: "SRC1.corp.example"),
+            F.connection(record: 12, ms: 12_000, pid: 0x12, application: #"\device\harddiskvolume2\c.exe"#, direction: "%%14593",
+                         source: ("10.0.0.5", 50100), destination: ("10.0.0.9", 49727), host: "SRC3.corp.example"),
+            F.connection(record: 13, ms: 10_000, pid: 0x13, application: #"\device\harddiskvolume2\d.exe"#, direction: "%%14593",
+                         source: ("10.0.0.5", 50100), destination: ("10.0.0.9", 49726), host: target),
+            F.connection(record: 14, ms: 10_100, pid: 0x14, application: #"\device\harddiskvolume2\e.exe"#, direction: "%%14592",
+                         source: ("10.0.0.5", 50100), destination: ("10.0.0.9", 49726), host: "SRC4.corp.example"),
+            F.connection(record: 15, ms: 10_050, pid: 0x15, application: #"\device\harddiskvolume2\f.exe"#, direction: "%%14593",
+                         source: ("10.0.0.5", 50101), destination: ("10.0.0.9", 49726), host: "SRC5.corp.example"),
+        ]
+        let file = try scratch.write("sources.json", lines: events.map { F.flat($0) })
+        let (store, report) = try scratch.load([file])
+        XCTAssertEqual(report.totals.rejected, 0)
+        var request = RemoteServiceContextRequest(host: target)
+        request.connectionMicros = F.at(10_000)
+        request.sourceIP = "10.0.0.5"
+        request.sourcePort = 50100
+        request.destinationIP = "10.0.0.9"
+        request.destinationPort = 49726
+        var otherPort = request
+        otherPort.destinationPort = 49727
+        var narrow = AlertContextWindows()
+        narrow.clockTolerance = 900_000
+        // Both ends of the window count: at a tolerance of 1 s the two at 9 s and 11 s are in.
+        var edge = AlertContextWindows()
+        edge.clockTolerance = 1_000_000
+        for plan in [ContextPlan.perAlert, .batch, .table, .automatic] {
+            XCTAssertEqual(try contexts(store, [request], edge, plan).map(\.sourceHost), ["SRC2.corp.example"], "\(plan)")
+            let found = try contexts(store, [request, otherPort], AlertContextWindows(), plan)
+            XCTAssertEqual(found.map(\.sourceHost), ["SRC2.corp.example", "SRC3.corp.example"], "\(plan)")
+            XCTAssertEqual(found.map(\.sourceClockOffsetMillis), [1_000, 2_000], "\(plan)")
+            XCTAssertEqual(try contexts(store, [request], narrow, plan).map(\.sourceHost), [nil], "\(plan)")
         }
     }
 
@@ -155,7 +215,7 @@ final class ContextPlanTests: XCTestCase {
         address.sourcePort = 50500
         var any = RemoteServiceContextRequest(host: F.host)
         any.childMicros = F.at(1_200)
-        for plan in [ContextPlan.perAlert, .batch] {
+        for plan in [ContextPlan.perAlert, .batch, .table] {
             let found = try contexts(store, [session, address, any], AlertContextWindows(), plan).map(\.logonUser)
             XCTAssertEqual(found, ["a", "c", "e"], "\(plan)")
         }

@@ -3,7 +3,11 @@ import Store
 
 /// Adds a rule's context columns to its alerts, a batch at a time: the alerts that survived the
 /// allowlist are held until `batchSize` are waiting (or the rule ends), their context is looked
-/// up in one store call, and they are passed on in the order they came.
+/// up in one call of the store's lookup (kept for the rule's run), and they are passed on in the
+/// order they came.
+///
+/// A waiting alert is kept as its request and its row alone, so that writing the context into
+/// the row changes it in place instead of copying it (the row is then its only owner).
 final class AlertContextBatch {
     static let batchSize = 2048
 
@@ -12,7 +16,11 @@ final class AlertContextBatch {
     private let store: any EventStore
     private let windows: AlertContextWindows
     private let emit: (Alert) throws -> Void
-    private var waiting: [Alert] = []
+    private var requests: [RemoteServiceContextRequest] = []
+    private var rows: [[RowValue]] = []
+    private var columns: [AlertColumns] = []
+    /// The store's lookup, made at the first batch and kept for the rule's run.
+    private var lookup: (any RemoteServiceContextLookup)?
 
     init(kind: AlertContextKind, rule: DetectionRule, store: any EventStore, windows: AlertContextWindows,
          emit: @escaping (Alert) throws -> Void) {
@@ -24,24 +32,32 @@ final class AlertContextBatch {
     }
 
     func add(_ alert: Alert) throws {
-        waiting.append(alert)
-        if waiting.count >= Self.batchSize { try flush() }
+        requests.append(kind.request(for: alert))
+        rows.append(alert.row)
+        columns.append(alert.columns)
+        if rows.count >= Self.batchSize { try flush() }
     }
 
     /// Looks up the context of the waiting alerts and passes them on.
     func flush() throws {
-        guard !waiting.isEmpty else { return }
-        let batch = waiting
-        waiting.removeAll(keepingCapacity: true)
+        guard !rows.isEmpty else { return }
+        var batch = rows
+        let batchColumns = columns
+        rows = []
+        columns = []
+        rows.reserveCapacity(Self.batchSize)
         let contexts: [RemoteServiceContext]
         switch kind {
-        case .remoteService: contexts = try store.remoteServiceContext(batch.map(kind.request), windows: windows)
+        case .remoteService:
+            if lookup == nil { lookup = try store.remoteServiceContextLookup(windows: windows) }
+            contexts = try lookup!.contexts(for: requests)
         }
-        let first = batch.first.map { $0.row.count - kind.columns.count } ?? 0
-        for (alert, context) in zip(batch, contexts) {
-            var row = alert.row
-            kind.write(context, into: &row, at: first)
-            try emit(Alert(rule: rule, row: row, columns: alert.columns))
+        requests.removeAll(keepingCapacity: true)
+        for i in batch.indices {
+            var row = batch[i]
+            batch[i] = []
+            kind.write(contexts[i], into: &row, at: row.count - kind.columns.count)
+            try emit(Alert(rule: rule, row: row, columns: batchColumns[i]))
         }
     }
 }

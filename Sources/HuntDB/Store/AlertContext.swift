@@ -66,9 +66,35 @@ public struct AlertContextWindows: Sendable, Equatable {
     public init() {}
 }
 
+/// The alert context of one rule run's batches (`EventStore.remoteServiceContextLookup`).
+public protocol RemoteServiceContextLookup: AnyObject {
+    /// The context of each request, in order (empty where nothing is found).
+    func contexts(for requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext]
+}
+
 extension EventStore {
     /// A store without context events answers with empty contexts (every column null).
     public func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext] {
         requests.map { _ in RemoteServiceContext() }
+    }
+
+    /// One `remoteServiceContext` call per batch.
+    public func remoteServiceContextLookup(windows: AlertContextWindows) throws -> any RemoteServiceContextLookup {
+        BatchByBatchContextLookup(store: self, windows: windows)
+    }
+}
+
+/// The default lookup: each batch asked of the store on its own.
+private final class BatchByBatchContextLookup: RemoteServiceContextLookup {
+    let store: any EventStore
+    let windows: AlertContextWindows
+
+    init(store: any EventStore, windows: AlertContextWindows) {
+        self.store = store
+        self.windows = windows
+    }
+
+    func contexts(for requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
+        try store.remoteServiceContext(requests, windows: windows)
     }
 }

@@ -78,6 +78,12 @@ public protocol EventStore: AnyObject {
     /// on the default (every context empty).
     func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext]
 
+    /// A lookup of the same context for one rule run: batch after batch, keeping what it read
+    /// (hosts, texts, the connections of a destination) for the next batches. The store must not
+    /// change while it is used. A store may rely on the default, one `remoteServiceContext` call
+    /// per batch.
+    func remoteServiceContextLookup(windows: AlertContextWindows) throws -> any RemoteServiceContextLookup
+
     /// For every host with events in `scope`, whether events matching each of `needs` exist.
     func coverage(of needs: [EventNeed], in scope: EventScope) throws -> [HostCoverageFacts]
 

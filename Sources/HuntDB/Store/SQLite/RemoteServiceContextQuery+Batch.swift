@@ -1,7 +1,8 @@
 import Model
 
 /// The batch plan of the context lookup: a batch's logons (and service installs) read once, in
-/// time order, over the batch's whole window, instead of a B-tree seek per alert.
+/// time order, over the batch's whole window, instead of a B-tree seek per alert; the
+/// connections of a destination read once for the run (`RemoteServiceContextQuery+Source.swift`).
 ///
 /// Alerts come sorted by time, so a batch of 2,048 covers a short window: on a store with as
 /// many logons as alerts the window holds a few logons per alert, read one after the other
@@ -17,6 +18,8 @@ enum ContextPlan: Sendable {
     case perAlert
     /// The batch's window read once, whatever its size.
     case batch
+    /// Every logon read once for the run (a table scan), whatever the alerts; else as `batch`.
+    case table
 
     /// Whether reading `rows` rows once beats `lookups` seeks: a seek costs about as much as
     /// reading four rows of a time range (BENCHMARKS.md, "alert context, session 7").
@@ -24,7 +27,34 @@ enum ContextPlan: Sendable {
         switch self {
         case .automatic: rows <= Int64(lookups) * 4
         case .perAlert: false
-        case .batch: true
+        case .batch, .table: true
+        }
+    }
+
+    /// Whether reading all `rows` logons of the store once (in table order, for the run) beats
+    /// reading a window per batch: a row of a table scan costs about a third of a row read
+    /// through the time index, so when the rule is expected to make at least a quarter as
+    /// many lookups as there are rows. Only a full batch (at least 512 lookups) is taken as a
+    /// measure of the rule's density.
+    func worthReadingAllLogons(rows: Int64, lookups: Int, expectedLookups: Double) -> Bool {
+        switch self {
+        case .automatic: lookups >= 512 && Double(rows) <= 4 * expectedLookups
+        case .perAlert, .batch: false
+        case .table: true
+        }
+    }
+
+    /// How many connections to one destination are worth reading once when `alerts` alerts
+    /// of the run so far had it (`RemoteServiceContextQuery+Source.swift`): a row read in index
+    /// order costs about a tenth of an alert's seek and two table rows, and the rows read serve
+    /// every later alert of the destination (a services.exe endpoint has about two rows per
+    /// alert over its life). At most 64 rows per alert seen: a rule that alerts on few of a
+    /// destination's connections wastes at most a few seeks' worth per alert.
+    func destinationRowsWorthReading(alerts: Int) -> Int64 {
+        switch self {
+        case .automatic: max(256, Int64(alerts) * 64)
+        case .perAlert: 0
+        case .batch, .table: 256
         }
     }
 }
@@ -48,10 +78,20 @@ struct LogonWindow {
 
     /// Reads the logons with `from <= ts_us <= to` through `statement` (`?1`, `?2`).
     init(reading statement: Statement, from: Int64, to: Int64) throws {
-        defer { statement.reset() }
         statement.reset()
         statement.bind(from, at: 1)
         statement.bind(to, at: 2)
+        try self.init(rowsOf: statement)
+    }
+
+    /// Reads every row of `statement`, which has no parameters.
+    init(readingAll statement: Statement) throws {
+        statement.reset()
+        try self.init(rowsOf: statement)
+    }
+
+    private init(rowsOf statement: Statement) throws {
+        defer { statement.reset() }
         while try statement.step() {
             let logon = ContextLogon(micros: statement.int64(2), eventID: statement.int64(0), user: statement.text(3),
                                      domain: statement.text(4), logonID: statement.text(5),

@@ -18,7 +18,7 @@ import Model
 /// array; the JSON parsing and the view joins cost ≈ 55 µs per alert (BENCHMARKS.md, "Alert context").
 final class RemoteServiceContextQuery {
     let windows: AlertContextWindows
-    private let statements: Statements
+    let statements: ContextStatements
     private var hostIDs: [String: Int64?] = [:]
     private var hostNames: [Int64: String] = [:]
     private var hostHasLogons: [Int64: Bool] = [:]
@@ -27,10 +27,22 @@ final class RemoteServiceContextQuery {
     private var strings: [Int64: String] = [:]
     private var commandKeys: [String: String] = [:]
     private var outgoingRef: Int64??
-    private let plan: ContextPlan
+    let plan: ContextPlan
     /// The batch's logons and service installs when read once (`ContextPlan`), else nil.
     private var logonWindow: LogonWindow?
     private var serviceWindow: ServiceInstallWindow?
+    /// Every logon of the store, read once for the run when the rule's alerts are dense over
+    /// them (`readsAllLogons`), else nil.
+    private var allLogons: LogonWindow?
+    private var allLogonsDecided = false
+    /// The connections of the destinations read once (`ContextPlan`), kept while alerts may
+    /// still need them (`RemoteServiceContextQuery+Source.swift`).
+    var destinations: [DestinationKey: DestinationConnections] = [:]
+    /// For destinations not read (yet): their alerts so far, and a lower bound of their rows.
+    var destinationAlerts: [DestinationKey: Int] = [:]
+    var destinationRowsAtLeast: [DestinationKey: Int64] = [:]
+    /// Command lines by string id, read once: a fleet's source processes repeat a few.
+    var commandLines: [Int64: String] = [:]
 
     init(on database: Database, windows: AlertContextWindows, plan: ContextPlan = .automatic) throws {
         self.windows = windows
@@ -42,12 +54,13 @@ final class RemoteServiceContextQuery {
         if (try? database.execute("PRAGMA mmap_size = 17179869184", purpose: "mapping the database for the alert context")) == nil {
             _ = database.takeReadOnlyDenial()
         }
-        statements = try Statements(database)
+        statements = try ContextStatements(database)
     }
 
     /// The context of each request, in order (empty where nothing is found).
     func run(_ requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
         try readWindows(of: requests)
+        try readDestinations(of: requests)
         return try requests.map(context)
     }
 
@@ -60,9 +73,13 @@ final class RemoteServiceContextQuery {
         let anchors = requests.compactMap { $0.connectionMicros ?? $0.childMicros }
         if let first = anchors.min(), let last = anchors.max() {
             let from = first - windows.logonBefore, to = last + windows.logonAfter
-            let rows = try statements.countLogons.firstInteger(.integer(from), .integer(to), .integer(Int64(anchors.count) * 4 + 1)) ?? 0
-            if plan.worthReading(rows: rows, lookups: anchors.count) {
-                logonWindow = try LogonWindow(reading: statements.logonsOfWindow, from: from, to: to)
+            if try readsAllLogons(first: first, last: last, lookups: anchors.count) {
+                logonWindow = allLogons
+            } else {
+                let rows = try statements.countLogons.firstInteger(.integer(from), .integer(to), .integer(Int64(anchors.count) * 4 + 1)) ?? 0
+                if plan.worthReading(rows: rows, lookups: anchors.count) {
+                    logonWindow = try LogonWindow(reading: statements.logonsOfWindow, from: from, to: to)
+                }
             }
         }
         let children = requests.compactMap { $0.childCommandLine != nil || $0.childExecutable != nil ? $0.childMicros : nil }
@@ -73,6 +90,21 @@ final class RemoteServiceContextQuery {
                 serviceWindow = try ServiceInstallWindow(reading: statements.serviceInstallsOfWindow, from: from, to: to)
             }
         }
+    }
+
+    /// Whether every logon is in memory for the run. Decided at the first batch: a table
+    /// scan reads a row for about a third of what a row costs through `logons_by_time`, so
+    /// it pays when the table holds few logons for the lookups the rule will make, if its
+    /// alerts keep this batch's density (`lookups` over [first, last]) up to the latest logon.
+    private func readsAllLogons(first: Int64, last: Int64, lookups: Int) throws -> Bool {
+        if allLogonsDecided { return allLogons != nil }
+        allLogonsDecided = true
+        guard let rows = try statements.countAllLogons.firstInteger(), rows > 0,
+              let latest = try statements.latestLogon.firstInteger() else { return false }
+        let expected = Double(lookups) * Double(max(latest - first, 1)) / Double(max(last - first, 1))
+        guard plan.worthReadingAllLogons(rows: rows, lookups: lookups, expectedLookups: expected) else { return false }
+        allLogons = try LogonWindow(readingAll: statements.allLogons)
+        return true
     }
 
     /// Logon: a successful network (3) or remote interactive (10) logon on the alert's host from
@@ -187,81 +219,18 @@ final class RemoteServiceContextQuery {
         }
     }
 
-    private func source(host: Int64, ipRef: Int64, port: Int64, anchor: Int64, request r: RemoteServiceContextRequest,
-                        into c: inout RemoteServiceContext) throws {
-        let destinationRef: Int64? = try r.destinationIP.map { try stringID($0) ?? -1 }
-        let outgoing = try outgoingDirection()
-        let from = anchor - windows.clockTolerance, to = anchor + windows.clockTolerance
-        // The candidates: the same source address and port within the tolerance; the best is
-        // the most precise, then the closest, then the first loaded.
-        let n = statements.connectionsBySource
-        defer { n.reset() }
-        n.bind(port, at: 1)
-        n.bind(ipRef, at: 2)
-        n.bind(from, at: 3)
-        n.bind(to, at: 4)
-        var best: (precision: Int64, distance: Int64, eventID: Int64, host: Int64, ts: Int64, pid: Int64?, entity: Int64, executable: Int64?)?
-        while try n.step() {
-            let rowHost = n.int64(1)
-            guard rowHost != host else { continue }
-            if !n.isNull(6) {
-                guard let outgoing, n.int64(6) == outgoing else { continue }
-            }
-            if let destinationRef, n.isNull(7) || n.int64(7) != destinationRef { continue }
-            if let port = r.destinationPort, n.isNull(8) || n.int64(8) != port { continue }
-            let ts = n.int64(2)
-            let candidate = (precision: n.int64(3), distance: abs(ts - anchor), eventID: n.int64(0), host: rowHost, ts: ts,
-                             pid: n.optionalInt64(4), entity: n.int64(5), executable: n.optionalInt64(9))
-            if let b = best, (b.precision, b.distance, b.eventID) <= (candidate.precision, candidate.distance, candidate.eventID) { continue }
-            best = candidate
-        }
-        guard let e = best else { return }
-        c.sourceHost = try hostName(e.host)
-        c.sourceExecutable = try e.executable.flatMap(string)
-        c.sourceClockOffsetMillis = (e.ts - anchor + (e.ts - anchor >= 0 ? 500 : -500)) / 1000
-        // The process's entity id and, from its start, its command line: one statement.
-        let p = statements.sourceProcess
-        defer { p.reset() }
-        p.bind(e.host, at: 1)
-        p.bind(e.entity, at: 2)
-        if try p.step() {
-            c.sourceEntityID = p.text(0)
-            c.sourceCommandLine = p.text(1)
-        }
-        if c.sourceCommandLine == nil {
-            // Sysmon 3 sometimes lacks the pid (NXLog exports): the same connection's other
-            // record on that host (Security 5156) gives it.
-            let pid = try e.pid ?? statements.pidOfConnection.firstInteger(.integer(port), .integer(ipRef), .integer(e.host), .integer(from), .integer(to))
-            c.sourceCommandLine = try evidenceCommandLine(host: e.host, pid: pid, at: e.ts)
-        }
-    }
-
-    /// The command line of a process whose start was not recorded: command-line evidence of
-    /// the same host and pid, the closest to the connection.
-    private func evidenceCommandLine(host: Int64, pid: Int64?, at ts: Int64) throws -> String? {
-        guard let pid else { return nil }
-        let x = statements.commandLineEvidence
-        defer { x.reset() }
-        x.bind(host, at: 1)
-        x.bind(pid, at: 2)
-        x.bind(ts - windows.evidenceWindow, at: 3)
-        x.bind(ts + windows.evidenceWindow, at: 4)
-        x.bind(ts, at: 5)
-        return try x.step() ? x.text(0) : nil
-    }
-
-    // MARK: Interned texts and hosts, remembered for the batch
+    // MARK: Interned texts and hosts, remembered for the run
 
     /// The host's id: the exact name first (`host_key` is its lower-cased name), else the first
     /// host of that name in any case.
-    private func hostID(_ name: String) throws -> Int64? {
+    func hostID(_ name: String) throws -> Int64? {
         if let known = hostIDs[name] { return known }
         let id = try statements.hostByName.firstInteger(.text(name)) ?? statements.hostByNameNoCase.firstInteger(.text(name))
         hostIDs[name] = id
         return id
     }
 
-    private func hostName(_ id: Int64) throws -> String? {
+    func hostName(_ id: Int64) throws -> String? {
         if let known = hostNames[id] { return known }
         let name = try statements.hostName.firstText(id)
         if let name { hostNames[id] = name }
@@ -290,21 +259,21 @@ final class RemoteServiceContextQuery {
         return key
     }
 
-    private func stringID(_ value: String) throws -> Int64? {
+    func stringID(_ value: String) throws -> Int64? {
         if let known = stringIDs[value] { return known }
         let id = try statements.stringID.firstInteger(.text(value))
         stringIDs[value] = id
         return id
     }
 
-    private func string(_ id: Int64) throws -> String? {
+    func string(_ id: Int64) throws -> String? {
         if let known = strings[id] { return known }
         let value = try statements.string.firstText(id)
         if let value, value.utf8.count <= 512 { strings[id] = value }
         return value
     }
 
-    private func outgoingDirection() throws -> Int64? {
+    func outgoingDirection() throws -> Int64? {
         if let known = outgoingRef { return known }
         let id = try stringID("outgoing")
         outgoingRef = .some(id)
@@ -312,15 +281,17 @@ final class RemoteServiceContextQuery {
     }
 }
 
-/// The statements of the lookup, prepared once per batch. Parameters are positional (`?1`…).
-private struct Statements {
+/// The statements of the lookup, prepared once per rule run. Parameters are positional (`?1`…).
+struct ContextStatements {
     let hostByName, hostByNameNoCase, hostName, hostHasLogons, hostHasServices: Statement
     let stringID, string: Statement
     let logonBySession, logonBySource, logonByHostTime: Statement
     let serviceInstalls: Statement
     let countLogons, logonsOfWindow, countServiceInstalls, serviceInstallsOfWindow: Statement
+    let countAllLogons, latestLogon, allLogons: Statement
     let connectionsBySource, pidOfConnection: Statement
-    let sourceProcess, commandLineEvidence: Statement
+    let entityValue, processStarts, commandLineEvidence: Statement
+    let countDestination, connectionsToDestination: Statement
 
     init(_ database: Database) throws {
         func prepare(_ sql: String, _ purpose: String) throws -> Statement {
@@ -369,6 +340,13 @@ private struct Statements {
             FROM logons AS g INDEXED BY logons_by_time
             WHERE g.ts_us >= ?1 AND g.ts_us <= ?2 AND g.outcome = 'success' AND g.logon_type IN (3, 10)
             """, "logons of the batch")
+        countAllLogons = try prepare("SELECT count(*) FROM logons", "logons of the store")
+        latestLogon = try prepare("SELECT max(ts_us) FROM logons", "logons of the store")
+        allLogons = try prepare("""
+            SELECT g.event_id, g.host_id, g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port
+            FROM logons AS g NOT INDEXED
+            WHERE g.outcome = 'success' AND g.logon_type IN (3, 10)
+            """, "logons of the store")
         countServiceInstalls = try prepare("""
             SELECT count(*) FROM (SELECT 1 FROM service_installs INDEXED BY service_installs_by_time
                                   WHERE ts_us >= ?1 AND ts_us <= ?2 LIMIT ?3)
@@ -388,15 +366,23 @@ private struct Statements {
             SELECT max(o.pid) FROM network_rows AS o INDEXED BY network_by_source
             WHERE o.source_port = ?1 AND o.source_ip_ref = ?2 AND o.host_id = ?3 AND o.ts_us >= ?4 AND o.ts_us <= ?5
             """, "source pid")
-        // The entity id, and the command line of the process's first start record (NULL when
-        // none, or when that record has none: the evidence is asked then).
-        sourceProcess = try prepare("""
-            SELECT t.value,
-                (SELECT s.value FROM process_rows AS p INDEXED BY processes_by_entity
-                 LEFT JOIN strings AS s ON s.string_id = p.command_line_ref
-                 WHERE p.host_id = ?1 AND p.entity_ref = ?2 ORDER BY p.ts_us LIMIT 1)
-            FROM entities AS t WHERE t.entity_ref = ?2
+        // The entity id; the first start record of the process (its command line is read by
+        // id: NULL when none, or when that record has none: the evidence is asked then).
+        entityValue = try prepare("SELECT value FROM entities WHERE entity_ref = ?1", "source process")
+        processStarts = try prepare("""
+            SELECT p.ts_us, p.command_line_ref FROM process_rows AS p INDEXED BY processes_by_entity
+            WHERE p.host_id = ?1 AND p.entity_ref = ?2
             """, "source process")
+        countDestination = try prepare("""
+            SELECT count(*) FROM (SELECT 1 FROM network_rows INDEXED BY network_by_destination
+                                  WHERE destination_ip_ref = ?1 AND destination_port = ?2 LIMIT ?3)
+            """, "connections of the destination")
+        connectionsToDestination = try prepare("""
+            SELECT e.event_id, e.host_id, e.ts_us, e.ts_precision_us, e.pid, e.entity_ref, e.direction_ref,
+                e.source_ip_ref, e.source_port, e.executable_ref
+            FROM network_rows AS e INDEXED BY network_by_destination
+            WHERE e.destination_ip_ref = ?1 AND e.destination_port = ?2
+            """, "connections of the destination")
         commandLineEvidence = try prepare("""
             SELECT c.command_line FROM command_line_evidence AS c
             WHERE c.host_id = ?1 AND c.pid = ?2 AND c.ts_us >= ?3 AND c.ts_us <= ?4
@@ -405,7 +391,7 @@ private struct Statements {
     }
 }
 
-private extension Statement {
+extension Statement {
     func optionalInt64(_ index: Int32) -> Int64? { isNull(index) ? nil : int64(index) }
 
     /// Binds `values` to ?1, ?2, … and steps once; true with a row to read (the caller resets).
@@ -429,5 +415,11 @@ private extension Statement {
         reset()
         bind(id, at: 1)
         return try step() ? text(0) : nil
+    }
+}
+
+extension RemoteServiceContextQuery: RemoteServiceContextLookup {
+    func contexts(for requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
+        try StoreError.translating { try run(requests) }
     }
 }

@@ -22,4 +22,8 @@ extension SQLiteStore {
     public func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext] {
         try StoreError.translating { try RemoteServiceContextQuery(on: database, windows: windows).run(requests) }
     }
+
+    public func remoteServiceContextLookup(windows: AlertContextWindows) throws -> any RemoteServiceContextLookup {
+        try StoreError.translating { try RemoteServiceContextQuery(on: database, windows: windows) }
+    }
 }
