@@ -37,6 +37,18 @@ final class AllowlistPrefilterTests: XCTestCase {
         XCTAssertEqual(defaults.executableOnlyEntries(for: other), [])
     }
 
+    func testParameter_aUserValueIsRefusedNotIgnored() throws {
+        let harness = try DetectionHarness([F.network(record: 1, ms: 0)])
+        let engine = DetectionEngine(store: harness.store, allowlist: try Allowlist.builtIn())
+        var options = DetectionOptions()
+        XCTAssertNoThrow(try engine.parameterValues(of: try rule(), options: options))
+        options.parameters = ["allowlisted_executables": #"[["x.exe"]]"#]
+        XCTAssertThrowsError(try engine.parameterValues(of: try rule(), options: options)) { error in
+            XCTAssertEqual("\(error)", "remote_service_rpc: --param allowlisted_executables is set by hunt from the allowlist; "
+                           + "change the allowlist (--allowlist FILE) instead")
+        }
+    }
+
     func testSQLFunction_matchesLikeTheAllowlist() throws {
         let harness = try DetectionHarness([F.network(record: 1, ms: 0)])
         let entries = #"[["?:\\Windows\\*.exe"], ["*\\tools\\*", "*.EXE"], ["C:\\Ünïcode\\ß.exe"]]"#

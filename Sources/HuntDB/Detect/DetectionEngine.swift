@@ -111,6 +111,10 @@ public struct DetectionEngine {
         for parameter in rule.query.parameters {
             do {
                 if parameter.name == Self.allowlistPrefilterParameter {
+                    guard options.parameters[parameter.name] == nil else {
+                        throw RuleError("\(rule.id): --param \(parameter.name) is set by hunt from the allowlist; "
+                                        + "change the allowlist (--allowlist FILE) instead")
+                    }
                     values[parameter.name] = allowlistPrefilter(for: rule, options: options)
                     continue
                 }

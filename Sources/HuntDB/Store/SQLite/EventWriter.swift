@@ -35,8 +35,8 @@ final class EventWriter {
         securityMatch = SecurityRecordMatch(database: database)
         dictionaries = try StringDictionaries(database: database)
         context = try ContextWriter(database: database, securityMatch: securityMatch)
-        processKeyCeiling = try RecordKeyCeiling(database: database, table: "process_rows")
-        networkKeyCeiling = try RecordKeyCeiling(database: database, table: "network_rows")
+        processKeyCeiling = try RecordKeyCeiling(database: database, table: .processRows)
+        networkKeyCeiling = try RecordKeyCeiling(database: database, table: .networkRows)
         insertProcess = try database.prepare("""
             INSERT INTO process_rows (host_id, ts_us, record_key, source_id, source_record, entity_ref, pid, executable_ref,
                 name_ref, command_line_ref, args_ref, working_directory_ref, parent_entity_ref, parent_pid,

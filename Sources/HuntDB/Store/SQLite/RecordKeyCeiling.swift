@@ -8,20 +8,28 @@ import Model
 /// log or a second channel falls back to the look-up. Another process may store events between
 /// two of our transactions, so the ceilings are read again in each transaction (`forget`).
 final class RecordKeyCeiling {
-    private let database: Database
     private let highest: Statement
     /// Per host: the greatest integer key stored, or nil when the host holds none.
     private var ceilings: [Int64: Int64?] = [:]
 
-    /// - Parameter table: `process_rows` or `network_rows` (a fixed name, never input).
-    init(database: Database, table: String) throws {
-        self.database = database
+    /// The event tables a ceiling is kept for.
+    enum Table {
+        case processRows, networkRows
+
         // Integers sort before text and blobs, so `< ''` keeps the integer keys; the unique
         // (host_id, record_key, …) index answers it with one seek.
-        highest = try database.prepare("""
-            SELECT record_key FROM \(table) WHERE host_id = ?1 AND record_key < ''
-            ORDER BY record_key DESC LIMIT 1
-            """, purpose: "reading a host's greatest record key", persistent: true)
+        fileprivate var highestSQL: String {
+            switch self {
+            case .processRows:
+                "SELECT record_key FROM process_rows WHERE host_id = ?1 AND record_key < '' ORDER BY record_key DESC LIMIT 1"
+            case .networkRows:
+                "SELECT record_key FROM network_rows WHERE host_id = ?1 AND record_key < '' ORDER BY record_key DESC LIMIT 1"
+            }
+        }
+    }
+
+    init(database: Database, table: Table) throws {
+        highest = try database.prepare(table.highestSQL, purpose: "reading a host's greatest record key", persistent: true)
     }
 
     /// Whether `key`, just stored for `hostID`, may share its key with another stored event;
