@@ -8,7 +8,7 @@ final class AnalystQueryTests: XCTestCase {
     private var db: String!
 
     override func setUpWithError() throws {
-        directory = try TemporaryDirectory()
+        directory = try TemporaryDirectory(removedAfter: self)
         db = try AnalystFixture.database(AnalystFixture.caseLines, in: directory)
     }
 

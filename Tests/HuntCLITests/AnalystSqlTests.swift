@@ -7,7 +7,7 @@ final class AnalystSqlTests: XCTestCase {
     private var db: String!
 
     override func setUpWithError() throws {
-        directory = try TemporaryDirectory()
+        directory = try TemporaryDirectory(removedAfter: self)
         db = try AnalystFixture.database(AnalystFixture.caseLines + Self.trickyLines, in: directory)
     }
 

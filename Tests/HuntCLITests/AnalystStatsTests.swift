@@ -7,7 +7,7 @@ final class AnalystStatsTests: XCTestCase {
     private var db: String!
 
     override func setUpWithError() throws {
-        directory = try TemporaryDirectory()
+        directory = try TemporaryDirectory(removedAfter: self)
         let bad = #"{"EventID":1,"SourceName":"Microsoft-Windows-Sysmon","Hostname":"WS1","UtcTime":"not a time","ProcessGuid":"{x}"}"#
         let events = try directory.write("case.ndjson", (AnalystFixture.caseLines + [bad]).joined(separator: "\n") + "\n")
         db = directory.path("case.db")

@@ -10,7 +10,7 @@ final class FaultCheckTests: XCTestCase {
     private var db: String { dir.path("case.db") }
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory()
+        dir = try TemporaryDirectory(removedAfter: self)
         let lines = [#"{"EventID":1,"Hostname":"WS1"}"#, "{broken"]  // one reject (no ProcessGuid), one malformed
         let input = dir.path("c.json")
         try Harness.generate("sysmon-flat", events: 800, to: input)

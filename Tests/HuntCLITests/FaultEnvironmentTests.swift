@@ -10,7 +10,7 @@ final class FaultEnvironmentTests: XCTestCase {
     private var dir: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory()
+        dir = try TemporaryDirectory(removedAfter: self)
     }
 
     /// Runs `hunt` as the unprivileged user `nobody` (root ignores file permissions), or as

@@ -7,7 +7,7 @@ final class HostileCountTests: XCTestCase {
     private var dir: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory()
+        dir = try TemporaryDirectory(removedAfter: self)
     }
 
     func testCounts_flatRecordWithAnEmptyHitsMemberIsStillARecord() throws {

@@ -7,7 +7,7 @@ final class HostileDuplicateFieldTests: XCTestCase {
     private var dir: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory()
+        dir = try TemporaryDirectory(removedAfter: self)
     }
 
     private static func repeats(_ field: String) -> String {

@@ -7,7 +7,7 @@ final class HostileEncodingTests: XCTestCase {
     private var dir: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory()
+        dir = try TemporaryDirectory(removedAfter: self)
     }
 
     func testEncoding_byteOrderMarksAndUTF16InAFolderLoadWholly() throws {

@@ -8,7 +8,7 @@ final class HostileInputTests: XCTestCase {
     private var db: String { dir.path("case.db") }
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory()
+        dir = try TemporaryDirectory(removedAfter: self)
     }
 
     private static func process(_ record: Int, host: String = "WS1.corp.example", time: String = "2026-11-01 10:00:00.000",

@@ -7,7 +7,7 @@ final class HostileJSONSyntaxTests: XCTestCase {
     private var dir: TemporaryDirectory!
 
     override func setUpWithError() throws {
-        dir = try TemporaryDirectory()
+        dir = try TemporaryDirectory(removedAfter: self)
     }
 
     func testSyntax_singleBackslashesAreRejectedNamingTheEscapeAndItsOffset() throws {
