@@ -19,16 +19,7 @@ final class ContextPlanTests: XCTestCase {
     /// Half an hour of events; times on a 250 ms grid so that many candidates tie.
     private let spanMs = 1_800_000
 
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    private typealias Generator = SystemRandomNumberGenerator.Seeded
 
     /// A source connection as the target host saw it: address, port, destination, time (ms).
     private typealias Connection = (ip: String, port: Int, destination: String, destinationPort: Int, ms: Int)
@@ -102,7 +93,7 @@ final class ContextPlanTests: XCTestCase {
     }
 
     func testBatchAndPerAlertPlans_chooseTheSameContext() throws {
-        var g = Generator(state: 17)
+        var g = Generator(seed: 17)
         let scratch = try Scratch()
         let (events, connections) = events(&g)
         let file = try scratch.write("context-plan.json", lines: events.map { F.flat($0) })
