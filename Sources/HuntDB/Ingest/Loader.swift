@@ -183,9 +183,8 @@ public final class Loader {
             var open = true
             do {
                 try source.read { outcome in
-                    var outcome = outcome
-                    outcome.sealContentKey()
                     batch.append(outcome)
+                    batch[batch.count - 1].sealContentKey()  // in place: no second copy of the event
                     if batch.count >= batchSize {
                         open = queue.push(.batch(batch))
                         batch = []
