@@ -170,7 +170,9 @@ public final class Loader {
         // Written batches go back to the reading thread to be refilled there (`OutcomeBatch`):
         // it allocated their strings, so freeing them is cheap there (its own malloc cache) and
         // off the writer, the load's busier thread.
-        let spent = BoundedQueue<[RecordOutcome]>(capacity: 2)  // more are freed by the writer: memory stays bounded
+        // One batch at a time: the reader keeps the one it refills, more are freed by the writer,
+        // so memory stays bounded (and below what two waiting batches held before).
+        let spent = BoundedQueue<[RecordOutcome]>(capacity: 1)
         let batchSize = options.batchSize
         let cancellation = options.cancellation
         let readsFlatDirectly = options.readsFlatDirectly

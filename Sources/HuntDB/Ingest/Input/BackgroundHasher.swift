@@ -10,7 +10,7 @@ final class BackgroundHasher: @unchecked Sendable {
     private let chunks = BoundedQueue<[UInt8]>(capacity: 8)
     /// Hashed chunks come back to be filled again: no 1 MiB allocation per read, which cost the
     /// reading thread glibc's consolidation of all its small freed blocks each time.
-    private let hashed = BoundedQueue<[UInt8]>(capacity: 9)
+    private let hashed = BoundedQueue<[UInt8]>(capacity: 2)
     /// Chunks taken back from `hashed`, used by the reading thread only.
     private var spare: [[UInt8]] = []
     private let done = DispatchSemaphore(value: 0)

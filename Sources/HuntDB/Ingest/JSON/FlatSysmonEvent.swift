@@ -42,8 +42,12 @@ enum FlatSysmonEvent {
             event.userDomain = domain
             event.userName = name
         }
-        let complete = kind == .processStart ? fillProcess(&event, record) : fillNetwork(&event, record)
-        return complete ? event : nil
+        if kind == .processStart {
+            guard fillProcess(&event, record) else { return nil }
+        } else {
+            guard fillNetwork(&event, record) else { return nil }
+        }
+        return event
     }
 
     /// Fills a process start's fields; false when one needs `SysmonNormalizer`.
@@ -191,7 +195,7 @@ extension FlatRecord {
             if limit, bytes.count > Self.plainLengthLimit { return nil }
             return String(decoding: bytes, as: UTF8.self)
         case .escapedString:
-            let text = JSONString.unescape(raw(span))
+            let text = Self.unescape(raw(span))
             if limit, text.utf8.count > Self.plainLengthLimit { return nil }
             return nonEmpty(text)
         }
@@ -214,7 +218,7 @@ extension FlatRecord {
             if limit, bytes.count > Self.plainLengthLimit { return nil }
             return FlatOptional(value: String(decoding: bytes, as: UTF8.self))
         case .escapedString:
-            let text = JSONString.unescape(raw(span))
+            let text = Self.unescape(raw(span))
             if limit, text.utf8.count > Self.plainLengthLimit { return nil }
             return FlatOptional(value: text)
         }
