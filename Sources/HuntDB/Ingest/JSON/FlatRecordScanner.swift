@@ -212,6 +212,16 @@ struct FlatRecordScanner {
             if c == UInt8(ascii: "\"") { return i }
             if c == UInt8(ascii: "\\") {
                 escaped = true
+                // The one-letter escapes here (a path's `\\`); `\u` and anything else is the parser's.
+                if i + 1 < count {
+                    switch p[i + 1] {
+                    case UInt8(ascii: "\\"), UInt8(ascii: "\""), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                         UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        i += 2
+                        continue
+                    default: break
+                    }
+                }
                 var parser = JSONTapeParser(bytes: UnsafeRawBufferPointer(start: p, count: count))
                 parser.position = i
                 do {
