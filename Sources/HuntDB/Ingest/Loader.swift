@@ -17,6 +17,10 @@ public struct LoadOptions: Sendable {
     /// How many rejects per source the report keeps (all go to the `rejects` table).
     public var rejectsToReport = 10
     public var cancellation = Cancellation()
+    /// Whether flat-dialect JSON lines are read by the direct byte scanner (`FlatDialectReader`)
+    /// before the generic reader; false reads every record the generic way (the same rows, more
+    /// slowly: for comparisons).
+    public var readsFlatDirectly = true
 
     public init() {}
 }
@@ -163,43 +167,43 @@ public final class Loader {
         report.sourceID = sourceID
 
         let queue = BoundedQueue<ProducerMessage>(capacity: 4)
-        // Written batches go back to the reading thread to be freed there: it allocated their
-        // strings, so freeing them is cheap there (its own malloc cache) and off the writer,
-        // the load's busier thread.
-        let spent = BoundedQueue<[RecordOutcome]>(capacity: 2)  // more are freed by the writer: memory stays bounded
+        // Written batches go back to the reading thread to be refilled there (`OutcomeBatch`):
+        // it allocated their strings, so freeing them is cheap there (its own malloc cache) and
+        // off the writer, the load's busier thread.
+        // One batch at a time: the reader keeps the one it refills, more are freed by the writer,
+        // so memory stays bounded (and below what two waiting batches held before).
+        let spent = BoundedQueue<[RecordOutcome]>(capacity: 1)
         let batchSize = options.batchSize
         let cancellation = options.cancellation
+        let readsFlatDirectly = options.readsFlatDirectly
         let producer = Thread {
             var source: any RecordSource
-            switch opened.makeSource() {
+            switch opened.makeSource(readsFlatDirectly: readsFlatDirectly) {
             case .success(let s): source = s
             case .failure(let error):
                 queue.push(.failed(error.message, label: opened.format.rawValue, notes: []))
                 queue.close()
                 return
             }
-            var batch: [RecordOutcome] = []
-            batch.reserveCapacity(batchSize)
+            var batch = OutcomeBatch(capacity: batchSize)
             var open = true
             do {
                 try source.read { outcome in
-                    batch.append(outcome)
-                    batch[batch.count - 1].sealContentKey()  // in place: no second copy of the event
-                    if batch.count >= batchSize {
-                        open = queue.push(.batch(batch))
-                        batch = []
-                        batch.reserveCapacity(batchSize)
-                        _ = spent.takeAll()  // freed here
+                    batch.add(outcome)
+                    if batch.isFull {
+                        // A written batch comes back to be filled again (and its events freed
+                        // one by one on this thread, which made them).
+                        open = queue.push(.batch(batch.take(startingOver: spent.takeAll().last)))
                     }
                     return open && !cancellation.isCancelled
                 }
-                if !batch.isEmpty { queue.push(.batch(batch)) }
+                if !batch.isEmpty { queue.push(.batch(batch.take(startingOver: nil))) }
                 queue.push(.finished(label: source.formatLabel, notes: source.notes))
             } catch let error as IngestError {
-                if !batch.isEmpty { queue.push(.batch(batch)) }
+                if !batch.isEmpty { queue.push(.batch(batch.take(startingOver: nil))) }
                 queue.push(.failed(error.message, label: source.formatLabel, notes: source.notes))
             } catch {
-                if !batch.isEmpty { queue.push(.batch(batch)) }
+                if !batch.isEmpty { queue.push(.batch(batch.take(startingOver: nil))) }
                 queue.push(.failed("\(error)", label: source.formatLabel, notes: source.notes))
             }
             queue.close()

@@ -93,14 +93,17 @@ struct OpenedInput: @unchecked Sendable {
     }
 
     /// The reader for this input's format.
-    func makeSource() -> Result<any RecordSource, IngestError> {
+    /// - Parameter readsFlatDirectly: whether JSON reads flat-dialect lines with
+    ///   `FlatDialectReader` first (false: the generic reader alone, for comparisons).
+    func makeSource(readsFlatDirectly: Bool = true) -> Result<any RecordSource, IngestError> {
         switch format {
         case .xml:
             return .success(XMLRecordSource(buffer: StreamBuffer(input: stream, startOffset: streamOffset)))
         case .evtx:
             return .success(EVTXRecordSource(input: stream, path: path))
         case .auto, .json, .sysmonFlat, .winlogbeat, .ecs, .evtxJSON:
-            return .success(JSONRecordSource(buffer: StreamBuffer(input: stream, startOffset: streamOffset), prefix: prefix, dialect: format.forcedDialect))
+            return .success(JSONRecordSource(buffer: StreamBuffer(input: stream, startOffset: streamOffset), prefix: prefix, dialect: format.forcedDialect,
+                                             readsFlatDirectly: readsFlatDirectly))
         }
     }
 

@@ -22,7 +22,7 @@ struct JSONRecordSource: RecordSource {
     private var decoder: JSONRecordDecoder
     private let framing: String
 
-    init(buffer: StreamBuffer, prefix: [UInt8], dialect: JSONDialect?) {
+    init(buffer: StreamBuffer, prefix: [UInt8], dialect: JSONDialect?, readsFlatDirectly: Bool = true) {
         if Self.isLineDelimited(prefix) {
             framer = LineFramer(buffer: buffer, lineEnd: Self.lineEnd(prefix))
             framing = "ndjson"
@@ -30,8 +30,11 @@ struct JSONRecordSource: RecordSource {
             framer = JSONValueFramer(buffer: buffer)
             framing = "json"
         }
-        decoder = JSONRecordDecoder(forcedDialect: dialect)
+        decoder = JSONRecordDecoder(forcedDialect: dialect, readsFlatDirectly: readsFlatDirectly)
     }
+
+    /// Records the direct flat path answered for, and the events it built itself.
+    var flatCounts: (answered: Int, built: Int) { decoder.flatCounts }
 
     var formatLabel: String {
         let dialects = decoder.dialectCounts.sorted { $0.value > $1.value }.map(\.key.rawValue)
@@ -42,8 +45,16 @@ struct JSONRecordSource: RecordSource {
         while let item = try framer.next() {
             switch item {
             case .record(let record):
+                // Most records are settled at once (skipped, or read by the flat path): their
+                // result goes into the outcome without a copy of the event.
+                if let result = decoder.decodeDirectly(record.bytes) {
+                    var outcome = RecordOutcome(number: record.number, offset: record.offset, result: result)
+                    if case .rejected = outcome.result { outcome.excerpt = excerpt(record.bytes) }
+                    if !emit(outcome) { return }
+                    continue
+                }
                 var keepGoing = true
-                decoder.decode(record.bytes) { result, value in
+                decoder.decodeGenerically(record.bytes) { result, value in
                     let offset = record.offset + Int64(value.baseAddress! - record.bytes.baseAddress!)
                     var outcome = RecordOutcome(number: record.number, offset: offset, result: result)
                     if case .rejected = result { outcome.excerpt = excerpt(value) }

@@ -6,23 +6,38 @@ public enum Canonical {
     /// A GUID in lower case without braces (`{D273D0F0-…}` and `d273d0f0-…` become the same);
     /// values that are not GUIDs (Elastic Defend's entity ids) are kept exactly as given.
     public static func entityID(_ value: String) -> String {
-        var utf8 = Array(value.utf8)
-        if utf8.count == 38, utf8.first == UInt8(ascii: "{"), utf8.last == UInt8(ascii: "}") {
-            utf8 = Array(utf8[1..<37])
+        var text = value
+        return text.withUTF8 { guid(UnsafeRawBufferPointer($0)) } ?? value
+    }
+
+    /// The canonical spelling of the GUID `bytes` spell (with or without braces, any case), or
+    /// nil when they are not a GUID (its entity id is then the value as given).
+    package static func guid(_ bytes: UnsafeRawBufferPointer) -> String? {
+        var start = 0
+        var count = bytes.count
+        if count == 38, bytes[0] == UInt8(ascii: "{"), bytes[37] == UInt8(ascii: "}") {
+            start = 1
+            count = 36
         }
-        guard utf8.count == 36 else { return value }
-        for (i, c) in utf8.enumerated() {
+        guard count == 36 else { return nil }
+        for i in 0..<36 {
+            let c = bytes[start + i]
             if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard c == UInt8(ascii: "-") else { return value }
+                guard c == UInt8(ascii: "-") else { return nil }
             } else {
                 switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"): break
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): utf8[i] = c + 32
-                default: return value
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): break
+                default: return nil
                 }
             }
         }
-        return String(decoding: utf8, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: 36) { out in
+            for i in 0..<36 {
+                let c = bytes[start + i]
+                out[i] = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F") ? c + 32 : c
+            }
+            return 36
+        }
     }
 
     /// An IP address in its standard text form (`0:0:0:0:0:0:0:1` becomes `::1`), or nil when the
@@ -50,6 +65,36 @@ public enum Canonical {
         return nil
     }
 
+    /// `ipAddress` of text given as UTF-8 bytes. A plain dotted IPv4 address (four numbers
+    /// 0–255 without leading zeros, what `inet_pton` accepts and `inet_ntop` writes back
+    /// unchanged) is its own canonical form and is taken as it is, without the C calls.
+    package static func ipAddress(_ bytes: UnsafeRawBufferPointer) -> String? {
+        if isPlainIPv4(bytes) { return String(decoding: bytes, as: UTF8.self) }
+        return ipAddress(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private static func isPlainIPv4(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var octets = 0
+        var value = 0
+        var digits = 0
+        var first: UInt8 = 0
+        for c in bytes {
+            if c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") {
+                if digits == 0 { first = c }
+                digits += 1
+                value = value * 10 + Int(c - UInt8(ascii: "0"))
+                guard digits <= 3, value <= 255, digits == 1 || first != UInt8(ascii: "0") else { return false }
+            } else if c == UInt8(ascii: "."), digits > 0, octets < 3 {
+                octets += 1
+                digits = 0
+                value = 0
+            } else {
+                return false
+            }
+        }
+        return octets == 3 && digits > 0
+    }
+
     private static func render<T>(family: Int32, _ address: inout T, length: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: Int(length))
         _ = withUnsafePointer(to: &address) { inet_ntop(family, $0, &buffer, socklen_t(length)) }
@@ -74,6 +119,13 @@ public enum Canonical {
 
     /// `DOMAIN\user` split into its parts; a name without a domain has none.
     public static func splitUser(_ value: String) -> (domain: String?, name: String) {
+        // ASCII text (the usual case) is split on its bytes: in ASCII only CR LF joins two
+        // characters, so the last `\` byte is the last `\` character.
+        let utf8 = value.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let slash = utf8.lastIndex(of: UInt8(ascii: "\\")) else { return (nil, value) }
+            return (String(value[..<slash]), String(value[utf8.index(after: slash)...]))
+        }
         if let slash = value.lastIndex(of: "\\") {
             return (String(value[..<slash]), String(value[value.index(after: slash)...]))
         }

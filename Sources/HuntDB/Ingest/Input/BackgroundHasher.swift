@@ -8,6 +8,11 @@ import Model
 /// still running inside OpenSSL while the process exits would crash in OpenSSL's cleanup).
 final class BackgroundHasher: @unchecked Sendable {
     private let chunks = BoundedQueue<[UInt8]>(capacity: 8)
+    /// Hashed chunks come back to be filled again: no 1 MiB allocation per read, which cost the
+    /// reading thread glibc's consolidation of all its small freed blocks each time.
+    private let hashed = BoundedQueue<[UInt8]>(capacity: 2)
+    /// Chunks taken back from `hashed`, used by the reading thread only.
+    private var spare: [[UInt8]] = []
     private let done = DispatchSemaphore(value: 0)
     private let result = Result()
     private var finished = false
@@ -17,10 +22,11 @@ final class BackgroundHasher: @unchecked Sendable {
     }
 
     init() {
-        let thread = Thread { [chunks, done, result] in
+        let thread = Thread { [chunks, hashed, done, result] in
             var hasher = SHA256()
             while let chunk = chunks.pop() {
                 chunk.withUnsafeBytes { hasher.update($0) }
+                hashed.offer(chunk)
             }
             result.digest = hasher.finalize()
             done.signal()
@@ -34,7 +40,11 @@ final class BackgroundHasher: @unchecked Sendable {
         var offset = 0
         while offset < bytes.count {
             let end = min(bytes.count, offset + (1 << 20))
-            chunks.push(Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<end])))
+            if spare.isEmpty { spare = hashed.takeAll() }
+            var chunk = spare.popLast() ?? []
+            chunk.removeAll(keepingCapacity: true)
+            chunk.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+            chunks.push(chunk)
             offset = end
         }
     }

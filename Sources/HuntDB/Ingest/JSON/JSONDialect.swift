@@ -49,7 +49,11 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         }
     }
 
-    private static let flatMap = JSONPathMap(slotCount: SysmonField.allCases.count, paths: [
+    private static let flatMap = JSONPathMap(slotCount: SysmonField.allCases.count, paths: flatPaths)
+
+    /// The flat dialect's Sysmon keys and their slots, first listed wins (also read by
+    /// `FlatRecordScanner`, so both readers always know the same keys).
+    static let flatPaths: [(String, Int)] = [
         ("EventID", SysmonField.eventID.rawValue),
         ("SourceName", SysmonField.providerName.rawValue),
         ("ProviderName", SysmonField.providerName.rawValue),
@@ -59,7 +63,7 @@ public enum JSONDialect: String, CaseIterable, Sendable {
         ("Hostname", SysmonField.computer.rawValue),
         ("Computer", SysmonField.computer.rawValue),
         ("TimeCreated", SysmonField.timeCreated.rawValue),
-    ] + eventDataPaths(prefix: ""))
+    ] + eventDataPaths(prefix: "")
 
     private static let winlogbeatMap = JSONPathMap(slotCount: SysmonField.allCases.count, paths: [
         ("winlog.event_id", SysmonField.eventID.rawValue),

@@ -14,21 +14,53 @@ struct JSONRecordDecoder {
     private var sightings = KeySightings()
     private var securitySlots: [Int32] = []
     private var securityRanks: [Int32] = []
+    /// The flat dialect's direct path, tried first for each record (`FlatDialectReader`).
+    private var flat = FlatDialectReader()
+    /// Records the direct flat path answered for, and the events it built itself.
+    var flatCounts: (answered: Int, built: Int) { (flat.answered, flat.built) }
     /// How many records of each dialect were decoded, for the source's format label.
-    private(set) var dialectCounts: [JSONDialect: Int] = [:]
+    var dialectCounts: [JSONDialect: Int] {
+        var counts = genericDialectCounts
+        if flatRecords > 0 { counts[.sysmonFlat, default: 0] += flatRecords }
+        return counts
+    }
+    private var genericDialectCounts: [JSONDialect: Int] = [:]
+    /// Records the direct flat path read (counted apart: no dictionary update per record).
+    private var flatRecords = 0
 
-    init(forcedDialect: JSONDialect? = nil) {
+    /// Whether flat-dialect lines are read by `FlatDialectReader` first (false: only the
+    /// generic tape, which the tests compare it with).
+    let readsFlatDirectly: Bool
+
+    init(forcedDialect: JSONDialect? = nil, readsFlatDirectly: Bool = true) {
         self.forcedDialect = forcedDialect
+        self.readsFlatDirectly = readsFlatDirectly
     }
 
     /// Decodes one framed JSON value. An Elasticsearch search response (`hits.hits`) yields one
     /// result per hit; `_source` wrappers are unwrapped; objects written back to back on one line
     /// (`{…}{…}`) are a record each. `emit` gets every result with the bytes of its JSON value.
     mutating func decode(_ bytes: UnsafeRawBufferPointer, _ emit: (NormalizeResult, UnsafeRawBufferPointer) -> Void) {
-        if forcedDialect != .ecs, RelevanceProbe.isCertainlyIrrelevant(bytes) {
-            emit(.notRelevant, bytes)
+        if let result = decodeDirectly(bytes) {
+            emit(result, bytes)
             return
         }
+        decodeGenerically(bytes, emit)
+    }
+
+    /// The result of the whole record when the relevance probe or the flat dialect's direct path
+    /// (`FlatDialectReader`) settles it; nil when it needs `decodeGenerically`.
+    mutating func decodeDirectly(_ bytes: UnsafeRawBufferPointer) -> NormalizeResult? {
+        if forcedDialect != .ecs, RelevanceProbe.isCertainlyIrrelevant(bytes) { return .notRelevant }
+        if readsFlatDirectly, forcedDialect == nil || forcedDialect == .sysmonFlat, let result = flat.read(bytes) {
+            flatRecords += 1
+            return result
+        }
+        return nil
+    }
+
+    /// `decode` with the generic tape, for a record `decodeDirectly` did not settle.
+    mutating func decodeGenerically(_ bytes: UnsafeRawBufferPointer, _ emit: (NormalizeResult, UnsafeRawBufferPointer) -> Void) {
         if let problem = UTF8Validation.firstInvalidOffset(bytes) {
             emit(.rejected("invalid UTF-8 at byte \(problem) of the record"), bytes)
             return
@@ -89,7 +121,7 @@ struct JSONRecordDecoder {
         guard let dialect = forcedDialect ?? JSONDialect.detect(tape: tape, object: object) else {
             return .rejected("unknown JSON event format: no EventID, winlog, Event or event field")
         }
-        dialectCounts[dialect, default: 0] += 1
+        genericDialectCounts[dialect, default: 0] += 1
         let map = dialect.pathMap
         if slots.count != map.slotCount {
             slots = Array(repeating: -1, count: map.slotCount)

@@ -143,7 +143,7 @@ struct JSONTapeParser {
     /// Checks the escape at `position` (a backslash) and moves past it.
     /// - Throws: for an escape JSON does not define (`\W`), a `\u` without four hex digits, or a lone
     ///   surrogate (`\ud800` without its low half): readers disagree on these, so none is guessed at.
-    private mutating func skipEscape() throws(JSONSyntaxError) {
+    mutating func skipEscape() throws(JSONSyntaxError) {
         guard position + 1 < bytes.count else { throw fail("unterminated string (truncated JSON?)") }
         let e = bytes[position + 1]
         switch e {
@@ -214,12 +214,12 @@ struct JSONTapeParser {
     }
 
     @inline(__always)
-    private static func mayContinueNumber(_ c: UInt8) -> Bool {
+    static func mayContinueNumber(_ c: UInt8) -> Bool {
         (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: ".") || c == UInt8(ascii: "e")
             || c == UInt8(ascii: "E") || c == UInt8(ascii: "+") || c == UInt8(ascii: "-")
     }
 
-    private static func isWellFormedNumber(_ text: UnsafeRawBufferPointer) -> Bool {
+    static func isWellFormedNumber(_ text: UnsafeRawBufferPointer) -> Bool {
         var i = 0
         let n = text.count
         func isDigit(_ k: Int) -> Bool { k < n && text[k] >= UInt8(ascii: "0") && text[k] <= UInt8(ascii: "9") }

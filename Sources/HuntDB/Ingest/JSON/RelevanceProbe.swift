@@ -34,6 +34,9 @@ enum RelevanceProbe {
             if keyLength > 0 {
                 guard found == nil else { return false }  // two event ids: let the parser decide
                 guard let value = number(after: at + keyLength, in: bytes) else { return false }
+                // A relevant id makes the answer "parse it" whatever follows: stop reading here
+                // (relevant records, the loader's bulk, then cost the probe a few bytes).
+                if value == 1 || value == 3 || SecurityNormalizer.stores(eventID: value) { return false }
                 found = value
                 at += keyLength
             } else {
