@@ -119,6 +119,14 @@ final class ClickHouseSigmaCorrelationCLITests: XCTestCase {
         XCTAssertGreaterThan(alerts["count_by_host"]?.count ?? 0, 5)
         // Cut lists and equal times are exercised, not only possible.
         XCTAssertTrue(alerts["count_by_host"]!.contains { $0.contains("\"events_total\":") && !$0.contains("\"events_total\":3,") })
+        // h4's exact boundaries: an alert at 10:05:02; the window ending at 10:05:12.000 reaches back to
+        // that alert's last event, so the next match ends at 10:05:12.001.
+        let h4 = alerts["count_by_host"]!.filter { $0.contains("\"host\":\"h4\"") }.map { line in
+            String(line[line.range(of: "\"time\":\"")!.upperBound...].prefix(23))
+        }
+        XCTAssertEqual(h4, ["2021-03-04T10:05:02.000", "2021-03-04T10:05:12.001", "2021-03-04T10:06:08.000", "2021-03-04T10:06:40.000"])
+        // A window holds the event exactly one timespan before its end: cmd 10:06:00, whoami 10:06:08 within 8s.
+        XCTAssertTrue(alerts["temporal_three"]!.contains { $0.contains("\"host\":\"h4\"") && $0.contains("\"time\":\"2021-03-04T10:06:08.000") })
         // The chained correlation lists the referenced correlation's alert as one event.
         XCTAssertTrue(alerts["burst_then_whoami"]!.allSatisfy { $0.contains("\"event_kind\":\"correlation\"") })
         // generate: true: the base rule's own alerts are compared too.
@@ -200,6 +208,19 @@ enum CorrelationEvents {
             let image = images[next(images.count)]
             let user = next(4) == 0 ? "" : #","User":"CORP\\u\#(next(3))""#
             lines.append(#"{"EventID":1,"Hostname":"\#(host)","RecordNumber":\#(record),"UtcTime":"\#(time)","ProcessGuid":"\#(guid)","ProcessId":"\#(1000 + next(40))","Image":"C:\\Windows\\System32\\\#(image)","CommandLine":"\#(image) /c x\#(next(7))"\#(user),"ParentProcessGuid":"{bbbbbbbb-0000-4000-8000-00000000000\#(next(4))}","ParentImage":"C:\\Windows\\explorer.exe"}"#)
+        }
+        // Exact boundaries on h4: a window reaches back exactly one timespan (both ends count),
+        // and a match ending exactly one timespan after an alert belongs to it (no new alert),
+        // a millisecond later it does not.
+        let edges: [(String, String)] = [
+            ("10:05:00.000", "cmd.exe"), ("10:05:01.000", "cmd.exe"), ("10:05:02.000", "cmd.exe"), ("10:05:03.000", "notepad.exe"),
+            ("10:05:04.000", "notepad.exe"), ("10:05:12.000", "notepad.exe"), ("10:05:12.001", "notepad.exe"),
+            ("10:06:00.000", "cmd.exe"), ("10:06:04.000", "powershell.exe"), ("10:06:08.000", "whoami.exe"),
+            ("10:06:30.000", "cmd.exe"), ("10:06:35.000", "powershell.exe"), ("10:06:40.000", "whoami.exe"),
+        ]
+        for (offset, (time, image)) in edges.enumerated() {
+            let record = 901 + offset
+            lines.append(#"{"EventID":1,"Hostname":"h4","RecordNumber":\#(record),"UtcTime":"2021-03-04 \#(time)","ProcessGuid":"{aaaaaaaa-0000-4000-8000-\#(String(format: "%012d", record))}","ProcessId":"1000","Image":"C:\\Windows\\System32\\\#(image)","CommandLine":"\#(image)","User":"CORP\\edge","ParentProcessGuid":"{bbbbbbbb-0000-4000-8000-000000000009}","ParentImage":"C:\\Windows\\explorer.exe"}"#)
         }
         return lines.joined(separator: "\n") + "\n"
     }
