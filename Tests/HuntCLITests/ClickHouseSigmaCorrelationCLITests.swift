@@ -157,6 +157,16 @@ final class ClickHouseSigmaCorrelationCLITests: XCTestCase {
         let id = "6f0c9d3e-2b7a-4c1e-9a55-3d8e1f4b7c20"
         let alerts = try assertSame(["--sigma", "builtin"], data: "corpus", correlations: [id])
         XCTAssertGreaterThanOrEqual(alerts[id, default: []].count, 3, "the planted cases alert")
+        // `--format json`: the same document, byte for byte.
+        let (sqlite, clickHouse, _) = try stores("corpus")
+        let arguments = ["detect", "--sigma", "builtin", "--rule", id, "--format", "json"]
+        let expected = try HuntProcess.run(arguments + ["--db", sqlite])
+        XCTAssertEqual(expected.status, 2, expected.stderr)
+        for db in clickHouse {
+            let found = try HuntProcess.run(arguments + ["--db", db])
+            XCTAssertEqual(found.status, 2, found.stderr)
+            XCTAssertEqual(found.stdout, expected.stdout, db)
+        }
     }
 
     func testClickHouseCorrelations_badInputIsNamedAndTheOthersRun() throws {

@@ -72,8 +72,16 @@ enum SigmaCorrelationJSON {
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        let ms = millis < 0 ? "-" + String(format: "%02lld", -millis) : String(format: "%03lld", millis)
-        return String(format: "%04lld", year) + "-\(two(month))-\(two(day))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))." + ms + "Z"
+        var out = ""
+        out.reserveCapacity(24)
+        func digits(_ n: Int64, _ width: Int) {
+            let text = String(n)
+            if text.count < width { out += String(repeating: "0", count: width - text.count) }
+            out += text
+        }
+        digits(year, 4); out += "-"; digits(month, 2); out += "-"; digits(day, 2); out += "T"
+        digits(rest / 3600, 2); out += ":"; digits(rest % 3600 / 60, 2); out += ":"; digits(rest % 60, 2); out += "."
+        if millis < 0 { out += "-"; digits(-millis, 2) } else { digits(millis, 3) }
+        return out + "Z"
     }
 }

@@ -90,15 +90,20 @@ struct SigmaCorrelationWalker {
     /// - Throws: `SigmaCorrelationWalkError` when a sum leaves the 64-bit integers (SQLite fails the same way).
     mutating func close(_ batch: [Event]) throws -> [Alert] {
         guard let time = batch.first?.time else { return [] }
+        // The events of each group, in order of their group's first event (one event: no grouping to do).
         var byGroup: [[RowValue]: [Event]] = [:]
         var keys: [[RowValue]] = []
-        for event in batch {
-            if byGroup[event.groups] == nil { keys.append(event.groups) }
-            byGroup[event.groups, default: []].append(event)
+        if batch.count == 1 {
+            keys = [batch[0].groups]
+        } else {
+            for event in batch {
+                if byGroup[event.groups] == nil { keys.append(event.groups) }
+                byGroup[event.groups, default: []].append(event)
+            }
         }
         var alerts: [Alert] = []
         for key in keys {
-            let peers = byGroup[key]!.sorted { $0.precedes($1) }
+            let peers = batch.count == 1 ? batch : byGroup[key]!.sorted { $0.precedes($1) }
             let group: Group
             if let found = groups[key] { group = found } else { group = Group(); groups[key] = group }
             group.trim(before: time - span)
