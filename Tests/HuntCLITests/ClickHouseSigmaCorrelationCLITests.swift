@@ -129,6 +129,10 @@ final class ClickHouseSigmaCorrelationCLITests: XCTestCase {
         XCTAssertTrue(alerts["temporal_three"]!.contains { $0.contains("\"host\":\"h4\"") && $0.contains("\"time\":\"2021-03-04T10:06:08.000") })
         // The chained correlation lists the referenced correlation's alert as one event.
         XCTAssertTrue(alerts["burst_then_whoami"]!.allSatisfy { $0.contains("\"event_kind\":\"correlation\"") })
+        // The cluster really splits the groups: each shard holds some hosts' events.
+        for shard in Self.shards {
+            XCTAssertGreaterThan(try shard.integer("SELECT count() FROM edge.processes_local"), 0, shard.address)
+        }
         // generate: true: the base rule's own alerts are compared too.
         XCTAssertFalse(alerts["whoami", default: []].isEmpty)
     }
