@@ -17,7 +17,7 @@ extension SigmaClickHouseCorrelation {
               emit: (SigmaCorrelationWalker.Alert) throws -> Void) throws {
         let maxEvents: Int64
         if case .integer(let limit) = parameters["max_events"] ?? .null { maxEvents = limit } else { maxEvents = Int64(SigmaCompiledCorrelation.defaultMaxEvents) }
-        let walker = SigmaCorrelationWalker(correlation: compiled.correlation, inputCount: inputs.count, maxEvents: maxEvents)
+        let walker = SigmaCorrelationWalker(correlation: compiled.correlation, inputs: compiled.inputs, maxEvents: maxEvents)
         // The referenced correlations' alerts as events, in time order.
         var referenced: [SigmaCorrelationWalker.Event] = []
         for (index, input) in inputs.enumerated() {
@@ -28,15 +28,14 @@ extension SigmaClickHouseCorrelation {
                 referenced.append(SigmaCorrelationWalker.Event(
                     input: index, time: alert.time, order: (number, 0), host: alert.host,
                     groups: positions.map { alert.groups[$0] }, value: .null,
-                    entry: inner.detail(alert, ruleID: inner.ruleID)))
+                    entry: .json(inner.detail(alert, ruleID: inner.ruleID))))
             }
         }
         referenced.sort { $0.time < $1.time }
         try withoutActuallyEscaping(emit) { emit in
             let feed = SigmaCorrelationFeed(walker: walker, referenced: referenced, emit: emit)
             if let (sql, _) = eventsQuery(prefix: prefix) {
-                let sink = SigmaClickHouseEventSink(ruleIDs: compiled.inputs.map(\.ruleID), kinds: compiled.inputs.map(\.eventKindText),
-                                                    groupCount: compiled.correlation.groupBy.count,
+                let sink = SigmaClickHouseEventSink(inputs: compiled.inputs.count, groupCount: compiled.correlation.groupBy.count,
                                                     hasValue: compiled.correlation.condition.field != nil, add: feed.add)
                 _ = try store.runRule(sql: sql, parameters: parameters, purpose: purpose, into: sink)
             }

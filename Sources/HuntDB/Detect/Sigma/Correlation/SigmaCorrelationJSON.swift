@@ -8,6 +8,8 @@ import Model
 /// `%!.15g` (always with a point: `3.0`, `1.0e+20`).
 enum SigmaCorrelationJSON {
     static func string(_ text: String) -> String {
+        // Most texts need no escape.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + text + "\"" }
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {

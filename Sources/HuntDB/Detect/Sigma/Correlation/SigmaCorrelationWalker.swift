@@ -27,12 +27,19 @@ struct SigmaCorrelationWalker {
         var groups: [RowValue]
         /// `condition.field`'s value (value_* types), else null.
         var value: RowValue
-        /// The event's entry in an alert's `events`, as JSON text.
-        var entry: String
+        /// What its entry in an alert's `events` shows, written only when an alert lists it.
+        var entry: Entry
 
         func precedes(_ other: Event) -> Bool {
             (input, order.0, order.1) < (other.input, other.order.0, other.order.1)
         }
+    }
+
+    /// An event's entry in `events`: a referenced correlation's alert as JSON text, or a rule's
+    /// event (`rule_id`, `event_kind` and `time` come from the input and the event).
+    enum Entry {
+        case json(String)
+        case event(entityID: RowValue, recordID: RowValue, source: RowValue)
     }
 
     /// One alert: a completed match.
@@ -62,7 +69,7 @@ struct SigmaCorrelationWalker {
         /// Forgets the events before `start`.
         func trim(before start: Int64) {
             while head < events.count, events[head].time < start { head += 1 }
-            if head > 4096, head * 2 > events.count {
+            if head > 64, head * 2 > events.count {
                 events.removeFirst(head)
                 head = 0
             }
@@ -75,12 +82,15 @@ struct SigmaCorrelationWalker {
     let span: Int64
     /// How many events an alert lists (0 or less: all).
     let maxEvents: Int64
+    /// Per input, the start of its events' entries: `{"rule_id":…,"event_kind":…`.
+    let entryHeads: [String]
     private var groups: [[RowValue]: Group] = [:]
     private var closedTimes = 0
 
-    init(correlation: SigmaCorrelation, inputCount: Int, maxEvents: Int64) {
+    init(correlation: SigmaCorrelation, inputs: [SigmaCorrelationInput], maxEvents: Int64) {
         kind = correlation.kind
-        self.inputCount = inputCount
+        inputCount = inputs.count
+        entryHeads = inputs.map { "{\"rule_id\":" + SigmaCorrelationJSON.string($0.ruleID) + ",\"event_kind\":" + SigmaCorrelationJSON.string($0.eventKindText) }
         condition = correlation.condition
         span = correlation.timespanMicros
         self.maxEvents = maxEvents
@@ -131,7 +141,18 @@ struct SigmaCorrelationWalker {
 
     /// The first `maxEvents` of `events` (all when `maxEvents` ≤ 0).
     func listed<C: Collection>(_ events: C) -> [String] where C.Element == Event {
-        (maxEvents > 0 ? Array(events.prefix(Int(clamping: maxEvents))) : Array(events)).map(\.entry)
+        (maxEvents > 0 ? Array(events.prefix(Int(clamping: maxEvents))) : Array(events)).map(entry)
+    }
+
+    /// An event's entry as SQLite's correlation SQL writes it.
+    func entry(_ event: Event) -> String {
+        switch event.entry {
+        case .json(let text): return text
+        case .event(let entityID, let recordID, let source):
+            return entryHeads[event.input] + ",\"time\":" + SigmaCorrelationJSON.string(SigmaCorrelationJSON.time(event.time))
+                + ",\"entity_id\":" + SigmaCorrelationJSON.value(entityID) + ",\"record_id\":" + SigmaCorrelationJSON.value(recordID)
+                + ",\"source\":" + SigmaCorrelationJSON.value(source) + "}"
+        }
     }
 }
 
