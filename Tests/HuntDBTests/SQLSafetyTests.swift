@@ -31,6 +31,20 @@ final class SQLSafetyTests: XCTestCase {
             "a Sigma predicate compiled for ClickHouse: constant SQL from SigmaClickHouseSQL with :sN parameters (SigmaSQLSafetyTests checks every SigmaHQ rule in both dialects)",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+ClickHouse.swift: selected":
             "the alert columns, constants of SigmaAlertLayout and SigmaClickHouseSQL",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: SigmaCompiledRule.clickHouseScope":
+            "the run's scope on ClickHouse, a constant with {since}/{until}/{host} parameters",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: arms.joined(separator: "\n    UNION ALL\n")"#:
+            "one SELECT per base rule of the correlation, each built from the constants below (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound checks the ClickHouse text)",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: columns.joined(separator: ", ")"#:
+            "the event columns: constants of this file, the ClickHouse field map's expressions (SigmaClickHouseSQL, SigmaFieldMap), integer rule positions and g1…gK",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: names.map { $0 + ", " }.joined()"#:
+            "the group columns g1…gK and v, names of this file",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: predicate":
+            "a Sigma predicate compiled for ClickHouse with its :sN parameters renamed :ch_bI_sN (values bound)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: present":
+            "`(expr) IS NOT NULL` per group-by expression, expressions of the ClickHouse field map",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: rule.kind.table":
+            "an event table name, a constant of SigmaEventKind",
         "Sources/HuntDB/Store/ClickHouse/LatestStoredTimes.swift: table.rawValue":
             "an event table name, a case of ClickHouseEventRow.Table",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: kind.table":

@@ -93,8 +93,12 @@ public struct DetectionEngine {
                         if let context { try context.add(alert) } else { try onAlert(alert) }
                     }
                 }
-                try store.runRule(sql: try rule.sql(for: store.dialect), parameters: parameters,
-                                  purpose: "running rule \(rule.id) (\(rule.origin))", into: collector)
+                let purpose = "running rule \(rule.id) (\(rule.origin))"
+                if store.dialect == .clickhouse, let program = rule.clickHouseProgram {
+                    try program.run(on: store, parameters: parameters, purpose: purpose, into: collector)
+                } else {
+                    _ = try store.runRule(sql: try rule.sql(for: store.dialect), parameters: parameters, purpose: purpose, into: collector)
+                }
                 try context?.flush()
             }
         }

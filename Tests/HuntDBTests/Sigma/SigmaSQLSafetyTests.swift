@@ -100,6 +100,22 @@ final class SigmaSQLSafetyTests: XCTestCase {
             }
             XCTAssertFalse(sql.contains("DROP TABLE"), "\(type): a value reached the SQL text")
             XCTAssertTrue(bindings.values.contains(.text(hostile)), "\(type): the hostile group name is bound")
+            // The same correlation on ClickHouse: its events query holds no value either (value_sum,
+            // value_avg and value_percentile over a text field are refused there).
+            guard !["value_sum", "value_avg", "value_percentile"].contains(type) else { continue }
+            guard let rule = try? set.forClickHouse().detectionRules(storedColumns: nil).first(where: { $0.id == compiled.ruleID }),
+                  let text = rule.clickHouseSQL else {
+                XCTFail("\(type): no ClickHouse form: \(set.forClickHouse().unsupported.map(\.reason))")
+                continue
+            }
+            for literal in Self.literals(in: text) where !Self.constants.union(Self.clickHouseConstants).contains(literal) {
+                XCTFail("\(type) on ClickHouse: the literal \(literal) is not one of the compiler's constants")
+            }
+            XCTAssertFalse(text.lowercased().contains("drop table"), "\(type) on ClickHouse: a value reached the SQL text")
+            XCTAssertTrue(rule.boundValues.contains { name, value in
+                guard name.hasPrefix("ch_"), case .text(let text) = value else { return false }
+                return text.lowercased().contains("drop table processes")
+            }, "\(type) on ClickHouse: the hostile value is bound")
         }
     }
 

@@ -40,6 +40,8 @@ public struct DetectionRule: Sendable {
     public var sigmaTitle: String?
     /// The rule's text for ClickHouse stores (built-in rules: `queries/clickhouse/`), if any.
     public var clickHouseSQL: String?
+    /// On ClickHouse, runs the rule instead of `clickHouseSQL` alone (a Sigma correlation).
+    public var clickHouseProgram: (any DetectionProgram)?
     /// A cheap test that tells when the rule cannot match, run on distinct values first.
     public var prefilter: DistinctValuesPrefilter?
     /// Texts every match contains, checked for all rules at once before any runs.

@@ -70,28 +70,37 @@ extension SigmaCompiledRule {
 }
 
 extension SigmaRuleSet {
-    /// The set as it runs on ClickHouse: every rule compiled again for ClickHouse; a rule that
-    /// cannot run there becomes unsupported with the reason, and so do correlations (not
-    /// compiled for ClickHouse yet), so that each is named, never dropped.
+    /// The set as it runs on ClickHouse: every rule compiled again for ClickHouse and every
+    /// correlation given its ClickHouse form (`SigmaClickHouseCorrelation`); one that cannot run
+    /// there becomes unsupported with the reason, so that each is named, never dropped.
     public func forClickHouse() -> SigmaRuleSet {
-        // A rule a correlation uses (without `generate: true`) alerts only inside it, as on SQLite.
-        var insideOnly: [String: String] = [:], generated: Set<String> = []
+        var statuses = self.statuses
+        for (position, status) in statuses.enumerated() {
+            guard var correlation = status.correlation else { continue }
+            switch SigmaClickHouseCorrelation.compile(correlation) {
+            case .success(let clickHouse):
+                correlation.clickHouse = clickHouse
+                statuses[position].correlation = correlation
+            case .failure(let reason):
+                statuses[position].correlation = nil
+                statuses[position].reason = "on ClickHouse: \(reason.reason)"
+            }
+        }
+        // A rule (or correlation) a correlation uses without `generate: true` alerts only inside
+        // it, as on SQLite: when every correlation using it cannot run here, it does not run alone.
+        var usedBy: [String: [String]] = [:], generated: Set<String> = []
         for correlation in correlations {
             for input in correlation.inputs {
-                insideOnly[input.ruleID] = correlation.ruleID
+                usedBy[input.ruleID, default: []].append(correlation.ruleID)
                 if correlation.correlation.generate { generated.insert(input.ruleID) }
             }
         }
+        let running = Set(statuses.compactMap { $0.correlation?.ruleID })
         return SigmaRuleSet(statuses: statuses.map { status -> SigmaRuleStatus in
-            if let compiled = status.compiled, let correlation = insideOnly[compiled.ruleID], !generated.contains(compiled.ruleID) {
+            let id = status.compiled?.ruleID ?? status.correlation?.ruleID
+            if let id, let users = usedBy[id], !generated.contains(id), !users.contains(where: running.contains) {
                 return SigmaRuleStatus(path: status.path, ruleID: status.ruleID, title: status.title, compiled: nil,
-                                       reason: "only used inside the correlation \(correlation), which runs on SQLite only", builtIn: status.builtIn)
-            }
-            if status.correlation != nil {
-                var refused = status
-                refused.correlation = nil
-                refused.reason = "Sigma correlations run on SQLite only (not compiled for ClickHouse yet)"
-                return refused
+                                       reason: "only used inside the correlation \(users[0]), which cannot run on ClickHouse", builtIn: status.builtIn)
             }
             guard let compiled = status.compiled else { return status }
             switch compiled.compiledForClickHouse() {

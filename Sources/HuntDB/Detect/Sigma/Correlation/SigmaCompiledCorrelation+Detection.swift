@@ -41,6 +41,13 @@ extension SigmaCompiledCorrelation {
         query.description = correlation.description
         var detection = try DetectionRule(query: query)
         detection.boundValues = bindings
+        if let clickHouse {
+            // On ClickHouse: the events query and the walker (its values named `:ch_…`).
+            detection.clickHouseSQL = clickHouse.eventsQuery(prefix: SigmaClickHouseCorrelation.bindingPrefix)?.sql
+                ?? "-- the correlation reads only the alerts of the correlations it references"
+            detection.clickHouseProgram = SigmaClickHouseCorrelationProgram(correlation: clickHouse)
+            detection.boundValues.merge(clickHouse.allBindings(prefix: SigmaClickHouseCorrelation.bindingPrefix)) { a, _ in a }
+        }
         detection.usesDefaultAllowlist = false
         detection.sigmaTitle = correlation.title
         return detection

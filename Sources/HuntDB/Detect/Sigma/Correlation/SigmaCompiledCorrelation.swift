@@ -12,6 +12,21 @@ public struct SigmaCompiledCorrelation: Sendable {
     /// Per input, the SQL of `condition.field` (value_* types; rules only).
     let valueSQL: [String]?
 
+    /// Its ClickHouse form, once `SigmaRuleSet.forClickHouse` gave it one (an array: a
+    /// struct cannot hold itself).
+    private var clickHouseForm: [SigmaClickHouseCorrelation] = []
+    var clickHouse: SigmaClickHouseCorrelation? {
+        get { clickHouseForm.first }
+        set { clickHouseForm = newValue.map { [$0] } ?? [] }
+    }
+
+    init(correlation: SigmaCorrelation, inputs: [SigmaCorrelationInput], groupSQL: [[String]], valueSQL: [String]?) {
+        self.correlation = correlation
+        self.inputs = inputs
+        self.groupSQL = groupSQL
+        self.valueSQL = valueSQL
+    }
+
     /// The referenced Sigma rules (not correlations), in order.
     public var bases: [SigmaCompiledRule] {
         inputs.compactMap { if case .rule(let rule) = $0 { return rule } else { return nil } }

@@ -65,18 +65,7 @@ struct SigmaCorrelationResolver {
     /// over the event for a rule; for a referenced correlation, one of its own group-by names
     /// (its alert row's `gK`), since an alert has no other fields.
     private func column(_ name: String, in input: SigmaCorrelationInput, correlation: SigmaCorrelation, role: String) throws -> String {
-        var field = name
-        if let alias = correlation.aliases[name] {
-            let keys: [String]
-            switch input {
-            case .rule(let base): keys = [base.rule.name, base.rule.id, base.ruleID]
-            case .correlation(let inner): keys = [inner.correlation.name, inner.correlation.id, inner.ruleID]
-            }
-            guard let mapped = keys.lazy.filter({ !$0.isEmpty }).compactMap({ alias[$0] }).first else {
-                throw SigmaUnsupported("\(role) alias \(name) names no field for the rule \(keys.first { !$0.isEmpty } ?? input.ruleID)")
-            }
-            field = mapped
-        }
+        let field = try Self.field(name, in: input, correlation: correlation, role: role)
         switch input {
         case .rule(let base):
             let fields = SigmaFieldCompiler(kind: base.kind, context: compiler.context)
@@ -94,6 +83,21 @@ struct SigmaCorrelationResolver {
             }
             return "a.g\(position + 1)"
         }
+    }
+
+    /// The field a group-by or condition name means for one input: an alias's field for that
+    /// input (by its name or id), else the name itself.
+    static func field(_ name: String, in input: SigmaCorrelationInput, correlation: SigmaCorrelation, role: String) throws -> String {
+        guard let alias = correlation.aliases[name] else { return name }
+        let keys: [String]
+        switch input {
+        case .rule(let base): keys = [base.rule.name, base.rule.id, base.ruleID]
+        case .correlation(let inner): keys = [inner.correlation.name, inner.correlation.id, inner.ruleID]
+        }
+        guard let mapped = keys.lazy.filter({ !$0.isEmpty }).compactMap({ alias[$0] }).first else {
+            throw SigmaUnsupported("\(role) alias \(name) names no field for the rule \(keys.first { !$0.isEmpty } ?? input.ruleID)")
+        }
+        return mapped
     }
 
     /// The first cycle of correlation references reachable from `start`, as names.
