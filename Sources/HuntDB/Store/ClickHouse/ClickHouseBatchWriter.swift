@@ -43,15 +43,11 @@ final class ClickHouseBatchWriter: EventBatchWriter {
             pending.read += 1
             switch outcome.result {
             case .event(let event):
-                guard let table = ClickHouseEventRow.Table(event.kind) else {
-                    // Command-line evidence (PowerShell 4103) has no ClickHouse table yet: counted
-                    // as not relevant here, so the counts still add up (README, ClickHouse).
-                    pending.notRelevant += 1
-                    continue
-                }
+                let table = ClickHouseEventRow.Table(event.kind)
                 let identity = ClickHouseEventRow.Identity(hostID: ClickHouseEventRow.hostID(event.host), tsMicros: event.timestampMicros,
                                                            recordKey: ClickHouseEventRow.recordKey(event.recordKey),
-                                                           contentKey: event.contentKey)
+                                                           contentKey: event.contentKey,
+                                                           recordKeyIsHash: ClickHouseEventRow.isContentHash(event.recordKey))
                 events.append((event, table, identity, outcome))
             case .notRelevant:
                 pending.notRelevant += 1
