@@ -2,8 +2,9 @@ import Foundation
 import XCTest
 
 /// The alert context on ClickHouse against SQLite on the real recordings of ../shared/datasets
-/// (psexec and smbexec: Sysmon, Security logons and System service installs). Skips when the
-/// recordings or clickhouse-server are absent.
+/// (psexec and smbexec: Sysmon, Security logons, System service installs and PowerShell 4103
+/// command-line evidence): the same load counts, the same evidence rows, the same alerts with
+/// `source_command_line`. Skips when the recordings or clickhouse-server are absent.
 ///
 /// Security process and connection events are compared out: ClickHouse does not link them to
 /// entities yet (README, ClickHouse), so their alerts carry other entity ids there. The
