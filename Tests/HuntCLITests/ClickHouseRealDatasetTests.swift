@@ -6,10 +6,9 @@ import XCTest
 /// command-line evidence): the same load counts, the same evidence rows, the same alerts with
 /// `source_command_line`. Skips when the recordings or clickhouse-server are absent.
 ///
-/// Security process and connection events are compared out: ClickHouse does not link them to
-/// entities yet (README, ClickHouse), so their alerts carry other entity ids there. The
-/// alerts of Sysmon events, their context (which reads the Security logons and the System
-/// service installs) and the logon and service hunts must be SQLite's.
+/// Every alert is compared, those on Security entities too: ClickHouse links Security 4688 /
+/// 5156 / 4689 events to process entities and maps device paths to drives as SQLite does
+/// (`ClickHouseSecurityLinker`), so the Security rows through the views are SQLite's as well.
 final class ClickHouseRealDatasetTests: XCTestCase {
     private func recording(_ name: String) throws -> String {
         guard let root = SharedDatasets.directory else { throw XCTSkip("../shared/datasets is not present") }
@@ -18,18 +17,24 @@ final class ClickHouseRealDatasetTests: XCTestCase {
         return path
     }
 
-    /// The alerts whose entities come from Sysmon, as sorted JSON lines.
-    private func sysmonAlerts(_ db: String) throws -> [String] {
+    /// Every alert, as sorted JSON lines.
+    private func alerts(_ db: String) throws -> [String] {
         let result = try HuntProcess.run(["detect", "--db", db, "--format", "ndjson"])
         XCTAssertEqual(result.status, 2, result.stderr)
-        return try result.stdout.split(separator: "\n").filter { line in
-            let alert = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            return ["services_entity_id", "child_entity_id"].allSatisfy { key in
-                guard let entity = alert[key] as? String else { return true }
-                return !entity.isEmpty && !entity.hasPrefix("security:")
-            }
-        }.map(String.init).sorted()
+        return result.stdout.split(separator: "\n").map(String.init).sorted()
     }
+
+    /// The Security process, connection and exit rows an analyst sees, with their links.
+    static let securityRowsSQL = [
+        """
+        SELECT time, host, pid, entity_id, parent_pid, parent_entity_id, executable FROM process_events
+        WHERE source_kind = 'security' ORDER BY time, pid, entity_id
+        """,
+        """
+        SELECT time, host, pid, entity_id, executable, destination_ip, destination_port FROM network_events
+        WHERE source_kind = 'security' ORDER BY time, pid, entity_id, destination_port
+        """,
+    ]
 
     /// A load's total counts: read, loaded, duplicates, not relevant, rejected.
     private struct Counts: Equatable {
@@ -62,10 +67,19 @@ final class ClickHouseRealDatasetTests: XCTestCase {
             XCTAssertGreaterThan(evidence.split(whereSeparator: \.isNewline).count, 1, "the recording holds 4103 records")
             XCTAssertEqual(try HuntProcess.run(["sql", "--db", db, "--format", "csv", evidenceSQL]).stdout, evidence)
 
-            let expected = try sysmonAlerts(sqlite)
+            for sql in Self.securityRowsSQL {
+                let fromSQLite = try HuntProcess.run(["sql", "--db", sqlite, "--format", "csv", sql]).stdout
+                XCTAssertTrue(fromSQLite.contains("security:"), "linked Security rows: \(fromSQLite.prefix(300))")
+                let fromClickHouse = try HuntProcess.run(["sql", "--db", db, "--format", "csv", sql]).stdout
+                let a = fromSQLite.split(whereSeparator: \.isNewline).sorted(), b = fromClickHouse.split(whereSeparator: \.isNewline).sorted()
+                XCTAssertEqual(b, a, "SQLite only: \(a.filter { !b.contains($0) }.prefix(5)), ClickHouse only: \(b.filter { !a.contains($0) }.prefix(5))")
+            }
+            let expected = try alerts(sqlite)
             XCTAssertTrue(expected.contains { $0.contains("\"logon_user\":\"pgustavo\"") && $0.contains("\"source_host\":\"WORKSTATION5") },
                           expected.joined(separator: "\n"))
-            XCTAssertEqual(try sysmonAlerts(db), expected, input)
+            XCTAssertTrue(expected.contains { $0.contains("security:") }, "alerts on Security entities")
+            let got = try alerts(db)
+            XCTAssertEqual(got, expected, "\(input): SQLite only: \(expected.filter { !got.contains($0) }.prefix(3)), ClickHouse only: \(got.filter { !expected.contains($0) }.prefix(3))")
             for hunt in ["network_logons", "services_installed"] {
                 let fromSQLite = try HuntProcess.run(["query", "run", hunt, "--db", sqlite, "--format", "csv"])
                 XCTAssertGreaterThan(fromSQLite.stdout.split(whereSeparator: \.isNewline).count, 1, "\(hunt) finds rows")
