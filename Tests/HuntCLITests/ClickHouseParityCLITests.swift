@@ -76,7 +76,7 @@ final class ClickHouseParityCLITests: XCTestCase {
     }
 
     func testClickHouseCluster_recordIDOf32HexDigitsIsSQLitesRecordID() throws {
-        let (first, second) = try twoShards()
+        let (first, second) = try ClickHouseServer.twoShards()
         defer { first.stop(); second.stop() }
         try assertRecordIDsAreSQLites(clickHouse: first.url("ecs", cluster: "two_shards"), in: try TemporaryDirectory())
         for server in [first, second] {
@@ -125,18 +125,6 @@ final class ClickHouseParityCLITests: XCTestCase {
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
     }
 
-    private func twoShards() throws -> (ClickHouseServer, ClickHouseServer) {
-        try ClickHouseServer.requireInstalled()
-        let ports = ClickHouseServer.randomPorts()
-        let shards = [("127.0.0.1", ports.tcp), ("127.0.0.2", ports.tcp)]
-        let first = try ClickHouseServer(address: "127.0.0.1", httpPort: ports.http, tcpPort: ports.tcp, cluster: shards)
-        do {
-            return (first, try ClickHouseServer(address: "127.0.0.2", httpPort: ports.http, tcpPort: ports.tcp, cluster: shards))
-        } catch {
-            first.stop()
-            throw error
-        }
-    }
 
     // MARK: Command-line evidence
 
@@ -235,10 +223,26 @@ final class ClickHouseParityCLITests: XCTestCase {
     }
 
     func testClickHouseCluster_commandLineEvidenceGivesSQLitesSourceCommandLine() throws {
-        let (first, second) = try twoShards()
+        let (first, second) = try ClickHouseServer.twoShards()
         defer { first.stop(); second.stop() }
         try assertEvidenceIsSQLites(clickHouse: first.url("evidence", cluster: "two_shards"), in: try TemporaryDirectory())
         XCTAssertEqual(try first.integer("SELECT count() FROM evidence.command_line_evidence_local")
                        + second.integer("SELECT count() FROM evidence.command_line_evidence_local"), 4)
+    }
+}
+
+extension ClickHouseServer {
+    /// Two servers on 127.0.0.1 and 127.0.0.2, each a shard of cluster `two_shards`.
+    static func twoShards() throws -> (ClickHouseServer, ClickHouseServer) {
+        try requireInstalled()
+        let ports = randomPorts()
+        let shards = [("127.0.0.1", ports.tcp), ("127.0.0.2", ports.tcp)]
+        let first = try ClickHouseServer(address: "127.0.0.1", httpPort: ports.http, tcpPort: ports.tcp, cluster: shards)
+        do {
+            return (first, try ClickHouseServer(address: "127.0.0.2", httpPort: ports.http, tcpPort: ports.tcp, cluster: shards))
+        } catch {
+            first.stop()
+            throw error
+        }
     }
 }

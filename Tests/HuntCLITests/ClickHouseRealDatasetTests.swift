@@ -48,15 +48,30 @@ final class ClickHouseRealDatasetTests: XCTestCase {
         return Counts(numbers: Array(numbers))
     }
 
+    private var recordings: [String] {
+        get throws { try ["empire_psexec_dcerpc_tcp_svcctl.json.gz", "empire_smbexec_dcerpc_smb_svcctl.json.gz"].map(recording) }
+    }
+
     func testClickHouse_realRecordingsGiveSQLitesAlertContext() throws {
-        let recordings = try ["empire_psexec_dcerpc_tcp_svcctl.json.gz", "empire_smbexec_dcerpc_smb_svcctl.json.gz"].map(recording)
+        let recordings = try recordings
         try ClickHouseServer.requireInstalled()
         let ports = ClickHouseServer.randomPorts()
         let server = try ClickHouseServer(httpPort: ports.http, tcpPort: ports.tcp)
         defer { server.stop() }
+        try assertSQLitesRowsAndAlerts(recordings) { server.url("real\($0)") }
+    }
+
+    func testClickHouseCluster_realRecordingsGiveSQLitesAlertContext() throws {
+        let recordings = try recordings
+        let (first, second) = try ClickHouseServer.twoShards()
+        defer { first.stop(); second.stop() }
+        try assertSQLitesRowsAndAlerts(recordings) { first.url("real\($0)", cluster: "two_shards") }
+    }
+
+    private func assertSQLitesRowsAndAlerts(_ recordings: [String], clickHouse url: (Int) -> String) throws {
         let dir = try TemporaryDirectory()
         for (n, input) in recordings.enumerated() {
-            let sqlite = dir.path("real\(n).db"), db = server.url("real\(n)")
+            let sqlite = dir.path("real\(n).db"), db = url(n)
             let sqliteLoad = try HuntProcess.run(["load", "--db", sqlite, input])
             let load = try HuntProcess.run(["load", "--db", db, input])
             XCTAssertEqual(load.status, 0, load.stderr)
@@ -83,7 +98,8 @@ final class ClickHouseRealDatasetTests: XCTestCase {
             for hunt in ["network_logons", "services_installed"] {
                 let fromSQLite = try HuntProcess.run(["query", "run", hunt, "--db", sqlite, "--format", "csv"])
                 XCTAssertGreaterThan(fromSQLite.stdout.split(whereSeparator: \.isNewline).count, 1, "\(hunt) finds rows")
-                XCTAssertEqual(try HuntProcess.run(["query", "run", hunt, "--db", db, "--format", "csv"]).stdout, fromSQLite.stdout, "\(hunt), \(input)")
+                let fromClickHouse = try HuntProcess.run(["query", "run", hunt, "--db", db, "--format", "csv"])
+                XCTAssertEqual(fromClickHouse.stdout, fromSQLite.stdout, "\(hunt), \(input): \(fromClickHouse.stderr)")
             }
         }
     }
