@@ -24,6 +24,8 @@ public enum EmbeddedMigrations {
         ("c0001_create_tables", text(PackageResources.c0001_create_tables_sql)),
         ("c0002_create_views", text(PackageResources.c0002_create_views_sql)),
         ("c0003_context_tables", text(PackageResources.c0003_context_tables_sql)),
+        ("c0004_record_key_kind", text(PackageResources.c0004_record_key_kind_sql)),
+        ("c0005_command_line_evidence", text(PackageResources.c0005_command_line_evidence_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -89,6 +89,12 @@ final class SQLSafetyTests: XCTestCase {
             "an integer of the constant kinds list",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: table":
             "an event table name: the constant kinds list, or logons / service_installs at the call",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseSecurityLinker.swift: name":
+            "an event table name, a constant of ClickHouseEventRow.Table (with `_local` on a cluster)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseSecurityLinker.swift: columns.joined(separator: \", \")":
+            "the column names of an event table, constants of ClickHouseEventRow.Table",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseSecurityLinker.swift: values.joined(separator: \", \")":
+            "those column names, three replaced by the constant names of the links table's columns",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: names":
             "column names, constants of the store's small tables",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: table":

@@ -15,7 +15,7 @@ SELECT
     failure_status,
     concat(path, ':', toString(source_record)) AS source
 FROM logons FINAL
-ANY LEFT JOIN (SELECT source_id, any(path) AS path FROM sources GROUP BY source_id) USING source_id
+GLOBAL ANY LEFT JOIN (SELECT source_id, any(path) AS path FROM sources GROUP BY source_id) USING source_id
 WHERE logon_type IN (3, 10)
   AND ({source_ip:Nullable(String)} IS NULL OR source_ip = {source_ip:Nullable(String)})
   AND ({user:Nullable(String)} IS NULL OR lower(user_name) = lower({user:Nullable(String)}))

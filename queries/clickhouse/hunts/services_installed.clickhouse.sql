@@ -13,7 +13,7 @@ SELECT
     source_kind,
     concat(path, ':', toString(source_record)) AS source
 FROM service_installs FINAL
-ANY LEFT JOIN (SELECT source_id, any(path) AS path FROM sources GROUP BY source_id) USING source_id
+GLOBAL ANY LEFT JOIN (SELECT source_id, any(path) AS path FROM sources GROUP BY source_id) USING source_id
 WHERE ({name:Nullable(String)} IS NULL OR lower(service_name) = lower({name:Nullable(String)}))
   AND ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
   AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))

@@ -15,7 +15,7 @@ extension SigmaCompiledRule {
 
     /// The whole ClickHouse query (a rule compiled for ClickHouse): the same columns, values
     /// and scope as `sql(storedColumns:)` gives on SQLite. The record id is null for a content
-    /// hash (32 lower-case hex digits: SQLite stores those as a blob), and `source` joins the
+    /// hash (`record_key_is_hash`, c0004: SQLite stores those as a blob), and `source` joins the
     /// source's path like the built-in ClickHouse rules. The rule's tags and status are
     /// selected outside the subquery over the (possibly Distributed) event table: 18.16 breaks
     /// on parameters in the selected expressions of a distributed query.
@@ -38,7 +38,7 @@ extension SigmaCompiledRule {
                     e.host AS host,
                     e.ts_us AS time,
                     \(kindName) AS event_kind,
-                    if(match(e.record_key, '^[0-9a-f]{32}$'), NULL, e.record_key) AS record_id,
+                    if(e.record_key_is_hash = 1, NULL, e.record_key) AS record_id,
                     e.source_id AS source_id,
                     e.source_record AS source_record,
                     e.event_id AS event_id,

@@ -27,6 +27,9 @@ final class ClickHouseBatchWriter: EventBatchWriter {
     private var latestStored: LatestStoredTimes
     /// The latest time of the events of the open transaction, per table and host.
     private var latestPending = LatestStoredTimes()
+    /// The hosts of the open transaction's Security events, stored now or before (a re-run
+    /// after a kill relinks them too): host id → host key.
+    private var securityHosts: [Int64: String] = [:]
 
     init(store: ClickHouseStore, sourceID: Int64) throws {
         self.store = store
@@ -43,15 +46,11 @@ final class ClickHouseBatchWriter: EventBatchWriter {
             pending.read += 1
             switch outcome.result {
             case .event(let event):
-                guard let table = ClickHouseEventRow.Table(event.kind) else {
-                    // Command-line evidence (PowerShell 4103) has no ClickHouse table yet: counted
-                    // as not relevant here, so the counts still add up (README, ClickHouse).
-                    pending.notRelevant += 1
-                    continue
-                }
+                let table = ClickHouseEventRow.Table(event.kind)
                 let identity = ClickHouseEventRow.Identity(hostID: ClickHouseEventRow.hostID(event.host), tsMicros: event.timestampMicros,
                                                            recordKey: ClickHouseEventRow.recordKey(event.recordKey),
-                                                           contentKey: event.contentKey)
+                                                           contentKey: event.contentKey,
+                                                           recordKeyIsHash: ClickHouseEventRow.isContentHash(event.recordKey))
                 events.append((event, table, identity, outcome))
             case .notRelevant:
                 pending.notRelevant += 1
@@ -64,6 +63,9 @@ final class ClickHouseBatchWriter: EventBatchWriter {
         let stored = try storedIdentities(of: events.filter { latestStored.mayHold($0.table, $0.identity) }.map { ($0.table, $0.identity) })
         var recordWarnings: [RecordWarning] = []
         for (event, table, identity, outcome) in events {
+            if event.sourceKind == .security, [.processes, .networkConnections, .lifecycleEvents].contains(table) {
+                securityHosts[identity.hostID] = event.host.key
+            }
             if stored.identities.contains(identity) || !pendingIdentities.insert(identity).inserted {
                 pending.duplicates += 1
                 continue
@@ -101,6 +103,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                                    rows: rejects, purpose: "recording rejected records")
         try store.insertEverywhere(into: "warnings", columns: [("source_id", "Int64"), ("record", "Int64"), ("byte_offset", "Nullable(Int64)"), ("kind", "String"), ("reason", "String")],
                                    rows: warnings, purpose: "recording warnings about loaded events")
+        try ClickHouseSecurityLinker(store: store).link(hosts: securityHosts)
         batch += 1
         let counts: [RowValue] = [.integer(sourceID), .integer(batch), .integer(pending.read), .integer(pending.loaded), .integer(pending.duplicates),
                                   .integer(pending.notRelevant), .integer(pending.rejected), .integer(pending.incomplete),
@@ -125,6 +128,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
         warnings.removeAll()
         pending = LoadCounts()
         latestPending = LatestStoredTimes()
+        securityHosts.removeAll()
         isOpen = false
     }
 

@@ -6,18 +6,18 @@ enum ClickHouseEventRow {
     enum Table: String, CaseIterable {
         case processes, networkConnections = "network_connections", lifecycleEvents = "lifecycle_events"
         case logons, serviceInstalls = "service_installs"
+        case commandLineEvidence = "command_line_evidence"
 
         /// The table of an event kind (the context events, logons and service installs, since
-        /// c0003); nil for command-line evidence, which the ClickHouse schema does not hold yet.
-        init?(_ kind: NormalizedEvent.Kind) {
+        /// c0003; PowerShell 4103 command-line evidence since c0005).
+        init(_ kind: NormalizedEvent.Kind) {
             switch kind {
             case .processStart: self = .processes
             case .networkConnection: self = .networkConnections
             case .processExit, .hostBoot: self = .lifecycleEvents
             case .logon: self = .logons
             case .serviceInstall: self = .serviceInstalls
-            // Command-line evidence (PowerShell 4103) has no ClickHouse table yet: not relevant there.
-            case .commandLineEvidence: return nil
+            case .commandLineEvidence: self = .commandLineEvidence
             }
         }
 
@@ -26,7 +26,8 @@ enum ClickHouseEventRow {
             "INSERT INTO \(rawValue) (\(columns.joined(separator: ", "))) FORMAT RowBinary"
         }
 
-        static let identity = ["event_id", "host_id", "host", "ts_us", "record_key", "content_key", "source_id", "source_record"]
+        static let identity = ["event_id", "host_id", "host", "ts_us", "record_key", "content_key", "record_key_is_hash", "source_id",
+                               "source_record"]
 
         var columns: [String] {
             switch self {
@@ -51,6 +52,8 @@ enum ClickHouseEventRow {
             case .serviceInstalls:
                 Self.identity + ["source_kind", "ts_precision_us", "event_code", "service_name", "image_path", "start_type",
                                  "service_type", "account", "user_name", "user_domain", "logon_id", "entity_id", "pid", "executable"]
+            case .commandLineEvidence:
+                Self.identity + ["source_kind", "ts_precision_us", "event_code", "pid", "command_line", "user_name", "user_domain"]
             }
         }
     }
@@ -61,6 +64,21 @@ enum ClickHouseEventRow {
         var tsMicros: Int64
         var recordKey: String
         var contentKey: Int64
+        /// Whether `recordKey` is a content hash (its hex), not a record id (c0004). Not part of
+        /// the identity: rows loaded before c0004 read it from the key's form, so a record
+        /// loaded again must find them by host, time, key and content alone.
+        var recordKeyIsHash = false
+
+        static func == (a: Identity, b: Identity) -> Bool {
+            (a.hostID, a.tsMicros, a.recordKey, a.contentKey) == (b.hostID, b.tsMicros, b.recordKey, b.contentKey)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(hostID)
+            hasher.combine(tsMicros)
+            hasher.combine(recordKey)
+            hasher.combine(contentKey)
+        }
 
         /// A stable id for the event (the same event always gets the same id).
         var eventID: Int64 {
@@ -89,6 +107,11 @@ enum ClickHouseEventRow {
         }
     }
 
+    /// Whether the record key is a content hash (a record without an id), stored as its hex.
+    static func isContentHash(_ key: RecordKey) -> Bool {
+        if case .contentHash = key { true } else { false }
+    }
+
     /// Appends the event's row to `out`, in the order of `table`'s columns (`Table(event.kind)`).
     static func write(_ event: NormalizedEvent, into table: Table, identity: Identity, sourceID: Int64, sourceRecord: Int64,
                       to out: inout RowBinaryWriter) {
@@ -98,6 +121,7 @@ enum ClickHouseEventRow {
         out.int64(identity.tsMicros)
         out.string(identity.recordKey)
         out.int64(identity.contentKey)
+        out.uint8(identity.recordKeyIsHash ? 1 : 0)
         out.int64(sourceID)
         out.int64(sourceRecord)
         switch table {
@@ -193,6 +217,15 @@ enum ClickHouseEventRow {
             out.nullableString(event.entityID.isEmpty ? nil : event.entityID)
             out.nullableInt64(event.pid)
             out.nullableString(event.executable)
+        case .commandLineEvidence:
+            // The values the SQLite store writes (ContextWriter).
+            out.string(event.sourceKind.rawValue)
+            out.int64(event.timePrecisionMicros)
+            out.int64(4103)
+            out.int64(event.pid ?? 0)
+            out.string(event.commandLine ?? "")
+            out.nullableString(event.userName)
+            out.nullableString(event.userDomain)
         }
         out.endRow()
     }

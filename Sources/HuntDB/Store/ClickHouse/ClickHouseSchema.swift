@@ -26,9 +26,30 @@ struct ClickHouseSchema: MigrationTarget {
     func executeScript(_ sql: String, purpose: String) throws {
         for statement in Self.statements(sql) {
             for node in nodes {
-                for ddl in shardStatements(statement) { try node.execute(ddl, purpose: purpose) }
+                for ddl in shardStatements(statement) where try !addsExistingColumn(ddl, on: node) {
+                    try node.execute(ddl, purpose: purpose)
+                }
             }
         }
+    }
+
+    /// Whether `ddl` is an `ALTER TABLE t ADD COLUMN c …` whose column the node's table has
+    /// already (a migration run again after a kill): 18.16 has no `ADD COLUMN IF NOT EXISTS`.
+    private func addsExistingColumn(_ ddl: String, on node: ClickHouseClient) throws -> Bool {
+        guard let (table, column) = Self.addedColumn(ddl) else { return false }
+        let found = try node.select(
+            "SELECT count() FROM system.columns WHERE database = currentDatabase() AND table = {table:String} AND name = {column:String}",
+            values: ["table": .text(table), "column": .text(column)], purpose: "looking for column \(table).\(column)").integers.first ?? 0
+        return found > 0
+    }
+
+    /// The table and column of an `ALTER TABLE t ADD COLUMN c …` statement.
+    static func addedColumn(_ statement: String) -> (table: String, column: String)? {
+        let code = statement.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }.joined(separator: " ")
+        let words = code.split(whereSeparator: \.isWhitespace)
+        guard let at = words.firstIndex(of: "ALTER"), words.count > at + 6, words[at + 1] == "TABLE",
+              words[at + 3] == "ADD", words[at + 4] == "COLUMN" else { return nil }
+        return (String(words[at + 2]), String(words[at + 5]))
     }
 
     func appliedMigrationIDs() throws -> [String] {
@@ -75,10 +96,15 @@ struct ClickHouseSchema: MigrationTarget {
     }
 
     /// The DDL one node runs for a statement: on one server the statement itself; in a cluster,
-    /// a sharded table becomes `NAME_local` plus the Distributed `NAME`.
+    /// a sharded table becomes `NAME_local` plus the Distributed `NAME`, and a column added to it
+    /// is added to both.
     func shardStatements(_ statement: String) -> [String] {
-        guard let cluster, statement.contains("-- sharded"),
-              let name = Self.createdTable(statement) else { return [statement] }
+        guard let cluster, statement.contains("-- sharded") else { return [statement] }
+        if let (table, _) = Self.addedColumn(statement) {
+            // The shard's table first, then the Distributed table's structure over it.
+            return [statement.replacingOccurrences(of: "ALTER TABLE \(table) ", with: "ALTER TABLE \(table)_local "), statement]
+        }
+        guard let name = Self.createdTable(statement) else { return [statement] }
         let local = statement.replacingOccurrences(of: "CREATE TABLE IF NOT EXISTS \(name) ",
                                                    with: "CREATE TABLE IF NOT EXISTS \(name)_local ")
         let distributed = "CREATE TABLE IF NOT EXISTS \(name) AS \(name)_local ENGINE = Distributed(\(cluster), currentDatabase(), \(name)_local, host_id)"

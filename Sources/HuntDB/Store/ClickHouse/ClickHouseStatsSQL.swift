@@ -159,6 +159,7 @@ enum ClickHouseStatsSQL {
                 UNION ALL SELECT source_id FROM lifecycle_events FINAL
                 UNION ALL SELECT source_id FROM logons FINAL
                 UNION ALL SELECT source_id FROM service_installs FINAL
+                UNION ALL SELECT source_id FROM command_line_evidence FINAL
             ) GROUP BY source_id
         ) USING source_id
         WHERE status = 'complete' AND loaded != stored
@@ -169,7 +170,9 @@ enum ClickHouseStatsSQL {
     static let unmergedCopies = """
         SELECT (SELECT count() FROM processes) - (SELECT count() FROM processes FINAL)
             + (SELECT count() FROM network_connections) - (SELECT count() FROM network_connections FINAL)
+            + (SELECT count() FROM lifecycle_events) - (SELECT count() FROM lifecycle_events FINAL)
             + (SELECT count() FROM logons) - (SELECT count() FROM logons FINAL)
             + (SELECT count() FROM service_installs) - (SELECT count() FROM service_installs FINAL)
+            + (SELECT count() FROM command_line_evidence) - (SELECT count() FROM command_line_evidence FINAL)
         """
 }

@@ -108,11 +108,11 @@ extension ClickHouseStore {
                 ("lo", "Int64"), ("hi", "Int64"), ("dip", "Nullable(String)"), ("dport", "Nullable(Int64)"),
             ], rows: sourceRows)
             let rows = try client.select("""
-                SELECT n, event_id, ts_us - anchor AS offset_us, ts_precision_us, host, host_id, entity_id, executable
+                SELECT n, event_id, ts_us - anchor AS offset_us, ts_precision_us, host, host_id, entity_id, executable, pid, ts_us
                 FROM hunt_requests
                 ALL INNER JOIN (
                     SELECT assumeNotNull(source_ip) AS source_ip, assumeNotNull(source_port) AS source_port, event_id, ts_us,
-                        ts_precision_us, host, host_id, entity_id, executable, destination_ip, destination_port
+                        ts_precision_us, host, host_id, entity_id, executable, destination_ip, destination_port, pid
                     FROM network_connections FINAL
                     WHERE (source_ip, source_port) GLOBAL IN (SELECT source_ip, source_port FROM hunt_requests)
                       AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
@@ -123,12 +123,22 @@ extension ClickHouseStore {
                 """, tables: [table], purpose: "looking up the source side of remote-service alerts").rows
             for row in rows {
                 let candidate = SourceCandidate(eventID: row[1].intValue ?? 0, offset: row[2].intValue ?? 0, precision: row[3].intValue ?? 1,
-                                                host: row[4].textValue, hostID: row[5].intValue ?? 0, entityID: row[6].textValue ?? "", executable: row[7].textValue)
+                                                host: row[4].textValue, hostID: row[5].intValue ?? 0, entityID: row[6].textValue ?? "", executable: row[7].textValue,
+                                                pid: row[8].intValue, micros: row[9].intValue ?? 0)
                 let n = Int(row[0].intValue ?? -1)
                 if sources[n].map({ candidate.ranksBefore($0) }) ?? true { sources[n] = candidate }
             }
         }
         let commandLines = try firstCommandLines(of: Set(sources.values.map { EntityInHost(hostID: $0.hostID, entityID: $0.entityID) }))
+        var evidenceRequests: [EvidenceRequest] = []
+        for (n, source) in sources.sorted(by: { $0.key < $1.key })
+        where commandLines[EntityInHost(hostID: source.hostID, entityID: source.entityID)] == nil {
+            guard let ip = requests[n].sourceIP ?? logons[n]?.ip, let port = requests[n].sourcePort ?? logons[n]?.port,
+                  let anchor = requests[n].connectionMicros ?? logons[n]?.micros else { continue }
+            evidenceRequests.append(EvidenceRequest(n: n, hostID: source.hostID, pid: source.pid, micros: source.micros, sourceIP: ip, sourcePort: port,
+                                                    from: anchor - windows.clockTolerance, to: anchor + windows.clockTolerance))
+        }
+        let evidence = try evidenceCommandLines(evidenceRequests, window: windows.evidenceWindow)
 
         for n in results.indices {
             if let logon = logons[n] {
@@ -148,7 +158,7 @@ extension ClickHouseStore {
                 results[n].sourceHost = source.host
                 results[n].sourceEntityID = source.entityID
                 results[n].sourceExecutable = source.executable
-                results[n].sourceCommandLine = commandLines[EntityInHost(hostID: source.hostID, entityID: source.entityID)]
+                results[n].sourceCommandLine = commandLines[EntityInHost(hostID: source.hostID, entityID: source.entityID)] ?? evidence[n]
                 results[n].sourceClockOffsetMillis = (source.offset + (source.offset >= 0 ? 500 : -500)) / 1000
             }
         }
@@ -230,6 +240,8 @@ private struct SourceCandidate {
     var hostID: Int64
     var entityID: String
     var executable: String?
+    var pid: Int64?
+    var micros: Int64
 
     func ranksBefore(_ other: SourceCandidate) -> Bool {
         (precision, offset.magnitude, eventID) < (other.precision, other.offset.magnitude, other.eventID)

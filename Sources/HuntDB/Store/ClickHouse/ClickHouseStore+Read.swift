@@ -82,12 +82,19 @@ extension ClickHouseStore: EventStore {
                                        description: SchemaDescription.describe(object.name, nil)))
             for column in columns where column[0].description == object.name {
                 let name = column[1].description
+                let described = SchemaDescription.describe(object.name, name)
                 entries.append(SchemaEntry(object: object.name, kind: object.kind, column: name, type: column[2].description,
-                                           description: SchemaDescription.describe(object.name, name)))
+                                           description: described.isEmpty ? Self.clickHouseColumns[name] ?? "" : described))
             }
         }
         return entries
     }
+
+    /// The columns only the ClickHouse event tables have.
+    private static let clickHouseColumns = [
+        "host": "The host's name as its events give it.",
+        "record_key_is_hash": "1 when record_key is a content hash (a record without an id, in hex), 0 for a record id (c0004).",
+    ]
 
     public func check() throws -> (problems: [String], notes: [String]) {
         var problems: [String] = []

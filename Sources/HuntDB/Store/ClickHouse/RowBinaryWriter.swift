@@ -18,6 +18,10 @@ struct RowBinaryWriter {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
+    mutating func uint8(_ value: UInt8) {
+        bytes.append(value)
+    }
+
     mutating func string(_ value: String) {
         var value = value
         value.withUTF8 { utf8 in
