@@ -2,14 +2,14 @@ import Model
 import Store
 
 /// Adds a rule's context columns to its alerts, a batch at a time: the alerts that survived the
-/// allowlist are held until `batchSize` are waiting (or the rule ends), their context is looked
+/// allowlist are held until the store's `contextBatchSize` are waiting (or the rule ends), their context is looked
 /// up in one call of the store's lookup (kept for the rule's run), and they are passed on in the
 /// order they came.
 ///
 /// A waiting alert is kept as its request and its row alone, so that writing the context into
 /// the row changes it in place instead of copying it (the row is then its only owner).
 final class AlertContextBatch {
-    static let batchSize = 2048
+    private let batchSize: Int
 
     private let kind: AlertContextKind
     private let rule: DetectionRule
@@ -29,13 +29,14 @@ final class AlertContextBatch {
         self.store = store
         self.windows = windows
         self.emit = emit
+        batchSize = store.contextBatchSize
     }
 
     func add(_ alert: Alert) throws {
         requests.append(kind.request(for: alert))
         rows.append(alert.row)
         columns.append(alert.columns)
-        if rows.count >= Self.batchSize { try flush() }
+        if rows.count >= batchSize { try flush() }
     }
 
     /// Looks up the context of the waiting alerts and passes them on.
@@ -45,7 +46,7 @@ final class AlertContextBatch {
         let batchColumns = columns
         rows = []
         columns = []
-        rows.reserveCapacity(Self.batchSize)
+        rows.reserveCapacity(batchSize)
         let contexts: [RemoteServiceContext]
         switch kind {
         case .remoteService:

@@ -78,6 +78,17 @@ extension EventStore {
         requests.map { _ in RemoteServiceContext() }
     }
 
+    /// How many alerts wait for their context to be looked up together. SQLite seeks per alert
+    /// or per batch (2,048 keeps its plans' choices and the waiting rows small); ClickHouse
+    /// answers each batch with scans of the event tables, so it gets fewer, larger batches (at
+    /// 10M events and 457,866 alerts: 28 batches instead of 224).
+    public var contextBatchSize: Int {
+        switch dialect {
+        case .sqlite: 2_048
+        case .clickhouse: 16_384
+        }
+    }
+
     /// One `remoteServiceContext` call per batch.
     public func remoteServiceContextLookup(windows: AlertContextWindows) throws -> any RemoteServiceContextLookup {
         BatchByBatchContextLookup(store: self, windows: windows)

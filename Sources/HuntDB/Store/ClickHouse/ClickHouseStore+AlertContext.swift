@@ -10,6 +10,11 @@ import Model
 /// and the image-path comparison (`WindowsCommandKey`) happen here. Ties that SQLite breaks by
 /// its event id are broken by the ClickHouse event id (a hash), which only matters for two
 /// candidates at the same microsecond.
+///
+/// The tables are read without `FINAL`: a copy of an event (a re-run or concurrent load wrote
+/// it before a merge) has the event's id and values, so it makes the same candidate and the
+/// picking keeps one. `FINAL` merged every part of the table for each batch: at 10M events
+/// the source processes' query read 3.4M rows in 2.5 s per batch of 2,048 alerts.
 extension ClickHouseStore {
     public func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext] {
         var results = Array(repeating: RemoteServiceContext(), count: requests.count)
@@ -34,7 +39,7 @@ extension ClickHouseStore {
                 FROM hunt_requests
                 ALL INNER JOIN (
                     SELECT host_id, event_id, ts_us, source_ip, source_port, user_name, user_domain, logon_id, logon_type
-                    FROM logons FINAL
+                    FROM logons
                     WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_requests)
                       AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
                       AND outcome = 'success' AND logon_type IN (3, 10)
@@ -68,7 +73,7 @@ extension ClickHouseStore {
                 FROM hunt_requests
                 ALL INNER JOIN (
                     SELECT host_id, event_id, ts_us, event_code, service_name, image_path
-                    FROM service_installs FINAL
+                    FROM service_installs
                     WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_requests)
                       AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
                       AND isNotNull(image_path)
@@ -113,7 +118,7 @@ extension ClickHouseStore {
                 ALL INNER JOIN (
                     SELECT assumeNotNull(source_ip) AS source_ip, assumeNotNull(source_port) AS source_port, event_id, ts_us,
                         ts_precision_us, host, host_id, entity_id, executable, destination_ip, destination_port, pid
-                    FROM network_connections FINAL
+                    FROM network_connections
                     WHERE (source_ip, source_port) GLOBAL IN (SELECT source_ip, source_port FROM hunt_requests)
                       AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
                       AND (isNull(direction) OR direction = 'outgoing')
@@ -187,7 +192,7 @@ extension ClickHouseStore {
                                             rows: entities.map { [.integer($0.hostID), .text($0.entityID)] })
         let rows = try client.select("""
             SELECT host_id, entity_id, argMin(command_line, ts_us)
-            FROM processes FINAL
+            FROM processes
             WHERE (host_id, entity_id) GLOBAL IN (SELECT host_id, entity_id FROM hunt_entities)
             GROUP BY host_id, entity_id
             """, tables: [table], purpose: "looking up the command lines of source processes").rows

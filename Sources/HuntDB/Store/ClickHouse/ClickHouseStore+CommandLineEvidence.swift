@@ -41,7 +41,7 @@ extension ClickHouseStore {
             FROM hunt_requests
             ALL INNER JOIN (
                 SELECT host_id, pid, event_id, ts_us, command_line
-                FROM command_line_evidence FINAL
+                FROM command_line_evidence
                 WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_requests)
                   AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
             ) USING (host_id, pid)
@@ -71,7 +71,7 @@ extension ClickHouseStore {
             FROM hunt_requests
             ALL INNER JOIN (
                 SELECT host_id, assumeNotNull(source_ip) AS source_ip, assumeNotNull(source_port) AS source_port, ts_us, pid
-                FROM network_connections FINAL
+                FROM network_connections
                 WHERE (source_ip, source_port) GLOBAL IN (SELECT source_ip, source_port FROM hunt_requests)
                   AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
                   AND isNotNull(pid)

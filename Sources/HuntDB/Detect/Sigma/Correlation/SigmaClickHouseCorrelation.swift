@@ -132,8 +132,9 @@ public struct SigmaClickHouseCorrelation: Sendable {
         return (sql, bindings)
     }
 
-    /// The record id as `SigmaCompiledRule.clickHouseSQL` gives it: null for a content hash.
-    static let recordID = "if(match(e.record_key, '^[0-9a-f]{32}$'), NULL, e.record_key)"
+    /// The record id as `SigmaCompiledRule.clickHouseSQL` gives it (keep the two the same): null
+    /// for a content hash, which `record_key_is_hash` (c0004) marks.
+    static let recordID = "if(e.record_key_is_hash = 1, NULL, e.record_key)"
 
     /// Every query's bound values, the referenced correlations' too (for the detection rule).
     func allBindings(prefix: String = "") -> [String: RowValue] {
