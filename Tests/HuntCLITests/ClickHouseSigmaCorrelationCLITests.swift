@@ -25,9 +25,10 @@ final class ClickHouseSigmaCorrelationCLITests: XCTestCase {
             let addresses = [("127.0.0.1", clusterPorts.tcp), ("127.0.0.2", clusterPorts.tcp)]
             shards = try addresses.map { try ClickHouseServer(address: $0.0, httpPort: clusterPorts.http, tcpPort: clusterPorts.tcp, cluster: addresses) }
             let events = try directory.write("events.ndjson", CorrelationEvents.text(seed: 7))
+            let slotEvents = try directory.write("slots.ndjson", CorrelationSlotEvents.text)
             try HuntProcess.run(["generate", "--events", "20k", "--hosts", "6", "--planted", "3", "--output", directory.path("corpus.ndjson")])
             for db in databases(directory) {
-                for (name, file) in [("edge", events), ("corpus", directory.path("corpus.ndjson"))] {
+                for (name, file) in [("edge", events), ("slots", slotEvents), ("corpus", directory.path("corpus.ndjson"))] {
                     let load = try HuntProcess.run(["load", "--quiet", "--db", db(name), file])
                     if load.status != 0 { throw NSError(domain: "load", code: Int(load.status), userInfo: [NSLocalizedDescriptionKey: load.stderr]) }
                 }
@@ -135,6 +136,40 @@ final class ClickHouseSigmaCorrelationCLITests: XCTestCase {
         }
         // generate: true: the base rule's own alerts are compared too.
         XCTAssertFalse(alerts["whoami", default: []].isEmpty)
+    }
+
+    /// The hot-slot prefilter must not drop a match: windows across slot edges, the threshold
+    /// met exactly at a window's start or a millisecond too late, a match one timespan after an
+    /// alert, a group spread over both shards, gt/lte/eq limits, value_count, a chained and a
+    /// temporal correlation over the same events, with and without cut event lists.
+    func testClickHouseCorrelations_hotSlotPrefilterKeepsEveryMatch() throws {
+        let rules = try writeRules(CorrelationSlotEvents.rules, name: "slots.yml")
+        for max in ["2", "0"] {
+            let alerts = try assertSame(["--sigma", rules, "--param", "max_events=\(max)"], data: "slots", correlations: CorrelationSlotEvents.correlationIDs)
+            func times(_ rule: String, _ host: String) -> [String] {
+                alerts[rule, default: []].filter { $0.contains("\"host\":\"\(host)\"") }.map { line in
+                    String(line[line.range(of: "\"time\":\"")!.upperBound...].prefix(23))
+                }
+            }
+            // What SQLite finds (and ClickHouse must, above): each case means what it says.
+            XCTAssertEqual(times("slot_count", "s-straddle"), ["2021-03-04T10:00:12.000"])
+            XCTAssertEqual(times("slot_count", "s-ends"), ["2021-03-04T10:01:15.000"])
+            XCTAssertEqual(times("slot_count", "s-miss"), ["2021-03-04T10:02:16.000"])
+            XCTAssertEqual(times("slot_count", "s-again"), ["2021-03-04T10:03:00.000", "2021-03-04T10:03:19.999"])
+            XCTAssertEqual(times("slot_count", "s-far"), [])
+            XCTAssertEqual(alerts["slot_count_user", default: []].filter { $0.contains("CORP\\\\x") || $0.contains("\"User\":\"x\"") }.count, 1,
+                           "\(alerts["slot_count_user", default: []])")
+            XCTAssertEqual(times("slot_values", "s-values"), ["2021-03-04T10:06:19.000"])
+            XCTAssertFalse(times("slot_count_range", "s-straddle").isEmpty)
+            XCTAssertFalse(times("slot_count_eq", "s-ends").isEmpty)
+            XCTAssertFalse(alerts["slot_burst_then_whoami", default: []].isEmpty)
+            XCTAssertFalse(alerts["slot_temporal", default: []].isEmpty)
+        }
+        // The user's hosts are on both shards: its alert needs counts merged across them.
+        for shard in Self.shards {
+            let hosts = try shard.integer("SELECT uniqExact(host) FROM slots.processes_local WHERE host IN ('s-x1', 's-x2', 's-x3')")
+            XCTAssertGreaterThan(hosts, 0, shard.address)
+        }
     }
 
     func testClickHouseCorrelations_eventListsCutToMaxEvents() throws {

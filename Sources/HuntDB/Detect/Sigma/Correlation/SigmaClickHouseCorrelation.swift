@@ -93,31 +93,59 @@ public struct SigmaClickHouseCorrelation: Sendable {
     /// value present, `r` (the input's position), `ts_us`, the load-order keys `source_id` and
     /// `source_record`, `host`, `g1…gK`, `v` (value_* types), and what its `events` entry shows
     /// (`entity_id`, `record_id`, `source`). Each rule's values are bound as `:{prefix}b{r}_sN`;
-    /// the run's scope (`:since`, `:until`, `:host`) is shared. Nil when no input is a rule.
-    /// Parameters stay in WHERE: 18.16 breaks on them in the selected expressions of a
-    /// distributed query.
+    /// the run's scope (`:since`, `:until`, `:host`) is shared. When `hotSlotFloor` applies, only
+    /// the events of the needed slots (`+HotSlots`, `:{prefix}k_span`, `:{prefix}k_floor`) are
+    /// read. Nil when no input is a rule. Parameters stay in WHERE: 18.16 breaks on them in the
+    /// selected expressions of a distributed query.
     func eventsQuery(prefix: String = "") -> (sql: String, bindings: [String: RowValue])? {
-        var arms: [String] = [], bindings: [String: RowValue] = [:]
+        var bindings: [String: RowValue] = [:]
+        // Per rule input: its table, selected columns, group columns and WHERE.
+        var parts: [(table: String, columns: [String], groups: [String], filter: String)] = []
         for (index, input) in inputs.enumerated() {
             guard case .rule(let rule, let groups, let value) = input else { continue }
             let predicate = SigmaCorrelationSQL.renamingParameters(rule.predicate, rule: index)
                 .replacingOccurrences(of: ":b\(index)_", with: ":\(prefix)b\(index)_")
             for (name, bound) in rule.bindings { bindings["\(prefix)b\(index)_\(name)"] = bound }
-            var columns = ["\(index) AS r", "e.ts_us AS ts_us", "e.source_id AS source_id", "e.source_record AS source_record", "e.host AS host"]
-            columns += groups.enumerated().map { position, sql in
-                "CAST(\(sql) AS Nullable(\(groupIsInteger[position] ? "Int64" : "String"))) AS g\(position + 1)"
+            let groupColumns = groups.enumerated().map { position, sql in
+                "CAST(\(sql) AS Nullable(\(groupIsInteger[position] ? "Int64" : "String")))"
             }
+            var columns = ["\(index) AS r", "e.ts_us AS ts_us", "e.source_id AS source_id", "e.source_record AS source_record", "e.host AS host"]
+            columns += groupColumns.enumerated().map { position, sql in "\(sql) AS g\(position + 1)" }
             if let value { columns.append("CAST(\(value) AS Nullable(\(valueIsInteger ? "Int64" : "String"))) AS v") }
             columns += ["e.entity_id AS entity_id", "\(Self.recordID) AS record_id"]
             let present = groups.map { " AND (\($0)) IS NOT NULL" }.joined()
-            arms.append("""
-                    SELECT \(columns.joined(separator: ", "))
-                    FROM \(rule.kind.table) AS e FINAL
-                    WHERE (\(predicate))\(present)
+            let filter = """
+                WHERE (\(predicate))\(present)
                       AND \(SigmaCompiledRule.clickHouseScope)
-                """)
+                """
+            parts.append((rule.kind.table, columns, groupColumns, filter))
         }
-        guard !arms.isEmpty else { return nil }
+        guard !parts.isEmpty else { return nil }
+        // Only the needed slots' events when the condition needs enough of them (`+HotSlots`).
+        var hotSlots = ""
+        if let floor = hotSlotFloor {
+            bindings["\(prefix)k_span"] = .integer(compiled.correlation.timespanMicros)
+            bindings["\(prefix)k_floor"] = .integer(floor)
+            let counted = parts.map { part in
+                let keys = part.groups.enumerated().map { position, sql in "\(sql) AS g\(position + 1), " }.joined()
+                return """
+                        SELECT \(keys)e.ts_us AS ts_us
+                        FROM \(part.table) AS e
+                        \(part.filter)
+                    """
+            }
+            hotSlots = Self.neededSlots(counted: counted.joined(separator: "\n    UNION ALL\n"), groupCount: compiled.correlation.groupBy.count,
+                                        span: ":\(prefix)k_span", floor: ":\(prefix)k_floor")
+        }
+        let arms = parts.map { part in
+            let restriction = hotSlots.isEmpty ? ""
+                : "\n      AND " + Self.hotSlotCondition(groups: part.groups, span: ":\(prefix)k_span", needed: hotSlots)
+            return """
+                    SELECT \(part.columns.joined(separator: ", "))
+                    FROM \(part.table) AS e FINAL
+                    \(part.filter)\(restriction)
+                """
+        }
         let names = compiled.correlation.groupBy.indices.map { "g\($0 + 1)" }
             + (compiled.correlation.condition.field == nil ? [] : ["v"])
         let sql = """
