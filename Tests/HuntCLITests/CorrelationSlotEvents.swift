@@ -21,7 +21,7 @@ enum CorrelationSlotEvents {
         ("s-miss", "c", "10:02:09.999", "cmd.exe"), ("s-miss", "c", "10:02:15.001", "cmd.exe"),
         ("s-miss", "c", "10:02:16.000", "cmd.exe"),
         // An alert at 10:03:00.000 (four at one time), a match exactly one timespan later that belongs
-        // to it, and the next alert in the following slot at 10:03:19.999.
+        // to it, and the next alert in the following slot at 10:03:19.500.
         ("s-again", "d", "10:03:00.000", "cmd.exe"), ("s-again", "d", "10:03:00.000", "cmd.exe"),
         ("s-again", "d", "10:03:00.000", "cmd.exe"), ("s-again", "d", "10:03:00.000", "cmd.exe"),
         ("s-again", "d", "10:03:10.000", "cmd.exe"), ("s-again", "d", "10:03:10.001", "cmd.exe"),
@@ -57,13 +57,13 @@ enum CorrelationSlotEvents {
         typealias E = CorrelationEvents
         return [
             E.base("any_process", image: ".exe"), E.base("cmd", image: "cmd.exe"), E.base("whoami", image: "whoami.exe"),
-            E.correlation("slot_count", "event_count", rules: ["any_process"], groupBy: ["Computer"], timespan: "10s", condition: "{gte: 4}",
-                          extra: "generate: true"),
+            E.correlation("slot_count", "event_count", rules: ["any_process"], groupBy: ["Computer"], timespan: "10s", condition: "{gte: 4}"),
+            E.correlation("slot_burst", "event_count", rules: ["cmd"], groupBy: ["Computer"], timespan: "10s", condition: "{gte: 3}"),
             E.correlation("slot_count_user", "event_count", rules: ["any_process"], groupBy: ["User"], timespan: "10s", condition: "{gte: 4}"),
             E.correlation("slot_count_range", "event_count", rules: ["any_process"], groupBy: ["Computer"], timespan: "10s", condition: "{gt: 3.5, lte: 4}"),
             E.correlation("slot_count_eq", "event_count", rules: ["any_process"], groupBy: ["Computer"], timespan: "10s", condition: "{eq: 4}"),
             E.correlation("slot_values", "value_count", rules: ["any_process"], groupBy: ["Computer"], timespan: "10s", condition: "{field: Image, gte: 3}"),
-            E.correlation("slot_burst_then_whoami", "temporal_ordered", rules: ["slot_count", "whoami"], groupBy: ["Computer"], timespan: "30s",
+            E.correlation("slot_burst_then_whoami", "temporal_ordered", rules: ["slot_burst", "whoami"], groupBy: ["Computer"], timespan: "30s",
                           condition: nil),
             E.correlation("slot_temporal", "temporal", rules: ["cmd", "whoami"], groupBy: ["Computer"], timespan: "10s", condition: nil),
         ].joined(separator: "\n---\n")

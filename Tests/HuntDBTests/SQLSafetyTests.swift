@@ -35,7 +35,7 @@ final class SQLSafetyTests: XCTestCase {
             "the run's scope on ClickHouse, a constant with {since}/{until}/{host} parameters",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: arms.joined(separator: "\n    UNION ALL\n")"#:
             "one SELECT per base rule of the correlation, each built from the constants below (SigmaSQLSafetyTests.testSigmaSQLSafety_correlationValuesStayBound checks the ClickHouse text)",
-        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: columns.joined(separator: ", ")"#:
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: part.columns.joined(separator: ", ")"#:
             "the event columns: constants of this file, the ClickHouse field map's expressions (SigmaClickHouseSQL, SigmaFieldMap), integer rule positions and g1…gK",
         #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: names.map { $0 + ", " }.joined()"#:
             "the group columns g1…gK and v, names of this file",
@@ -43,8 +43,22 @@ final class SQLSafetyTests: XCTestCase {
             "a Sigma predicate compiled for ClickHouse with its :sN parameters renamed :ch_bI_sN (values bound)",
         "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: present":
             "`(expr) IS NOT NULL` per group-by expression, expressions of the ClickHouse field map",
-        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: rule.kind.table":
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: part.table":
             "an event table name, a constant of SigmaEventKind",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: part.filter":
+            "the arm's WHERE: the compiled predicate with its :ch_bI_sN parameters, the group presence checks and the run's scope (all reviewed above)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: keys":
+            "`CAST(expr AS Nullable(T)) AS gN, ` per group-by: expressions of the ClickHouse field map, names of this file",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation.swift: restriction":
+            "empty or the hot-slot condition of SigmaClickHouseCorrelation+HotSlots, with the :k_span and :k_floor parameters",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation+HotSlots.swift: counted":
+            "the arms' group columns and times: the same reviewed parts as the events query (SigmaClickHouseCorrelation.swift)",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation+HotSlots.swift: floor":
+            "the name of the bound parameter :{prefix}k_floor",
+        "Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation+HotSlots.swift: keys":
+            "the group column names g1…gK, names of this file",
+        #"Sources/HuntDB/Detect/Sigma/Correlation/SigmaClickHouseCorrelation+HotSlots.swift: slot(of: "ts_us", span: span)"#:
+            "floor division of ts_us by the bound parameter :{prefix}k_span",
         "Sources/HuntDB/Store/ClickHouse/LatestStoredTimes.swift: table.rawValue":
             "an event table name, a case of ClickHouseEventRow.Table",
         "Sources/HuntDB/Detect/Sigma/SigmaCompiledRule+Detection.swift: kind.table":
