@@ -4,12 +4,6 @@ import Model
 /// first time on, and before it only the last of each (per pid for starts and exits).
 /// Answers what `SyntheticEntity.resolve` needs for a reference at or after that time.
 struct SecurityLinkTimeline {
-    /// A pid at a time (a start's key).
-    struct PIDTime: Hashable {
-        var pid: Int64
-        var ts: Int64
-    }
-
     /// The last start and exit per pid and the last boot before a time.
     struct Before {
         var starts: [Int64: Int64] = [:]
