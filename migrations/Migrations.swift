@@ -26,6 +26,7 @@ public enum EmbeddedMigrations {
         ("c0003_context_tables", text(PackageResources.c0003_context_tables_sql)),
         ("c0004_record_key_kind", text(PackageResources.c0004_record_key_kind_sql)),
         ("c0005_command_line_evidence", text(PackageResources.c0005_command_line_evidence_sql)),
+        ("c0006_link_versions", text(PackageResources.c0006_link_versions_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

@@ -103,12 +103,20 @@ final class SQLSafetyTests: XCTestCase {
             "an integer of the constant kinds list",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: table":
             "an event table name: the constant kinds list, or logons / service_installs at the call",
-        "Sources/HuntDB/Store/ClickHouse/ClickHouseSecurityLinker.swift: name":
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: name":
             "an event table name, a constant of ClickHouseEventRow.Table (with `_local` on a cluster)",
-        "Sources/HuntDB/Store/ClickHouse/ClickHouseSecurityLinker.swift: columns.joined(separator: \", \")":
-            "the column names of an event table, constants of ClickHouseEventRow.Table",
-        "Sources/HuntDB/Store/ClickHouse/ClickHouseSecurityLinker.swift: values.joined(separator: \", \")":
-            "those column names, three replaced by the constant names of the links table's columns",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: columns.joined(separator: \", \")":
+            "the column names of an event table, constants of ClickHouseEventRow.Table, and link_version",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: values.joined(separator: \", \")":
+            "those column names, three replaced by the constant names of the links table's columns, the version a {version:Int64} parameter",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: latest":
+            "ClickHouseLinkedRows.latest of those constants and a filter of {name:Type} parameters",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkedRows.swift: columns":
+            "column names, constants at every call (the linker's reads and writer)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkedRows.swift: table":
+            "an event table name, a constant at every call (with `_local` on a cluster)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkedRows.swift: filter":
+            "a constant filter at every call, its values {name:Type} parameters",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: names":
             "column names, constants of the store's small tables",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStore+Load.swift: table":

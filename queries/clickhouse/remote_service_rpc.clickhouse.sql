@@ -11,10 +11,11 @@
 -- inside those, parameters stay in WHERE.
 --
 -- Memory stays small (under 1 GB at 10M events; the bench caps each query at 2 GB): the event
--- tables are read without FINAL, each side filtered first and de-duplicated by event id
--- (`LIMIT 1 BY event_id`: copies of an event that a concurrent or killed load wrote share its
--- identity, so they pass the same filters; FINAL would merge every part's rows of all columns
--- read, which took 4.45 GiB here). Both join sides are narrow (keys and times) and the
+-- tables are read without FINAL, each side filtered first on columns the Security linker never
+-- rewrites and de-duplicated by event id keeping the latest link (`ORDER BY link_version DESC
+-- LIMIT 1 BY event_id`, c0006: a copy a concurrent or killed load wrote, or a row the linker
+-- wrote again before a merge, shares its event id), then filtered on the linked columns; FINAL
+-- would merge every part's rows of all columns read, which took 4.45 GiB here). Both join sides are narrow (keys and times) and the
 -- connections side, held in memory, is services.exe's qualifying incoming connections only.
 -- Per child: how many qualifying connections fall in its window, and the latest one (ties by
 -- load order); the children's details are read as a stream and joined to those per-child rows
@@ -53,6 +54,7 @@ FROM (
     FROM (
         SELECT *
         FROM (
+          SELECT * FROM (
             -- The children's details.
             SELECT
                 event_id AS child_event_id,
@@ -70,10 +72,12 @@ FROM (
                 source_record AS process_record
             FROM processes
             WHERE lower(parent_name) = 'services.exe'
-              AND isNotNull(parent_entity_id)
               AND ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
               AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
+            ORDER BY link_version DESC
             LIMIT 1 BY child_event_id
+          )
+          WHERE isNotNull(services_entity_id)
         )
         ANY INNER JOIN (
             -- Per child: the qualifying connections in its window, and the latest one.
@@ -103,14 +107,15 @@ FROM (
                     SELECT host_id, parent_entity_id, event_id, ts_us, ts_precision_us
                     FROM processes
                     WHERE lower(parent_name) = 'services.exe'
-                      AND isNotNull(parent_entity_id)
                       AND ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
                       AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
                       AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                            OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
                            OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
+                    ORDER BY link_version DESC
                     LIMIT 1 BY event_id
                 )
+                WHERE isNotNull(parent_entity_id)
             )
             ALL INNER JOIN (
                 SELECT *, intDiv(n_ts_us, greatest(toInt64(60000000), {window_ms:Int64} * 1000)) AS bucket
@@ -133,6 +138,7 @@ FROM (
                   AND source_port >= {min_port:Int64}
                   AND destination_port >= {min_port:Int64}
                   AND NOT (source_ip LIKE '127.%' OR source_ip = '::1' OR source_ip LIKE '::ffff:127.%')
+                ORDER BY link_version DESC
                 LIMIT 1 BY event_id
                 )
             ) USING (host_id, entity_id, bucket)

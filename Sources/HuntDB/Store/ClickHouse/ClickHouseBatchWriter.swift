@@ -28,8 +28,8 @@ final class ClickHouseBatchWriter: EventBatchWriter {
     /// The latest time of the events of the open transaction, per table and host.
     private var latestPending = LatestStoredTimes()
     /// The hosts of the open transaction's Security events, stored now or before (a re-run
-    /// after a kill relinks them too): host id → host key.
-    private var securityHosts: [Int64: String] = [:]
+    /// after a kill relinks them too), each with the earliest time of those events.
+    private var securityHosts: [Int64: ClickHouseSecurityLinker.Change] = [:]
 
     init(store: ClickHouseStore, sourceID: Int64) throws {
         self.store = store
@@ -64,7 +64,8 @@ final class ClickHouseBatchWriter: EventBatchWriter {
         var recordWarnings: [RecordWarning] = []
         for (event, table, identity, outcome) in events {
             if event.sourceKind == .security, [.processes, .networkConnections, .lifecycleEvents].contains(table) {
-                securityHosts[identity.hostID] = event.host.key
+                securityHosts[identity.hostID, default: .init(hostKey: event.host.key, from: identity.tsMicros)].from =
+                    min(securityHosts[identity.hostID]?.from ?? identity.tsMicros, identity.tsMicros)
             }
             if stored.identities.contains(identity) || !pendingIdentities.insert(identity).inserted {
                 pending.duplicates += 1
