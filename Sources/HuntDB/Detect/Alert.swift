@@ -50,8 +50,24 @@ public struct Alert: Sendable {
     /// The values for `keys`, in order (null where the rule has no such column).
     public func row(_ keys: [String]) -> [RowValue] { keys.map { self[$0] } }
 
+    /// The values for the keys `slots` were resolved from (`AlertKeySlots`), in order: what
+    /// `row(_:)` gives, without looking each key up again for every alert.
+    func row(_ slots: AlertKeySlots) -> [RowValue] {
+        guard slots.columns === columns else { return row(slots.keys) }
+        return slots.slots.map { slot in
+            switch slot {
+            case .ruleID: .text(ruleID)
+            case .ruleName: .text(ruleName)
+            case .severity: .text(severity)
+            case .host: .text(host)
+            case .column(let position): rendered(position)
+            case .absent: .null
+            }
+        }
+    }
+
     /// The value at `position` as printed.
-    private func rendered(_ position: Int) -> RowValue {
+    func rendered(_ position: Int) -> RowValue {
         if columns.isTime[position], case .integer(let micros) = row[position] {
             return .text(Timestamp.iso8601(micros: micros))
         }
@@ -59,6 +75,30 @@ public struct Alert: Sendable {
             return .json(text)
         }
         return row[position]
+    }
+}
+
+/// Where each of a list of output keys is in the alerts of one rule run (`Alert.row(_:)`),
+/// resolved once instead of by name for every alert.
+struct AlertKeySlots {
+    enum Slot { case ruleID, ruleName, severity, host, column(Int), absent }
+
+    let keys: [String]
+    let columns: AlertColumns
+    let slots: [Slot]
+
+    init(keys: [String], columns: AlertColumns) {
+        self.keys = keys
+        self.columns = columns
+        slots = keys.map { key in
+            switch key {
+            case "rule_id": .ruleID
+            case "rule_name": .ruleName
+            case "severity": .severity
+            case "host": .host
+            default: columns.position[key].map(Slot.column) ?? .absent
+            }
+        }
     }
 }
 

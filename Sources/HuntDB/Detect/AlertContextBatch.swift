@@ -19,6 +19,8 @@ final class AlertContextBatch {
     private var requests: [RemoteServiceContextRequest] = []
     private var rows: [[RowValue]] = []
     private var columns: [AlertColumns] = []
+    /// Where the request's columns are in the rule's rows, found at its first alert.
+    private var requestColumns: AlertContextKind.RequestColumns?
     /// The store's lookup, made at the first batch and kept for the rule's run.
     private var lookup: (any RemoteServiceContextLookup)?
 
@@ -33,7 +35,8 @@ final class AlertContextBatch {
     }
 
     func add(_ alert: Alert) throws {
-        requests.append(kind.request(for: alert))
+        if requestColumns?.columns !== alert.columns { requestColumns = AlertContextKind.RequestColumns(alert.columns) }
+        requests.append(kind.request(for: alert, at: requestColumns!))
         rows.append(alert.row)
         columns.append(alert.columns)
         if rows.count >= batchSize { try flush() }

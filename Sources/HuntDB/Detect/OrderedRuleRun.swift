@@ -109,9 +109,13 @@ final class OrderedRuleRun: @unchecked Sendable {
                     streams = true
                 }
                 let summary: RuleRunSummary
+                // The keys' places in this rule's rows, resolved at its first alert.
+                var slots: AlertKeySlots?
                 do {
                     summary = try engine.run(rule, options: options, onAlert: { alert in
-                        if streams { try self.sink.write(alert.row(self.keys)) } else { try keep(.alert(alert.row(self.keys))) }
+                        if slots?.columns !== alert.columns { slots = AlertKeySlots(keys: self.keys, columns: alert.columns) }
+                        let row = alert.row(slots!)
+                        if streams { try self.sink.write(row) } else { try keep(.alert(row)) }
                     }, onSuppressed: { alert, entry in
                         if streams { try self.onSuppressed(alert, entry) } else { try keep(.suppressed(alert, entry)) }
                     })

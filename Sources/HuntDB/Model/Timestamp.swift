@@ -117,11 +117,35 @@ public enum Timestamp {
         var sod = secOfDay
         if sod < 0 { d -= 1; sod += 86_400 }
         let (y, m, day) = civilFromDays(Int(d))
+        guard (0...9999).contains(y) else { return paddedISO8601(y, m, day, Int(sod), Int(frac)) }
+        // The common case by hand, into 24 bytes (alerts print one or more times per row).
+        let hour = Int(sod) / 3600, minute = Int(sod) % 3600 / 60, second = Int(sod) % 60, milli = Int(frac) / 1000
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int, _ width: Int, at end: Int) {
+                var v = value
+                for i in stride(from: end - 1, through: end - width, by: -1) {
+                    out[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 4, at: 4); out[4] = UInt8(ascii: "-")
+            put(m, 2, at: 7); out[7] = UInt8(ascii: "-")
+            put(day, 2, at: 10); out[10] = UInt8(ascii: "T")
+            put(hour, 2, at: 13); out[13] = UInt8(ascii: ":")
+            put(minute, 2, at: 16); out[16] = UInt8(ascii: ":")
+            put(second, 2, at: 19); out[19] = UInt8(ascii: ".")
+            put(milli, 3, at: 23); out[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    /// Years outside 0…9999, written as before the fast path (digits padded to four, a sign kept).
+    private static func paddedISO8601(_ y: Int, _ m: Int, _ day: Int, _ sod: Int, _ frac: Int) -> String {
         func pad(_ v: Int, _ w: Int) -> String {
             let s = String(v)
             return s.count >= w ? s : String(repeating: "0", count: w - s.count) + s
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(day, 2))T\(pad(Int(sod) / 3600, 2)):\(pad(Int(sod) % 3600 / 60, 2)):\(pad(Int(sod) % 60, 2)).\(pad(Int(frac) / 1000, 3))Z"
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(day, 2))T\(pad(sod / 3600, 2)):\(pad(sod % 3600 / 60, 2)):\(pad(sod % 60, 2)).\(pad(frac / 1000, 3))Z"
     }
 
     package static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {

@@ -34,18 +34,42 @@ public enum AlertContextKind: String, Sendable, CaseIterable {
         AlertColumn(name: "clock_offset_ms", kind: .integer, help: "the source host's clock minus this host's, as the two sides of the connection show"),
     ]
 
-    /// The request for one alert's context.
-    func request(for alert: Alert) -> RemoteServiceContextRequest {
+    /// The request for one alert's context, its columns found once for the rule's run.
+    func request(for alert: Alert, at p: RequestColumns) -> RemoteServiceContextRequest {
+        func text(_ position: Int?) -> String? { position.flatMap { alert.rendered($0).textValue } }
+        func integer(_ position: Int?) -> Int64? {
+            guard let position, case .integer(let value) = alert.row[position] else { return nil }
+            return value
+        }
         var request = RemoteServiceContextRequest(host: alert.host)
-        request.connectionMicros = alert.integer("network_time")
-        request.sourceIP = alert.text("source_ip")
-        request.sourcePort = alert.integer("source_port")
-        request.destinationIP = alert.text("destination_ip")
-        request.destinationPort = alert.integer("destination_port")
-        request.childMicros = alert.integer("process_time")
-        request.childExecutable = alert.text("child_executable")
-        request.childCommandLine = alert.text("child_command_line")
+        request.connectionMicros = integer(p.networkTime)
+        request.sourceIP = text(p.sourceIP)
+        request.sourcePort = integer(p.sourcePort)
+        request.destinationIP = text(p.destinationIP)
+        request.destinationPort = integer(p.destinationPort)
+        request.childMicros = integer(p.processTime)
+        request.childExecutable = text(p.childExecutable)
+        request.childCommandLine = text(p.childCommandLine)
         return request
+    }
+
+    /// Where the columns a request reads are in a rule run's rows (nil: the rule has none).
+    struct RequestColumns {
+        let columns: AlertColumns
+        let networkTime, sourceIP, sourcePort, destinationIP, destinationPort: Int?
+        let processTime, childExecutable, childCommandLine: Int?
+
+        init(_ columns: AlertColumns) {
+            self.columns = columns
+            networkTime = columns.position["network_time"]
+            sourceIP = columns.position["source_ip"]
+            sourcePort = columns.position["source_port"]
+            destinationIP = columns.position["destination_ip"]
+            destinationPort = columns.position["destination_port"]
+            processTime = columns.position["process_time"]
+            childExecutable = columns.position["child_executable"]
+            childCommandLine = columns.position["child_command_line"]
+        }
     }
 
     /// Writes the context's values over the row's context columns, which start at `first`, in
