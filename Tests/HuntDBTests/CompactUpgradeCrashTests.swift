@@ -44,7 +44,7 @@ final class CompactUpgradeCrashTests: XCTestCase {
         let database = try Database(path: db)
         func count(_ sql: String) throws -> Int64 { try database.scalarInt(sql, purpose: "test") ?? -1 }
         let upgraded = try count("SELECT count(*) FROM schema_migrations WHERE id = 'm0009_compact_store'") == 1
-        let compactTables = try count("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('process_rows', 'network_rows', 'names', 'entity_keys', 'strings')")
+        let compactTables = try count("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('process_rows', 'network_rows', 'names', 'entities', 'strings')")
         let eventTables = try count("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('processes', 'network_connections')")
         let eventViews = try count("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name IN ('processes', 'network_connections', 'process_events', 'network_events')")
         if upgraded {

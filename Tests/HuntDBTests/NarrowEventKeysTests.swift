@@ -85,11 +85,6 @@ final class NarrowEventKeysTests: XCTestCase {
             XCTAssertEqual(try count("SELECT * FROM old.\(relation) EXCEPT SELECT * FROM main.\(relation)", store), 0, relation)
             XCTAssertEqual(try count("SELECT * FROM main.\(relation) EXCEPT SELECT * FROM old.\(relation)", store), 0, relation)
         }
-        for relation in ["entities", "names", "strings"] {
-            XCTAssertGreaterThan(try count("SELECT * FROM main.\(relation)", store), 0, relation)
-            XCTAssertEqual(try count("SELECT * FROM old.\(relation) EXCEPT SELECT * FROM main.\(relation)", store), 0, relation)
-            XCTAssertEqual(try count("SELECT * FROM main.\(relation) EXCEPT SELECT * FROM old.\(relation)", store), 0, relation)
-        }
         XCTAssertEqual(try store.column("""
             SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name IN ('process_rows', 'network_rows') ORDER BY name
             """), ["network_by_destination", "network_by_entity", "network_by_name", "network_by_record", "network_by_source",
@@ -97,52 +92,6 @@ final class NarrowEventKeysTests: XCTestCase {
                    "processes_by_parent_name", "processes_by_record", "processes_security_by_entity", "processes_security_by_pid",
                    "processes_security_by_time"])
         XCTAssertEqual(try StoreCheck(database: store.database).problems(), [])
-    }
-
-    /// A lower-case GUID is stored as its 16 bytes, any other id as text; `entities` and the
-    /// event views show the text as loaded, and a filter on it seeks the text index.
-    func testEntityIds_lowerCaseGUIDsAreStoredAsBytesAndShownAsText() throws {
-        let scratch = try Scratch()
-        let guid = "{5770385F-C22A-43E0-BF4C-06F5698FFBD9}"
-        let path = try scratch.write("a.ndjson", lines: [
-            SysmonFixture.process(record: 1, ms: 0, guid: guid, image: #"C:\Windows\System32\cmd.exe"#),
-            SysmonFixture.network(record: 2, ms: 5, guid: guid),
-        ])
-        let store = try scratch.store()
-        _ = try Loader(store: store, options: LoadOptions()).load([path])
-        let shown = try store.column("SELECT entity_id FROM processes")
-        XCTAssertEqual(shown, ["5770385f-c22a-43e0-bf4c-06f5698ffbd9"])
-        XCTAssertEqual(try store.column("SELECT entity_id FROM network_connections"), shown)
-        XCTAssertEqual(try store.column("""
-            SELECT typeof(k.value) || ':' || length(k.value) FROM entity_keys AS k JOIN process_rows AS p ON p.entity_ref = k.entity_ref
-            """), ["blob:16"])
-        // Texts that are not a lower-case GUID stay text, the same through the view.
-        try store.database.execute("INSERT INTO entity_keys (value) VALUES ('security:ws1:1:4242:1793527200'), ('ABC'), ('')",
-                                   purpose: "test")
-        XCTAssertEqual(try store.column("SELECT typeof(value) || ':' || value FROM entities WHERE entity_ref > 2 ORDER BY entity_ref"),
-                       ["text:security:ws1:1:4242:1793527200", "text:ABC", "text:"])
-        // The text form is unique: the same GUID as text is refused like a second copy.
-        XCTAssertThrowsError(try store.database.execute(
-            "INSERT INTO entity_keys (value) VALUES ('5770385f-c22a-43e0-bf4c-06f5698ffbd9')", purpose: "test"))
-        let plan = try store.database.prepare("EXPLAIN QUERY PLAN SELECT entity_ref FROM entities WHERE value = ?1", purpose: "test")
-        plan.bind("x", at: 1)
-        var lines: [String] = []
-        while try plan.step() { lines.append(plan.text(3) ?? "") }
-        XCTAssertEqual(lines, ["SEARCH entity_keys USING INDEX entity_keys_by_text (<expr>=?)"])
-    }
-
-    func testEntityKeyBytes_packsOnlyTheExactLowerCaseForm() {
-        func packed(_ text: String) -> [UInt8]? {
-            var text = text
-            return text.withUTF8 { EntityKeyBytes.packed(UnsafeRawBufferPointer($0)) }
-        }
-        XCTAssertEqual(packed("b2e797f1-8101-6ae6-7005-000000000800"),
-                       [0xb2, 0xe7, 0x97, 0xf1, 0x81, 0x01, 0x6a, 0xe6, 0x70, 0x05, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00])
-        for text in ["B2E797F1-8101-6AE6-7005-000000000800", "{b2e797f1-8101-6ae6-7005-000000000800}",
-                     "b2e797f1-8101-6ae6-7005-00000000080", "b2e797f1-8101-6ae6-7005-0000000008000", "b2e797f1x8101-6ae6-7005-000000000800",
-                     "g2e797f1-8101-6ae6-7005-000000000800", ""] {
-            XCTAssertNil(packed(text), text)
-        }
     }
 
     private func count(_ sql: String, _ store: SQLiteStore) throws -> Int64 {

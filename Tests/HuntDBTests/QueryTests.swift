@@ -87,7 +87,7 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(Set(entries.filter { $0.column == nil }.map(\.object)),
                        ["hosts", "sources", "rejects", "warnings", "processes", "network_connections", "schema_migrations",
                         "deferred_indexes", "process_events", "network_events", "lifecycle_events", "host_volumes",
-                        "process_rows", "network_rows", "names", "entities", "entity_keys", "strings",
+                        "process_rows", "network_rows", "names", "entities", "strings",
                         "logons", "service_installs", "command_line_evidence"])
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }
     }

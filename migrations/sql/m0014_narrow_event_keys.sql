@@ -133,26 +133,3 @@ CREATE INDEX processes_security_by_pid ON process_rows (host_id, pid, ts_us) WHE
 CREATE INDEX processes_security_by_time ON process_rows (host_id, ts_us) WHERE source_kind = 1;
 CREATE INDEX processes_security_by_entity ON process_rows (host_id, entity_ref) WHERE source_kind = 1;
 CREATE INDEX network_security_by_time ON network_rows (host_id, ts_us) WHERE source_kind = 1;
-
--- 3. Entity ids (a process start's Sysmon ProcessGuid, one per process: 852k at 2M) were text
---    twice, in entities and its unique index: 40.7 B an event. A lower-case 8-4-4-4-12 GUID is
---    stored as its 16 bytes now (entity_keys.value; any other id stays text), and the only
---    index is on the text form, unique: the writer's look-up and analysts' filters on entity_id
---    both seek it. `entities` becomes a view with the same columns and values as the table had
---    (the text form is computed with built-in functions only, so the sqlite3 shell and DuckDB
---    read it too). Ids kept by an upgrade stay text (SQLite 3.40 has no unhex()); new ones are
---    bytes.
-CREATE TABLE entity_keys (
-    entity_ref INTEGER PRIMARY KEY,
-    value      ANY NOT NULL  -- 16-byte BLOB for a lower-case GUID, else the TEXT as loaded
-) STRICT;
-INSERT INTO entity_keys (entity_ref, value) SELECT entity_ref, value FROM entities ORDER BY entity_ref;
-DROP TABLE entities;
-CREATE UNIQUE INDEX entity_keys_by_text ON entity_keys (
-    (CASE typeof(value) WHEN 'blob' THEN lower(substr(hex(value), 1, 8) || '-' || substr(hex(value), 9, 4) || '-' || substr(hex(value), 13, 4) || '-' || substr(hex(value), 17, 4) || '-' || substr(hex(value), 21, 12)) ELSE value END)
-);
-CREATE VIEW entities AS
-SELECT
-    entity_ref,
-    (CASE typeof(value) WHEN 'blob' THEN lower(substr(hex(value), 1, 8) || '-' || substr(hex(value), 9, 4) || '-' || substr(hex(value), 13, 4) || '-' || substr(hex(value), 17, 4) || '-' || substr(hex(value), 21, 12)) ELSE value END) AS value
-FROM entity_keys;

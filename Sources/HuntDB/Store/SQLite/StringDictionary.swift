@@ -13,8 +13,7 @@ final class StringDictionary {
     enum Table {
         /// Image file names (`name`, `parent_name`); one entry per exact spelling.
         case names
-        /// Process entity ids: looked up through the view `entities`, stored in `entity_keys`
-        /// (m0014: a lower-case GUID as 16 bytes, `EntityKeyBytes`).
+        /// Process entity ids.
         case entities
         /// Every other interned text.
         case strings
@@ -30,7 +29,7 @@ final class StringDictionary {
         fileprivate var insertSQL: String {
             switch self {
             case .names: "INSERT INTO names (value) VALUES (?1)"
-            case .entities: "INSERT INTO entity_keys (value) VALUES (?1)"
+            case .entities: "INSERT INTO entities (value) VALUES (?1)"
             case .strings: "INSERT INTO strings (value) VALUES (?1)"
             }
         }
@@ -38,14 +37,13 @@ final class StringDictionary {
         fileprivate var insertIfNewSQL: String {
             switch self {
             case .names: "INSERT INTO names (value) VALUES (?1) ON CONFLICT DO NOTHING"
-            case .entities: "INSERT INTO entity_keys (value) VALUES (?1) ON CONFLICT DO NOTHING"
+            case .entities: "INSERT INTO entities (value) VALUES (?1) ON CONFLICT DO NOTHING"
             case .strings: "INSERT INTO strings (value) VALUES (?1) ON CONFLICT DO NOTHING"
             }
         }
     }
 
     private let database: Database
-    private let table: Table
     private let lookup: Statement
     private let insert: Statement
     private let insertIfNew: Statement
@@ -54,7 +52,6 @@ final class StringDictionary {
     /// - Parameter capacity: most texts cached; the cache starts over when full (memory stays bounded).
     init(database: Database, table: Table, capacity: Int = 100_000) throws {
         self.database = database
-        self.table = table
         cache = InternCache(capacity: capacity)
         lookup = try database.prepare(table.lookupSQL, purpose: "looking up an interned text", persistent: true)
         insert = try database.prepare(table.insertSQL, purpose: "interning a text", persistent: true)
@@ -95,23 +92,14 @@ final class StringDictionary {
     }
 
     private func added(_ bytes: UnsafeRawBufferPointer) throws -> Int64 {
-        bindStored(bytes, to: insert)
+        insert.bindText(bytes, at: 1)
         try insert.run()
         return database.lastInsertRowID
     }
 
-    /// Binds the text as the dictionary stores it: entity GUIDs as their bytes, the rest as text.
-    private func bindStored(_ bytes: UnsafeRawBufferPointer, to statement: Statement) {
-        if table == .entities, let packed = EntityKeyBytes.packed(bytes) {
-            statement.bindBlob(packed, at: 1)
-        } else {
-            statement.bindText(bytes, at: 1)
-        }
-    }
-
     /// Inserts the text unless the dictionary holds it already; its new id, or nil when it was there.
     private func addedUnlessStored(_ bytes: UnsafeRawBufferPointer) throws -> Int64? {
-        bindStored(bytes, to: insertIfNew)
+        insertIfNew.bindText(bytes, at: 1)
         try insertIfNew.run()
         return database.changes == 1 ? database.lastInsertRowID : nil
     }
