@@ -49,6 +49,9 @@ final class CompactUpgradeCrashTests: XCTestCase {
         let eventViews = try count("SELECT count(*) FROM sqlite_schema WHERE type = 'view' AND name IN ('processes', 'network_connections', 'process_events', 'network_events')")
         if upgraded {
             XCTAssertEqual([compactTables, eventTables, eventViews], [5, 0, 4], "a mix after a kill", file: file, line: line)
+            // m0014 rewrites the compact tables in the same transaction: both or neither.
+            XCTAssertEqual(try count("SELECT count(*) FROM schema_migrations WHERE id = 'm0014_narrow_event_keys'"), 1, file: file, line: line)
+            XCTAssertEqual(try count("SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sqlite_autoindex_%_rows_%'"), 0, file: file, line: line)
         } else {
             XCTAssertEqual([compactTables, eventTables, eventViews], [0, 2, 2], "a mix after a kill", file: file, line: line)
         }

@@ -3,8 +3,8 @@ import Model
 /// Drops the event tables' secondary indexes for a bulk load and rebuilds them afterwards.
 ///
 /// Which indexes were dropped is recorded in `deferred_indexes` in the same transaction as the
-/// drop, so a loader killed in between leaves a database that knows what to rebuild. The unique
-/// (host, record) indexes that deduplicate events are never dropped.
+/// drop, so a loader killed in between leaves a database that knows what to rebuild. The
+/// (host, record key) indexes the writer deduplicates events through are never dropped.
 struct DeferredIndexes {
     let database: Database
 
@@ -14,7 +14,7 @@ struct DeferredIndexes {
             SELECT name, sql FROM sqlite_schema
             WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('process_rows', 'network_rows')
               AND name NOT IN ('processes_security_by_pid', 'processes_security_by_time', 'processes_security_by_entity',
-                               'network_security_by_time')
+                               'network_security_by_time', 'processes_by_record', 'network_by_record')
             ORDER BY name
             """, purpose: "listing secondary indexes")
         var indexes: [(String, String)] = []

@@ -14,8 +14,8 @@ final class EventWriter {
     private let selectHost: Statement
     private let insertReject: Statement
     private let insertWarning: Statement
-    private let otherProcess: Statement
-    private let otherNetwork: Statement
+    private let sameKeyProcess: Statement
+    private let sameKeyNetwork: Statement
     private let addCounts: Statement
     private var hostIDs: [String: Int64] = [:]
     /// The compact store's dictionaries (names, entities, strings); the entity linker interns through them too.
@@ -46,7 +46,6 @@ final class EventWriter {
                 terminal_session_id, parent_user_ref)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
                 ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
-            ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
             """, purpose: "inserting a process event", persistent: true)
         insertNetwork = try database.prepare("""
             INSERT INTO network_rows (host_id, ts_us, record_key, source_id, source_record, entity_ref, pid, executable_ref,
@@ -55,7 +54,6 @@ final class EventWriter {
                 source_kind, ts_precision_us, source_port_name_ref, destination_port_name_ref)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
                 ?21, ?22, ?23, ?24)
-            ON CONFLICT (host_id, record_key, ts_us, content_key) DO NOTHING
             """, purpose: "inserting a network event", persistent: true)
         insertHost = try database.prepare(
             "INSERT INTO hosts (host_key, name, ecs_host_id) VALUES (?1, ?2, ?3) ON CONFLICT (host_key) DO NOTHING",
@@ -67,16 +65,16 @@ final class EventWriter {
         insertWarning = try database.prepare(
             "INSERT INTO warnings (source_id, record, byte_offset, kind, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
             purpose: "recording a warning about a loaded event")
-        otherProcess = try database.prepare("""
-            SELECT s.path, e.source_record FROM process_rows AS e JOIN sources AS s ON s.source_id = e.source_id
-            WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3
-            LIMIT 1
-            """, purpose: "looking for another event under the same record key", persistent: true)
-        otherNetwork = try database.prepare("""
-            SELECT s.path, e.source_record FROM network_rows AS e JOIN sources AS s ON s.source_id = e.source_id
-            WHERE e.host_id = ?1 AND e.record_key = ?2 AND e.event_id <> ?3
-            LIMIT 1
-            """, purpose: "looking for another event under the same record key", persistent: true)
+        sameKeyProcess = try database.prepare("""
+            SELECT e.ts_us, e.content_key, s.path, e.source_record FROM process_rows AS e JOIN sources AS s ON s.source_id = e.source_id
+            WHERE e.host_id = ?1 AND e.record_key = ?2
+            ORDER BY e.event_id
+            """, purpose: "looking for events under the same record key", persistent: true)
+        sameKeyNetwork = try database.prepare("""
+            SELECT e.ts_us, e.content_key, s.path, e.source_record FROM network_rows AS e JOIN sources AS s ON s.source_id = e.source_id
+            WHERE e.host_id = ?1 AND e.record_key = ?2
+            ORDER BY e.event_id
+            """, purpose: "looking for events under the same record key", persistent: true)
         addCounts = try database.prepare("""
             UPDATE sources SET records_read = records_read + ?2, records_loaded = records_loaded + ?3,
                 records_duplicate = records_duplicate + ?4, records_not_relevant = records_not_relevant + ?5,
@@ -137,6 +135,11 @@ final class EventWriter {
             noteSecurityChange(hostID: hostID, at: event.timestampMicros)
             return .stored(collidesWith: stored.collidesWith)
         }
+        // The identity (host, record key, time, content) is checked here, not by a unique index
+        // (m0014): only when the host may hold the key already, which a Sysmon record id above
+        // every id the host holds rules out without a look-up.
+        let sameKey = try storedUnderKey(event, hostID: hostID, contentKey: contentKey)
+        if sameKey == .same { return .duplicate }
         let s = event.kind == .processStart ? insertProcess : insertNetwork
         let strings = dictionaries.strings, names = dictionaries.names, entities = dictionaries.entities
         s.bind(hostID, at: 1)
@@ -192,13 +195,39 @@ final class EventWriter {
             s.bind(try strings.ref(event.destinationPortName), at: 24)
         }
         try s.runKeepingBindings()
-        guard database.changes == 1 else { return .duplicate }
         if event.sourceKind == .security { noteSecurityChange(hostID: hostID, at: event.timestampMicros) }
         // A content-hash key holds the whole record: another event cannot share it.
         if case .contentHash = event.recordKey { return .stored(collidesWith: nil) }
+        guard case .other(let other) = sameKey else { return .stored(collidesWith: nil) }
+        return .stored(collidesWith: other)
+    }
+
+    /// What the host holds under an event's record key, before the event is stored.
+    private enum SameKey: Equatable {
+        /// Nothing (or the key lies above every key the host holds).
+        case none
+        /// The same event: same time and content.
+        case same
+        /// Another event; `path:record` of the first one stored.
+        case other(String)
+    }
+
+    /// Looks for events the host holds under the event's record key: the same event (a
+    /// duplicate) or another one (a collision). A Sysmon record id above every integer key the
+    /// host holds needs no look-up.
+    private func storedUnderKey(_ event: NormalizedEvent, hostID: Int64, contentKey: Int64) throws -> SameKey {
         let ceiling = event.kind == .processStart ? processKeyCeiling : networkKeyCeiling
-        guard try ceiling.mayCollide(event.recordKey, hostID: hostID) else { return .stored(collidesWith: nil) }
-        return .stored(collidesWith: try otherEvent(event, hostID: hostID, eventID: database.lastInsertRowID))
+        guard try ceiling.mayCollide(event.recordKey, hostID: hostID) else { return .none }
+        let s = event.kind == .processStart ? sameKeyProcess : sameKeyNetwork
+        defer { s.reset() }
+        s.bind(hostID, at: 1)
+        bind(event.recordKey, to: s, at: 2)
+        var first: String?
+        while try s.step() {
+            if s.int64(0) == event.timestampMicros && s.int64(1) == contentKey { return .same }
+            if first == nil { first = "\(s.text(2) ?? "?"):\(s.int64(3))" }
+        }
+        return first.map(SameKey.other) ?? .none
     }
 
     /// Whether the host holds this Security record already, maybe in another time precision
@@ -222,17 +251,6 @@ final class EventWriter {
             if let old = refinedFrom { noteSecurityChange(hostID: hostID, at: min(old, event.timestampMicros)) }
             return true
         }
-    }
-
-    /// `path:record` of another event the host holds under the event's record key, if any.
-    private func otherEvent(_ event: NormalizedEvent, hostID: Int64, eventID: Int64) throws -> String? {
-        let s = event.kind == .processStart ? otherProcess : otherNetwork
-        defer { s.reset() }
-        s.bind(hostID, at: 1)
-        bind(event.recordKey, to: s, at: 2)
-        s.bind(eventID, at: 3)
-        guard try s.step() else { return nil }
-        return "\(s.text(0) ?? "?"):\(s.int64(1))"
     }
 
     /// Binds a record key as stored: an integer, text or a blob (copied by SQLite).

@@ -1,7 +1,8 @@
 import Model
 
 /// The greatest integer record key each host holds in an event table, so that storing an event
-/// whose key lies above it needs no look-up for another event under the same key.
+/// whose key lies above it needs no look-up for the same event (a duplicate) or another event
+/// under the same key (a collision).
 ///
 /// Sysmon's record ids grow with every event a host logs, so on a normal load every new key is
 /// above what the host holds and the collision check is free; an overlapping export, a cleared
@@ -16,8 +17,8 @@ final class RecordKeyCeiling {
     enum Table {
         case processRows, networkRows
 
-        // Integers sort before text and blobs, so `< ''` keeps the integer keys; the unique
-        // (host_id, record_key, …) index answers it with one seek.
+        // Integers sort before text and blobs, so `< ''` keeps the integer keys; the
+        // (host_id, record_key) index (processes_by_record, network_by_record) answers it with one seek.
         fileprivate var highestSQL: String {
             switch self {
             case .processRows:
@@ -32,8 +33,8 @@ final class RecordKeyCeiling {
         highest = try database.prepare(table.highestSQL, purpose: "reading a host's greatest record key", persistent: true)
     }
 
-    /// Whether `key`, just stored for `hostID`, may share its key with another stored event;
-    /// false only when it is an integer above every integer key the host held before.
+    /// Whether `key`, about to be stored for `hostID`, may be held by a stored event; false only
+    /// when it is an integer above every integer key the host holds. Counts the key as stored.
     func mayCollide(_ key: RecordKey, hostID: Int64) throws -> Bool {
         guard case .sysmonRecord(let value) = key else { return true }
         if let known = ceilings[hostID] {
@@ -41,8 +42,7 @@ final class RecordKeyCeiling {
             guard let known else { return false }
             return value <= known
         }
-        // First event of the host in this transaction: the row just stored is already there, so
-        // a greatest key equal to ours proves nothing; let the caller look.
+        // First event of the host in this transaction: read the host's greatest key.
         let stored = try greatestStored(hostID: hostID)
         ceilings[hostID] = max(stored ?? value, value)
         guard let stored else { return false }

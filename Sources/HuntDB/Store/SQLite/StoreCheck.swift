@@ -18,6 +18,11 @@ struct StoreCheck {
             let table = Self.relationNames[foreignKeys.text(0) ?? "?"] ?? foreignKeys.text(0) ?? "?"
             problems.append("foreign key: row \(foreignKeys.int64(1)) of \(table) points to a missing \(foreignKeys.text(2) ?? "?") row")
         }
+        // The events' identity is kept by the writer (m0014), not by a unique index: look for breaks.
+        for (relation, sql) in Self.sameIdentity {
+            let same = try database.scalarInt(sql, purpose: "checking the identity of \(relation)") ?? 0
+            if same > 0 { problems.append("\(relation): \(same) events stored twice (same host, record key, time and content)") }
+        }
         let counts = try database.prepare("""
             SELECT s.source_id, s.path, s.records_read, s.records_loaded, s.records_duplicate, s.records_not_relevant,
                    s.records_rejected,
@@ -55,6 +60,13 @@ struct StoreCheck {
         }
         return problems
     }
+
+    /// Per event relation: how many identities (host, record key, time, content) more than one row holds.
+    private static let sameIdentity = [
+        ("processes", "SELECT count(*) FROM (SELECT 1 FROM process_rows GROUP BY host_id, record_key, ts_us, content_key HAVING count(*) > 1)"),
+        ("network_connections",
+         "SELECT count(*) FROM (SELECT 1 FROM network_rows GROUP BY host_id, record_key, ts_us, content_key HAVING count(*) > 1)"),
+    ]
 
     /// The compact tables by the names analysts query them under (their event ids are the same).
     private static let relationNames = ["process_rows": "processes", "network_rows": "network_connections"]
