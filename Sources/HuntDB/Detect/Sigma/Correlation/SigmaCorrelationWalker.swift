@@ -84,7 +84,7 @@ struct SigmaCorrelationWalker {
     let maxEvents: Int64
     /// Per input, the start of its events' entries: `{"rule_id":…,"event_kind":…`.
     let entryHeads: [String]
-    private var groups: [[RowValue]: Group] = [:]
+    private var groups: [SigmaCorrelationKey: Group] = [:]
     private var closedTimes = 0
 
     init(correlation: SigmaCorrelation, inputs: [SigmaCorrelationInput], maxEvents: Int64) {
@@ -101,14 +101,15 @@ struct SigmaCorrelationWalker {
     mutating func close(_ batch: [Event]) throws -> [Alert] {
         guard let time = batch.first?.time else { return [] }
         // The events of each group, in order of their group's first event (one event: no grouping to do).
-        var byGroup: [[RowValue]: [Event]] = [:]
-        var keys: [[RowValue]] = []
+        var byGroup: [SigmaCorrelationKey: [Event]] = [:]
+        var keys: [SigmaCorrelationKey] = []
         if batch.count == 1 {
-            keys = [batch[0].groups]
+            keys = [SigmaCorrelationKey(batch[0].groups)]
         } else {
             for event in batch {
-                if byGroup[event.groups] == nil { keys.append(event.groups) }
-                byGroup[event.groups, default: []].append(event)
+                let key = SigmaCorrelationKey(event.groups)
+                if byGroup[key] == nil { keys.append(key) }
+                byGroup[key, default: []].append(event)
             }
         }
         var alerts: [Alert] = []
