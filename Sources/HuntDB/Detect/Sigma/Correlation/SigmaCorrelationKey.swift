@@ -17,14 +17,24 @@ struct SigmaCorrelationKey: Hashable {
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(values.count)
-        for value in values {
-            switch value {
-            case .text(let text), .json(let text):
-                hasher.combine(0xFE as UInt8)
-                Self.combineUTF8(text, into: &hasher)
-            default:
-                hasher.combine(value)
-            }
+        for value in values { Self.combine(value, into: &hasher) }
+    }
+
+    /// One value_count value, keyed the same way without an array per event.
+    struct Single: Hashable {
+        let value: RowValue
+
+        static func == (a: Single, b: Single) -> Bool { SigmaCorrelationKey.sameBytes(a.value, b.value) }
+        func hash(into hasher: inout Hasher) { SigmaCorrelationKey.combine(value, into: &hasher) }
+    }
+
+    private static func combine(_ value: RowValue, into hasher: inout Hasher) {
+        switch value {
+        case .text(let text), .json(let text):
+            hasher.combine(0xFE as UInt8)
+            combineUTF8(text, into: &hasher)
+        default:
+            hasher.combine(value)
         }
     }
 

@@ -27,8 +27,8 @@ extension SigmaCorrelationWalker {
         case .eventCount:
             return .integer(Int64(window.count))
         case .valueCount:
-            var distinct = Set<SigmaCorrelationKey>()
-            for event in window where event.value != .null { distinct.insert(SigmaCorrelationKey([Self.sqliteDistinctKey(event.value)])) }
+            var distinct = Set<SigmaCorrelationKey.Single>()
+            for event in window where event.value != .null { distinct.insert(.init(value: Self.sqliteDistinctKey(event.value))) }
             return .integer(Int64(distinct.count))
         case .valueSum:
             var integer: Int64 = 0, real = 0.0, anyReal = false, any = false
