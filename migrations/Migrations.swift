@@ -28,6 +28,8 @@ public enum EmbeddedMigrations {
         ("c0004_record_key_kind", text(PackageResources.c0004_record_key_kind_sql)),
         ("c0005_command_line_evidence", text(PackageResources.c0005_command_line_evidence_sql)),
         ("c0006_link_versions", text(PackageResources.c0006_link_versions_sql)),
+        ("c0007_versioned_identity", text(PackageResources.c0007_versioned_identity_sql)),
+        ("c0008_view_times", text(PackageResources.c0008_view_times_sql)),
     ]
 
     private static func text(_ bytes: [UInt8]) -> String {

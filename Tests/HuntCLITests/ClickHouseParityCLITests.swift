@@ -97,6 +97,7 @@ final class ClickHouseParityCLITests: XCTestCase {
         let first = try dir.write("first.ndjson", Self.ecsLines[0] + "\n")
         XCTAssertEqual(try HuntProcess.run(["load", "--db", db, first]).status, 0)
         // Back to the schema of c0003: without the column, the evidence table and their records.
+        try server.revertVersionedIdentity("old")
         for table in ["processes", "network_connections", "lifecycle_events", "logons", "service_installs"] {
             try server.query("ALTER TABLE old.\(table) DROP COLUMN record_key_is_hash")
         }

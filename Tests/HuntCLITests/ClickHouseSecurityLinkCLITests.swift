@@ -128,6 +128,7 @@ final class ClickHouseSecurityLinkCLITests: XCTestCase {
         try assertSQLitesLinksWithStaleCopies(servers: [server], database: "old", url: server.url("old"), tables: Self.eventTables) { n in
             guard n == 2 else { return }
             // Back to the schema before c0006, after two loads (the stale copies stay).
+            try server.revertVersionedIdentity("old")
             for table in Self.eventTables { try server.query("ALTER TABLE old.\(table) DROP COLUMN link_version") }
             try server.query("DROP TABLE old.host_volumes")
             try server.query("ALTER TABLE old.schema_migrations DELETE WHERE id >= 'c0006'")

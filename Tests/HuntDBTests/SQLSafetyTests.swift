@@ -81,8 +81,8 @@ final class SQLSafetyTests: XCTestCase {
             "processes or network_connections, checked",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseBatchWriter.swift: table.rawValue":
             "an event table name, a case of ClickHouseEventRow.Table",
-        #"Sources/HuntDB/Store/ClickHouse/ClickHouseEventRow.swift: columns.joined(separator: ", ")"#:
-            "the column names of an event table, constants of ClickHouseEventRow.Table",
+        #"Sources/HuntDB/Store/ClickHouse/ClickHouseEventRow.swift: (columns + ["link_version"]).joined(separator: ", ")"#:
+            "the column names of an event table, constants of ClickHouseEventRow.Table, and link_version",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseEventRow.swift: rawValue":
             "an event table name, a case of ClickHouseEventRow.Table",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseParameterizedSQL.swift: Self.parameterTable":
@@ -103,14 +103,24 @@ final class SQLSafetyTests: XCTestCase {
             "an integer of the constant kinds list",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseStatsSQL.swift: table":
             "an event table name: the constant kinds list, or logons / service_installs at the call",
-        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: name":
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseRowRewrite.swift: name":
             "an event table name, a constant of ClickHouseEventRow.Table (with `_local` on a cluster)",
-        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: columns.joined(separator: \", \")":
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseRowRewrite.swift: columns.joined(separator: \", \")":
             "the column names of an event table, constants of ClickHouseEventRow.Table, and link_version",
-        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: values.joined(separator: \", \")":
-            "those column names, three replaced by the constant names of the links table's columns, the version a {version:Int64} parameter",
-        "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkWriter.swift: latest":
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseRowRewrite.swift: values.joined(separator: \", \")":
+            "those column names, the replaced ones as `new_` + their constant names (columns of the rewrites table), the version a {version:Int64} parameter",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseRowRewrite.swift: latest":
             "ClickHouseLinkedRows.latest of those constants and a filter of {name:Type} parameters",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: name":
+            "a table name from a migration file (an identifier: letters, digits, _), or it with `_local`",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: copy":
+            "that table name with `__rebuild`",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: replaced":
+            "that table name with `__replaced`",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: engine":
+            "the engine clause of a migration file's REBUILD TABLE statement (embedded in the binary)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: columns":
+            "the table's column names as system.columns lists them (identifiers of the store's own schema)",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkedRows.swift: columns":
             "column names, constants at every call (the linker's reads and writer)",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkedRows.swift: table":

@@ -14,7 +14,9 @@
 -- tables are read without FINAL, each side filtered first on columns the Security linker never
 -- rewrites and de-duplicated by event id keeping the latest link (`ORDER BY link_version DESC
 -- LIMIT 1 BY event_id`, c0006: a copy a concurrent or killed load wrote, or a row the linker
--- wrote again before a merge, shares its event id), then filtered on the linked columns; FINAL
+-- wrote again before a merge, shares its event id), then filtered on the linked columns and
+-- the exact time range (a more precise copy of a Security record moves its time within its
+-- second, c0007: before the pick the range goes through ts_key, which every copy shares); FINAL
 -- would merge every part's rows of all columns read, which took 4.45 GiB here). Both join sides are narrow (keys and times) and the
 -- connections side, held in memory, is services.exe's qualifying incoming connections only.
 -- Per child: how many qualifying connections fall in its window, and the latest one (ties by
@@ -72,12 +74,13 @@ FROM (
                 source_record AS process_record
             FROM processes
             WHERE lower(parent_name) = 'services.exe'
-              AND ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
-              AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
+              AND ts_key >= ifNull({since:Nullable(Int64)} - 999999, toInt64(-9223372036854775807))
+              AND ts_key < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
             ORDER BY link_version DESC
             LIMIT 1 BY child_event_id
           )
           WHERE isNotNull(services_entity_id)
+            AND process_time >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807)) AND process_time < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
         )
         ANY INNER JOIN (
             -- Per child: the qualifying connections in its window, and the latest one.
@@ -107,8 +110,8 @@ FROM (
                     SELECT host_id, parent_entity_id, event_id, ts_us, ts_precision_us
                     FROM processes
                     WHERE lower(parent_name) = 'services.exe'
-                      AND ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807))
-                      AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
+                      AND ts_key >= ifNull({since:Nullable(Int64)} - 999999, toInt64(-9223372036854775807))
+                      AND ts_key < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
                       AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
                            OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
                            OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))
@@ -116,6 +119,7 @@ FROM (
                     LIMIT 1 BY event_id
                 )
                 WHERE isNotNull(parent_entity_id)
+                  AND ts_us >= ifNull({since:Nullable(Int64)}, toInt64(-9223372036854775807)) AND ts_us < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
             )
             ALL INNER JOIN (
                 SELECT *, intDiv(n_ts_us, greatest(toInt64(60000000), {window_ms:Int64} * 1000)) AS bucket

@@ -17,7 +17,10 @@ final class ClickHouseBatchWriter: EventBatchWriter {
     private(set) var pending = LoadCounts()
     private(set) var isOpen = false
     private var rows: [ClickHouseEventRow.Table: RowBinaryWriter] = [:]
-    private var pendingIdentities = Set<ClickHouseEventRow.Identity>()
+    /// The events of the open transaction, by identity.
+    private var pendingCopies: [ClickHouseEventRow.Identity: StoredCopy] = [:]
+    /// Stored rows that take a more precise copy's time at commit, per table and event id.
+    private var refinements: [ClickHouseEventRow.Table: [Int64: ClickHouseRowRewrite.Row]] = [:]
     private var knownHosts: Set<Int64>
     private var newHosts: [[RowValue]] = []
     private var rejects: [[RowValue]] = []
@@ -47,10 +50,11 @@ final class ClickHouseBatchWriter: EventBatchWriter {
             switch outcome.result {
             case .event(let event):
                 let table = ClickHouseEventRow.Table(event.kind)
+                let isHash = ClickHouseEventRow.isContentHash(event.recordKey)
                 let identity = ClickHouseEventRow.Identity(hostID: ClickHouseEventRow.hostID(event.host), tsMicros: event.timestampMicros,
                                                            recordKey: ClickHouseEventRow.recordKey(event.recordKey),
-                                                           contentKey: event.contentKey,
-                                                           recordKeyIsHash: ClickHouseEventRow.isContentHash(event.recordKey))
+                                                           contentKey: event.contentKey, recordKeyIsHash: isHash,
+                                                           folds: table.foldsPrecisions(event.sourceKind, recordKeyIsHash: isHash))
                 events.append((event, table, identity, outcome))
             case .notRelevant:
                 pending.notRelevant += 1
@@ -67,10 +71,34 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 securityHosts[identity.hostID, default: .init(hostKey: event.host.key, from: identity.tsMicros)].from =
                     min(securityHosts[identity.hostID]?.from ?? identity.tsMicros, identity.tsMicros)
             }
-            if stored.identities.contains(identity) || !pendingIdentities.insert(identity).inserted {
+            let copy = StoredCopy(eventID: identity.eventID, tsMicros: identity.tsMicros, precision: event.timePrecisionMicros, version: 0)
+            if let held = pendingCopies[identity] ?? stored.identities[identity] {
                 pending.duplicates += 1
+                guard identity.folds else { continue }
+                switch PrecisionFold.compare(held: (held.tsMicros, held.precision), new: (identity.tsMicros, copy.precision)) {
+                case .same:
+                    break
+                case .refines:
+                    // The more precise copy: the stored row takes its time (as SQLite's does),
+                    // and the Security linker looks again from the earlier of the two.
+                    if let change = securityHosts[identity.hostID] { securityHosts[identity.hostID]?.from = min(change.from, held.tsMicros) }
+                    refinements[table, default: [:]][held.eventID] = ClickHouseRowRewrite.Row(
+                        hostID: identity.hostID, eventID: held.eventID, storedTs: min(held.tsMicros, identity.tsMicros),
+                        values: [.integer(identity.tsMicros), .integer(copy.precision)])
+                    pendingCopies[identity] = StoredCopy(eventID: held.eventID, tsMicros: identity.tsMicros, precision: copy.precision,
+                                                         version: held.version)
+                case .otherTime:
+                    let warning = RecordWarning(record: outcome.number, offset: outcome.offset, kind: .colliding, reason: """
+                        the host holds this record (same id and content) at \(held.tsMicros) µs, which differs at the coarser \
+                        time precision, in the same second; ClickHouse keeps that one (SQLite would keep both)
+                        """)
+                    pending.count(warning.kind)
+                    recordWarnings.append(warning)
+                    warnings.append([.integer(sourceID), .integer(warning.record), .integer(warning.offset), .text(warning.kind.rawValue), .text(warning.reason)])
+                }
                 continue
             }
+            pendingCopies[identity] = copy
             pending.loaded += 1
             latestPending.raise(table, identity)
             if !knownHosts.contains(identity.hostID) {
@@ -98,6 +126,10 @@ final class ClickHouseBatchWriter: EventBatchWriter {
             guard let writer = rows[table], writer.rows > 0 else { continue }
             try store.client.insert(table.insertSQL, data: writer.data, purpose: "inserting \(writer.rows) rows into \(table.rawValue)")
         }
+        let refine = ClickHouseRowRewrite(store: store, version: Clock.nowMicros(), replaced: [("ts_us", "Int64"), ("ts_precision_us", "Int64")])
+        for (table, rows) in refinements.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try refine.rewrite(table, rows: rows.values.sorted { $0.eventID < $1.eventID })
+        }
         try store.insertEverywhere(into: "hosts", columns: [("host_id", "Int64"), ("host_key", "String"), ("name", "String"), ("ecs_host_id", "Nullable(String)")],
                                    rows: newHosts, purpose: "recording new hosts")
         try store.insertEverywhere(into: "rejects", columns: [("source_id", "Int64"), ("record", "Int64"), ("byte_offset", "Nullable(Int64)"), ("reason", "String"), ("excerpt", "String")],
@@ -123,7 +155,8 @@ final class ClickHouseBatchWriter: EventBatchWriter {
 
     private func reset() {
         rows.removeAll()
-        pendingIdentities.removeAll()
+        pendingCopies.removeAll()
+        refinements.removeAll()
         newHosts.removeAll()
         rejects.removeAll()
         warnings.removeAll()
@@ -138,31 +171,44 @@ final class ClickHouseBatchWriter: EventBatchWriter {
         var recordKey: String
     }
 
-    /// Which of these identities the server holds, and for their record keys, where another event
-    /// with the same key came from (looked up within the batch's time range, which the table's
-    /// order (host, time) makes cheap).
+    /// A copy of an event the store or the open transaction holds.
+    private struct StoredCopy {
+        var eventID: Int64
+        var tsMicros: Int64
+        var precision: Int64
+        var version: Int64
+    }
+
+    /// Which of these identities the server holds (each at its latest copy), and for their
+    /// record keys, where another event with the same key came from (looked up within the
+    /// batch's time range, which the table's order (host, ts_key) makes cheap).
     private func storedIdentities(of keys: [(ClickHouseEventRow.Table, ClickHouseEventRow.Identity)]) throws
-        -> (identities: Set<ClickHouseEventRow.Identity>, byRecordKey: [RecordKeyInHost: (sourceID: Int64, sourceRecord: Int64)]) {
-        var identities = Set<ClickHouseEventRow.Identity>()
+        -> (identities: [ClickHouseEventRow.Identity: StoredCopy], byRecordKey: [RecordKeyInHost: (sourceID: Int64, sourceRecord: Int64)]) {
+        var identities: [ClickHouseEventRow.Identity: StoredCopy] = [:]
         var byRecordKey: [RecordKeyInHost: (Int64, Int64)] = [:]
         for table in ClickHouseEventRow.Table.allCases {
             let mine = keys.filter { $0.0 == table }.map(\.1)
             guard !mine.isEmpty else { continue }
             let keysTable = ClickHouseExternalTable(
-                name: "hunt_keys", columns: [("host_id", "Int64"), ("record_key", "String"), ("ts_us", "Int64")],
-                rows: mine.map { [.integer($0.hostID), .text($0.recordKey), .integer($0.tsMicros)] })
+                name: "hunt_keys", columns: [("host_id", "Int64"), ("record_key", "String"), ("ts_key", "Int64")],
+                rows: mine.map { [.integer($0.hostID), .text($0.recordKey), .integer($0.tsKey)] })
             let found = try store.client.select("""
-                SELECT host_id, ts_us, record_key, content_key, source_id, source_record
+                SELECT host_id, ts_key, record_key, content_key, source_id, source_record, event_id, ts_us, ts_precision_us, link_version
                 FROM \(table.rawValue)
                 WHERE host_id IN (SELECT host_id FROM hunt_keys)
-                  AND ts_us >= (SELECT min(ts_us) FROM hunt_keys) AND ts_us <= (SELECT max(ts_us) FROM hunt_keys)
+                  AND ts_key >= (SELECT min(ts_key) FROM hunt_keys) AND ts_key <= (SELECT max(ts_key) FROM hunt_keys)
                   AND (host_id, record_key) IN (SELECT host_id, record_key FROM hunt_keys)
                 """, tables: [keysTable], purpose: "looking up which records \(table.rawValue) holds already")
             for row in found.rows {
-                guard case .integer(let host) = row[0], case .integer(let ts) = row[1], case .integer(let content) = row[3],
-                      case .integer(let source) = row[4], case .integer(let record) = row[5] else { continue }
+                guard case .integer(let host) = row[0], case .integer(let tsKey) = row[1], case .integer(let content) = row[3],
+                      case .integer(let source) = row[4], case .integer(let record) = row[5], case .integer(let eventID) = row[6],
+                      case .integer(let ts) = row[7], case .integer(let precision) = row[8], case .integer(let version) = row[9] else { continue }
                 let key = row[2].description
-                identities.insert(ClickHouseEventRow.Identity(hostID: host, tsMicros: ts, recordKey: key, contentKey: content))
+                var identity = ClickHouseEventRow.Identity(hostID: host, tsMicros: ts, recordKey: key, contentKey: content, folds: false)
+                identity.tsKey = tsKey
+                if (identities[identity]?.version ?? .min) < version {
+                    identities[identity] = StoredCopy(eventID: eventID, tsMicros: ts, precision: max(1, precision), version: version)
+                }
                 byRecordKey[RecordKeyInHost(hostID: host, recordKey: key)] = (source, record)
             }
         }

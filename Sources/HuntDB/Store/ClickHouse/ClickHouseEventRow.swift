@@ -21,15 +21,30 @@ enum ClickHouseEventRow {
             }
         }
 
-        /// The INSERT statement of the table's rows in RowBinary.
+        /// The INSERT statement of the table's rows in RowBinary: its columns, then `link_version`.
         var insertSQL: String {
-            "INSERT INTO \(rawValue) (\(columns.joined(separator: ", "))) FORMAT RowBinary"
+            "INSERT INTO \(rawValue) (\((columns + ["link_version"]).joined(separator: ", "))) FORMAT RowBinary"
+        }
+
+        /// Whether a record of this table and source is one record in every time precision
+        /// (SQLite's `SecurityRecordMatch`): Security records in the event tables, every record
+        /// but Sysmon's in the context tables; never one keyed by a content hash.
+        func foldsPrecisions(_ source: SourceKind, recordKeyIsHash: Bool) -> Bool {
+            guard !recordKeyIsHash else { return false }
+            switch self {
+            case .processes, .networkConnections, .lifecycleEvents: return source == .security
+            case .logons, .serviceInstalls, .commandLineEvidence: return source != .sysmon
+            }
         }
 
         static let identity = ["event_id", "host_id", "host", "ts_us", "record_key", "content_key", "record_key_is_hash", "source_id",
                                "source_record"]
 
-        var columns: [String] {
+        /// The columns every row is written with (a rewrite copies them; `link_version` is
+        /// the rewrite's own).
+        var columns: [String] { specificColumns + ["ts_key"] }
+
+        private var specificColumns: [String] {
             switch self {
             case .processes:
                 Self.identity + ["entity_id", "pid", "executable", "name", "command_line", "args", "working_directory",
@@ -58,10 +73,15 @@ enum ClickHouseEventRow {
         }
     }
 
-    /// An event's identity in a host: what makes a re-loaded record a duplicate.
+    /// An event's identity in a host: what makes a re-loaded record a duplicate, and the
+    /// table's sorting key (host_id, ts_key, record_key, content_key; c0007).
     struct Identity: Hashable {
         var hostID: Int64
+        /// The event's time (not part of the identity: `tsKey` is).
         var tsMicros: Int64
+        /// `tsMicros`, or for a record that is one record in every time precision, its second
+        /// (`timeKey`), so that its copies share one identity.
+        var tsKey: Int64
         var recordKey: String
         var contentKey: Int64
         /// Whether `recordKey` is a content hash (its hex), not a record id (c0004). Not part of
@@ -70,21 +90,44 @@ enum ClickHouseEventRow {
         var recordKeyIsHash = false
 
         static func == (a: Identity, b: Identity) -> Bool {
-            (a.hostID, a.tsMicros, a.recordKey, a.contentKey) == (b.hostID, b.tsMicros, b.recordKey, b.contentKey)
+            (a.hostID, a.tsKey, a.recordKey, a.contentKey) == (b.hostID, b.tsKey, b.recordKey, b.contentKey)
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(hostID)
-            hasher.combine(tsMicros)
+            hasher.combine(tsKey)
             hasher.combine(recordKey)
             hasher.combine(contentKey)
         }
 
-        /// A stable id for the event (the same event always gets the same id).
+        /// Whether the record is one record in every time precision (`Table.foldsPrecisions`).
+        var folds: Bool
+
+        init(hostID: Int64, tsMicros: Int64, recordKey: String, contentKey: Int64, recordKeyIsHash: Bool = false, folds: Bool) {
+            self.hostID = hostID
+            self.tsMicros = tsMicros
+            self.tsKey = Identity.timeKey(tsMicros, folds: folds)
+            self.recordKey = recordKey
+            self.contentKey = contentKey
+            self.recordKeyIsHash = recordKeyIsHash
+            self.folds = folds
+        }
+
+        /// The time in the sorting key: `micros` floored to the second when the record folds
+        /// precisions (the same expression as c0007's `ts_key` default), else `micros`.
+        static func timeKey(_ micros: Int64, folds: Bool) -> Int64 {
+            guard folds else { return micros }
+            let below = (micros % 1_000_000 + 1_000_000) % 1_000_000
+            let (floor, overflow) = micros.subtractingReportingOverflow(below)
+            return overflow ? .min : floor  // .min: "from the start" stays the start
+        }
+
+        /// A stable id for the event (the same event always gets the same id; copies of a
+        /// record in other precisions get the same one).
         var eventID: Int64 {
             var hash = ContentKey()
             hash.add(hostID)
-            hash.add(tsMicros)
+            hash.add(tsKey)
             hash.add(recordKey)
             hash.add(contentKey)
             return hash.value & .max
@@ -227,6 +270,8 @@ enum ClickHouseEventRow {
             out.nullableString(event.userName)
             out.nullableString(event.userDomain)
         }
+        out.int64(identity.tsKey)
+        out.int64(0)  // link_version: as loaded
         out.endRow()
     }
 }

@@ -60,7 +60,9 @@ struct ClickHouseLinkReader {
 
     /// Each host's Security starts and connections, and its exits and boots, from its first time on.
     func windows() throws -> [Int64: Window] {
-        let values: [String: RowValue] = ["from": .integer(earliest)]
+        // Through ts_key (every copy of an event has the same): `inWindow` keeps the rows whose
+        // time is in the host's window.
+        let values: [String: RowValue] = ["from": .integer(ClickHouseLinkedRows.keyFloor(earliest))]
         var windows: [Int64: Window] = [:]
         func inWindow(_ row: [RowValue]) -> (Int64, Int64)? {
             guard let host = row[0].int64, let ts = row[2].int64, let first = from[host], ts >= first else { return nil }
@@ -68,7 +70,7 @@ struct ClickHouseLinkReader {
         }
         for row in try rows(ClickHouseLinkedRows.latest(
             columns: "host_id, event_id, ts_us, pid, entity_id, executable, parent_pid, parent_entity_id", from: "processes",
-            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_us >= {from:Int64}")
+            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_key >= {from:Int64}")
             + " ORDER BY ts_us, event_id", values: values, tables: [hostsTable]) {
             guard let (host, ts) = inWindow(row) else { continue }
             windows[host, default: Window()].starts.append(Event(eventID: row[1].int64 ?? 0, ts: ts, pid: row[3].int64, entity: row[4].text,
@@ -76,7 +78,7 @@ struct ClickHouseLinkReader {
         }
         for row in try rows(ClickHouseLinkedRows.latest(
             columns: "host_id, event_id, ts_us, pid, entity_id, executable", from: "network_connections",
-            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_us >= {from:Int64}")
+            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_key >= {from:Int64}")
             + " ORDER BY ts_us, event_id", values: values, tables: [hostsTable]) {
             guard let (host, ts) = inWindow(row) else { continue }
             windows[host, default: Window()].connections.append(Event(eventID: row[1].int64 ?? 0, ts: ts, pid: row[3].int64, entity: row[4].text,
@@ -84,7 +86,7 @@ struct ClickHouseLinkReader {
         }
         for row in try rows(ClickHouseLinkedRows.latest(
             columns: "host_id, event_id, ts_us, pid, entity_id, executable, kind, source_kind", from: "lifecycle_events",
-            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind IN ('exit', 'boot') AND ts_us >= {from:Int64}")
+            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind IN ('exit', 'boot') AND ts_key >= {from:Int64}")
             + " ORDER BY ts_us, event_id", values: values, tables: [hostsTable]) {
             guard let (host, ts) = inWindow(row) else { continue }
             if row[6].text == "boot" {
@@ -98,8 +100,8 @@ struct ClickHouseLinkReader {
     }
 
     /// Before each host's first time: each referenced pid's last Security start and last exit,
-    /// and the host's last boot. Times and pids are never rewritten, so copies do not matter
-    /// to these maxima.
+    /// and the host's last boot. A more precise copy rewrites a time (c0007): each event counts
+    /// at the time of its latest copy (`argMax(ts_us, link_version)`), read through ts_key.
     func lastBefore(pids: Set<HostPID>) throws -> [Int64: SecurityLinkTimeline.Before] {
         var before: [Int64: SecurityLinkTimeline.Before] = [:]
         let bounded = from.filter { $0.value != .min }
@@ -118,11 +120,12 @@ struct ClickHouseLinkReader {
             }
         }
         for row in try rows("""
-            SELECT host_id, max(ts_us) FROM (
-                SELECT host_id, ts_us FROM lifecycle_events
-                WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind = 'boot' AND ts_us < {to:Int64}
+            SELECT host_id, max(t) FROM (
+                SELECT host_id, argMax(ts_us, link_version) AS t FROM lifecycle_events
+                WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind = 'boot' AND ts_key < {to:Int64}
+                GROUP BY host_id, event_id
             ) ALL INNER JOIN hunt_hosts USING host_id
-            WHERE ts_us < pass_from
+            WHERE t < pass_from
             GROUP BY host_id
             """, values: values, tables: [hostsTable]) {
             if let host = row[0].int64, let ts = row[1].int64 { before[host, default: .init()].boot = ts }
@@ -132,23 +135,25 @@ struct ClickHouseLinkReader {
 
     /// Per (host, pid) of `hunt_pids`: the last Security start before the host's `pass_from`.
     private static let lastStartsSQL = """
-        SELECT host_id, p, max(ts_us) FROM (
-            SELECT host_id, assumeNotNull(pid) AS p, ts_us FROM processes
+        SELECT host_id, p, max(t) FROM (
+            SELECT host_id, assumeNotNull(pid) AS p, argMax(ts_us, link_version) AS t FROM processes
             WHERE (host_id, p) GLOBAL IN (SELECT host_id, p FROM hunt_pids) AND isNotNull(pid) AND source_kind = 'security'
-              AND ts_us < {to:Int64}
+              AND ts_key < {to:Int64}
+            GROUP BY host_id, p, event_id
         ) ALL INNER JOIN hunt_pids USING (host_id, p)
-        WHERE ts_us < pass_from
+        WHERE t < pass_from
         GROUP BY host_id, p
         """
 
     /// Per (host, pid) of `hunt_pids`: the last exit before the host's `pass_from`.
     private static let lastExitsSQL = """
-        SELECT host_id, p, max(ts_us) FROM (
-            SELECT host_id, assumeNotNull(pid) AS p, ts_us FROM lifecycle_events
+        SELECT host_id, p, max(t) FROM (
+            SELECT host_id, assumeNotNull(pid) AS p, argMax(ts_us, link_version) AS t FROM lifecycle_events
             WHERE (host_id, p) GLOBAL IN (SELECT host_id, p FROM hunt_pids) AND isNotNull(pid) AND kind = 'exit'
-              AND ts_us < {to:Int64}
+              AND ts_key < {to:Int64}
+            GROUP BY host_id, p, event_id
         ) ALL INNER JOIN hunt_pids USING (host_id, p)
-        WHERE ts_us < pass_from
+        WHERE t < pass_from
         GROUP BY host_id, p
         """
 
@@ -182,8 +187,8 @@ struct ClickHouseLinkReader {
     func deviceConnections(hostID: Int64, before: Int64) throws -> [Event] {
         try rows(ClickHouseLinkedRows.latest(
             columns: "event_id, ts_us, pid, entity_id, executable", from: "network_connections",
-            where: "host_id = {host:Int64} AND source_kind = 'security' AND ts_us < {before:Int64}")
-            + " WHERE startsWith(lower(ifNull(executable, '')), '\\\\device\\\\') ORDER BY ts_us, event_id",
+            where: "host_id = {host:Int64} AND source_kind = 'security' AND ts_key < {before:Int64}")
+            + " WHERE ts_us < {before:Int64} AND startsWith(lower(ifNull(executable, '')), '\\\\device\\\\') ORDER BY ts_us, event_id",
             values: ["host": .integer(hostID), "before": .integer(before)], tables: []).map {
             Event(eventID: $0[0].int64 ?? 0, ts: $0[1].int64 ?? 0, pid: $0[2].int64, entity: $0[3].text, executable: $0[4].text)
         }

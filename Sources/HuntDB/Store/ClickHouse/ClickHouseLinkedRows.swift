@@ -1,9 +1,12 @@
-/// How readers without FINAL see rows the Security linker may have written again (c0006):
-/// of each event's copies, the one with the highest `link_version`.
+/// How readers without FINAL see rows written again (`ClickHouseRowRewrite`: the Security
+/// linker's links, c0006, and a record's more precise time, c0007): of each event's copies, the
+/// one with the highest `link_version`.
 ///
-/// The filter must name only columns the linker never rewrites (everything but `entity_id`,
-/// `parent_entity_id`, `executable`): a filter on a linked column would pick among the copies
-/// that pass it, a stale one among them.
+/// The filter must name only columns no rewrite changes: not `entity_id`, `parent_entity_id`,
+/// `executable` (the linker), nor `ts_us`, `ts_precision_us` (a more precise copy). A filter on
+/// those would pick among the copies that pass it, a stale one among them: filter them after
+/// the pick. A time range goes through `ts_key` (c0007), which every copy shares:
+/// `ts_key >= keyFloor(lo) AND ts_key <= hi` holds every row whose `ts_us` is in [lo, hi].
 enum ClickHouseLinkedRows {
     /// `SELECT columns FROM (… the latest copy of each event of table that passes filter)`.
     /// The arguments are constants of the callers (names and SQL with `{name:Type}` parameters).
@@ -16,5 +19,11 @@ enum ClickHouseLinkedRows {
             LIMIT 1 BY event_id
         )
         """
+    }
+
+    /// The lowest `ts_key` of a row whose `ts_us` is `micros` or later (`ts_key` is `ts_us`
+    /// or its second).
+    static func keyFloor(_ micros: Int64) -> Int64 {
+        ClickHouseEventRow.Identity.timeKey(micros, folds: true)
     }
 }

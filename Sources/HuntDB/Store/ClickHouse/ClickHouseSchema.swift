@@ -11,7 +11,9 @@ import Model
 /// load finishes it. With a cluster, each table marked `-- sharded` is created as `NAME_local`
 /// on every shard with a Distributed table `NAME` over them (sharding key `host_id`); the other
 /// tables and the views are created on every shard (the distributed DDL queue, `ON CLUSTER`,
-/// needs ZooKeeper on 18.16, so the store runs the DDL on each shard itself).
+/// needs ZooKeeper on 18.16, so the store runs the DDL on each shard itself). A `REBUILD TABLE`
+/// statement (ours, not ClickHouse's) changes a table's engine by copying it
+/// (`ClickHouseTableRebuild`).
 struct ClickHouseSchema: MigrationTarget {
     /// The server the store talks to.
     let entry: ClickHouseClient
@@ -24,7 +26,20 @@ struct ClickHouseSchema: MigrationTarget {
         """
 
     func executeScript(_ sql: String, purpose: String) throws {
+        // On a cluster the shards' tables are rebuilt; the Distributed table keeps its engine.
+        func rebuiltName(_ rebuild: ClickHouseTableRebuild, _ statement: String) -> String {
+            cluster != nil && statement.contains("-- sharded") ? rebuild.table + "_local" : rebuild.table
+        }
+        // A rebuild a kill interrupted is finished first: the statements before it need the table.
         for statement in Self.statements(sql) {
+            guard let rebuild = ClickHouseTableRebuild.parse(statement) else { continue }
+            for node in nodes { try rebuild.recover(on: node, name: rebuiltName(rebuild, statement), purpose: purpose) }
+        }
+        for statement in Self.statements(sql) {
+            if let rebuild = ClickHouseTableRebuild.parse(statement) {
+                for node in nodes { try rebuild.run(on: node, name: rebuiltName(rebuild, statement), purpose: purpose) }
+                continue
+            }
             for node in nodes {
                 for ddl in shardStatements(statement) where try !addsExistingColumn(ddl, on: node) {
                     try node.execute(ddl, purpose: purpose)

@@ -43,7 +43,9 @@ extension ClickHouseStore {
                 SELECT host_id, pid, event_id, ts_us, command_line
                 FROM command_line_evidence
                 WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_requests)
-                  AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
+                  AND ts_key >= (SELECT min(lo) - 999999 FROM hunt_requests) AND ts_key <= (SELECT max(hi) FROM hunt_requests)
+                ORDER BY link_version DESC
+                LIMIT 1 BY event_id
             ) USING (host_id, pid)
             WHERE ts_us >= lo AND ts_us <= hi
             """, tables: [table], purpose: "looking up command-line evidence of source processes").rows
@@ -73,8 +75,10 @@ extension ClickHouseStore {
                 SELECT host_id, assumeNotNull(source_ip) AS source_ip, assumeNotNull(source_port) AS source_port, ts_us, pid
                 FROM network_connections
                 WHERE (source_ip, source_port) GLOBAL IN (SELECT source_ip, source_port FROM hunt_requests)
-                  AND ts_us >= (SELECT min(lo) FROM hunt_requests) AND ts_us <= (SELECT max(hi) FROM hunt_requests)
+                  AND ts_key >= (SELECT min(lo) - 999999 FROM hunt_requests) AND ts_key <= (SELECT max(hi) FROM hunt_requests)
                   AND isNotNull(pid)
+                ORDER BY link_version DESC
+                LIMIT 1 BY event_id
             ) USING (host_id, source_ip, source_port)
             WHERE ts_us >= lo AND ts_us <= hi
             GROUP BY n

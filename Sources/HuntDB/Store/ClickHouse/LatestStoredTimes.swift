@@ -5,8 +5,8 @@ import Model
 ///
 /// An event later than that cannot be stored yet (by this load or an earlier one), so the load
 /// need not ask the server about it. A load running at the same time as another one may still
-/// write a copy the other wrote; ReplacingMergeTree collapses it and every read uses `FINAL`,
-/// as before.
+/// write a copy the other wrote; ReplacingMergeTree collapses it, and every read sees one copy
+/// (FINAL, or the latest copy by event id).
 struct LatestStoredTimes {
     private var byTable: [ClickHouseEventRow.Table: [Int64: Int64]] = [:]
 
@@ -24,10 +24,12 @@ struct LatestStoredTimes {
         }
     }
 
-    /// Whether the table may hold an event with this identity (its time is not after the host's latest).
+    /// Whether the table may hold an event with this identity: its `ts_key` is not after the
+    /// host's latest time (a copy in another precision shares the `ts_key`, and its time is at
+    /// or after it).
     func mayHold(_ table: ClickHouseEventRow.Table, _ identity: ClickHouseEventRow.Identity) -> Bool {
         guard let latest = byTable[table]?[identity.hostID] else { return false }
-        return identity.tsMicros <= latest
+        return identity.tsKey <= latest
     }
 
     /// Counts an event as stored.

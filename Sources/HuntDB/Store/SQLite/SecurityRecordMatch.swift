@@ -34,9 +34,11 @@ final class SecurityRecordMatch {
         s.bind(contentKey, at: 3)
         while try s.step() {
             let eventID = s.int64(0), storedMicros = s.int64(1), storedPrecision = max(1, s.int64(2))
-            let coarser = max(storedPrecision, precision)
-            guard Self.floor(storedMicros, coarser) == Self.floor(micros, coarser) else { continue }
-            guard precision < storedPrecision else { return .same(refinedFrom: nil) }
+            switch PrecisionFold.compare(held: (storedMicros, storedPrecision), new: (micros, precision)) {
+            case .otherTime: continue
+            case .same: return .same(refinedFrom: nil)
+            case .refines: break
+            }
             let update = try statement(&refine, table.refineSQL)
             update.bind(micros, at: 1)
             update.bind(precision, at: 2)
@@ -45,11 +47,6 @@ final class SecurityRecordMatch {
             return .same(refinedFrom: storedMicros)
         }
         return .none
-    }
-
-    private static func floor(_ micros: Int64, _ precision: Int64) -> Int64 {
-        let (q, r) = micros.quotientAndRemainder(dividingBy: precision)
-        return r < 0 ? q - 1 : q
     }
 
     private func statement(_ cache: inout [String: Statement], _ sql: String) throws -> Statement {
