@@ -119,6 +119,10 @@ final class SQLSafetyTests: XCTestCase {
             "that table name with `__replaced`",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: engine":
             "the engine clause of a migration file's REBUILD TABLE statement (embedded in the binary)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: source":
+            "one of those table names (the table, its copy or the replaced one)",
+        "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: target":
+            "one of those table names (the table, its copy or the replaced one)",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseTableRebuild.swift: columns":
             "the table's column names as system.columns lists them (identifiers of the store's own schema)",
         "Sources/HuntDB/Store/ClickHouse/ClickHouseLinkedRows.swift: columns":

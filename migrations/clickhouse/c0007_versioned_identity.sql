@@ -17,8 +17,8 @@
 -- (ClickHouseSchema) copies the table into a new one with that engine and swaps the two by
 -- renaming, on each server (on a cluster, the shards' NAME_local tables). A rebuild killed at
 -- any step is finished by the next load; a table whose engine is already the one named is
--- left alone. Rows a concurrent load inserts into a table while it is being copied are lost:
--- upgrade with no other load running.
+-- left alone. Parts a concurrent load writes into a table while it is copied are copied after
+-- the swap; an insert that spans the swap can still be lost: upgrade with no other load running.
 
 -- sharded
 ALTER TABLE processes ADD COLUMN ts_key Int64 DEFAULT if(source_kind = 'security' AND record_key_is_hash = 0, ts_us - (ts_us % 1000000 + 1000000) % 1000000, ts_us);

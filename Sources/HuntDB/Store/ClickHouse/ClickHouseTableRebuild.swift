@@ -12,7 +12,13 @@ import Model
 /// - otherwise `name__rebuild` is made anew (a copy left by a kill is dropped first); when its
 ///   engine is the table's own, the table was rebuilt already and nothing else happens; else
 ///   every row is copied (`INSERT … SELECT`, one statement), the tables are swapped
-///   (`RENAME TABLE name TO name__replaced, name__rebuild TO name`) and the old one dropped.
+///   (`RENAME TABLE name TO name__replaced, name__rebuild TO name`), the parts another load
+///   wrote into the old table meanwhile are copied too, and the old table is dropped.
+///
+/// Rows copied twice are harmless: a copy has the row's sorting key and version, so FINAL,
+/// merges and the readers that pick each event's latest copy see one. After a kill between
+/// the swap and the drop, the whole old table is copied again, since which of its parts were
+/// copied is not known any more.
 struct ClickHouseTableRebuild: Equatable {
     /// The table, as the migration names it.
     let table: String
@@ -41,6 +47,7 @@ struct ClickHouseTableRebuild: Equatable {
             try node.execute("RENAME TABLE \(copy) TO \(name)", purpose: purpose)
         }
         if try exists(replaced, on: node) {
+            try copyRows(from: replaced, to: name, skippingParts: [], on: node, purpose: purpose)
             try node.execute("DROP TABLE \(replaced)", purpose: purpose)
         }
     }
@@ -55,12 +62,25 @@ struct ClickHouseTableRebuild: Equatable {
             try node.execute("DROP TABLE \(copy)", purpose: purpose)
             return
         }
+        let copied = try node.select(
+            "SELECT name FROM system.parts WHERE database = currentDatabase() AND table = {table:String} AND active",
+            values: ["table": .text(name)], purpose: purpose).texts
+        try copyRows(from: name, to: copy, skippingParts: [], on: node, purpose: purpose)
+        try node.execute("RENAME TABLE \(name) TO \(replaced), \(copy) TO \(name)", purpose: purpose)
+        // Parts a concurrent load wrote into the old table during the copy.
+        try copyRows(from: replaced, to: name, skippingParts: copied, on: node, purpose: purpose)
+        try node.execute("DROP TABLE \(replaced)", purpose: purpose)
+    }
+
+    /// Copies the rows of `source` (but those of the named parts) into `target`, column by column.
+    private func copyRows(from source: String, to target: String, skippingParts parts: [String], on node: ClickHouseClient,
+                          purpose: String) throws {
         let columns = try node.select(
             "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = {table:String} AND default_kind NOT IN ('MATERIALIZED', 'ALIAS')",
-            values: ["table": .text(name)], purpose: purpose).texts.joined(separator: ", ")
-        try node.execute("INSERT INTO \(copy) (\(columns)) SELECT \(columns) FROM \(name)", purpose: purpose)
-        try node.execute("RENAME TABLE \(name) TO \(replaced), \(copy) TO \(name)", purpose: purpose)
-        try node.execute("DROP TABLE \(replaced)", purpose: purpose)
+            values: ["table": .text(source)], purpose: purpose).texts.joined(separator: ", ")
+        let skipped = ClickHouseExternalTable(name: "hunt_parts", columns: [("name", "String")], rows: parts.map { [.text($0)] })
+        try node.execute("INSERT INTO \(target) (\(columns)) SELECT \(columns) FROM \(source) WHERE _part NOT IN (SELECT name FROM hunt_parts)",
+                         tables: [skipped], purpose: purpose)
     }
 
     private func exists(_ table: String, on node: ClickHouseClient) throws -> Bool {
