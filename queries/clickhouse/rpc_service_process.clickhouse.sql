@@ -49,6 +49,8 @@ FROM (
     WHERE lower(parent_name) = 'services.exe'
       AND ts_key >= ifNull({since:Nullable(Int64)} - 999999, toInt64(-9223372036854775807))
       AND ts_key < ifNull({until:Nullable(Int64)}, toInt64(9223372036854775807))
+      AND ts_us > ifNull({since:Nullable(Int64)} - 1000000, toInt64(-9223372036854775807))
+      AND ts_us < ifNull({until:Nullable(Int64)} + 1000000, toInt64(9223372036854775807))
       AND ({host:Nullable(String)} IS NULL OR lower(host) = lower({host:Nullable(String)})
            OR startsWith(lower(host), concat(lower(assumeNotNull({host:Nullable(String)})), '.'))
            OR host_id GLOBAL IN (SELECT host_id FROM hosts WHERE host_key = concat('id:', lower(assumeNotNull({host:Nullable(String)})))))

@@ -197,6 +197,7 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 FROM \(table.rawValue)
                 WHERE host_id IN (SELECT host_id FROM hunt_keys)
                   AND ts_key >= (SELECT min(ts_key) FROM hunt_keys) AND ts_key <= (SELECT max(ts_key) FROM hunt_keys)
+                  AND ts_us >= (SELECT min(ts_key) FROM hunt_keys) AND ts_us < (SELECT max(ts_key) + 1000000 FROM hunt_keys)
                   AND (host_id, record_key) IN (SELECT host_id, record_key FROM hunt_keys)
                 """, tables: [keysTable], purpose: "looking up which records \(table.rawValue) holds already")
             for row in found.rows {

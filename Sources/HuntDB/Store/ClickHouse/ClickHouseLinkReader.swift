@@ -70,7 +70,7 @@ struct ClickHouseLinkReader {
         }
         for row in try rows(ClickHouseLinkedRows.latest(
             columns: "host_id, event_id, ts_us, pid, entity_id, executable, parent_pid, parent_entity_id", from: "processes",
-            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_key >= {from:Int64}")
+            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_key >= {from:Int64} AND ts_us >= {from:Int64}")
             + " ORDER BY ts_us, event_id", values: values, tables: [hostsTable]) {
             guard let (host, ts) = inWindow(row) else { continue }
             windows[host, default: Window()].starts.append(Event(eventID: row[1].int64 ?? 0, ts: ts, pid: row[3].int64, entity: row[4].text,
@@ -78,7 +78,7 @@ struct ClickHouseLinkReader {
         }
         for row in try rows(ClickHouseLinkedRows.latest(
             columns: "host_id, event_id, ts_us, pid, entity_id, executable", from: "network_connections",
-            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_key >= {from:Int64}")
+            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND source_kind = 'security' AND ts_key >= {from:Int64} AND ts_us >= {from:Int64}")
             + " ORDER BY ts_us, event_id", values: values, tables: [hostsTable]) {
             guard let (host, ts) = inWindow(row) else { continue }
             windows[host, default: Window()].connections.append(Event(eventID: row[1].int64 ?? 0, ts: ts, pid: row[3].int64, entity: row[4].text,
@@ -86,7 +86,7 @@ struct ClickHouseLinkReader {
         }
         for row in try rows(ClickHouseLinkedRows.latest(
             columns: "host_id, event_id, ts_us, pid, entity_id, executable, kind, source_kind", from: "lifecycle_events",
-            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind IN ('exit', 'boot') AND ts_key >= {from:Int64}")
+            where: "host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind IN ('exit', 'boot') AND ts_key >= {from:Int64} AND ts_us >= {from:Int64}")
             + " ORDER BY ts_us, event_id", values: values, tables: [hostsTable]) {
             guard let (host, ts) = inWindow(row) else { continue }
             if row[6].text == "boot" {
@@ -122,7 +122,7 @@ struct ClickHouseLinkReader {
         for row in try rows("""
             SELECT host_id, max(t) FROM (
                 SELECT host_id, argMax(ts_us, link_version) AS t FROM lifecycle_events
-                WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind = 'boot' AND ts_key < {to:Int64}
+                WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_hosts) AND kind = 'boot' AND ts_key < {to:Int64} AND ts_us < {to:Int64} + 1000000
                 GROUP BY host_id, event_id
             ) ALL INNER JOIN hunt_hosts USING host_id
             WHERE t < pass_from
@@ -138,7 +138,7 @@ struct ClickHouseLinkReader {
         SELECT host_id, p, max(t) FROM (
             SELECT host_id, assumeNotNull(pid) AS p, argMax(ts_us, link_version) AS t FROM processes
             WHERE (host_id, p) GLOBAL IN (SELECT host_id, p FROM hunt_pids) AND isNotNull(pid) AND source_kind = 'security'
-              AND ts_key < {to:Int64}
+              AND ts_key < {to:Int64} AND ts_us < {to:Int64} + 1000000
             GROUP BY host_id, p, event_id
         ) ALL INNER JOIN hunt_pids USING (host_id, p)
         WHERE t < pass_from
@@ -150,7 +150,7 @@ struct ClickHouseLinkReader {
         SELECT host_id, p, max(t) FROM (
             SELECT host_id, assumeNotNull(pid) AS p, argMax(ts_us, link_version) AS t FROM lifecycle_events
             WHERE (host_id, p) GLOBAL IN (SELECT host_id, p FROM hunt_pids) AND isNotNull(pid) AND kind = 'exit'
-              AND ts_key < {to:Int64}
+              AND ts_key < {to:Int64} AND ts_us < {to:Int64} + 1000000
             GROUP BY host_id, p, event_id
         ) ALL INNER JOIN hunt_pids USING (host_id, p)
         WHERE t < pass_from
@@ -187,7 +187,7 @@ struct ClickHouseLinkReader {
     func deviceConnections(hostID: Int64, before: Int64) throws -> [Event] {
         try rows(ClickHouseLinkedRows.latest(
             columns: "event_id, ts_us, pid, entity_id, executable", from: "network_connections",
-            where: "host_id = {host:Int64} AND source_kind = 'security' AND ts_key < {before:Int64}")
+            where: "host_id = {host:Int64} AND source_kind = 'security' AND ts_key < {before:Int64} AND ts_us < {before:Int64} + 1000000")
             + " WHERE ts_us < {before:Int64} AND startsWith(lower(ifNull(executable, '')), '\\\\device\\\\') ORDER BY ts_us, event_id",
             values: ["host": .integer(hostID), "before": .integer(before)], tables: []).map {
             Event(eventID: $0[0].int64 ?? 0, ts: $0[1].int64 ?? 0, pid: $0[2].int64, entity: $0[3].text, executable: $0[4].text)

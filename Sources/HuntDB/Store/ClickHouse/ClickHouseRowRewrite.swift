@@ -38,7 +38,7 @@ struct ClickHouseRowRewrite {
         // Only the time range of the rows is read (through the sorting key's ts_key, which no
         // rewrite changes), and of each event its latest copy.
         let latest = ClickHouseLinkedRows.latest(columns: table.columns.joined(separator: ", "), from: name, where: """
-            host_id IN (SELECT host_id FROM hunt_rewrites) AND ts_key >= {lo:Int64} AND ts_key <= {hi:Int64} AND event_id IN (SELECT event_id FROM hunt_rewrites)
+            host_id IN (SELECT host_id FROM hunt_rewrites) AND ts_key >= {lo:Int64} AND ts_key <= {hi:Int64} AND ts_us >= {lo:Int64} AND ts_us < {hi:Int64} + 1000000 AND event_id IN (SELECT event_id FROM hunt_rewrites)
             """)
         let params = ClickHouseParameterizedSQL("""
             INSERT INTO \(name) (\(columns.joined(separator: ", ")))

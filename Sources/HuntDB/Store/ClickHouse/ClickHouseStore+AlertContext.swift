@@ -44,6 +44,7 @@ extension ClickHouseStore {
                     FROM logons
                     WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_requests)
                       AND ts_key >= (SELECT min(lo) - 999999 FROM hunt_requests) AND ts_key <= (SELECT max(hi) FROM hunt_requests)
+                      AND ts_us > (SELECT min(lo) - 1000000 FROM hunt_requests) AND ts_us < (SELECT max(hi) + 1000000 FROM hunt_requests)
                       AND outcome = 'success' AND logon_type IN (3, 10)
                     ORDER BY link_version DESC
                     LIMIT 1 BY event_id
@@ -80,6 +81,7 @@ extension ClickHouseStore {
                     FROM service_installs
                     WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_requests)
                       AND ts_key >= (SELECT min(lo) - 999999 FROM hunt_requests) AND ts_key <= (SELECT max(hi) FROM hunt_requests)
+                      AND ts_us > (SELECT min(lo) - 1000000 FROM hunt_requests) AND ts_us < (SELECT max(hi) + 1000000 FROM hunt_requests)
                       AND isNotNull(image_path)
                     ORDER BY link_version DESC
                     LIMIT 1 BY event_id
@@ -127,6 +129,7 @@ extension ClickHouseStore {
                     FROM network_connections
                     WHERE (source_ip, source_port) GLOBAL IN (SELECT source_ip, source_port FROM hunt_requests)
                       AND ts_key >= (SELECT min(lo) - 999999 FROM hunt_requests) AND ts_key <= (SELECT max(hi) FROM hunt_requests)
+                      AND ts_us > (SELECT min(lo) - 1000000 FROM hunt_requests) AND ts_us < (SELECT max(hi) + 1000000 FROM hunt_requests)
                       AND (isNull(direction) OR direction = 'outgoing')
                     ORDER BY link_version DESC
                     LIMIT 1 BY event_id

@@ -44,6 +44,7 @@ extension ClickHouseStore {
                 FROM command_line_evidence
                 WHERE host_id GLOBAL IN (SELECT host_id FROM hunt_requests)
                   AND ts_key >= (SELECT min(lo) - 999999 FROM hunt_requests) AND ts_key <= (SELECT max(hi) FROM hunt_requests)
+                      AND ts_us > (SELECT min(lo) - 1000000 FROM hunt_requests) AND ts_us < (SELECT max(hi) + 1000000 FROM hunt_requests)
                 ORDER BY link_version DESC
                 LIMIT 1 BY event_id
             ) USING (host_id, pid)
@@ -76,6 +77,7 @@ extension ClickHouseStore {
                 FROM network_connections
                 WHERE (source_ip, source_port) GLOBAL IN (SELECT source_ip, source_port FROM hunt_requests)
                   AND ts_key >= (SELECT min(lo) - 999999 FROM hunt_requests) AND ts_key <= (SELECT max(hi) FROM hunt_requests)
+                      AND ts_us > (SELECT min(lo) - 1000000 FROM hunt_requests) AND ts_us < (SELECT max(hi) + 1000000 FROM hunt_requests)
                   AND isNotNull(pid)
                 ORDER BY link_version DESC
                 LIMIT 1 BY event_id
