@@ -16,6 +16,8 @@ cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-2}
 RULES=${RULES:-"remote_service_rpc rpc_service_process rpc_service_network"}
 MODES=${MODES:-"context no-context"}
+# remote_service_rpc_correlation (queries/sigma/remote_service_rpc_correlation.yml): --rule takes its id
+CORRELATION_ID=6f0c9d3e-2b7a-4c1e-9a55-3d8e1f4b7c20
 mkdir -p "$OUT"
 
 run() { # store-name url label-suffix args...
@@ -41,7 +43,7 @@ done
 
 r=1
 while [ "$r" -le "${CORR_ROUNDS:-$ROUNDS}" ]; do
-    run clickhouse "${CORR_CH:-}" "correlation-r$r" --sigma builtin --rule remote_service_rpc_correlation
-    run sqlite "${CORR_SQLITE:-}" "correlation-r$r" --sigma builtin --rule remote_service_rpc_correlation
+    run clickhouse "${CORR_CH:-}" "correlation-r$r" --sigma builtin --rule "$CORRELATION_ID"
+    run sqlite "${CORR_SQLITE:-}" "correlation-r$r" --sigma builtin --rule "$CORRELATION_ID"
     r=$((r + 1))
 done

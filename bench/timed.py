@@ -66,14 +66,14 @@ def main():
         result["server_cpu_s"] = round(cpu_after - cpu_before, 2)
         result["server_peak_rss_mb"] = round(peak[0] / 1024, 1)
         result["server_rss_after_mb"] = round((rss_kb(pid) or 0) / 1024, 1)
-    if output != "-":
+    if output != "-" and os.path.exists(output):
         prefix = os.environ.get("PREFIX", "")
         lines = open(output, encoding="utf-8", errors="surrogateescape").read().splitlines()
         if prefix:
             lines = [line.replace(prefix, "") for line in lines]
         digest = hashlib.md5("\n".join(sorted(lines)).encode("utf-8", "surrogateescape")).hexdigest()
         result.update({"lines": len(lines), "sorted_md5": digest})
-    if p.returncode != 0:
+    if p.returncode not in (0, 2) or (output != "-" and not os.path.exists(output)):
         result["stderr_tail"] = p.stderr.strip().splitlines()[-4:-1]
     line = json.dumps(result)
     print(line, flush=True)
