@@ -7,7 +7,8 @@ folders compare). The line is also appended to LOG.
     SERVER_PID=/work/corpora/ch-one/server.pid LOG=/work/briefs/bench11.jsonl \
     python3 bench/timed.py LABEL OUTPUT -- hunt detect --db URL --rule R --format ndjson --output OUTPUT
 
-OUTPUT may be `-` (no output file: load and upgrade runs). Exit status: the command's."""
+OUTPUT may be `-` (no output file: load and upgrade runs). STDERR_FILE=path keeps the command's
+standard error. Exit status: the command's."""
 import hashlib, json, os, subprocess, sys, threading, time
 
 CLK = os.sysconf("SC_CLK_TCK")
@@ -58,6 +59,9 @@ def main():
     cpu_after = cpu_seconds(pid)
     done.set()
     sampler.join()
+    if os.environ.get("STDERR_FILE"):
+        with open(os.environ["STDERR_FILE"], "w") as f:
+            f.write(p.stderr)
     e, u, s, m = p.stderr.strip().splitlines()[-1].split()
     result = {"label": label, "start_utc": started, "exit": p.returncode, "wall_s": float(e),
               "hunt_cpu_s": round(float(u) + float(s), 2), "hunt_user_s": float(u), "hunt_sys_s": float(s),
