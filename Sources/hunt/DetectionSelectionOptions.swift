@@ -8,7 +8,7 @@ struct DetectionSelectionOptions: ParsableArguments {
     @OptionGroup var ruleFiles: RulesOption
     @OptionGroup var sigma: SigmaOptions
 
-    @Option(name: .customLong("rule"), help: ArgumentHelp("Run only this rule (repeatable).", valueName: "id"))
+    @Option(name: .customLong("rule"), help: ArgumentHelp("Run only this rule (repeatable): its id, or a Sigma rule's title or a Sigma correlation's name.", valueName: "id"))
     var rules: [String] = []
 
     @Option(name: .customLong("param"), help: ArgumentHelp("Set a rule parameter (repeatable); see `hunt rules show ID`.", valueName: "name=value"))

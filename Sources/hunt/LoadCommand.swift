@@ -57,6 +57,9 @@ struct LoadCommand: ParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         defer { interrupt.uninstall() }
         let store = try openStore(database.path, access: .readWrite)
+        if let upgrade = store.schemaUpgrade {
+            printError("upgraded the schema of \(store.location) in \(String(format: "%.1f", upgrade.seconds)) s: \(upgrade.migrations.joined(separator: ", "))")
+        }
 
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
         let report: LoadReport

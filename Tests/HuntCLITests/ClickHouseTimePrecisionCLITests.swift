@@ -193,6 +193,8 @@ final class ClickHouseTimePrecisionCLITests: XCTestCase {
         let again = try HuntProcess.run(["load", "--db", url, xml])
         XCTAssertEqual(again.status, 0, again.stderr)
         XCTAssertTrue(again.stderr.contains("duplicates 3") || again.stderr.contains("3 duplicates"), again.stderr)
+        XCTAssertTrue(again.stderr.contains("upgraded the schema of \(url) in "), again.stderr)
+        XCTAssertTrue(again.stderr.contains(" s: c0007_versioned_identity"), again.stderr)
         XCTAssertEqual(try rows(url), expected)
         XCTAssertEqual(try self.logons(url), logons)
         XCTAssertTrue(logons.contains("pgustavo"))

@@ -102,6 +102,29 @@ final class SigmaCorrelationCLITests: XCTestCase {
         XCTAssertEqual(all.count, 1 + 1 + 2)
     }
 
+    /// `--rule` takes a correlation's id, its `name` or its title, and a base rule's title; a
+    /// name no rule has is refused.
+    func testCorrelationDetect_ruleIsChosenByIdNameOrTitle() throws {
+        let (dir, db) = try loaded()
+        try FileManager.default.createDirectory(atPath: dir.path("rules"), withIntermediateDirectories: true)
+        _ = try dir.write("rules/base.yml", Self.baseRules)
+        _ = try dir.write("rules/mr_remote.yml", Self.correlation(id: "remote-chain", extra: "name: remote_chain"))
+        func detect(_ rule: String) throws -> HuntProcess.Result {
+            try HuntProcess.run(["detect", "--db", db, "--sigma", dir.path("rules"), "--rule", rule, "--format", "ndjson"])
+        }
+        let byID = try detect("remote-chain")
+        XCTAssertEqual(byID.status, 2, byID.stderr)
+        XCTAssertEqual(byID.stdout.split(separator: "\n").count, 1)
+        for other in ["remote_chain", "Correlation remote-chain"] {
+            let named = try detect(other)
+            XCTAssertEqual(named.status, 2, "\(other): \(named.stderr)")
+            XCTAssertEqual(named.stdout, byID.stdout, other)
+        }
+        let unknown = try detect("remote_chian")
+        XCTAssertNotEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("No rule \"remote_chian\""), unknown.stderr)
+    }
+
     func testCorrelationDetect_badCorrelationsAreNamedAndTheOthersRun() throws {
         let (dir, db) = try loaded()
         try FileManager.default.createDirectory(atPath: dir.path("rules"), withIntermediateDirectories: true)

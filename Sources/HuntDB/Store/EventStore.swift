@@ -16,6 +16,10 @@ public protocol EventStore: AnyObject {
     /// The SQL dialect of the rule texts it runs (`runRule`) and of analysts' SQL.
     var dialect: StoreDialect { get }
 
+    /// The migrations opening the store applied to an existing schema; nil when none ran or
+    /// the store was new.
+    var schemaUpgrade: SchemaUpgrade? { get }
+
     // MARK: Loading
 
     /// Records the start of a load of `path` and returns its source id (committed at once).

@@ -38,6 +38,9 @@ public struct DetectionRule: Sendable {
     public var usesDefaultAllowlist = true
     /// A Sigma rule's title, which an allowlist's `rule=` may name instead of its id.
     public var sigmaTitle: String?
+    /// What `--rule` also accepts for this rule besides its id: a Sigma rule's title, a Sigma
+    /// correlation's `name` and title.
+    public var otherNames: [String] = []
     /// The rule's text for ClickHouse stores (built-in rules: `queries/clickhouse/`), if any.
     public var clickHouseSQL: String?
     /// On ClickHouse, runs the rule instead of `clickHouseSQL` alone (a Sigma correlation).

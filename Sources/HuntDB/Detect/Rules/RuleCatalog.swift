@@ -43,16 +43,21 @@ public struct RuleCatalog: Sendable {
         return RuleCatalog(rules: rules)
     }
 
-    /// The rules with these ids, in the order given; every rule when `ids` is empty.
-    /// - Throws: `RuleError` for an id no rule has, listing the ids there are.
+    /// The rules with these ids, in the order given; every rule when `ids` is empty. A name that
+    /// is no rule's id selects the rules that have it among their `otherNames` (a Sigma title,
+    /// a correlation's name), in catalog order.
+    /// - Throws: `RuleError` for a name no rule has, listing the ids there are.
     public func select(_ ids: [String]) throws -> [DetectionRule] {
         guard !ids.isEmpty else { return rules }
-        return try ids.map { id in
-            guard let rule = rules.first(where: { $0.id == id }) else {
+        var selected: [DetectionRule] = []
+        for id in ids {
+            let named = rules.first(where: { $0.id == id }).map { [$0] } ?? rules.filter { $0.otherNames.contains(id) }
+            guard !named.isEmpty else {
                 throw RuleError("No rule \"\(id)\". Rules: \(rules.map(\.id).joined(separator: ", ")).")
             }
-            return rule
+            selected += named.filter { rule in !selected.contains { $0.id == rule.id } }
         }
+        return selected
     }
 
     /// Every `*.sql` file under `directory`, recursively, in path order.

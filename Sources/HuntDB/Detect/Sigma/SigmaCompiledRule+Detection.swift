@@ -67,6 +67,7 @@ extension SigmaCompiledRule {
         detection.boundValues = boundValues
         detection.usesDefaultAllowlist = builtIn
         detection.sigmaTitle = rule.title
+        detection.otherNames = [rule.title]
         if dialect == .clickhouse {
             // Compiled for ClickHouse: its text only (the prefilters and the screen speak SQLite).
             let text = clickHouseSQL(storedColumns: storedColumns)

@@ -15,6 +15,7 @@ public final class ClickHouseStore {
     /// Every server that holds the tables: the entry server, or each shard of the cluster.
     let nodes: [ClickHouseClient]
     let access: StoreAccess
+    public private(set) var schemaUpgrade: SchemaUpgrade?
     /// `version()`, e.g. `18.16.1`.
     public let serverVersion: String
     /// Whether the server takes query parameters (`{name:Type}` with `param_name=…`): 19.11 and later.
@@ -95,7 +96,11 @@ public final class ClickHouseStore {
             }
             try runner.checkNotNewer(applied: applied)
             if access == .readWrite {
-                try runner.migrate(schema)
+                let started = Clock.nowMicros()
+                let appliedNow = try runner.migrate(schema)
+                if !applied.isEmpty, !appliedNow.isEmpty {
+                    schemaUpgrade = SchemaUpgrade(migrations: appliedNow, seconds: Double(Clock.nowMicros() - started) / 1e6)
+                }
             } else if Set(applied) != Set(Migration.clickHouse.map(\.id)) {
                 throw StoreError.olderSchema(path: endpoint.description)
             }

@@ -15,6 +15,7 @@ public final class SQLiteStore {
     private var preparedEventWriter: EventWriter?
     /// The database file.
     public var path: String { database.path }
+    public private(set) var schemaUpgrade: SchemaUpgrade?
 
     /// Opens the database at `path`.
     ///
@@ -55,7 +56,12 @@ public final class SQLiteStore {
         let runner = MigrationRunner()
         do {
             if mode == .readWrite {
-                try runner.migrate(database)
+                let before = try database.appliedMigrationIDs()
+                let started = Clock.nowMicros()
+                let applied = try runner.migrate(database)
+                if !before.isEmpty, !applied.isEmpty {
+                    schemaUpgrade = SchemaUpgrade(migrations: applied, seconds: Double(Clock.nowMicros() - started) / 1e6)
+                }
             } else {
                 let applied = try database.appliedMigrationIDs()
                 if applied.isEmpty { throw StoreError.notHuntDatabase(path: path) }

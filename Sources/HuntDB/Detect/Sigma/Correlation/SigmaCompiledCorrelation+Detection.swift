@@ -50,6 +50,7 @@ extension SigmaCompiledCorrelation {
         }
         detection.usesDefaultAllowlist = false
         detection.sigmaTitle = correlation.title
+        detection.otherNames = [correlation.name, correlation.title].filter { !$0.isEmpty }
         return detection
     }
 }
