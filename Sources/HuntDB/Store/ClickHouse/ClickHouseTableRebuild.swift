@@ -8,7 +8,8 @@ import Model
 /// Every step may be killed; the next run finishes the rebuild from what it finds:
 /// - `name` missing and `name__replaced` present: the swap renamed only the old table, so the
 ///   copy (`name__rebuild`) is complete: it is renamed to `name`;
-/// - `name__replaced` present beside `name`: the swap is done: the old table is dropped;
+/// - `name__replaced` present beside `name`: the swap is done: the old table's rows are copied
+///   again (below) and it is dropped;
 /// - otherwise `name__rebuild` is made anew (a copy left by a kill is dropped first); when its
 ///   engine is the table's own, the table was rebuilt already and nothing else happens; else
 ///   every row is copied (`INSERT … SELECT`, one statement), the tables are swapped
