@@ -71,11 +71,11 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 securityHosts[identity.hostID, default: .init(hostKey: event.host.key, from: identity.tsMicros)].from =
                     min(securityHosts[identity.hostID]?.from ?? identity.tsMicros, identity.tsMicros)
             }
-            let copy = StoredCopy(eventID: identity.eventID, tsMicros: identity.tsMicros, precision: event.timePrecisionMicros, version: 0)
+            let precision = event.timePrecisionMicros
             if let held = pendingCopies[identity] ?? stored.identities[identity] {
                 pending.duplicates += 1
                 guard identity.folds else { continue }
-                switch PrecisionFold.compare(held: (held.tsMicros, held.precision), new: (identity.tsMicros, copy.precision)) {
+                switch PrecisionFold.compare(held: (held.tsMicros, held.precision), new: (identity.tsMicros, precision)) {
                 case .same:
                     break
                 case .refines:
@@ -84,8 +84,8 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                     if let change = securityHosts[identity.hostID] { securityHosts[identity.hostID]?.from = min(change.from, held.tsMicros) }
                     refinements[table, default: [:]][held.eventID] = ClickHouseRowRewrite.Row(
                         hostID: identity.hostID, eventID: held.eventID, storedTs: min(held.tsMicros, identity.tsMicros),
-                        values: [.integer(identity.tsMicros), .integer(copy.precision)])
-                    pendingCopies[identity] = StoredCopy(eventID: held.eventID, tsMicros: identity.tsMicros, precision: copy.precision,
+                        values: [.integer(identity.tsMicros), .integer(precision)])
+                    pendingCopies[identity] = StoredCopy(eventID: held.eventID, tsMicros: identity.tsMicros, precision: precision,
                                                          version: held.version)
                 case .otherTime:
                     let warning = RecordWarning(record: outcome.number, offset: outcome.offset, kind: .colliding, reason: """
@@ -98,14 +98,16 @@ final class ClickHouseBatchWriter: EventBatchWriter {
                 }
                 continue
             }
-            pendingCopies[identity] = copy
+            // The event id is a hash of the identity: computed once, for the copy and the row.
+            let eventID = identity.eventID
+            pendingCopies[identity] = StoredCopy(eventID: eventID, tsMicros: identity.tsMicros, precision: precision, version: 0)
             pending.loaded += 1
             latestPending.raise(table, identity)
             if !knownHosts.contains(identity.hostID) {
                 knownHosts.insert(identity.hostID)
                 newHosts.append([.integer(identity.hostID), .text(event.host.key), .text(event.host.name), event.host.ecsID.map(RowValue.text) ?? .null])
             }
-            ClickHouseEventRow.write(event, into: table, identity: identity, sourceID: sourceID, sourceRecord: outcome.number,
+            ClickHouseEventRow.write(event, into: table, identity: identity, eventID: eventID, sourceID: sourceID, sourceRecord: outcome.number,
                                      to: &rows[table, default: RowBinaryWriter(reservingCapacity: 1 << 20)])
             var collidesWith: String?
             if case .contentHash = event.recordKey {} else if let other = stored.byRecordKey[RecordKeyInHost(hostID: identity.hostID, recordKey: identity.recordKey)] {

@@ -155,10 +155,11 @@ enum ClickHouseEventRow {
         if case .contentHash = key { true } else { false }
     }
 
-    /// Appends the event's row to `out`, in the order of `table`'s columns (`Table(event.kind)`).
-    static func write(_ event: NormalizedEvent, into table: Table, identity: Identity, sourceID: Int64, sourceRecord: Int64,
+    /// Appends the event's row to `out`, in the order of `table`'s columns (`Table(event.kind)`);
+    /// `eventID` is `identity.eventID`, which the caller has computed already.
+    static func write(_ event: NormalizedEvent, into table: Table, identity: Identity, eventID: Int64, sourceID: Int64, sourceRecord: Int64,
                       to out: inout RowBinaryWriter) {
-        out.int64(identity.eventID)
+        out.int64(eventID)
         out.int64(identity.hostID)
         out.string(event.host.name)
         out.int64(identity.tsMicros)
