@@ -77,6 +77,10 @@ final class NarrowEventKeysTests: XCTestCase {
 
         let store = try SQLiteStore(path: upgraded)
         XCTAssertEqual(try store.column("SELECT count(*) FROM schema_migrations WHERE id = 'm0014_narrow_event_keys'"), ["1"])
+        // What `hunt load` reports: the migrations this open applied to the existing schema.
+        XCTAssertEqual(store.schemaUpgrade?.migrations, Migration.embedded.map(\.id).filter { $0 >= "m0013" })
+        XCTAssertNil(try SQLiteStore(path: upgraded).schemaUpgrade, "nothing left to apply")
+        XCTAssertNil(try SQLiteStore(path: scratch.path("new.db")).schemaUpgrade, "a new file is created, not upgraded")
         let attach = try store.database.prepare("ATTACH DATABASE ?1 AS old", purpose: "test")
         attach.bind(reference, at: 1)
         try attach.run()
