@@ -90,6 +90,14 @@ public final class Loader {
             report.indexesBuilt = try store.rebuildDeferredIndexes { indexProgress?($0) }
             report.indexSeconds = Date().timeIntervalSince(indexStart)
         }
+        if !report.interrupted {
+            // After the indexes: the look-ups seek them. A load interrupted before this leaves
+            // the kept context behind the events; rule runs then look it up, and the next load
+            // catches up.
+            let contextStart = Date()
+            report.contextConnections = try store.keepAlertContext()
+            report.contextSeconds = Date().timeIntervalSince(contextStart)
+        }
         report.seconds = Date().timeIntervalSince(started)
         return report
     }

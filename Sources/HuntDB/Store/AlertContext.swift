@@ -73,6 +73,8 @@ public protocol RemoteServiceContextLookup: AnyObject {
 }
 
 extension EventStore {
+    public func keepAlertContext() throws -> Int { 0 }
+
     /// A store without context events answers with empty contexts (every column null).
     public func remoteServiceContext(_ requests: [RemoteServiceContextRequest], windows: AlertContextWindows) throws -> [RemoteServiceContext] {
         requests.map { _ in RemoteServiceContext() }

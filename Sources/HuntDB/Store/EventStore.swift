@@ -48,6 +48,11 @@ public protocol EventStore: AnyObject {
     /// the next load rebuilds them). Queries are correct meanwhile, only slower.
     func pendingIndexRebuilds() throws -> [String]
 
+    /// Looks up and keeps the alert context of what the loads stored since the last call, so
+    /// that rule runs read it instead of looking it up (SQLite: `connection_context`). Returns
+    /// how many connections it looked up; stores that look the context up at each run keep nothing.
+    func keepAlertContext() throws -> Int
+
     // MARK: Detection
 
     /// Runs a rule's query with its parameter values (those the query does not use are ignored)

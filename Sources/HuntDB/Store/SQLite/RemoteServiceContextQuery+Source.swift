@@ -48,7 +48,7 @@ extension RemoteServiceContextQuery {
 
     /// The source connection of `r` and its process: into `c`.
     func source(host: Int64, ipRef: Int64, port: Int64, anchor: Int64, request r: RemoteServiceContextRequest,
-                into c: inout RemoteServiceContext) throws {
+                into c: inout RemoteServiceContext, dependencies d: inout ContextDependencies) throws {
         let destinationRef: Int64? = try r.destinationIP.map { try stringID($0) ?? -1 }
         let outgoing = try outgoingDirection()
         let from = anchor - windows.clockTolerance, to = anchor + windows.clockTolerance
@@ -62,6 +62,7 @@ extension RemoteServiceContextQuery {
             found = try filter.best(of: seekCandidates(ipRef: ipRef, port: port, from: from, to: to))
         }
         guard let e = found else { return }
+        d.source = (eventID: e.eventID, host: e.host, entity: e.entity, micros: e.micros)
         c.sourceHost = try hostName(e.host)
         c.sourceExecutable = try e.executable.flatMap(string)
         c.sourceClockOffsetMillis = (e.micros - anchor + (e.micros - anchor >= 0 ? 500 : -500)) / 1000
@@ -73,6 +74,7 @@ extension RemoteServiceContextQuery {
             // Sysmon 3 sometimes lacks the pid (NXLog exports): the same connection's other
             // record on that host (Security 5156) gives it.
             let pid = try e.pid ?? statements.pidOfConnection.firstInteger(.integer(port), .integer(ipRef), .integer(e.host), .integer(from), .integer(to))
+            d.sourcePid = pid
             c.sourceCommandLine = try evidenceCommandLine(host: e.host, pid: pid, at: e.micros)
         }
     }

@@ -43,25 +43,64 @@ final class RemoteServiceContextQuery {
     var destinationRowsAtLeast: [DestinationKey: Int64] = [:]
     /// Command lines by string id, read once: a fleet's source processes repeat a few.
     var commandLines: [Int64: String] = [:]
+    /// The contexts the loads kept (`connection_context`), when they are current for these
+    /// windows; nil: every request is looked up.
+    private var storedContexts: StoredConnectionContexts?
 
-    init(on database: Database, windows: AlertContextWindows, plan: ContextPlan = .automatic) throws {
+    /// `useStored`: read the contexts the loads kept (`connection_context`) where they are
+    /// current; false for the load's own refresh and for comparing the two.
+    init(on database: Database, windows: AlertContextWindows, plan: ContextPlan = .automatic, useStored: Bool = true) throws {
         self.windows = windows
         self.plan = plan
-        // The seeks land all over the file: map it (up to the library's limit, 2 GB by default)
-        // rather than copy each page through read(). Only runs with context do this, so the
-        // resident size of other runs is unchanged (mapped pages count as resident). A `.analyst`
-        // connection refuses every pragma: the lookups then read as before.
+        self.database = database
+        statements = try ContextStatements(database)
+        if useStored { storedContexts = try StoredConnectionContexts(database, windows: windows) }
+    }
+
+    private let database: Database
+    private var mapped = false
+
+    /// The seeks land all over the file: a rule run that looks contexts up maps it (up to the
+    /// library's limit, 2 GB by default) rather than copy each page through read(). Only such
+    /// runs do this, so the resident size of other runs (and of loads) is unchanged (mapped
+    /// pages count as resident). A `.analyst` connection refuses every pragma: the lookups then
+    /// read as before.
+    private func mapFileOnce() {
+        guard !mapped else { return }
+        mapped = true
         if (try? database.execute("PRAGMA mmap_size = 17179869184", purpose: "mapping the database for the alert context")) == nil {
             _ = database.takeReadOnlyDenial()
         }
-        statements = try ContextStatements(database)
     }
 
     /// The context of each request, in order (empty where nothing is found).
     func run(_ requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
+        var contexts = [RemoteServiceContext](repeating: RemoteServiceContext(), count: requests.count)
+        var kept = [Bool](repeating: false, count: requests.count)
+        try storedContexts?.read(requests, query: self, into: &contexts, kept: &kept)
+        let live = requests.indices.filter { !kept[$0] }.map { requests[$0] }
+        if !live.isEmpty {
+            mapFileOnce()
+            try readWindows(of: live)
+            try readDestinations(of: live)
+        }
+        for i in requests.indices where !kept[i] || requests[i].childMicros != nil {
+            try complete(&contexts[i], for: requests[i], kept: kept[i])
+        }
+        return contexts
+    }
+
+    /// The connection part of each request's context (logon and source side, as `context`
+    /// finds them when the request has a connection), with the rows it was found from: what
+    /// the load keeps in `connection_context` (`ConnectionContextRefresh`).
+    func connectionContexts(_ requests: [RemoteServiceContextRequest]) throws -> [(RemoteServiceContext, ContextDependencies)] {
         try readWindows(of: requests)
         try readDestinations(of: requests)
-        return try requests.map(context)
+        return try requests.map { r in
+            var c = RemoteServiceContext(), d = ContextDependencies()
+            if let hostID = try hostID(r.host) { try connectionContext(r, host: hostID, into: &c, dependencies: &d) }
+            return (c, d)
+        }
     }
 
     /// Reads the batch's logons and service installs once when their windows are dense enough
@@ -118,26 +157,37 @@ final class RemoteServiceContextQuery {
     /// the most precise then the closest; its process's command line from the process start,
     /// else from command-line evidence of the same host and pid within `evidence_window`
     /// (PowerShell 4103, m0011), the closest in time.
-    private func context(_ r: RemoteServiceContextRequest) throws -> RemoteServiceContext {
-        var c = RemoteServiceContext()
-        guard let hostID = try hostID(r.host) else { return c }
-        let anchor = r.connectionMicros ?? r.childMicros
-        var logonPort: Int64?
-        if let anchor, try hasLogons(hostID) {
-            try logon(host: hostID, request: r, anchor: anchor, into: &c, port: &logonPort)
+    ///
+    ///
+    /// `kept`: `c` already holds the logon and source side the load kept for the request's
+    /// connection (`connection_context`), which are what the look-up would find.
+    private func complete(_ c: inout RemoteServiceContext, for r: RemoteServiceContextRequest, kept: Bool) throws {
+        guard let hostID = try hostID(r.host) else { c = RemoteServiceContext(); return }
+        if !kept {
+            var ignored = ContextDependencies()
+            try connectionContext(r, host: hostID, into: &c, dependencies: &ignored)
         }
         if let child = r.childMicros, r.childCommandLine != nil || r.childExecutable != nil, try hasServices(hostID) {
             try service(host: hostID, child: child, request: r, into: &c)
         }
+    }
+
+    /// The logon and the source side of `r` on `host`, and the rows they came from.
+    private func connectionContext(_ r: RemoteServiceContextRequest, host hostID: Int64, into c: inout RemoteServiceContext,
+                                   dependencies d: inout ContextDependencies) throws {
+        let anchor = r.connectionMicros ?? r.childMicros
+        var logonPort: Int64?
+        if let anchor, try hasLogons(hostID) {
+            try logon(host: hostID, request: r, anchor: anchor, into: &c, port: &logonPort, eventID: &d.logonEventID)
+        }
         if let port = r.sourcePort ?? logonPort, let ip = r.sourceIP ?? c.logonIP,
            let anchor = r.connectionMicros ?? c.logonMicros, let ipRef = try stringID(ip) {
-            try source(host: hostID, ipRef: ipRef, port: port, anchor: anchor, request: r, into: &c)
+            try source(host: hostID, ipRef: ipRef, port: port, anchor: anchor, request: r, into: &c, dependencies: &d)
         }
-        return c
     }
 
     private func logon(host: Int64, request r: RemoteServiceContextRequest, anchor: Int64,
-                       into c: inout RemoteServiceContext, port: inout Int64?) throws {
+                       into c: inout RemoteServiceContext, port: inout Int64?, eventID: inout Int64?) throws {
         let from = anchor - windows.logonBefore, to = anchor + windows.logonAfter
         if let logonWindow {
             guard let g = Self.logon(in: logonWindow, host: host, request: r, from: from, to: to) else { return }
@@ -148,6 +198,7 @@ final class RemoteServiceContextQuery {
             c.logonType = g.type
             c.logonIP = g.ip
             port = g.port
+            eventID = g.eventID
             return
         }
         let s = statements
@@ -170,6 +221,7 @@ final class RemoteServiceContextQuery {
         c.logonType = g.optionalInt64(4)
         c.logonIP = g.text(5)
         port = g.optionalInt64(6)
+        eventID = g.int64(7)
     }
 
     /// The batch plan's logon: the same choice as the three statements, in memory. Texts
@@ -307,19 +359,19 @@ struct ContextStatements {
         // The logon lookups differ only in their WHERE: the same TCP session, the same address,
         // or (without a connection) any remote address.
         logonBySession = try prepare("""
-            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
+            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port, g.event_id FROM logons AS g
             WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.source_port = ?3 AND g.ts_us >= ?4 AND g.ts_us <= ?5
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
             ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "logon of the session")
         logonBySource = try prepare("""
-            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port FROM logons AS g
+            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port, g.event_id FROM logons AS g
             WHERE g.host_id = ?1 AND g.source_ip = ?2 AND g.ts_us >= ?3 AND g.ts_us <= ?4
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)
             ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "logon from the address")
         logonByHostTime = try prepare("""
-            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port
+            SELECT g.ts_us, g.user_name, g.user_domain, g.logon_id, g.logon_type, g.source_ip, g.source_port, g.event_id
             FROM logons AS g INDEXED BY logons_by_host_time
             WHERE g.host_id = ?1 AND g.ts_us >= ?2 AND g.ts_us <= ?3
               AND g.outcome = 'success' AND g.logon_type IN (3, 10)

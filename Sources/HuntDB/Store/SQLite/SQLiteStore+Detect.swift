@@ -23,6 +23,10 @@ extension SQLiteStore {
         try StoreError.translating { try RemoteServiceContextQuery(on: database, windows: windows).run(requests) }
     }
 
+    public func keepAlertContext() throws -> Int {
+        try StoreError.translating { try ConnectionContextRefresh(database: database).run() }
+    }
+
     public func remoteServiceContextLookup(windows: AlertContextWindows) throws -> any RemoteServiceContextLookup {
         try StoreError.translating { try RemoteServiceContextQuery(on: database, windows: windows) }
     }

@@ -1,0 +1,166 @@
+import Model
+
+/// The alert context the loads kept for the incoming connections to services.exe
+/// (`connection_context`, m0015), read by a rule run instead of looking it up: a batch of alerts
+/// (in time order) reads the rows of its time range in one pass of the table's primary key, or,
+/// when that range holds many rows no alert of the batch asks for (a `--host` run), seeks each
+/// alert's time and host.
+///
+/// Used only when the rows are current (`ConnectionContextState.isCurrent`) and the run's
+/// windows are the ones the load used; a request with no row (another kind of alert, a Sigma
+/// rule's connection the load did not keep) is looked up as before.
+final class StoredConnectionContexts {
+    private let range, atTime: Statement
+    private var hostNames: [Int64: String] = [:]
+    private let hostName: Statement
+
+    /// Nil when the rows are not current or `windows` are not the load's.
+    init?(_ database: Database, windows: AlertContextWindows) throws {
+        guard windows == ConnectionContextRefresh.windows, try ConnectionContextState.isCurrent(database) else { return nil }
+        let columns = "ts_us, host_id, source_ip_ref, source_port, destination_ip_ref, destination_port, " + Self.valueColumns
+        range = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us >= ?1 AND ts_us <= ?2",
+                                     purpose: "reading the kept alert context")
+        atTime = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
+                                      purpose: "reading the kept alert context")
+        hostName = try database.prepare("SELECT name FROM hosts WHERE host_id = ?1", purpose: "reading the kept alert context")
+    }
+
+    /// The columns of a row's values, from the sixth on (`context(at:)`).
+    private static let valueColumns = """
+        logon_user, logon_domain, logon_id, logon_type, logon_ts_us, logon_ip, source_host_id, source_entity_id,
+        source_executable, source_command_line, clock_offset_ms
+        """
+
+    /// Writes the kept context of each request that has one into `contexts` and marks it in
+    /// `kept`. Requests in time order (a rule's) are matched in one pass beside the rows of
+    /// their time range; the rows of one time are compared by their whole key.
+    func read(_ requests: [RemoteServiceContextRequest], query: RemoteServiceContextQuery,
+              into contexts: inout [RemoteServiceContext], kept: inout [Bool]) throws {
+        var keys: [StoredContextKey?] = []
+        keys.reserveCapacity(requests.count)
+        for r in requests { keys.append(try key(of: r, query: query)) }
+        let order = keys.indices.filter { keys[$0] != nil }.sorted { keys[$0]!.micros < keys[$1]!.micros }
+        guard let firstIndex = order.first, let lastIndex = order.last else { return }
+        range.reset()
+        defer { range.reset() }
+        range.bind(keys[firstIndex]!.micros, at: 1)
+        range.bind(keys[lastIndex]!.micros, at: 2)
+        // One pass, unless the range holds many rows no request asks for (a `--host` run):
+        // then a seek per request.
+        let limit = order.count * 8
+        var scanned = 0, seeking = false
+        var pending = try range.step()
+        var group: [(key: StoredContextKey, context: RemoteServiceContext)] = []
+        var groupMicros = Int64.min
+        for i in order {
+            let key = keys[i]!
+            if seeking {
+                if let c = try seek(key) { contexts[i] = c; kept[i] = true }
+                continue
+            }
+            if key.micros != groupMicros {
+                group.removeAll(keepingCapacity: true)
+                groupMicros = key.micros
+                while pending, range.int64(0) < key.micros, scanned <= limit {
+                    pending = try range.step()
+                    scanned += 1
+                }
+                while pending, range.int64(0) == key.micros, scanned <= limit {
+                    group.append((Self.key(range), try context(range)))
+                    pending = try range.step()
+                    scanned += 1
+                }
+                if scanned > limit {
+                    seeking = true
+                    if let c = try seek(key) { contexts[i] = c; kept[i] = true }
+                    continue
+                }
+            }
+            if let match = group.first(where: { $0.key == key }) {
+                contexts[i] = match.context
+                kept[i] = true
+            }
+        }
+    }
+
+    /// The kept context of `key`'s connection, found by its time and host.
+    private func seek(_ key: StoredContextKey) throws -> RemoteServiceContext? {
+        atTime.reset()
+        defer { atTime.reset() }
+        atTime.bind(key.micros, at: 1)
+        atTime.bind(key.host, at: 2)
+        while try atTime.step() {
+            if Self.key(atTime) == key { return try context(atTime) }
+        }
+        return nil
+    }
+
+    private static func key(_ s: Statement) -> StoredContextKey {
+        StoredContextKey(micros: s.int64(0), host: s.int64(1), sourceIPRef: s.int64(2), sourcePort: s.int64(3),
+                         destinationIPRef: s.optionalInt64(4), destinationPort: s.optionalInt64(5))
+    }
+
+    /// The values of the current row of `s` (columns from 6 on, `valueColumns`).
+    private func context(_ s: Statement) throws -> RemoteServiceContext {
+        var c = RemoteServiceContext()
+        c.logonUser = s.text(6)
+        c.logonDomain = s.text(7)
+        c.logonID = s.text(8)
+        c.logonType = s.optionalInt64(9)
+        c.logonMicros = s.optionalInt64(10)
+        c.logonIP = s.text(11)
+        if let host = s.optionalInt64(12) { c.sourceHost = try name(ofHost: host) }
+        c.sourceEntityID = s.text(13)
+        c.sourceExecutable = s.text(14)
+        c.sourceCommandLine = s.text(15)
+        c.sourceClockOffsetMillis = s.optionalInt64(16)
+        return c
+    }
+
+    /// The key a kept row has for `r`: nil when `r` has no connection, or one the load does not keep.
+    private func key(of r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> StoredContextKey? {
+        guard let micros = r.connectionMicros, let ip = r.sourceIP, let port = r.sourcePort,
+              let host = try query.hostID(r.host), let ipRef = try query.stringID(ip) else { return nil }
+        var destinationRef: Int64?
+        if let destination = r.destinationIP {
+            guard let ref = try query.stringID(destination) else { return nil }
+            destinationRef = ref
+        }
+        return StoredContextKey(micros: micros, host: host, sourceIPRef: ipRef, sourcePort: port,
+                                destinationIPRef: destinationRef, destinationPort: r.destinationPort)
+    }
+
+    private func name(ofHost id: Int64) throws -> String? {
+        if let known = hostNames[id] { return known }
+        let name = try hostName.firstText(id)
+        if let name { hostNames[id] = name }
+        return name
+    }
+}
+
+/// What a kept row answers: the request's connection (time, host, addresses and ports).
+struct StoredContextKey: Hashable {
+    let micros: Int64
+    let host: Int64
+    let sourceIPRef: Int64
+    let sourcePort: Int64
+    let destinationIPRef: Int64?
+    let destinationPort: Int64?
+}
+
+/// `connection_context_state`: whether the kept rows take every event of the store into account.
+enum ConnectionContextState {
+    /// Built, no event table has a row past what the last refresh took into account, and no
+    /// row changed in place since.
+    static func isCurrent(_ database: Database) throws -> Bool {
+        try database.scalarInt("""
+            SELECT s.built = 1
+               AND s.network_through = ifnull((SELECT max(event_id) FROM network_rows), 0)
+               AND s.logons_through = ifnull((SELECT max(event_id) FROM logons), 0)
+               AND s.processes_through = ifnull((SELECT max(event_id) FROM process_rows), 0)
+               AND s.evidence_through = ifnull((SELECT max(event_id) FROM command_line_evidence), 0)
+               AND NOT EXISTS (SELECT 1 FROM connection_context_changes)
+            FROM connection_context_state AS s
+            """, purpose: "checking the kept alert context") == 1
+    }
+}
