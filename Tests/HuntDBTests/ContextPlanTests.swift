@@ -89,7 +89,7 @@ final class ContextPlanTests: XCTestCase {
 
     private func contexts(_ store: SQLiteStore, _ requests: [RemoteServiceContextRequest], _ windows: AlertContextWindows,
                           _ plan: ContextPlan) throws -> [RemoteServiceContext] {
-        try RemoteServiceContextQuery(on: store.database, windows: windows, plan: plan).run(requests)
+        try RemoteServiceContextQuery(on: store.database, windows: windows, plan: plan, useStored: false).run(requests)
     }
 
     func testBatchAndPerAlertPlans_chooseTheSameContext() throws {
@@ -111,18 +111,20 @@ final class ContextPlanTests: XCTestCase {
             let batch = try contexts(store, requests, windows, .batch)
             let automatic = try contexts(store, requests, windows, .automatic)
             let table = try contexts(store, requests, windows, .table)
+            let windowed = try contexts(store, requests, windows, .windowed)
             for (i, (a, b)) in zip(perAlert, batch).enumerated() {
                 XCTAssertEqual(a, b, "request \(i): \(requests[i])")
             }
             XCTAssertEqual(perAlert, table)
             XCTAssertEqual(perAlert, automatic)
+            XCTAssertEqual(perAlert, windowed)
             // One lookup kept over batches (as a rule run uses it): what it read for a batch
             // (a destination's connections) serves the next ones, in time order or not.
             let sorted = requests.sorted { ($0.connectionMicros ?? $0.childMicros ?? 0) < ($1.connectionMicros ?? $1.childMicros ?? 0) }
             for (order, list) in [("as generated", requests), ("in time order", sorted)] {
                 let expected = order == "as generated" ? perAlert : try contexts(store, list, windows, .perAlert)
-                for plan in [ContextPlan.automatic, .batch, .table] {
-                    let kept = try RemoteServiceContextQuery(on: store.database, windows: windows, plan: plan)
+                for plan in [ContextPlan.automatic, .batch, .table, .windowed] {
+                    let kept = try RemoteServiceContextQuery(on: store.database, windows: windows, plan: plan, useStored: false)
                     let found = try stride(from: 0, to: list.count, by: 97).flatMap { try kept.run(Array(list[$0..<min($0 + 97, list.count)])) }
                     XCTAssertEqual(found, expected, "\(plan), batches of 97 \(order)")
                 }

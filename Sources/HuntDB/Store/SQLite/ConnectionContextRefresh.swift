@@ -159,7 +159,9 @@ struct ConnectionContextRefresh {
             INSERT OR REPLACE INTO connection_context VALUES
                 (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
             """, purpose: "keeping the alert context")
-        let query = try RemoteServiceContextQuery(on: database, windows: Self.windows, useStored: false)
+        // Never the whole logon table for the run (which a rule run may read): the load's
+        // memory stays bounded.
+        let query = try RemoteServiceContextQuery(on: database, windows: Self.windows, plan: .windowed, useStored: false)
         var batch: [(row: MarkedConnection, request: RemoteServiceContextRequest)] = []
         var written = 0
         func flush() throws {

@@ -20,12 +20,15 @@ enum ContextPlan: Sendable {
     case batch
     /// Every logon read once for the run (a table scan), whatever the alerts; else as `batch`.
     case table
+    /// As `automatic`, but never every logon for the run: what a load's refresh of the kept
+    /// context uses (`ConnectionContextRefresh`), whose memory must stay bounded.
+    case windowed
 
     /// Whether reading `rows` rows once beats `lookups` seeks: a seek costs about as much as
     /// reading four rows of a time range (BENCHMARKS.md, "alert context, session 7").
     func worthReading(rows: Int64, lookups: Int) -> Bool {
         switch self {
-        case .automatic: rows <= Int64(lookups) * 4
+        case .automatic, .windowed: rows <= Int64(lookups) * 4
         case .perAlert: false
         case .batch, .table: true
         }
@@ -39,7 +42,7 @@ enum ContextPlan: Sendable {
     func worthReadingAllLogons(rows: Int64, lookups: Int, expectedLookups: Double) -> Bool {
         switch self {
         case .automatic: lookups >= 512 && Double(rows) <= 4 * expectedLookups
-        case .perAlert, .batch: false
+        case .perAlert, .batch, .windowed: false
         case .table: true
         }
     }
@@ -52,7 +55,7 @@ enum ContextPlan: Sendable {
     /// destination's connections wastes at most a few seeks' worth per alert.
     func destinationRowsWorthReading(alerts: Int) -> Int64 {
         switch self {
-        case .automatic: max(256, Int64(alerts) * 64)
+        case .automatic, .windowed: max(256, Int64(alerts) * 64)
         case .perAlert: 0
         case .batch, .table: 256
         }
