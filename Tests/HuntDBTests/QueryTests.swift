@@ -88,7 +88,8 @@ final class QueryTests: XCTestCase {
                        ["hosts", "sources", "rejects", "warnings", "processes", "network_connections", "schema_migrations",
                         "deferred_indexes", "process_events", "network_events", "lifecycle_events", "host_volumes",
                         "process_rows", "network_rows", "names", "entities", "strings",
-                        "logons", "service_installs", "command_line_evidence"])
+                        "logons", "service_installs", "command_line_evidence",
+                        "connection_context", "connection_context_state", "connection_context_changes"])
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }
     }
 

@@ -11,8 +11,6 @@ import Model
 /// rule's connection the load did not keep) is looked up as before.
 final class StoredConnectionContexts {
     private let range, atTime: Statement
-    private var hostNames: [Int64: String] = [:]
-    private let hostName: Statement
 
     /// Nil when the rows are not current or `windows` are not the load's.
     init?(_ database: Database, windows: AlertContextWindows) throws {
@@ -22,7 +20,6 @@ final class StoredConnectionContexts {
                                      purpose: "reading the kept alert context")
         atTime = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
                                       purpose: "reading the kept alert context")
-        hostName = try database.prepare("SELECT name FROM hosts WHERE host_id = ?1", purpose: "reading the kept alert context")
     }
 
     /// The columns of a row's values, from the sixth on (`context(at:)`).
@@ -55,7 +52,7 @@ final class StoredConnectionContexts {
         for i in order {
             let key = keys[i]!
             if seeking {
-                if let c = try seek(key) { contexts[i] = c; kept[i] = true }
+                if let c = try seek(key, query) { contexts[i] = c; kept[i] = true }
                 continue
             }
             if key.micros != groupMicros {
@@ -66,13 +63,13 @@ final class StoredConnectionContexts {
                     scanned += 1
                 }
                 while pending, range.int64(0) == key.micros, scanned <= limit {
-                    group.append((Self.key(range), try context(range)))
+                    group.append((Self.key(range), try context(range, query)))
                     pending = try range.step()
                     scanned += 1
                 }
                 if scanned > limit {
                     seeking = true
-                    if let c = try seek(key) { contexts[i] = c; kept[i] = true }
+                    if let c = try seek(key, query) { contexts[i] = c; kept[i] = true }
                     continue
                 }
             }
@@ -84,13 +81,13 @@ final class StoredConnectionContexts {
     }
 
     /// The kept context of `key`'s connection, found by its time and host.
-    private func seek(_ key: StoredContextKey) throws -> RemoteServiceContext? {
+    private func seek(_ key: StoredContextKey, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
         atTime.reset()
         defer { atTime.reset() }
         atTime.bind(key.micros, at: 1)
         atTime.bind(key.host, at: 2)
         while try atTime.step() {
-            if Self.key(atTime) == key { return try context(atTime) }
+            if Self.key(atTime) == key { return try context(atTime, query) }
         }
         return nil
     }
@@ -101,7 +98,7 @@ final class StoredConnectionContexts {
     }
 
     /// The values of the current row of `s` (columns from 6 on, `valueColumns`).
-    private func context(_ s: Statement) throws -> RemoteServiceContext {
+    private func context(_ s: Statement, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext {
         var c = RemoteServiceContext()
         c.logonUser = s.text(6)
         c.logonDomain = s.text(7)
@@ -109,7 +106,7 @@ final class StoredConnectionContexts {
         c.logonType = s.optionalInt64(9)
         c.logonMicros = s.optionalInt64(10)
         c.logonIP = s.text(11)
-        if let host = s.optionalInt64(12) { c.sourceHost = try name(ofHost: host) }
+        if let host = s.optionalInt64(12) { c.sourceHost = try query.hostName(host) }
         c.sourceEntityID = s.text(13)
         c.sourceExecutable = s.text(14)
         c.sourceCommandLine = s.text(15)
@@ -128,13 +125,6 @@ final class StoredConnectionContexts {
         }
         return StoredContextKey(micros: micros, host: host, sourceIPRef: ipRef, sourcePort: port,
                                 destinationIPRef: destinationRef, destinationPort: r.destinationPort)
-    }
-
-    private func name(ofHost id: Int64) throws -> String? {
-        if let known = hostNames[id] { return known }
-        let name = try hostName.firstText(id)
-        if let name { hostNames[id] = name }
-        return name
     }
 }
 
