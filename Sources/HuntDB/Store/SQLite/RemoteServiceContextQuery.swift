@@ -90,7 +90,7 @@ final class RemoteServiceContextQuery {
         return contexts
     }
 
-    /// The connection part of each request's context (logon and source side, as `context`
+    /// The connection part of each request's context (logon and source side, as `complete`
     /// finds them when the request has a connection), with the rows it was found from: what
     /// the load keeps in `connection_context` (`ConnectionContextRefresh`).
     func connectionContexts(_ requests: [RemoteServiceContextRequest]) throws -> [(RemoteServiceContext, ContextDependencies)] {
@@ -157,7 +157,6 @@ final class RemoteServiceContextQuery {
     /// the most precise then the closest; its process's command line from the process start,
     /// else from command-line evidence of the same host and pid within `evidence_window`
     /// (PowerShell 4103, m0011), the closest in time.
-    ///
     ///
     /// `kept`: `c` already holds the logon and source side the load kept for the request's
     /// connection (`connection_context`), which are what the look-up would find.
