@@ -26,7 +26,7 @@ struct ConnectionContextRefresh {
     /// Brings the kept context up to date; returns how many connections were looked up again.
     func run() throws -> Int {
         try database.transaction("keeping the alert context of connections to services.exe") {
-            let state = try State(database)
+            let state = try ConnectionContextState(database)
             guard !state.isCurrent else { return 0 }
             try database.execute("CREATE TEMP TABLE IF NOT EXISTS context_dirty (event_id INTEGER PRIMARY KEY)",
                                  purpose: "keeping the alert context")
@@ -51,7 +51,7 @@ struct ConnectionContextRefresh {
 
     /// Marks in `context_dirty` every kept connection the new and changed rows can affect, and
     /// the new connections.
-    private func markAffected(since state: State) throws {
+    private func markAffected(since state: ConnectionContextState) throws {
         let w = Self.windows
         try run(Self.markNewConnections, ["through": .integer(state.network.through)])
         // Connections changed in place: their rows are computed again, as are the rows that
@@ -213,37 +213,6 @@ struct ConnectionContextRefresh {
         let s = try database.prepare(sql, purpose: "keeping the alert context")
         try s.bind(values.merging(Self.candidateValues) { a, _ in a }.filter { s.parameterIndex($0.key) != nil })
         try s.run()
-    }
-
-    /// How far the kept rows took each table into account, and where it is now.
-    private struct State {
-        struct Mark { let through: Int64; let now: Int64 }
-        let built: Bool
-        let network, logons, processes, evidence: Mark
-        let changes: Bool
-
-        init(_ database: Database) throws {
-            let s = try database.prepare("""
-                SELECT built, network_through, ifnull((SELECT max(event_id) FROM network_rows), 0),
-                       logons_through, ifnull((SELECT max(event_id) FROM logons), 0),
-                       processes_through, ifnull((SELECT max(event_id) FROM process_rows), 0),
-                       evidence_through, ifnull((SELECT max(event_id) FROM command_line_evidence), 0),
-                       EXISTS (SELECT 1 FROM connection_context_changes)
-                FROM connection_context_state
-                """, purpose: "keeping the alert context")
-            defer { s.reset() }
-            guard try s.step() else { throw DatabaseError(code: 1, message: "connection_context_state has no row", purpose: "keeping the alert context") }
-            built = s.int64(0) == 1
-            network = Mark(through: s.int64(1), now: s.int64(2))
-            logons = Mark(through: s.int64(3), now: s.int64(4))
-            processes = Mark(through: s.int64(5), now: s.int64(6))
-            evidence = Mark(through: s.int64(7), now: s.int64(8))
-            changes = s.int64(9) == 1
-        }
-
-        var isCurrent: Bool {
-            built && !changes && [network, logons, processes, evidence].allSatisfy { $0.through == $0.now }
-        }
     }
 }
 

@@ -137,20 +137,3 @@ struct StoredContextKey: Hashable {
     let destinationIPRef: Int64?
     let destinationPort: Int64?
 }
-
-/// `connection_context_state`: whether the kept rows take every event of the store into account.
-enum ConnectionContextState {
-    /// Built, no event table has a row past what the last refresh took into account, and no
-    /// row changed in place since.
-    static func isCurrent(_ database: Database) throws -> Bool {
-        try database.scalarInt("""
-            SELECT s.built = 1
-               AND s.network_through = ifnull((SELECT max(event_id) FROM network_rows), 0)
-               AND s.logons_through = ifnull((SELECT max(event_id) FROM logons), 0)
-               AND s.processes_through = ifnull((SELECT max(event_id) FROM process_rows), 0)
-               AND s.evidence_through = ifnull((SELECT max(event_id) FROM command_line_evidence), 0)
-               AND NOT EXISTS (SELECT 1 FROM connection_context_changes)
-            FROM connection_context_state AS s
-            """, purpose: "checking the kept alert context") == 1
-    }
-}
