@@ -84,6 +84,8 @@ CREATE TRIGGER command_line_evidence_changed AFTER UPDATE ON command_line_eviden
     INSERT INTO connection_context_changes (kind, event_id) VALUES (4, NEW.event_id);
 END;
 -- Nothing deletes events today; if something does, every row is computed again.
+-- A later migration that rebuilds network_rows, logons, process_rows or command_line_evidence
+-- drops these triggers with the table: it must create them again and set built = 0.
 CREATE TRIGGER network_rows_deleted AFTER DELETE ON network_rows BEGIN
     UPDATE connection_context_state SET built = 0;
 END;
