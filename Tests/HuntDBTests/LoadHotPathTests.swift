@@ -80,6 +80,40 @@ final class LoadHotPathTests: XCTestCase {
         XCTAssertEqual(JSONText.string("\u{7F}/"), "\"\u{7F}/\"")
     }
 
+    /// The word-at-a-time escaper against a byte-at-a-time one, on strings with every kind of
+    /// byte at every offset of a word.
+    func testJSONText_escapesLikeAByteAtATimeEscaper() {
+        func naive(_ value: String) -> String {
+            var out = "\""
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let pieces = ["a", "\\", "\"", "\u{1}", "\n", "\u{1F}", " ", "é", "😀", "\u{7F}", "C:\\Windows", "x"]
+        var random = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            for _ in 0..<30 {
+                let value = (0..<length).map { _ in pieces.randomElement(using: &random)! }.joined()
+                XCTAssertEqual(JSONText.string(value), naive(value), "\(Array(value.utf8))")
+            }
+        }
+        let plain = String(repeating: "abcdefgh", count: 5)
+        for offset in 0...plain.utf8.count {
+            var bytes = Array(plain.utf8)
+            bytes.insert(UInt8(ascii: "\\"), at: offset)
+            bytes.withUnsafeBufferPointer { XCTAssertEqual(JSONText.firstToEscape(in: $0), offset) }
+        }
+    }
+
     func testJSONString_unescapesIntoTheStringDirectly() {
         func unescape(_ raw: String) -> String { withBytes(raw) { JSONString.unescape($0) } }
         XCTAssertEqual(unescape(#"C:\\Windows\\x.exe"#), "C:\\Windows\\x.exe")

@@ -29,23 +29,62 @@ package enum JSONText {
         out.append(UInt8(ascii: "\""))
     }
 
+    /// Appends `bytes` escaped. Text with nothing to escape (most of it) is found eight bytes at
+    /// a time and appended whole; other text is escaped into a scratch buffer and appended once.
     private static func append(escaping bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        // Runs of bytes that need no escape go in whole.
-        var runStart = 0
-        for (index, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-            runStart = index + 1
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(byte)
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            default:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                        hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+        let first = firstToEscape(in: bytes)
+        if first == bytes.count { out.append(contentsOf: bytes); return }
+        // Worst case six bytes out for one in (`\u001f`).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 6) { scratch in
+            var w = 0
+            for byte in bytes[..<first] { scratch[w] = byte; w += 1 }
+            for byte in bytes[first...] {
+                if byte >= 0x20 && byte != quote && byte != backslash {
+                    scratch[w] = byte; w += 1
+                    continue
+                }
+                scratch[w] = backslash
+                switch byte {
+                case quote, backslash: scratch[w + 1] = byte; w += 2
+                case 0x0A: scratch[w + 1] = UInt8(ascii: "n"); w += 2
+                case 0x0D: scratch[w + 1] = UInt8(ascii: "r"); w += 2
+                case 0x09: scratch[w + 1] = UInt8(ascii: "t"); w += 2
+                default:
+                    let hex: StaticString = "0123456789abcdef"
+                    scratch[w + 1] = UInt8(ascii: "u"); scratch[w + 2] = UInt8(ascii: "0"); scratch[w + 3] = UInt8(ascii: "0")
+                    scratch[w + 4] = hex.utf8Start[Int(byte >> 4)]; scratch[w + 5] = hex.utf8Start[Int(byte & 0xF)]
+                    w += 6
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<w]))
+        }
+    }
+
+    private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+
+    /// The index of the first byte JSON escapes (`"`, `\`, below 0x20), or `count` when none:
+    /// eight bytes at a time, each word tested for any such byte at once (the "has a zero
+    /// byte" bit trick; bytes of 0x80 and up never match).
+    static func firstToEscape(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = bytes.count
+        var i = 0
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= n {
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let control = (word &- ones &* 0x20) & ~word
+                let quotes = word ^ (ones &* 0x22), slashes = word ^ (ones &* 0x5C)
+                let special = (control | ((quotes &- ones) & ~quotes) | ((slashes &- ones) & ~slashes)) & highs
+                if special != 0 { break }
+                i += 8
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        while i < n {
+            let byte = bytes[i]
+            if byte < 0x20 || byte == quote || byte == backslash { return i }
+            i += 1
+        }
+        return n
     }
 }
