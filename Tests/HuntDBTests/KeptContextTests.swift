@@ -116,6 +116,47 @@ final class KeptContextTests: XCTestCase {
         try reader.read(sparse, query: lookUp, into: &sparseKept, kept: &sparseFound)
         XCTAssertEqual(sparseFound.filter { $0 }.count, sparse.count, step, file: file, line: line)
         XCTAssertEqual(sparseKept, try lookUp.run(sparse), step, file: file, line: line)
+        // One alert at a time, as a rule run asks (`keptContext`): in time order, each request
+        // asked twice (the second seeks), shuffled (earlier ones seek), and a few of them with
+        // no slack (the cursor gives up its pass and seeks).
+        func oneAtATime(_ order: [Int], slack: Int = 4_096, twice: Bool = false) throws -> [Int: RemoteServiceContext] {
+            let reader = try XCTUnwrap(try StoredConnectionContexts(store.database, windows: windows, cursorSlack: slack))
+            var answers: [Int: RemoteServiceContext] = [:]
+            for i in order {
+                answers[i] = try reader.next(requests[i], query: lookUp)
+                if twice { XCTAssertEqual(try reader.next(requests[i], query: lookUp), answers[i], step, file: file, line: line) }
+            }
+            return answers
+        }
+        var g = SeededRandom(seed: UInt64(requests.count))
+        for (name, order, slack, twice) in [("in order", Array(requests.indices), 4_096, false),
+                                            ("twice", Array(requests.indices), 4_096, true),
+                                            ("shuffled", requests.indices.shuffled(using: &g), 4_096, false),
+                                            ("sparse", requests.indices.filter { $0 % 25 == 0 }, 0, false)] {
+            let answers = try oneAtATime(order, slack: slack, twice: twice)
+            for i in order {
+                XCTAssertEqual(answers[i], live[i], "\(step), one at a time \(name): connection \(i)", file: file, line: line)
+            }
+        }
+        // A request that differs from a kept connection in any part of it gets no kept row.
+        if let first = requests.first {
+            var otherHost = first, otherIP = first, otherPort = first, otherDestination = first
+            otherHost.host = "other-host.example"
+            otherIP.sourceIP = "192.0.2.99"
+            otherPort.sourcePort = (first.sourcePort ?? 0) + 1
+            otherDestination.destinationIP = "192.0.2.98"
+            for (name, request) in [("host", otherHost), ("source address", otherIP), ("source port", otherPort),
+                                    ("destination", otherDestination)] {
+                let reader = try XCTUnwrap(try StoredConnectionContexts(store.database, windows: windows))
+                XCTAssertNil(try reader.next(request, query: lookUp), "\(step): another \(name)", file: file, line: line)
+                XCTAssertEqual(try reader.next(first, query: lookUp), live[0], step, file: file, line: line)
+            }
+        }
+        if var withChild = requests.first {
+            withChild.childMicros = withChild.connectionMicros
+            XCTAssertNil(try RemoteServiceContextQuery(on: store.database, windows: windows).keptContext(of: withChild),
+                         "the service side is looked up", file: file, line: line)
+        }
         // A rule run (stored rows, else look-ups) answers the same.
         XCTAssertEqual(try RemoteServiceContextQuery(on: store.database, windows: windows).run(requests), live, step, file: file, line: line)
         return live

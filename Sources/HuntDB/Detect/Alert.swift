@@ -12,8 +12,9 @@ public struct Alert: Sendable {
     public let host: String
     /// The Sigma rule's title when a Sigma rule fired (an allowlist's `rule=` may name it).
     public let sigmaTitle: String?
-    /// The row as the SQL returned it (times in microseconds), in `columns` order.
-    let row: [RowValue]
+    /// The row as the SQL returned it (times in microseconds), in `columns` order; the alert
+    /// context writes its columns into it.
+    var row: [RowValue]
     let columns: AlertColumns
 
     init(rule: DetectionRule, row: [RowValue], columns: AlertColumns) {

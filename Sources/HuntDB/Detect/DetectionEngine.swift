@@ -84,13 +84,13 @@ public struct DetectionEngine {
                     options.alertContext
                         ? AlertContextBatch(kind: kind, rule: rule, store: store, windows: options.contextWindows, emit: onAlert) : nil
                 }
-                let collector = AlertCollector(rule: rule, onAllowlisted: { summary.suppressed += $0 }) { alert in
+                let collector = AlertCollector(rule: rule, onAllowlisted: { summary.suppressed += $0 }) { (alert: consuming Alert) in
                     if let entry = allowlist.suppressingEntry(for: alert, includingDefaults: rule.usesDefaultAllowlist) {
                         summary.suppressed += 1
                         try onSuppressed(alert, entry)
                     } else {
                         summary.alerts += 1
-                        if let context { try context.add(alert) } else { try onAlert(alert) }
+                        if let context { try context.add(consume alert) } else { try onAlert(alert) }
                     }
                 }
                 let purpose = "running rule \(rule.id) (\(rule.origin))"
@@ -171,13 +171,14 @@ private final class AlertCollector: RowSink {
     /// The column of the row by which a rule counts the alerts it left out for the allowlist.
     static let allowlistedCountColumn = "allowlisted_count"
     private let rule: DetectionRule
-    private let emit: (Alert) throws -> Void
+    /// Takes the alert: a context can then write into its row without copying it.
+    private let emit: (consuming Alert) throws -> Void
     private let onAllowlisted: (Int) -> Void
     private var columns: AlertColumns?
     private var allowlistedCount: Int?
     private var contextNulls: [RowValue] = []
 
-    init(rule: DetectionRule, onAllowlisted: @escaping (Int) -> Void, emit: @escaping (Alert) throws -> Void) {
+    init(rule: DetectionRule, onAllowlisted: @escaping (Int) -> Void, emit: @escaping (consuming Alert) throws -> Void) {
         self.rule = rule
         self.onAllowlisted = onAllowlisted
         self.emit = emit

@@ -70,6 +70,14 @@ public struct AlertContextWindows: Sendable, Equatable {
 public protocol RemoteServiceContextLookup: AnyObject {
     /// The context of each request, in order (empty where nothing is found).
     func contexts(for requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext]
+
+    /// The whole context of one request when the store kept it, found without waiting for a
+    /// batch; nil: ask `contexts(for:)`. Requests come in the rule's order (by time).
+    func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext?
+}
+
+extension RemoteServiceContextLookup {
+    public func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext? { nil }
 }
 
 extension EventStore {

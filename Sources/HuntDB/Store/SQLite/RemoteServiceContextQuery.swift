@@ -336,4 +336,10 @@ extension RemoteServiceContextQuery: RemoteServiceContextLookup {
     func contexts(for requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext] {
         try StoreError.translating { try run(requests) }
     }
+
+    /// Kept rows answer a request whole only when it has no child: the service side is looked up.
+    func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext? {
+        guard request.childMicros == nil, let storedContexts else { return nil }
+        return try StoreError.translating { try storedContexts.next(request, query: self) }
+    }
 }

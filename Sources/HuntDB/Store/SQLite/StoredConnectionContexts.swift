@@ -11,15 +11,20 @@ import Model
 /// rule's connection the load did not keep) is looked up as before.
 final class StoredConnectionContexts {
     private let range, atTime: Statement
+    /// `next`'s pass over the table.
+    private var cursor: KeptContextCursor
 
-    /// Nil when the rows are not current or `windows` are not the load's.
-    init?(_ database: Database, windows: AlertContextWindows) throws {
+    /// Nil when the rows are not current or `windows` are not the load's. `cursorSlack`: how
+    /// many rows beyond eight per request `next` passes before it seeks instead.
+    init?(_ database: Database, windows: AlertContextWindows, cursorSlack: Int = 4_096) throws {
         guard windows == ConnectionContextRefresh.windows, try ConnectionContextState.isCurrent(database) else { return nil }
         let columns = "ts_us, host_id, source_ip_ref, source_port, destination_ip_ref, destination_port, " + Self.valueColumns
         range = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us >= ?1 AND ts_us <= ?2",
                                      purpose: "reading the kept alert context")
         atTime = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
                                       purpose: "reading the kept alert context")
+        cursor = KeptContextCursor(try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us >= ?1",
+                                                        purpose: "reading the kept alert context"), slack: cursorSlack)
     }
 
     /// The columns of a row's values, from the sixth on (`context(at:)`).
@@ -63,7 +68,7 @@ final class StoredConnectionContexts {
                     scanned += 1
                 }
                 while pending, range.int64(0) == key.micros, scanned <= limit {
-                    group.append((Self.key(range), try context(range, query)))
+                    group.append((Self.key(range), try Self.context(range, query)))
                     pending = try range.step()
                     scanned += 1
                 }
@@ -80,6 +85,17 @@ final class StoredConnectionContexts {
         }
     }
 
+    /// The kept context of `r`'s connection, for requests asked one at a time in time order (a
+    /// rule's alerts): `KeptContextCursor` moves forward over the table beside them.
+    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
+        guard r.connectionMicros != nil, r.sourceIP != nil, r.sourcePort != nil else { return nil }
+        switch try cursor.next(r, query) {
+        case .found(let context): return context
+        case .absent: return nil
+        case .seek: return try key(of: r, query: query).flatMap { try seek($0, query) }
+        }
+    }
+
     /// The kept context of `key`'s connection, found by its time and host.
     private func seek(_ key: StoredContextKey, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
         atTime.reset()
@@ -87,18 +103,18 @@ final class StoredConnectionContexts {
         atTime.bind(key.micros, at: 1)
         atTime.bind(key.host, at: 2)
         while try atTime.step() {
-            if Self.key(atTime) == key { return try context(atTime, query) }
+            if Self.key(atTime) == key { return try Self.context(atTime, query) }
         }
         return nil
     }
 
-    private static func key(_ s: Statement) -> StoredContextKey {
+    static func key(_ s: Statement) -> StoredContextKey {
         StoredContextKey(micros: s.int64(0), host: s.int64(1), sourceIPRef: s.int64(2), sourcePort: s.int64(3),
                          destinationIPRef: s.optionalInt64(4), destinationPort: s.optionalInt64(5))
     }
 
     /// The values of the current row of `s` (columns from 6 on, `valueColumns`).
-    private func context(_ s: Statement, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext {
+    static func context(_ s: Statement, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext {
         var c = RemoteServiceContext()
         c.logonUser = s.text(6)
         c.logonDomain = s.text(7)
@@ -115,6 +131,10 @@ final class StoredConnectionContexts {
     }
 
     /// The key a kept row has for `r`: nil when `r` has no connection, or one the load does not keep.
+    private func seekKey(of r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> StoredContextKey? {
+        try key(of: r, query: query)
+    }
+
     private func key(of r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> StoredContextKey? {
         guard let micros = r.connectionMicros, let ip = r.sourceIP, let port = r.sourcePort,
               let host = try query.hostID(r.host), let ipRef = try query.stringID(ip) else { return nil }
