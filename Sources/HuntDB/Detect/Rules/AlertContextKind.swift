@@ -36,7 +36,11 @@ public enum AlertContextKind: String, Sendable, CaseIterable {
 
     /// The request for one alert's context, its columns found once for the rule's run.
     func request(for alert: Alert, at p: RequestColumns) -> RemoteServiceContextRequest {
-        func text(_ position: Int?) -> String? { position.flatMap { alert.rendered($0).textValue } }
+        func text(_ position: Int?) -> String? {
+            guard let position else { return nil }
+            if case .text(let value) = alert.row[position] { return value }  // as printed: text is text
+            return alert.rendered(position).textValue
+        }
         func integer(_ position: Int?) -> Int64? {
             guard let position, case .integer(let value) = alert.row[position] else { return nil }
             return value
@@ -74,7 +78,7 @@ public enum AlertContextKind: String, Sendable, CaseIterable {
 
     /// Writes the context's values over the row's context columns, which start at `first`, in
     /// `columns` order (times in microseconds).
-    func write(_ c: RemoteServiceContext, into row: inout [RowValue], at first: Int) {
+    func write(_ c: consuming RemoteServiceContext, into row: inout [RowValue], at first: Int) {
         func text(_ value: String?) -> RowValue { value.map(RowValue.text) ?? .null }
         func integer(_ value: Int64?) -> RowValue { value.map(RowValue.integer) ?? .null }
         row[first] = text(c.logonUser)

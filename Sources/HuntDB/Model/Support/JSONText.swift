@@ -34,38 +34,42 @@ package enum JSONText {
     private static func append(escaping bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let first = firstToEscape(in: bytes)
         if first == bytes.count { out.append(contentsOf: bytes); return }
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         // Worst case six bytes out for one in (`\u001f`).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 6) { scratch in
-            var w = 0
-            for byte in bytes[..<first] { scratch[w] = byte; w += 1 }
-            for byte in bytes[first...] {
+            let from = bytes.baseAddress!, to = scratch.baseAddress!
+            to.update(from: from, count: first)
+            var w = first, i = first
+            let n = bytes.count
+            while i < n {
+                let byte = from[i]
+                i += 1
                 if byte >= 0x20 && byte != quote && byte != backslash {
-                    scratch[w] = byte; w += 1
+                    to[w] = byte; w += 1
                     continue
                 }
-                scratch[w] = backslash
+                to[w] = backslash
                 switch byte {
-                case quote, backslash: scratch[w + 1] = byte; w += 2
-                case 0x0A: scratch[w + 1] = UInt8(ascii: "n"); w += 2
-                case 0x0D: scratch[w + 1] = UInt8(ascii: "r"); w += 2
-                case 0x09: scratch[w + 1] = UInt8(ascii: "t"); w += 2
+                case quote, backslash: to[w + 1] = byte; w += 2
+                case 0x0A: to[w + 1] = UInt8(ascii: "n"); w += 2
+                case 0x0D: to[w + 1] = UInt8(ascii: "r"); w += 2
+                case 0x09: to[w + 1] = UInt8(ascii: "t"); w += 2
                 default:
                     let hex: StaticString = "0123456789abcdef"
-                    scratch[w + 1] = UInt8(ascii: "u"); scratch[w + 2] = UInt8(ascii: "0"); scratch[w + 3] = UInt8(ascii: "0")
-                    scratch[w + 4] = hex.utf8Start[Int(byte >> 4)]; scratch[w + 5] = hex.utf8Start[Int(byte & 0xF)]
+                    to[w + 1] = UInt8(ascii: "u"); to[w + 2] = UInt8(ascii: "0"); to[w + 3] = UInt8(ascii: "0")
+                    to[w + 4] = hex.utf8Start[Int(byte >> 4)]; to[w + 5] = hex.utf8Start[Int(byte & 0xF)]
                     w += 6
                 }
             }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<w]))
+            out.append(contentsOf: UnsafeBufferPointer(start: to, count: w))
         }
     }
-
-    private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
 
     /// The index of the first byte JSON escapes (`"`, `\`, below 0x20), or `count` when none:
     /// eight bytes at a time, each word tested for any such byte at once (the "has a zero
     /// byte" bit trick; bytes of 0x80 and up never match).
     static func firstToEscape(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
         let n = bytes.count
         var i = 0
         if let base = bytes.baseAddress {

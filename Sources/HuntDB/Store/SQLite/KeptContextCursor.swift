@@ -24,6 +24,7 @@ struct KeptContextCursor {
     private var started = false, pending = false, seeking = false
     private var requests = 0, scanned = 0
     private let slack: Int
+    private var texts = RepeatedTextCache()
 
     /// `statement`: the kept rows from time `?1` on, in the table's order (key columns first).
     /// `slack`: how many rows beyond eight per request the pass skips before it seeks instead.
@@ -57,7 +58,7 @@ struct KeptContextCursor {
             }
             while pending, statement.int64(0) == at {
                 let entry = (key: StoredConnectionContexts.key(statement),
-                             context: Optional(try StoredConnectionContexts.context(statement, query)))
+                             context: Optional(try StoredConnectionContexts.context(statement, query, texts: &texts)))
                 if count < group.count { group[count] = entry } else { group.append(entry) }
                 count += 1
                 pending = try statement.step()

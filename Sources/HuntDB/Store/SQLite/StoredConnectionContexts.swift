@@ -13,6 +13,7 @@ final class StoredConnectionContexts {
     private let range, atTime: Statement
     /// `next`'s pass over the table.
     private var cursor: KeptContextCursor
+    private var texts = RepeatedTextCache()
 
     /// Nil when the rows are not current or `windows` are not the load's. `cursorSlack`: how
     /// many rows beyond eight per request `next` passes before it seeks instead.
@@ -68,7 +69,7 @@ final class StoredConnectionContexts {
                     scanned += 1
                 }
                 while pending, range.int64(0) == key.micros, scanned <= limit {
-                    group.append((Self.key(range), try Self.context(range, query)))
+                    group.append((Self.key(range), try Self.context(range, query, texts: &texts)))
                     pending = try range.step()
                     scanned += 1
                 }
@@ -103,7 +104,7 @@ final class StoredConnectionContexts {
         atTime.bind(key.micros, at: 1)
         atTime.bind(key.host, at: 2)
         while try atTime.step() {
-            if Self.key(atTime) == key { return try Self.context(atTime, query) }
+            if Self.key(atTime) == key { return try Self.context(atTime, query, texts: &texts) }
         }
         return nil
     }
@@ -114,7 +115,7 @@ final class StoredConnectionContexts {
     }
 
     /// The values of the current row of `s` (columns from 6 on, `valueColumns`).
-    static func context(_ s: Statement, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext {
+    static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
         var c = RemoteServiceContext()
         c.logonUser = s.text(6)
         c.logonDomain = s.text(7)
@@ -124,8 +125,8 @@ final class StoredConnectionContexts {
         c.logonIP = s.text(11)
         if let host = s.optionalInt64(12) { c.sourceHost = try query.hostName(host) }
         c.sourceEntityID = s.text(13)
-        c.sourceExecutable = s.text(14)
-        c.sourceCommandLine = s.text(15)
+        c.sourceExecutable = s.text(14, cache: &texts)
+        c.sourceCommandLine = s.text(15, cache: &texts)
         c.sourceClockOffsetMillis = s.optionalInt64(16)
         return c
     }
