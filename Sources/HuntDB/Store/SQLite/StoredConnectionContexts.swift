@@ -1,10 +1,11 @@
 import Model
 
 /// The alert context the loads kept for the incoming connections to services.exe
-/// (`connection_context`, m0015), read by a rule run instead of looking it up: a batch of alerts
-/// (in time order) reads the rows of its time range in one pass of the table's primary key, or,
-/// when that range holds many rows no alert of the batch asks for (a `--host` run), seeks each
-/// alert's time and host.
+/// (`connection_context`, m0015), read by a rule run instead of looking it up. An alert asked
+/// for alone (`next`) is answered by a cursor walking the table beside the rule's alerts. A
+/// batch of alerts (in time order) reads the rows of its time range in one pass of the table's
+/// primary key, or, when that range holds many rows no alert of the batch asks for (a `--host`
+/// run), seeks each alert's time and host.
 ///
 /// Used only when the rows are current (`ConnectionContextState.isCurrent`) and the run's
 /// windows are the ones the load used; a request with no row (another kind of alert, a Sigma
@@ -132,10 +133,6 @@ final class StoredConnectionContexts {
     }
 
     /// The key a kept row has for `r`: nil when `r` has no connection, or one the load does not keep.
-    private func seekKey(of r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> StoredContextKey? {
-        try key(of: r, query: query)
-    }
-
     private func key(of r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> StoredContextKey? {
         guard let micros = r.connectionMicros, let ip = r.sourceIP, let port = r.sourcePort,
               let host = try query.hostID(r.host), let ipRef = try query.stringID(ip) else { return nil }
