@@ -19,6 +19,7 @@ public enum EmbeddedMigrations {
         ("m0012_source_address_index", text(PackageResources.m0012_source_address_index_sql)),
         ("m0014_narrow_event_keys", text(PackageResources.m0014_narrow_event_keys_sql)),
         ("m0015_connection_context", text(PackageResources.m0015_connection_context_sql)),
+        ("m0016_child_context", text(PackageResources.m0016_child_context_sql)),
     ]
 
     /// `(id, sql)` of the ClickHouse schema (`migrations/clickhouse/`), in the order they apply.

@@ -39,8 +39,8 @@ struct LoadReportPrinter {
         if report.indexesBuilt > 0 {
             printError(String(format: "built %d indexes in %.2f s (deferred during the load)", report.indexesBuilt, report.indexSeconds))
         }
-        if report.contextConnections > 0 {
-            printError(String(format: "kept the alert context of %d connections to services.exe in %.2f s", report.contextConnections, report.contextSeconds))
+        if report.contextEvents > 0 {
+            printError(String(format: "kept the alert context of %d connections to and children of services.exe in %.2f s", report.contextEvents, report.contextSeconds))
         }
         if report.interrupted { printError("interrupted: what was read is stored; run the same command again to finish.") }
         if report.stoppedAtMaxErrors { printError("stopped: too many rejected records (--max-errors).") }

@@ -29,7 +29,7 @@ final class KeptContextTests: XCTestCase {
         var record = 1
         func ms() -> Int { Int.random(in: 0..<(spanMs / 250), using: &g) * 250 }
         for _ in 0..<300 {
-            events.append(.security(C.logon(record: record, ms: ms(), user: "u\(record)", from: addresses.randomElement(using: &g)!,
+            events.append(.security(C.logon(record: record, ms: ms(), user: "u\(record)", from: (addresses + ["10.0.0.7"]).randomElement(using: &g)!,
                                   port: ports.randomElement(using: &g)!, type: ["3", "3", "10", "2"].randomElement(using: &g)!,
                                   host: targets.randomElement(using: &g)!)))
             record += 1
@@ -67,6 +67,32 @@ final class KeptContextTests: XCTestCase {
             }
             record += 3
         }
+        // Processes services.exe started on the targets (Sysmon, or Security 4688 linked by
+        // the parent's name), most after the service that ran them: now and then on another
+        // host, an hour earlier, or with another image path.
+        for _ in 0..<60 {
+            let host = targets.randomElement(using: &g)!, at = ms()
+            let usesShell = Bool.random(using: &g)
+            let image = usesShell ? #"C:\Windows\System32\cmd.exe"# : #"C:\Tools\svc\#(record % 7).exe"#
+            let commandLine = usesShell ? #"C:\Windows\system32\cmd.exe /C start /b tool.exe \#(record % 7)"# : image
+            if Bool.random(using: &g) {
+                let guid = "{5e1f0000-0000-0000-0001-\(String(format: "%012d", record))}"
+                events.append(.sysmon(S.process(host: host, record: record, ms: at, guid: guid, image: image, commandLine: commandLine),
+                                      kind: "sysmon-child"))
+            } else {
+                events.append(.security(F.processStart(record: record, ms: at, pid: 0x3000 + record, creator: "0x2a0", image: image,
+                                                       parentImage: #"C:\Windows\System32\services.exe"#,
+                                                       commandLine: commandLine, host: host)))
+            }
+            let miss = Int.random(in: 0..<6, using: &g)
+            if miss > 0 {
+                let installed = usesShell ? "%COMSPEC% /C start /b tool.exe \(record % 7)" : "\"\(image)\""
+                events.append(.security(C.serviceInstalled(record: record + 1, ms: at - Int.random(in: 0..<5_000, using: &g) - (miss == 1 ? 3_600_000 : 0),
+                                                           name: "Svc\(record)", image: miss == 2 ? #"C:\Other\other.exe"# : installed,
+                                                           host: miss == 3 ? targets.randomElement(using: &g)! : host)))
+            }
+            record += 2
+        }
         return events
     }
 
@@ -89,6 +115,77 @@ final class KeptContextTests: XCTestCase {
             requests.append(r)
         }
         return requests
+    }
+
+    /// Every process services.exe started, as rpc_service_process asks for its context.
+    private func childRequests(_ store: SQLiteStore) throws -> [RemoteServiceContextRequest] {
+        let s = try store.database.prepare("""
+            SELECT h.name, p.ts_us, p.executable, p.command_line
+            FROM processes AS p JOIN hosts AS h ON h.host_id = p.host_id
+            WHERE p.parent_name = 'services.exe'
+            ORDER BY p.ts_us, p.event_id
+            """, purpose: "test")
+        var requests: [RemoteServiceContextRequest] = []
+        while try s.step() {
+            var r = RemoteServiceContextRequest(host: s.text(0)!)
+            r.childMicros = s.int64(1)
+            r.childExecutable = s.text(2)
+            r.childCommandLine = s.text(3)
+            requests.append(r)
+        }
+        return requests
+    }
+
+    /// The kept context of every child of services.exe (`child_context`) is equal to a fresh
+    /// look-up, asked one at a time in any order; returns the contexts.
+    @discardableResult
+    private func assertKeptChildrenEqualLookUp(_ store: SQLiteStore, _ step: String,
+                                               file: StaticString = #filePath, line: UInt = #line) throws -> [RemoteServiceContext] {
+        let requests = try childRequests(store)
+        let windows = AlertContextWindows()
+        let lookUp = try RemoteServiceContextQuery(on: store.database, windows: windows, useStored: false)
+        let live = try lookUp.run(requests)
+        func oneAtATime(_ order: [Int], slack: Int = 4_096, twice: Bool = false) throws -> [Int: RemoteServiceContext?] {
+            let reader = try XCTUnwrap(try StoredChildContexts(store.database, windows: windows, cursorSlack: slack), step,
+                                       file: file, line: line)
+            var answers: [Int: RemoteServiceContext?] = [:]
+            for i in order {
+                answers[i] = try reader.next(requests[i], query: lookUp)
+                if twice { XCTAssertEqual(try reader.next(requests[i], query: lookUp), answers[i], step, file: file, line: line) }
+            }
+            return answers
+        }
+        var g = SeededRandom(seed: UInt64(requests.count + 1))
+        for (name, order, slack, twice) in [("in order", Array(requests.indices), 4_096, false),
+                                            ("twice", Array(requests.indices), 4_096, true),
+                                            ("shuffled", requests.indices.shuffled(using: &g), 4_096, false),
+                                            ("sparse", requests.indices.filter { $0 % 7 == 0 }, 0, false)] {
+            let answers = try oneAtATime(order, slack: slack, twice: twice)
+            for i in order {
+                XCTAssertEqual(answers[i], live[i], "\(step), children one at a time \(name): child \(i) \(requests[i])", file: file, line: line)
+            }
+        }
+        // A request that differs from a kept child in any part of it gets no kept row.
+        if let first = requests.first {
+            var otherHost = first, otherExecutable = first, otherCommandLine = first, withConnection = first
+            otherHost.host = "other-host.example"
+            otherExecutable.childExecutable = #"C:\Other\other.exe"#
+            otherCommandLine.childCommandLine = "other"
+            withConnection.connectionMicros = first.childMicros
+            for (name, request) in [("host", otherHost), ("executable", otherExecutable), ("command line", otherCommandLine),
+                                    ("connection", withConnection)] {
+                let reader = try XCTUnwrap(try StoredChildContexts(store.database, windows: windows))
+                XCTAssertNil(try reader.next(request, query: lookUp), "\(step): another \(name)", file: file, line: line)
+                XCTAssertEqual(try reader.next(first, query: lookUp), live[0], step, file: file, line: line)
+            }
+        }
+        // A rule run, one alert at a time (kept rows, else look-ups), answers the same.
+        let run = try RemoteServiceContextQuery(on: store.database, windows: windows)
+        for (i, r) in requests.enumerated() {
+            let kept = try XCTUnwrap(try run.keptContext(of: r), "\(step): child \(i) has its row", file: file, line: line)
+            XCTAssertEqual(kept, live[i], step, file: file, line: line)
+        }
+        return live
     }
 
     /// The kept context of every connection is current and equal to a fresh look-up; returns
@@ -194,6 +291,7 @@ final class KeptContextTests: XCTestCase {
                     XCTAssertEqual(report.totals.rejected, 0, "\(report.sources.first?.firstRejects ?? [])")
                     duplicates += Int(report.totals.duplicates)
                     try assertKeptEqualsLookUp(store, "seed \(seed), \(input)")
+                    try assertKeptChildrenEqualLookUp(store, "seed \(seed), \(input)")
                 }
             }
             // The comparison means something: each part of the context is found, and missed.
@@ -210,6 +308,15 @@ final class KeptContextTests: XCTestCase {
             XCTAssertGreaterThan(fromEvidence, 0)
             XCTAssertGreaterThan(fromStarts, 0)
             XCTAssertGreaterThan(duplicates, 20)
+            let children = try assertKeptChildrenEqualLookUp(store, "seed \(seed), at the end")
+            XCTAssertGreaterThan(children.count, 40)
+            for (part, found) in [("logon", children.filter { $0.logonUser != nil }.count),
+                                  ("source", children.filter { $0.sourceHost != nil }.count),
+                                  ("service", children.filter { $0.serviceName != nil }.count)] {
+                XCTAssertGreaterThan(found, 5, "children with a \(part): \(found) of \(children.count)")
+                // Logons are every few seconds: nearly every child has one.
+                if part != "logon" { XCTAssertLessThan(found, children.count, "children with a \(part)") }
+            }
         }
     }
 

@@ -89,7 +89,7 @@ final class QueryTests: XCTestCase {
                         "deferred_indexes", "process_events", "network_events", "lifecycle_events", "host_volumes",
                         "process_rows", "network_rows", "names", "entities", "strings",
                         "logons", "service_installs", "command_line_evidence",
-                        "connection_context", "connection_context_state", "connection_context_changes"])
+                        "connection_context", "child_context", "connection_context_state", "connection_context_changes"])
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }
     }
 

@@ -49,8 +49,9 @@ public struct LoadReport: Sendable {
     /// Secondary indexes rebuilt after a bulk load (or left over by an interrupted one).
     public var indexesBuilt = 0
     public var indexSeconds: Double = 0
-    /// Connections whose alert context the load looked up and kept (`EventStore.keepAlertContext`).
-    public var contextConnections = 0
+    /// Connections to services.exe and processes it started whose alert context the load looked
+    /// up and kept (`EventStore.keepAlertContext`).
+    public var contextEvents = 0
     public var contextSeconds: Double = 0
 
     public var totals: LoadCounts {

@@ -95,7 +95,7 @@ public final class Loader {
             // the kept context behind the events; rule runs then look it up, and the next load
             // catches up.
             let contextStart = Date()
-            report.contextConnections = try store.keepAlertContext()
+            report.contextEvents = try store.keepAlertContext()
             report.contextSeconds = Date().timeIntervalSince(contextStart)
         }
         report.seconds = Date().timeIntervalSince(started)

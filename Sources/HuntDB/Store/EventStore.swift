@@ -49,8 +49,9 @@ public protocol EventStore: AnyObject {
     func pendingIndexRebuilds() throws -> [String]
 
     /// Looks up and keeps the alert context of what the loads stored since the last call, so
-    /// that rule runs read it instead of looking it up (SQLite: `connection_context`). Returns
-    /// how many connections it looked up; stores that look the context up at each run keep nothing.
+    /// that rule runs read it instead of looking it up (SQLite: `connection_context`,
+    /// `child_context`). Returns how many connections to services.exe and processes it started
+    /// it looked up; stores that look the context up at each run keep nothing.
     func keepAlertContext() throws -> Int
 
     // MARK: Detection

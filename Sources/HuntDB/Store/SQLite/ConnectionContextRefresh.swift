@@ -23,7 +23,9 @@ struct ConnectionContextRefresh {
 
     let database: Database
 
-    /// Brings the kept context up to date; returns how many connections were looked up again.
+    /// Brings the kept context up to date, and that of services.exe's children
+    /// (`ChildContextRefresh`) in the same transaction; returns how many connections and
+    /// children were looked up again.
     func run() throws -> Int {
         try database.transaction("keeping the alert context of connections to services.exe") {
             let state = try ConnectionContextState(database)
@@ -37,12 +39,14 @@ struct ConnectionContextRefresh {
                 try database.execute("DELETE FROM connection_context", purpose: "keeping the alert context")
                 try run(Self.markNewConnections, ["through": .integer(0)])
             }
-            let recomputed = try recompute()
+            var recomputed = try recompute()
+            recomputed += try ChildContextRefresh(database: database).run(since: state)
             try run("""
                 UPDATE connection_context_state SET built = 1, network_through = :network, logons_through = :logons,
-                    processes_through = :processes, evidence_through = :evidence
+                    processes_through = :processes, evidence_through = :evidence, services_through = :services
                 """, ["network": .integer(state.network.now), "logons": .integer(state.logons.now),
-                      "processes": .integer(state.processes.now), "evidence": .integer(state.evidence.now)])
+                      "processes": .integer(state.processes.now), "evidence": .integer(state.evidence.now),
+                      "services": .integer(state.services.now)])
             try database.execute("DELETE FROM connection_context_changes", purpose: "keeping the alert context")
             try database.execute("DELETE FROM temp.context_dirty", purpose: "keeping the alert context")
             return recomputed
@@ -235,4 +239,8 @@ struct ContextDependencies {
     var source: (eventID: Int64, host: Int64, entity: Int64, micros: Int64)?
     /// The pid the source process's command-line evidence was asked for.
     var sourcePid: Int64?
+    /// The chosen logon's source port (with its address, what a child's source side is matched by).
+    var logonPort: Int64?
+    /// The service install chosen (a child's context).
+    var serviceEventID: Int64?
 }

@@ -46,7 +46,7 @@ struct ContextStatements {
             ORDER BY g.ts_us DESC, g.event_id DESC LIMIT 1
             """, "remote logon")
         serviceInstalls = try prepare("""
-            SELECT v.service_name, v.image_path, v.ts_us FROM service_installs AS v
+            SELECT v.service_name, v.image_path, v.ts_us, v.event_id FROM service_installs AS v
             WHERE v.host_id = ?1 AND v.ts_us >= ?2 AND v.ts_us <= ?3 AND v.image_path IS NOT NULL
             ORDER BY v.ts_us DESC, v.event_code = 13, v.event_id DESC
             """, "service install")

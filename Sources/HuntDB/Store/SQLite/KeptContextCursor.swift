@@ -1,11 +1,12 @@
-/// One forward pass over `connection_context` beside a rule's alerts, which come in time order
-/// (`StoredConnectionContexts.next`): the rows of the time the last alert asked for are held,
-/// each alert is matched against them by its whole connection, and the cursor moves on when a
-/// later time is asked for.
+/// One forward pass over a table of kept alert contexts (`connection_context`, `child_context`)
+/// beside a rule's alerts, which come in time order (`StoredConnectionContexts.next`,
+/// `StoredChildContexts.next`): the rows of the time the last alert asked for are held, each
+/// alert is matched against them by its whole key, and the cursor moves on when a later time is
+/// asked for.
 ///
 /// A value type held by its reader, so the pass's state is changed without an exclusivity
 /// check per field.
-struct KeptContextCursor {
+struct KeptContextCursor<Rows: KeptContextRows> {
     /// What the pass says about one request.
     enum Answer {
         case found(RemoteServiceContext)
@@ -18,7 +19,7 @@ struct KeptContextCursor {
 
     private let statement: Statement
     /// The rows of time `micros`: the first `count` entries, each context until an alert takes it.
-    private var group: [(key: StoredContextKey, context: RemoteServiceContext?)] = []
+    private var group: [(key: Rows.Key, context: RemoteServiceContext?)] = []
     private var count = 0
     private var micros = Int64.min
     private var started = false, pending = false, seeking = false
@@ -33,9 +34,9 @@ struct KeptContextCursor {
         self.slack = slack
     }
 
-    /// `r` has a connection with a source address and port.
+    /// `r` is a request the table keeps rows for (`Rows.micros(of:)` is not nil).
     mutating func next(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Answer {
-        let at = r.connectionMicros!
+        let at = Rows.micros(of: r)!
         requests += 1
         if seeking || at < micros { return .seek }
         if !started {
@@ -57,15 +58,14 @@ struct KeptContextCursor {
                 }
             }
             while pending, statement.int64(0) == at {
-                let entry = (key: StoredConnectionContexts.key(statement),
-                             context: Optional(try StoredConnectionContexts.context(statement, query, texts: &texts)))
+                let entry = (key: Rows.key(statement), context: Optional(try Rows.context(statement, query, texts: &texts)))
                 if count < group.count { group[count] = entry } else { group.append(entry) }
                 count += 1
                 pending = try statement.step()
                 scanned += 1
             }
         }
-        for j in 0..<count where try Self.key(group[j].key, is: r, query) {
+        for j in 0..<count where try Rows.key(group[j].key, is: r, query) {
             // Taken, not copied: the alert's row becomes the strings' only owner. A second
             // alert of the same connection (a row loaded twice) seeks it.
             if let context = group[j].context.take() { return .found(context) }
@@ -73,15 +73,18 @@ struct KeptContextCursor {
         }
         return .absent
     }
+}
 
-    /// Whether a row's key is `r`'s connection: ports first, then host and addresses by name.
-    private static func key(_ k: StoredContextKey, is r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Bool {
-        guard k.sourcePort == r.sourcePort, k.destinationPort == r.destinationPort,
-              (k.destinationIPRef == nil) == (r.destinationIP == nil) else { return false }
-        // The load resolved the alert's host name as the look-up does (any case when not exact).
-        guard try query.hostName(k.host) == r.host || query.hostID(r.host) == k.host,
-              try query.string(k.sourceIPRef) == r.sourceIP else { return false }
-        if let ref = k.destinationIPRef { return try query.string(ref) == r.destinationIP }
-        return true
-    }
+/// A table of kept alert contexts as `KeptContextCursor` reads it: rows in time order, time first.
+protocol KeptContextRows {
+    /// What a row answers.
+    associatedtype Key
+    /// The time of `r`'s row in the table; nil when the table keeps none for such a request.
+    static func micros(of r: RemoteServiceContextRequest) -> Int64?
+    /// The key of the statement's current row.
+    static func key(_ s: Statement) -> Key
+    /// Whether a row's key is the one `r` asks for.
+    static func key(_ k: Key, is r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Bool
+    /// The context of the statement's current row.
+    static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext
 }

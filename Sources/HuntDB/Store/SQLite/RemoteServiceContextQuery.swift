@@ -46,6 +46,8 @@ final class RemoteServiceContextQuery {
     /// The contexts the loads kept (`connection_context`), when they are current for these
     /// windows; nil: every request is looked up.
     private var storedContexts: StoredConnectionContexts?
+    /// Likewise for the children services.exe started (`child_context`).
+    private var storedChildContexts: StoredChildContexts?
 
     /// `useStored`: read the contexts the loads kept (`connection_context`) where they are
     /// current; false for the load's own refresh and for comparing the two.
@@ -54,7 +56,10 @@ final class RemoteServiceContextQuery {
         self.plan = plan
         self.database = database
         statements = try ContextStatements(database)
-        if useStored { storedContexts = try StoredConnectionContexts(database, windows: windows) }
+        if useStored {
+            storedContexts = try StoredConnectionContexts(database, windows: windows)
+            storedChildContexts = try storedContexts == nil ? nil : StoredChildContexts(database, windows: windows)
+        }
     }
 
     private let database: Database
@@ -167,7 +172,24 @@ final class RemoteServiceContextQuery {
             try connectionContext(r, host: hostID, into: &c, dependencies: &ignored)
         }
         if let child = r.childMicros, r.childCommandLine != nil || r.childExecutable != nil, try hasServices(hostID) {
-            try service(host: hostID, child: child, request: r, into: &c)
+            var ignored: Int64?
+            try service(host: hostID, child: child, request: r, into: &c, eventID: &ignored)
+        }
+    }
+
+    /// The whole context of each child-only request (a child, no connection), with the rows it
+    /// was found from: what the load keeps in `child_context` (`ChildContextRefresh`).
+    func childContexts(_ requests: [RemoteServiceContextRequest]) throws -> [(RemoteServiceContext, ContextDependencies)] {
+        try readWindows(of: requests)
+        try readDestinations(of: requests)
+        return try requests.map { r in
+            var c = RemoteServiceContext(), d = ContextDependencies()
+            guard let hostID = try hostID(r.host) else { return (c, d) }
+            try connectionContext(r, host: hostID, into: &c, dependencies: &d)
+            if let child = r.childMicros, r.childCommandLine != nil || r.childExecutable != nil, try hasServices(hostID) {
+                try service(host: hostID, child: child, request: r, into: &c, eventID: &d.serviceEventID)
+            }
+            return (c, d)
         }
     }
 
@@ -178,6 +200,7 @@ final class RemoteServiceContextQuery {
         var logonPort: Int64?
         if let anchor, try hasLogons(hostID) {
             try logon(host: hostID, request: r, anchor: anchor, into: &c, port: &logonPort, eventID: &d.logonEventID)
+            d.logonPort = logonPort
         }
         if let port = r.sourcePort ?? logonPort, let ip = r.sourceIP ?? c.logonIP,
            let anchor = r.connectionMicros ?? c.logonMicros, let ipRef = try stringID(ip) {
@@ -241,7 +264,8 @@ final class RemoteServiceContextQuery {
 
     /// The installs in the window come newest first (a registry ImagePath after an install of
     /// the same time); the first whose image path has the child's key is the one.
-    private func service(host: Int64, child: Int64, request r: RemoteServiceContextRequest, into c: inout RemoteServiceContext) throws {
+    private func service(host: Int64, child: Int64, request r: RemoteServiceContextRequest, into c: inout RemoteServiceContext,
+                         eventID: inout Int64?) throws {
         let childKey = r.childCommandLine.map(commandKey), executableKey = r.childExecutable.map(commandKey)
         if let serviceWindow {
             for v in serviceWindow.newestFirst(host: host, from: child - windows.serviceBefore, to: child + windows.serviceAfter) {
@@ -250,6 +274,7 @@ final class RemoteServiceContextQuery {
                 c.serviceName = v.name
                 c.serviceImage = v.image
                 c.serviceMicros = v.micros
+                eventID = v.eventID
                 return
             }
             return
@@ -266,6 +291,7 @@ final class RemoteServiceContextQuery {
             c.serviceName = s.text(0)
             c.serviceImage = image
             c.serviceMicros = s.int64(2)
+            eventID = s.int64(3)
             return
         }
     }
@@ -337,9 +363,16 @@ extension RemoteServiceContextQuery: RemoteServiceContextLookup {
         try StoreError.translating { try run(requests) }
     }
 
-    /// Kept rows answer a request whole only when it has no child: the service side is looked up.
+    /// Kept rows answer a request whole when it has a connection and no child
+    /// (`connection_context`) or a child and no connection (`child_context`); a request with
+    /// both is looked up (its service side by its child, its logon and source by its connection).
     func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext? {
-        guard request.childMicros == nil, let storedContexts else { return nil }
-        return try StoreError.translating { try storedContexts.next(request, query: self) }
+        try StoreError.translating {
+            switch (request.connectionMicros, request.childMicros) {
+            case (.some, nil): try storedContexts?.next(request, query: self)
+            case (nil, .some): try storedChildContexts?.next(request, query: self)
+            default: nil
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ import Model
 final class StoredConnectionContexts {
     private let range, atTime: Statement
     /// `next`'s pass over the table.
-    private var cursor: KeptContextCursor
+    private var cursor: KeptContextCursor<ConnectionContextRows>
     private var texts = RepeatedTextCache()
 
     /// Nil when the rows are not current or `windows` are not the load's. `cursorSlack`: how
@@ -154,4 +154,26 @@ struct StoredContextKey: Hashable {
     let sourcePort: Int64
     let destinationIPRef: Int64?
     let destinationPort: Int64?
+}
+
+/// `connection_context` as `KeptContextCursor` reads it.
+enum ConnectionContextRows: KeptContextRows {
+    static func micros(of r: RemoteServiceContextRequest) -> Int64? { r.connectionMicros }
+
+    static func key(_ s: Statement) -> StoredContextKey { StoredConnectionContexts.key(s) }
+
+    /// Ports first, then host and addresses by name.
+    static func key(_ k: StoredContextKey, is r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Bool {
+        guard k.sourcePort == r.sourcePort, k.destinationPort == r.destinationPort,
+              (k.destinationIPRef == nil) == (r.destinationIP == nil) else { return false }
+        // The load resolved the alert's host name as the look-up does (any case when not exact).
+        guard try query.hostName(k.host) == r.host || query.hostID(r.host) == k.host,
+              try query.string(k.sourceIPRef) == r.sourceIP else { return false }
+        if let ref = k.destinationIPRef { return try query.string(ref) == r.destinationIP }
+        return true
+    }
+
+    static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
+        try StoredConnectionContexts.context(s, query, texts: &texts)
+    }
 }
