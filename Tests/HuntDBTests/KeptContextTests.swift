@@ -369,6 +369,20 @@ final class KeptContextTests: XCTestCase {
         XCTAssertEqual(try store.keepAlertContext(), 0, "nothing left to look up")
     }
 
+    /// The kept rows write their values straight into the alert's row: in the rule's column order.
+    func testContextColumns_areWrittenInTheRulesOrder() {
+        XCTAssertEqual(AlertContextKind.remoteService.columns.map(\.name), RemoteServiceContext.columnNames)
+        var c = RemoteServiceContext()
+        c.logonUser = "u"; c.logonDomain = "d"; c.logonID = "0x1"; c.logonType = 3; c.logonMicros = 5; c.logonIP = "10.0.0.5"
+        c.serviceName = "s"; c.serviceImage = "i"; c.serviceMicros = 7
+        c.sourceHost = "h"; c.sourceEntityID = "e"; c.sourceExecutable = "x"; c.sourceCommandLine = "x -c"; c.sourceClockOffsetMillis = -2
+        var row = [RowValue](repeating: .integer(99), count: 16)
+        c.write(into: &row, at: 1)
+        XCTAssertEqual(row, [.integer(99), .text("u"), .text("d"), .text("0x1"), .integer(3), .integer(5), .text("10.0.0.5"),
+                             .text("s"), .text("i"), .integer(7), .text("h"), .text("e"), .text("x"), .text("x -c"), .integer(-2), .integer(99)])
+        XCTAssertEqual(RemoteServiceContext(row: row, at: 1), c)
+    }
+
     func testOtherWindows_lookTheContextUp() throws {
         var g = Generator(seed: 5)
         let scratch = try Scratch()

@@ -41,9 +41,8 @@ final class AlertContextBatch {
         if requestColumns?.columns !== alert.columns { requestColumns = AlertContextKind.RequestColumns(alert.columns) }
         let request = requestColumns.map { kind.request(for: alert, at: $0) }!
         if lookup == nil { lookup = try store.remoteServiceContextLookup(windows: windows) }
-        if let kept = try lookup!.keptContext(of: request) {
-            var alert = alert
-            kind.write(kept, into: &alert.row, at: alert.row.count - kind.columns.count)
+        var alert = alert
+        if try lookup!.keptContext(of: request, into: &alert.row, at: alert.row.count - kind.columns.count) {
             if rows.isEmpty { return try emit(alert) }
             requests.append(nil)
             rows.append(alert.row)

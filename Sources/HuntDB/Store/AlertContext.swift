@@ -44,6 +44,56 @@ public struct RemoteServiceContext: Sendable, Equatable {
     public init() {}
 }
 
+extension RemoteServiceContext {
+    /// The alert columns the context fills, in the order `write(into:at:)` writes them.
+    public static let columnNames = [
+        "logon_user", "logon_domain", "logon_id", "logon_type", "logon_time", "logon_ip",
+        "service_name", "service_image", "service_time",
+        "source_host", "source_entity_id", "source_executable", "source_command_line", "clock_offset_ms",
+    ]
+
+    /// Writes the values into `row[first...]`, in `columnNames` order (times in microseconds).
+    public consuming func write(into row: inout [RowValue], at first: Int) {
+        func text(_ value: String?) -> RowValue { value.map(RowValue.text) ?? .null }
+        func integer(_ value: Int64?) -> RowValue { value.map(RowValue.integer) ?? .null }
+        row[first] = text(logonUser)
+        row[first + 1] = text(logonDomain)
+        row[first + 2] = text(logonID)
+        row[first + 3] = integer(logonType)
+        row[first + 4] = integer(logonMicros)
+        row[first + 5] = text(logonIP)
+        row[first + 6] = text(serviceName)
+        row[first + 7] = text(serviceImage)
+        row[first + 8] = integer(serviceMicros)
+        row[first + 9] = text(sourceHost)
+        row[first + 10] = text(sourceEntityID)
+        row[first + 11] = text(sourceExecutable)
+        row[first + 12] = text(sourceCommandLine)
+        row[first + 13] = integer(sourceClockOffsetMillis)
+    }
+
+    /// The context `write(into:at:)` wrote into `row[first...]`.
+    init(row: [RowValue], at first: Int) {
+        func text(_ i: Int) -> String? { if case .text(let v) = row[first + i] { v } else { nil } }
+        func integer(_ i: Int) -> Int64? { if case .integer(let v) = row[first + i] { v } else { nil } }
+        self.init()
+        logonUser = text(0)
+        logonDomain = text(1)
+        logonID = text(2)
+        logonType = integer(3)
+        logonMicros = integer(4)
+        logonIP = text(5)
+        serviceName = text(6)
+        serviceImage = text(7)
+        serviceMicros = integer(8)
+        sourceHost = text(9)
+        sourceEntityID = text(10)
+        sourceExecutable = text(11)
+        sourceCommandLine = text(12)
+        sourceClockOffsetMillis = integer(13)
+    }
+}
+
 /// The windows and tolerances of the alert context, in microseconds (README: "Alert context").
 public struct AlertContextWindows: Sendable, Equatable {
     /// How long before the connection (or the child) a logon may have happened: a session can
@@ -71,13 +121,14 @@ public protocol RemoteServiceContextLookup: AnyObject {
     /// The context of each request, in order (empty where nothing is found).
     func contexts(for requests: [RemoteServiceContextRequest]) throws -> [RemoteServiceContext]
 
-    /// The whole context of one request when the store kept it, found without waiting for a
-    /// batch; nil: ask `contexts(for:)`. Requests come in the rule's order (by time).
-    func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext?
+    /// Writes the whole context of one request into `row[first...]` (as
+    /// `RemoteServiceContext.write(into:at:)` does) when the store kept it, found without waiting
+    /// for a batch; false: ask `contexts(for:)`. Requests come in the rule's order (by time).
+    func keptContext(of request: RemoteServiceContextRequest, into row: inout [RowValue], at first: Int) throws -> Bool
 }
 
 extension RemoteServiceContextLookup {
-    public func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext? { nil }
+    public func keptContext(of request: RemoteServiceContextRequest, into row: inout [RowValue], at first: Int) throws -> Bool { false }
 }
 
 extension EventStore {

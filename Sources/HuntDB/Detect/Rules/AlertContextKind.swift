@@ -79,21 +79,8 @@ public enum AlertContextKind: String, Sendable, CaseIterable {
     /// Writes the context's values over the row's context columns, which start at `first`, in
     /// `columns` order (times in microseconds).
     func write(_ c: consuming RemoteServiceContext, into row: inout [RowValue], at first: Int) {
-        func text(_ value: String?) -> RowValue { value.map(RowValue.text) ?? .null }
-        func integer(_ value: Int64?) -> RowValue { value.map(RowValue.integer) ?? .null }
-        row[first] = text(c.logonUser)
-        row[first + 1] = text(c.logonDomain)
-        row[first + 2] = text(c.logonID)
-        row[first + 3] = integer(c.logonType)
-        row[first + 4] = integer(c.logonMicros)
-        row[first + 5] = text(c.logonIP)
-        row[first + 6] = text(c.serviceName)
-        row[first + 7] = text(c.serviceImage)
-        row[first + 8] = integer(c.serviceMicros)
-        row[first + 9] = text(c.sourceHost)
-        row[first + 10] = text(c.sourceEntityID)
-        row[first + 11] = text(c.sourceExecutable)
-        row[first + 12] = text(c.sourceCommandLine)
-        row[first + 13] = integer(c.sourceClockOffsetMillis)
+        switch self {
+        case .remoteService: c.write(into: &row, at: first)
+        }
     }
 }

@@ -120,7 +120,7 @@ struct ChildContextRefresh {
             DELETE FROM child_context WHERE event_id IN (SELECT event_id FROM temp.child_dirty)
             """, purpose: "keeping the alert context of services.exe's children")
         let marked = try database.prepare("""
-            SELECT p.event_id, h.name, p.ts_us, p.executable_ref, p.command_line_ref, ex.value, cl.value
+            SELECT p.event_id, h.name, p.ts_us, ex.value, cl.value
             FROM temp.child_dirty AS d
             JOIN process_rows AS p ON p.event_id = d.event_id
             JOIN hosts AS h ON h.host_id = p.host_id
@@ -132,8 +132,7 @@ struct ChildContextRefresh {
         try marked.bind(["services": .text("services.exe")])
         defer { marked.reset() }
         let insert = try database.prepare("""
-            INSERT OR REPLACE INTO child_context VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+            INSERT OR REPLACE INTO child_context VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """, purpose: "keeping the alert context of services.exe's children")
         // Never the whole logon table for the run: the load's memory stays bounded.
         let query = try RemoteServiceContextQuery(on: database, windows: ConnectionContextRefresh.windows, plan: .windowed, useStored: false)
@@ -141,42 +140,28 @@ struct ChildContextRefresh {
         var written = 0
         func flush() throws {
             let found = try query.childContexts(batch.map(\.request))
-            for ((row, _), (c, d)) in zip(batch, found) {
+            for ((row, r), (c, d)) in zip(batch, found) {
                 guard let host = try query.hostID(row.hostName) else { continue }
-                let keys: [Int64?] = [row.micros, host, row.eventID, row.executableRef, row.commandLineRef, d.logonEventID]
-                for (i, v) in keys.enumerated() { insert.bind(v, at: Int32(i + 1)) }
-                insert.bind(c.logonUser, at: 7)
-                insert.bind(c.logonDomain, at: 8)
-                insert.bind(c.logonID, at: 9)
-                insert.bind(c.logonType, at: 10)
-                insert.bind(c.logonMicros, at: 11)
-                insert.bind(c.logonIP, at: 12)
-                insert.bind(d.logonPort, at: 13)
-                insert.bind(d.source?.eventID, at: 14)
-                insert.bind(d.source?.host, at: 15)
-                insert.bind(d.source?.entity, at: 16)
-                insert.bind(d.sourcePid, at: 17)
-                insert.bind(d.source?.micros, at: 18)
-                insert.bind(c.sourceEntityID, at: 19)
-                insert.bind(c.sourceExecutable, at: 20)
-                insert.bind(c.sourceCommandLine, at: 21)
-                insert.bind(c.sourceClockOffsetMillis, at: 22)
-                insert.bind(d.serviceEventID, at: 23)
-                insert.bind(c.serviceName, at: 24)
-                insert.bind(c.serviceImage, at: 25)
-                insert.bind(c.serviceMicros, at: 26)
+                insert.bind(row.micros, at: 1)
+                insert.bind(host, at: 2)
+                insert.bind(row.eventID, at: 3)
+                insert.bindBlob(ChildContextRows.record(of: r, context: c), at: 4)
+                insert.bind(d.logonEventID, at: 5)
+                insert.bind(c.logonIP, at: 6)
+                let values: [Int64?] = [d.logonPort, c.logonMicros, d.source?.eventID, d.source?.host, d.source?.entity, d.sourcePid,
+                                        d.source?.micros, d.serviceEventID]
+                for (i, v) in values.enumerated() { insert.bind(v, at: Int32(i + 7)) }
                 try insert.run()
                 written += 1
             }
             batch.removeAll(keepingCapacity: true)
         }
         while try marked.step() {
-            let row = MarkedChild(eventID: marked.int64(0), hostName: marked.text(1) ?? "", micros: marked.int64(2),
-                                  executableRef: marked.optionalInt64(3), commandLineRef: marked.optionalInt64(4))
+            let row = MarkedChild(eventID: marked.int64(0), hostName: marked.text(1) ?? "", micros: marked.int64(2))
             var r = RemoteServiceContextRequest(host: row.hostName)
             r.childMicros = row.micros
-            r.childExecutable = marked.text(5)
-            r.childCommandLine = marked.text(6)
+            r.childExecutable = marked.text(3)
+            r.childCommandLine = marked.text(4)
             batch.append((row, r))
             if batch.count >= 2_048 { try flush() }
         }
@@ -196,6 +181,4 @@ private struct MarkedChild {
     let eventID: Int64
     let hostName: String
     let micros: Int64
-    let executableRef: Int64?
-    let commandLineRef: Int64?
 }

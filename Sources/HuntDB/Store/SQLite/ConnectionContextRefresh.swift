@@ -160,8 +160,7 @@ struct ConnectionContextRefresh {
             """, purpose: "keeping the alert context")
         try marked.bind(Self.candidateValues)
         let insert = try database.prepare("""
-            INSERT OR REPLACE INTO connection_context VALUES
-                (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+            INSERT OR REPLACE INTO connection_context VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """, purpose: "keeping the alert context")
         // Never the whole logon table for the run (which a rule run may read): the load's
         // memory stays bounded.
@@ -170,26 +169,15 @@ struct ConnectionContextRefresh {
         var written = 0
         func flush() throws {
             let found = try query.connectionContexts(batch.map(\.request))
-            for ((row, _), (c, d)) in zip(batch, found) {
+            for ((row, r), (c, d)) in zip(batch, found) {
                 guard let host = try query.hostID(row.hostName) else { continue }
-                let values: [Int64?] = [row.micros, host, row.eventID, row.sourceIPRef, row.sourcePort, row.destinationIPRef,
-                                        row.destinationPort, d.logonEventID]
-                for (i, v) in values.enumerated() { insert.bind(v, at: Int32(i + 1)) }
-                insert.bind(c.logonUser, at: 9)
-                insert.bind(c.logonDomain, at: 10)
-                insert.bind(c.logonID, at: 11)
-                insert.bind(c.logonType, at: 12)
-                insert.bind(c.logonMicros, at: 13)
-                insert.bind(c.logonIP, at: 14)
-                insert.bind(d.source?.eventID, at: 15)
-                insert.bind(d.source?.host, at: 16)
-                insert.bind(d.source?.entity, at: 17)
-                insert.bind(d.sourcePid, at: 18)
-                insert.bind(d.source?.micros, at: 19)
-                insert.bind(c.sourceEntityID, at: 20)
-                insert.bind(c.sourceExecutable, at: 21)
-                insert.bind(c.sourceCommandLine, at: 22)
-                insert.bind(c.sourceClockOffsetMillis, at: 23)
+                insert.bind(row.micros, at: 1)
+                insert.bind(host, at: 2)
+                insert.bind(row.eventID, at: 3)
+                insert.bindBlob(ConnectionContextRows.record(of: r, context: c), at: 4)
+                let values: [Int64?] = [row.sourceIPRef, row.sourcePort, row.destinationIPRef, row.destinationPort, d.logonEventID,
+                                        d.source?.eventID, d.source?.host, d.source?.entity, d.sourcePid, d.source?.micros]
+                for (i, v) in values.enumerated() { insert.bind(v, at: Int32(i + 5)) }
                 try insert.run()
                 written += 1
             }

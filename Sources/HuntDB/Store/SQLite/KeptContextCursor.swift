@@ -1,3 +1,5 @@
+import Model
+
 /// One forward pass over a table of kept alert contexts (`connection_context`, `child_context`)
 /// beside a rule's alerts, which come in time order (`StoredConnectionContexts.next`,
 /// `StoredChildContexts.next`): the rows of the time the last alert asked for are held, each
@@ -9,17 +11,21 @@
 struct KeptContextCursor<Rows: KeptContextRows> {
     /// What the pass says about one request.
     enum Answer {
-        case found(RemoteServiceContext)
+        /// The context was written into the row.
+        case found
         /// No kept row for the connection: look it up.
         case absent
-        /// The pass cannot answer (a request earlier than the cursor, a row taken before, a run
-        /// that skips many rows): seek the connection's time.
+        /// The pass cannot answer (a request earlier than the cursor, a run that skips many
+        /// rows): seek the request's time.
         case seek
     }
 
     private let statement: Statement
-    /// The rows of time `micros`: the first `count` entries, each context until an alert takes it.
-    private var group: [(key: Rows.Key, context: RemoteServiceContext?)] = []
+    /// The rows of time `micros`: the first `count` entries, their host and record (the buffers
+    /// are kept and reused). A row answers every alert of its key: the context is a function
+    /// of the key.
+    private var records: [[UInt8]] = []
+    private var hosts: [Int64] = []
     private var count = 0
     private var micros = Int64.min
     private var started = false, pending = false, seeking = false
@@ -27,7 +33,7 @@ struct KeptContextCursor<Rows: KeptContextRows> {
     private let slack: Int
     private var texts = RepeatedTextCache()
 
-    /// `statement`: the kept rows from time `?1` on, in the table's order (key columns first).
+    /// `statement`: the kept rows from time `?1` on, in the table's order: time, host, record.
     /// `slack`: how many rows beyond eight per request the pass skips before it seeks instead.
     init(_ statement: Statement, slack: Int) {
         self.statement = statement
@@ -35,7 +41,9 @@ struct KeptContextCursor<Rows: KeptContextRows> {
     }
 
     /// `r` is a request the table keeps rows for (`Rows.micros(of:)` is not nil).
-    mutating func next(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Answer {
+    /// A context found is written into `row[first...]` (`RemoteServiceContext.write(into:at:)`).
+    mutating func next(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery,
+                       into row: inout [RowValue], at first: Int) throws -> Answer {
         let at = Rows.micros(of: r)!
         requests += 1
         if seeking || at < micros { return .seek }
@@ -47,8 +55,10 @@ struct KeptContextCursor<Rows: KeptContextRows> {
         if at != micros {
             micros = at
             count = 0
-            while pending, statement.int64(0) < at {
+            var rowMicros = pending ? statement.int64(0) : 0
+            while pending, rowMicros < at {
                 pending = try statement.step()
+                if pending { rowMicros = statement.int64(0) }
                 scanned += 1
                 // Many more rows than alerts (a `--host` run): seeking each alert is cheaper.
                 if scanned > 8 * requests + slack {
@@ -57,34 +67,40 @@ struct KeptContextCursor<Rows: KeptContextRows> {
                     return .seek
                 }
             }
-            while pending, statement.int64(0) == at {
-                let entry = (key: Rows.key(statement), context: Optional(try Rows.context(statement, query, texts: &texts)))
-                if count < group.count { group[count] = entry } else { group.append(entry) }
+            while pending, rowMicros == at {
+                if count == records.count {
+                    records.append([])
+                    hosts.append(0)
+                }
+                records[count].removeAll(keepingCapacity: true)
+                records[count].append(contentsOf: statement.blob(2))
+                hosts[count] = statement.int64(1)
                 count += 1
                 pending = try statement.step()
+                if pending { rowMicros = statement.int64(0) }
                 scanned += 1
             }
         }
-        for j in 0..<count where try Rows.key(group[j].key, is: r, query) {
-            // Taken, not copied: the alert's row becomes the strings' only owner. A second
-            // alert of the same connection (a row loaded twice) seeks it.
-            if let context = group[j].context.take() { return .found(context) }
-            return .seek
+        for j in 0..<count {
+            let matches = try records[j].withUnsafeBytes { try Rows.record($0, host: hosts[j], is: r, query) }
+            guard matches else { continue }
+            try records[j].withUnsafeBytes { try Rows.write($0, query, texts: &texts, into: &row, at: first) }
+            return .found
         }
         return .absent
     }
 }
 
-/// A table of kept alert contexts as `KeptContextCursor` reads it: rows in time order, time first.
+/// A table of kept alert contexts as `KeptContextCursor` reads it: rows in time order, each
+/// with its host and its packed record (`KeptContextRecordWriter`).
 protocol KeptContextRows {
-    /// What a row answers.
-    associatedtype Key
     /// The time of `r`'s row in the table; nil when the table keeps none for such a request.
     static func micros(of r: RemoteServiceContextRequest) -> Int64?
-    /// The key of the statement's current row.
-    static func key(_ s: Statement) -> Key
-    /// Whether a row's key is the one `r` asks for.
-    static func key(_ k: Key, is r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Bool
-    /// The context of the statement's current row.
-    static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext
+    /// Whether a row (its record and host id) is the one `r` asks for.
+    static func record(_ record: UnsafeRawBufferPointer, host: Int64, is r: RemoteServiceContextRequest,
+                       _ query: RemoteServiceContextQuery) throws -> Bool
+    /// Writes the context a row's record holds into `row[first...]`
+    /// (`RemoteServiceContext.write(into:at:)`'s order).
+    static func write(_ record: UnsafeRawBufferPointer, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache,
+                      into row: inout [RowValue], at first: Int) throws
 }

@@ -366,13 +366,19 @@ extension RemoteServiceContextQuery: RemoteServiceContextLookup {
     /// Kept rows answer a request whole when it has a connection and no child
     /// (`connection_context`) or a child and no connection (`child_context`); a request with
     /// both is looked up (its service side by its child, its logon and source by its connection).
-    func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext? {
+    func keptContext(of request: RemoteServiceContextRequest, into row: inout [RowValue], at first: Int) throws -> Bool {
         try StoreError.translating {
             switch (request.connectionMicros, request.childMicros) {
-            case (.some, nil): try storedContexts?.next(request, query: self)
-            case (nil, .some): try storedChildContexts?.next(request, query: self)
-            default: nil
+            case (.some, nil): try storedContexts?.next(request, query: self, into: &row, at: first) ?? false
+            case (nil, .some): try storedChildContexts?.next(request, query: self, into: &row, at: first) ?? false
+            default: false
             }
         }
+    }
+
+    /// `keptContext(of:into:at:)` as a context, nil when not kept.
+    func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext? {
+        var row = StoredConnectionContexts.emptyContextRow
+        return try keptContext(of: request, into: &row, at: 0) ? RemoteServiceContext(row: row, at: 0) : nil
     }
 }

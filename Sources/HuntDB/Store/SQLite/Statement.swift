@@ -174,6 +174,12 @@ final class Statement {
         return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index)))
     }
 
+    /// The column's blob as bytes, valid until the next step (empty for NULL or an empty blob).
+    func blob(_ index: Int32) -> UnsafeRawBufferPointer {
+        guard let pointer = sqlite3_column_blob(handle, index) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
     /// The column as a typed value.
     func value(_ index: Int32) -> RowValue {
         switch sqlite3_column_type(handle, index) {

@@ -17,86 +17,108 @@ final class StoredChildContexts {
     /// many rows beyond eight per request `next` passes before it seeks instead.
     init?(_ database: Database, windows: AlertContextWindows, cursorSlack: Int = 4_096) throws {
         guard windows == ConnectionContextRefresh.windows, try ConnectionContextState.isCurrent(database) else { return nil }
-        let columns = "ts_us, host_id, executable_ref, command_line_ref, " + ChildContextRows.valueColumns
+        let columns = "ts_us, host_id, record"
         atTime = try database.prepare("SELECT \(columns) FROM child_context WHERE ts_us = ?1 AND host_id = ?2",
                                       purpose: "reading the kept alert context")
         cursor = KeptContextCursor(try database.prepare("SELECT \(columns) FROM child_context WHERE ts_us >= ?1",
                                                         purpose: "reading the kept alert context"), slack: cursorSlack)
     }
 
-    /// The kept context of `r`'s child, for requests asked one at a time in time order; nil
-    /// when `r` has a connection (its logon and source side are the connection's) or no row.
-    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
-        guard r.connectionMicros == nil, r.childMicros != nil else { return nil }
-        switch try cursor.next(r, query) {
-        case .found(let context): return context
-        case .absent: return nil
-        case .seek: return try seek(r, query)
+    /// The kept context of `r`'s child, for requests asked one at a time in time order, written
+    /// into `row[first...]` (`RemoteServiceContext.write(into:at:)`); false when `r` has a
+    /// connection (its logon and source side are the connection's) or no row.
+    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery, into row: inout [RowValue], at first: Int) throws -> Bool {
+        guard r.connectionMicros == nil, r.childMicros != nil else { return false }
+        switch try cursor.next(r, query, into: &row, at: first) {
+        case .found: return true
+        case .absent: return false
+        case .seek: return try seek(r, query, into: &row, at: first)
         }
     }
 
+    /// `next(_:query:into:at:)` as a context.
+    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
+        var row = StoredConnectionContexts.emptyContextRow
+        return try next(r, query: query, into: &row, at: 0) ? RemoteServiceContext(row: row, at: 0) : nil
+    }
+
     /// The kept context of `r`'s child, found by its time and host.
-    private func seek(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
-        guard let micros = r.childMicros, let host = try query.hostID(r.host) else { return nil }
+    private func seek(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery, into row: inout [RowValue], at first: Int) throws -> Bool {
+        guard let micros = r.childMicros, let host = try query.hostID(r.host) else { return false }
         atTime.reset()
         defer { atTime.reset() }
         atTime.bind(micros, at: 1)
         atTime.bind(host, at: 2)
         while try atTime.step() {
-            if try ChildContextRows.key(ChildContextRows.key(atTime), is: r, query) {
-                return try ChildContextRows.context(atTime, query, texts: &texts)
+            if try ChildContextRows.record(atTime.blob(2), host: host, is: r, query) {
+                try ChildContextRows.write(atTime.blob(2), query, texts: &texts, into: &row, at: first)
+                return true
             }
         }
-        return nil
+        return false
     }
 }
 
-/// What a `child_context` row answers: a child's start, host, executable and command line.
-struct ChildContextKey {
-    let micros: Int64
-    let host: Int64
-    let executableRef: Int64?
-    let commandLineRef: Int64?
-}
-
-/// `child_context` as `KeptContextCursor` reads it.
+/// `child_context` as `KeptContextCursor` reads it, and its record: host name, child executable
+/// and command line (the key); the logon's user, domain, logon id, type, time and address; the
+/// source side's host name, entity id, executable, command line and clock offset; the service's
+/// name, image path and time.
 enum ChildContextRows: KeptContextRows {
-    /// The columns of a row's values, from the fifth on (`context`).
-    static let valueColumns = """
-        logon_user, logon_domain, logon_id, logon_type, logon_ts_us, logon_ip, source_host_id, source_entity_id,
-        source_executable, source_command_line, clock_offset_ms, service_name, service_image, service_ts_us
-        """
-
     static func micros(of r: RemoteServiceContextRequest) -> Int64? { r.childMicros }
 
-    static func key(_ s: Statement) -> ChildContextKey {
-        ChildContextKey(micros: s.int64(0), host: s.int64(1), executableRef: s.optionalInt64(2), commandLineRef: s.optionalInt64(3))
+    /// The record of `r`'s child with its context `c`.
+    static func record(of r: RemoteServiceContextRequest, context c: RemoteServiceContext) -> [UInt8] {
+        var w = KeptContextRecordWriter()
+        w.append(r.host)
+        w.append(r.childExecutable)
+        w.append(r.childCommandLine)
+        w.append(c.logonUser)
+        w.append(c.logonDomain)
+        w.append(c.logonID)
+        w.append(c.logonType)
+        w.append(c.logonMicros)
+        w.append(c.logonIP)
+        w.append(c.sourceHost)
+        w.append(c.sourceEntityID)
+        w.append(c.sourceExecutable)
+        w.append(c.sourceCommandLine)
+        w.append(c.sourceClockOffsetMillis)
+        w.append(c.serviceName)
+        w.append(c.serviceImage)
+        w.append(c.serviceMicros)
+        return w.bytes
     }
 
-    /// Host by name (as the load resolved it), then executable and command line, texts compared
-    /// byte for byte as the look-up's keys are made from them.
-    static func key(_ k: ChildContextKey, is r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Bool {
-        guard try query.hostName(k.host) == r.host || query.hostID(r.host) == k.host else { return false }
-        guard try k.executableRef.flatMap(query.string) == r.childExecutable else { return false }
-        return try k.commandLineRef.flatMap(query.string) == r.childCommandLine
+    /// Executable and command line by their bytes, then the host (a name that differs from the
+    /// alert's in case only is the host the load resolved the alert's name to).
+    static func record(_ record: UnsafeRawBufferPointer, host: Int64, is r: RemoteServiceContextRequest,
+                       _ query: RemoteServiceContextQuery) throws -> Bool {
+        var k = KeptContextRecordReader(record)
+        let hostName = try k.textBytes()
+        guard try k.nextText(is: r.childExecutable), try k.nextText(is: r.childCommandLine) else { return false }
+        if let hostName, KeptContextRecordReader.bytes(of: r.host, equal: hostName) { return true }
+        return try query.hostID(r.host) == host
     }
 
-    static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
-        var c = RemoteServiceContext()
-        c.logonUser = s.text(4)
-        c.logonDomain = s.text(5)
-        c.logonID = s.text(6)
-        c.logonType = s.optionalInt64(7)
-        c.logonMicros = s.optionalInt64(8)
-        c.logonIP = s.text(9)
-        if let host = s.optionalInt64(10) { c.sourceHost = try query.hostName(host) }
-        c.sourceEntityID = s.text(11)
-        c.sourceExecutable = s.text(12, cache: &texts)
-        c.sourceCommandLine = s.text(13, cache: &texts)
-        c.sourceClockOffsetMillis = s.optionalInt64(14)
-        c.serviceName = s.text(15)
-        c.serviceImage = s.text(16, cache: &texts)
-        c.serviceMicros = s.optionalInt64(17)
-        return c
+    /// Writes the record's logon, service and source side in `RemoteServiceContext.columnNames` order.
+    static func write(_ record: UnsafeRawBufferPointer, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache,
+                      into row: inout [RowValue], at first: Int) throws {
+        var k = KeptContextRecordReader(record)
+        // The key: host, executable, command line.
+        _ = try (k.textBytes(), k.textBytes(), k.textBytes())
+        row[first] = try k.textValue()                       // logon_user
+        row[first + 1] = try k.textValue()                   // logon_domain
+        row[first + 2] = try k.textValue()                   // logon_id
+        row[first + 3] = try k.integerValue()                // logon_type
+        row[first + 4] = try k.integerValue()                // logon_time
+        row[first + 5] = try k.textValue()                   // logon_ip
+        row[first + 9] = try k.textValue(cache: &texts)      // source_host
+        row[first + 10] = try k.textValue()                  // source_entity_id
+        row[first + 11] = try k.textValue(cache: &texts)     // source_executable
+        row[first + 12] = try k.textValue(cache: &texts)     // source_command_line
+        row[first + 13] = try k.integerValue()               // clock_offset_ms
+        row[first + 6] = try k.textValue()                   // service_name
+        row[first + 7] = try k.textValue(cache: &texts)      // service_image
+        row[first + 8] = try k.integerValue()                // service_time
     }
 }

@@ -20,20 +20,14 @@ final class StoredConnectionContexts {
     /// many rows beyond eight per request `next` passes before it seeks instead.
     init?(_ database: Database, windows: AlertContextWindows, cursorSlack: Int = 4_096) throws {
         guard windows == ConnectionContextRefresh.windows, try ConnectionContextState.isCurrent(database) else { return nil }
-        let columns = "ts_us, host_id, source_ip_ref, source_port, destination_ip_ref, destination_port, " + Self.valueColumns
+        let columns = "ts_us, host_id, source_ip_ref, source_port, destination_ip_ref, destination_port, record"
         range = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us >= ?1 AND ts_us <= ?2",
                                      purpose: "reading the kept alert context")
         atTime = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
                                       purpose: "reading the kept alert context")
-        cursor = KeptContextCursor(try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us >= ?1",
+        cursor = KeptContextCursor(try database.prepare("SELECT ts_us, host_id, record FROM connection_context WHERE ts_us >= ?1",
                                                         purpose: "reading the kept alert context"), slack: cursorSlack)
     }
-
-    /// The columns of a row's values, from the sixth on (`context(at:)`).
-    private static let valueColumns = """
-        logon_user, logon_domain, logon_id, logon_type, logon_ts_us, logon_ip, source_host_id, source_entity_id,
-        source_executable, source_command_line, clock_offset_ms
-        """
 
     /// Writes the kept context of each request that has one into `contexts` and marks it in
     /// `kept`. Requests in time order (a rule's) are matched in one pass beside the rows of
@@ -88,14 +82,24 @@ final class StoredConnectionContexts {
     }
 
     /// The kept context of `r`'s connection, for requests asked one at a time in time order (a
-    /// rule's alerts): `KeptContextCursor` moves forward over the table beside them.
-    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
-        guard r.connectionMicros != nil, r.sourceIP != nil, r.sourcePort != nil else { return nil }
-        switch try cursor.next(r, query) {
-        case .found(let context): return context
-        case .absent: return nil
-        case .seek: return try key(of: r, query: query).flatMap { try seek($0, query) }
+    /// rule's alerts): `KeptContextCursor` moves forward over the table beside them. Written
+    /// into `row[first...]` (`RemoteServiceContext.write(into:at:)`); false when none was kept.
+    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery, into row: inout [RowValue], at first: Int) throws -> Bool {
+        guard r.connectionMicros != nil, r.sourceIP != nil, r.sourcePort != nil else { return false }
+        switch try cursor.next(r, query, into: &row, at: first) {
+        case .found: return true
+        case .absent: return false
+        case .seek:
+            guard let c = try key(of: r, query: query).flatMap({ try seek($0, query) }) else { return false }
+            c.write(into: &row, at: first)
+            return true
         }
+    }
+
+    /// `next(_:query:into:at:)` as a context.
+    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
+        var row = Self.emptyContextRow
+        return try next(r, query: query, into: &row, at: 0) ? RemoteServiceContext(row: row, at: 0) : nil
     }
 
     /// The kept context of `key`'s connection, found by its time and host.
@@ -115,22 +119,15 @@ final class StoredConnectionContexts {
                          destinationIPRef: s.optionalInt64(4), destinationPort: s.optionalInt64(5))
     }
 
-    /// The values of the current row of `s` (columns from 6 on, `valueColumns`).
+    /// The context of the current row of `s` (its record, column 6).
     static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
-        var c = RemoteServiceContext()
-        c.logonUser = s.text(6)
-        c.logonDomain = s.text(7)
-        c.logonID = s.text(8)
-        c.logonType = s.optionalInt64(9)
-        c.logonMicros = s.optionalInt64(10)
-        c.logonIP = s.text(11)
-        if let host = s.optionalInt64(12) { c.sourceHost = try query.hostName(host) }
-        c.sourceEntityID = s.text(13)
-        c.sourceExecutable = s.text(14, cache: &texts)
-        c.sourceCommandLine = s.text(15, cache: &texts)
-        c.sourceClockOffsetMillis = s.optionalInt64(16)
-        return c
+        var row = Self.emptyContextRow
+        try ConnectionContextRows.write(s.blob(6), query, texts: &texts, into: &row, at: 0)
+        return RemoteServiceContext(row: row, at: 0)
     }
+
+    /// A row of the context's columns, all null.
+    static let emptyContextRow = [RowValue](repeating: .null, count: RemoteServiceContext.columnNames.count)
 
     /// The key a kept row has for `r`: nil when `r` has no connection, or one the load does not keep.
     private func key(of r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> StoredContextKey? {
@@ -156,24 +153,67 @@ struct StoredContextKey: Hashable {
     let destinationPort: Int64?
 }
 
-/// `connection_context` as `KeptContextCursor` reads it.
+/// `connection_context` as `KeptContextCursor` reads it, and its record: host name, source
+/// address and port, destination address and port (the key); the logon's user, domain, logon
+/// id, type, time and address; the source side's host name, entity id, executable, command
+/// line and clock offset.
 enum ConnectionContextRows: KeptContextRows {
     static func micros(of r: RemoteServiceContextRequest) -> Int64? { r.connectionMicros }
 
-    static func key(_ s: Statement) -> StoredContextKey { StoredConnectionContexts.key(s) }
-
-    /// Ports first, then host and addresses by name.
-    static func key(_ k: StoredContextKey, is r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery) throws -> Bool {
-        guard k.sourcePort == r.sourcePort, k.destinationPort == r.destinationPort,
-              (k.destinationIPRef == nil) == (r.destinationIP == nil) else { return false }
-        // The load resolved the alert's host name as the look-up does (any case when not exact).
-        guard try query.hostName(k.host) == r.host || query.hostID(r.host) == k.host,
-              try query.string(k.sourceIPRef) == r.sourceIP else { return false }
-        if let ref = k.destinationIPRef { return try query.string(ref) == r.destinationIP }
-        return true
+    /// The record of `r`'s connection with its context `c`.
+    static func record(of r: RemoteServiceContextRequest, context c: RemoteServiceContext) -> [UInt8] {
+        var w = KeptContextRecordWriter()
+        w.append(r.host)
+        w.append(r.sourceIP)
+        w.append(r.sourcePort)
+        w.append(r.destinationIP)
+        w.append(r.destinationPort)
+        w.append(c.logonUser)
+        w.append(c.logonDomain)
+        w.append(c.logonID)
+        w.append(c.logonType)
+        w.append(c.logonMicros)
+        w.append(c.logonIP)
+        w.append(c.sourceHost)
+        w.append(c.sourceEntityID)
+        w.append(c.sourceExecutable)
+        w.append(c.sourceCommandLine)
+        w.append(c.sourceClockOffsetMillis)
+        return w.bytes
     }
 
-    static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
-        try StoredConnectionContexts.context(s, query, texts: &texts)
+    /// Ports first, then addresses and host by their bytes; a host whose name differs from the
+    /// alert's in case only is the one the load resolved the alert's name to.
+    static func record(_ record: UnsafeRawBufferPointer, host: Int64, is r: RemoteServiceContextRequest,
+                       _ query: RemoteServiceContextQuery) throws -> Bool {
+        var k = KeptContextRecordReader(record)
+        let hostName = try k.textBytes()
+        guard try k.nextText(is: r.sourceIP), try k.integer() == r.sourcePort,
+              try k.nextText(is: r.destinationIP), try k.integer() == r.destinationPort else { return false }
+        if let hostName, KeptContextRecordReader.bytes(of: r.host, equal: hostName) { return true }
+        return try query.hostID(r.host) == host
+    }
+
+    /// Writes the record's logon and source side (the service side is null: a connection has
+    /// no child) in `RemoteServiceContext.columnNames` order.
+    static func write(_ record: UnsafeRawBufferPointer, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache,
+                      into row: inout [RowValue], at first: Int) throws {
+        var k = KeptContextRecordReader(record)
+        // The key: host, source address and port, destination address and port.
+        _ = try (k.textBytes(), k.textBytes(), k.integer(), k.textBytes(), k.integer())
+        row[first] = try k.textValue()                       // logon_user
+        row[first + 1] = try k.textValue()                   // logon_domain
+        row[first + 2] = try k.textValue()                   // logon_id
+        row[first + 3] = try k.integerValue()                // logon_type
+        row[first + 4] = try k.integerValue()                // logon_time
+        row[first + 5] = try k.textValue()                   // logon_ip
+        row[first + 6] = .null                               // service_name
+        row[first + 7] = .null                               // service_image
+        row[first + 8] = .null                               // service_time
+        row[first + 9] = try k.textValue(cache: &texts)      // source_host
+        row[first + 10] = try k.textValue()                  // source_entity_id
+        row[first + 11] = try k.textValue(cache: &texts)     // source_executable
+        row[first + 12] = try k.textValue(cache: &texts)     // source_command_line
+        row[first + 13] = try k.integerValue()               // clock_offset_ms
     }
 }
