@@ -67,8 +67,8 @@ CREATE INDEX connection_context_by_source_process ON connection_context (source_
 --   connection_context: host name, source address, source port, destination address, destination
 --     port; logon user, domain, logon id, type, time (µs), address; source host name, entity id,
 --     executable, command line, clock offset (ms).
---   child_context: host name, child executable, command line; the same logon and source fields;
---     service name, image path, time (µs).
+--   child_context: child executable and command line (strings ids: with the row's host, the key);
+--     the same logon and source fields; service name, image path, time (µs).
 -- The columns after it are what the refresh joins new rows with.
 
 -- How far service installs were taken into account; the next load computes both tables anew.

@@ -119,18 +119,24 @@ struct ChildContextRefresh {
         try database.execute("""
             DELETE FROM child_context WHERE event_id IN (SELECT event_id FROM temp.child_dirty)
             """, purpose: "keeping the alert context of services.exe's children")
+        // Only the keys are sorted (a sort of whole rows, command lines included, took tens of
+        // megabytes at 10M events); each child's texts are read by its id in the batch.
         let marked = try database.prepare("""
-            SELECT p.event_id, h.name, p.ts_us, ex.value, cl.value
-            FROM temp.child_dirty AS d
+            SELECT p.event_id FROM temp.child_dirty AS d
             JOIN process_rows AS p ON p.event_id = d.event_id
-            JOIN hosts AS h ON h.host_id = p.host_id
-            LEFT JOIN strings AS ex ON ex.string_id = p.executable_ref
-            LEFT JOIN strings AS cl ON cl.string_id = p.command_line_ref
             WHERE \(Self.candidate)
             ORDER BY p.ts_us, p.event_id
             """, purpose: "keeping the alert context of services.exe's children")
         try marked.bind(["services": .text("services.exe")])
         defer { marked.reset() }
+        let child = try database.prepare("""
+            SELECT h.name, p.ts_us, p.executable_ref, p.command_line_ref, ex.value, cl.value
+            FROM process_rows AS p
+            JOIN hosts AS h ON h.host_id = p.host_id
+            LEFT JOIN strings AS ex ON ex.string_id = p.executable_ref
+            LEFT JOIN strings AS cl ON cl.string_id = p.command_line_ref
+            WHERE p.event_id = ?1
+            """, purpose: "keeping the alert context of services.exe's children")
         let insert = try database.prepare("""
             INSERT OR REPLACE INTO child_context VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
             """, purpose: "keeping the alert context of services.exe's children")
@@ -140,12 +146,12 @@ struct ChildContextRefresh {
         var written = 0
         func flush() throws {
             let found = try query.childContexts(batch.map(\.request))
-            for ((row, r), (c, d)) in zip(batch, found) {
+            for ((row, _), (c, d)) in zip(batch, found) {
                 guard let host = try query.hostID(row.hostName) else { continue }
                 insert.bind(row.micros, at: 1)
                 insert.bind(host, at: 2)
                 insert.bind(row.eventID, at: 3)
-                insert.bindBlob(ChildContextRows.record(of: r, context: c), at: 4)
+                insert.bindBlob(ChildContextRows.record(executable: row.executableRef, commandLine: row.commandLineRef, context: c), at: 4)
                 insert.bind(d.logonEventID, at: 5)
                 insert.bind(c.logonIP, at: 6)
                 let values: [Int64?] = [d.logonPort, c.logonMicros, d.source?.eventID, d.source?.host, d.source?.entity, d.sourcePid,
@@ -157,11 +163,15 @@ struct ChildContextRefresh {
             batch.removeAll(keepingCapacity: true)
         }
         while try marked.step() {
-            let row = MarkedChild(eventID: marked.int64(0), hostName: marked.text(1) ?? "", micros: marked.int64(2))
+            child.bind(marked.int64(0), at: 1)
+            defer { child.reset() }
+            guard try child.step() else { continue }
+            let row = MarkedChild(eventID: marked.int64(0), hostName: child.text(0) ?? "", micros: child.int64(1),
+                                  executableRef: child.optionalInt64(2), commandLineRef: child.optionalInt64(3))
             var r = RemoteServiceContextRequest(host: row.hostName)
             r.childMicros = row.micros
-            r.childExecutable = marked.text(3)
-            r.childCommandLine = marked.text(4)
+            r.childExecutable = child.text(4)
+            r.childCommandLine = child.text(5)
             batch.append((row, r))
             if batch.count >= 2_048 { try flush() }
         }
@@ -181,4 +191,6 @@ private struct MarkedChild {
     let eventID: Int64
     let hostName: String
     let micros: Int64
+    let executableRef: Int64?
+    let commandLineRef: Int64?
 }

@@ -280,7 +280,7 @@ struct SchemaDescription {
         "child_context.ts_us": "The child's start, in microseconds since 1970 UTC.",
         "child_context.host_id": "Its host (hosts.host_id), as the look-up resolves the alert's host name.",
         "child_context.event_id": "The child (processes.event_id).",
-        "child_context.record": "The key (host name, child executable and command line) and the alert's logon_*, source_* and service_* values, packed (m0016 describes the layout).",
+        "child_context.record": "The key (child executable and command line, strings.string_id) and the alert's logon_*, source_* and service_* values, packed (m0016 describes the layout).",
         "child_context.logon_event_id": "The logon chosen (logons.event_id), NULL when none.",
         "child_context.logon_ip": "The chosen logon's source address: with logon_port, what the source side was matched by.",
         "child_context.logon_ts_us": "The chosen logon's time, in microseconds since 1970 UTC.",

@@ -59,19 +59,19 @@ final class StoredChildContexts {
     }
 }
 
-/// `child_context` as `KeptContextCursor` reads it, and its record: host name, child executable
-/// and command line (the key); the logon's user, domain, logon id, type, time and address; the
-/// source side's host name, entity id, executable, command line and clock offset; the service's
-/// name, image path and time.
+/// `child_context` as `KeptContextCursor` reads it, and its record: the child's executable and
+/// command line as string ids (the key, with the row's host: a fleet's services.exe children
+/// repeat a few, and the rule alerts on few of them, so the record stays small); the logon's
+/// user, domain, logon id, type, time and address; the source side's host name, entity id,
+/// executable, command line and clock offset; the service's name, image path and time.
 enum ChildContextRows: KeptContextRows {
     static func micros(of r: RemoteServiceContextRequest) -> Int64? { r.childMicros }
 
-    /// The record of `r`'s child with its context `c`.
-    static func record(of r: RemoteServiceContextRequest, context c: RemoteServiceContext) -> [UInt8] {
+    /// The record of a child (its executable and command line, string ids) with its context `c`.
+    static func record(executable: Int64?, commandLine: Int64?, context c: RemoteServiceContext) -> [UInt8] {
         var w = KeptContextRecordWriter()
-        w.append(r.host)
-        w.append(r.childExecutable)
-        w.append(r.childCommandLine)
+        w.append(executable)
+        w.append(commandLine)
         w.append(c.logonUser)
         w.append(c.logonDomain)
         w.append(c.logonID)
@@ -89,23 +89,24 @@ enum ChildContextRows: KeptContextRows {
         return w.bytes
     }
 
-    /// Executable and command line by their bytes, then the host (a name that differs from the
-    /// alert's in case only is the host the load resolved the alert's name to).
+    /// Host by name (a name that differs from the alert's in case only is the host the load
+    /// resolved the alert's name to), then executable and command line, texts compared byte for
+    /// byte as the look-up's keys are made from them.
     static func record(_ record: UnsafeRawBufferPointer, host: Int64, is r: RemoteServiceContextRequest,
                        _ query: RemoteServiceContextQuery) throws -> Bool {
         var k = KeptContextRecordReader(record)
-        let hostName = try k.textBytes()
-        guard try k.nextText(is: r.childExecutable), try k.nextText(is: r.childCommandLine) else { return false }
-        if let hostName, KeptContextRecordReader.bytes(of: r.host, equal: hostName) { return true }
-        return try query.hostID(r.host) == host
+        let executable = try k.integer(), commandLine = try k.integer()
+        guard try query.hostName(host) == r.host || query.hostID(r.host) == host else { return false }
+        guard try executable.flatMap(query.string) == r.childExecutable else { return false }
+        return try commandLine.flatMap(query.string) == r.childCommandLine
     }
 
     /// Writes the record's logon, service and source side in `RemoteServiceContext.columnNames` order.
     static func write(_ record: UnsafeRawBufferPointer, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache,
                       into row: inout [RowValue], at first: Int) throws {
         var k = KeptContextRecordReader(record)
-        // The key: host, executable, command line.
-        _ = try (k.textBytes(), k.textBytes(), k.textBytes())
+        // The key: executable, command line.
+        _ = try (k.integer(), k.integer())
         row[first] = try k.textValue()                       // logon_user
         row[first + 1] = try k.textValue()                   // logon_domain
         row[first + 2] = try k.textValue()                   // logon_id
