@@ -21,6 +21,22 @@ final class SQLSafetyTests: XCTestCase {
             "one of two constant row filters written in the loop's literal (new rows past :through, or rows changed in place)",
         "Sources/HuntDB/Store/SQLite/StoredConnectionContexts.swift: columns":
             "column names, constants of this file",
+        "Sources/HuntDB/Store/SQLite/StoredChildContexts.swift: columns":
+            "column names, a constant of this file",
+        "Sources/HuntDB/Store/SQLite/ChildContextRefresh.swift: Self.candidate":
+            "a constant SQL fragment of this file, with the :services parameter",
+        "Sources/HuntDB/Store/SQLite/ChildContextRefresh.swift: candidate":
+            "a constant SQL fragment of this file, with the :services parameter",
+        "Sources/HuntDB/Store/SQLite/ChildContextRefresh.swift: rows":
+            "one of two constant row filters written in the loop's literal (new rows past :through, or rows changed in place)",
+        "Sources/HuntDB/Store/SQLite/ChildContextRefresh.swift: table":
+            "a table name from the loop's literal (logons, service_installs)",
+        "Sources/HuntDB/Store/SQLite/SourceSideMarking.swift: table":
+            "a kept table's name, passed by the two refreshes as a literal (connection_context, child_context)",
+        "Sources/HuntDB/Store/SQLite/SourceSideMarking.swift: dirty":
+            "a temp table's name, passed by the two refreshes as a literal",
+        "Sources/HuntDB/Store/SQLite/SourceSideMarking.swift: rows":
+            "one of two constant row filters written in the loop's literal (new rows past :through, or rows changed in place)",
         #"Sources/HuntDB/Store/SQLite/DeferredIndexes.swift: index.name.replacingOccurrences(of: "\"", with: "\"\"")"#:
             "an index name read from sqlite_schema (never from input), quoted as an identifier; DROP INDEX takes no parameters",
         "Sources/HuntDB/Store/SQLite/StatsReport.swift: eventFilter":

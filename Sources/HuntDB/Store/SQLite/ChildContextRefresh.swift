@@ -51,16 +51,16 @@ struct ChildContextRefresh {
                OR c.service_event_id IN (SELECT event_id FROM connection_context_changes WHERE kind = 5)
             """)
         // Logons and service installs near a kept child of their host.
-        for (table, kind, through, before, after) in [("logons", 2, state.logons.through, w.logonBefore, w.logonAfter),
+        for (table, kind, through, before, after) in [("logons", Int64(2), state.logons.through, w.logonBefore, w.logonAfter),
                                                       ("service_installs", 5, state.services.through, w.serviceBefore, w.serviceAfter)] {
-            for rows in ["x.event_id > :through", "x.event_id IN (SELECT event_id FROM connection_context_changes WHERE kind = \(kind))"] {
+            for rows in ["x.event_id > :through", "x.event_id IN (SELECT event_id FROM connection_context_changes WHERE kind = :kind)"] {
                 try run("""
                     INSERT OR IGNORE INTO temp.child_dirty
                     SELECT c.event_id FROM \(table) AS x
                     JOIN child_context AS c INDEXED BY child_context_by_host_time
                       ON c.host_id = x.host_id AND c.ts_us >= x.ts_us - :after AND c.ts_us <= x.ts_us + :before
                     WHERE \(rows)
-                    """, ["through": .integer(through), "before": .integer(before), "after": .integer(after)])
+                    """, ["through": .integer(through), "before": .integer(before), "after": .integer(after), "kind": .integer(kind)])
             }
         }
         // Connections from a kept child's logon address and port, within the tolerance.
@@ -75,32 +75,8 @@ struct ChildContextRefresh {
                 WHERE \(rows)
                 """, ["tolerance": .integer(w.clockTolerance), "through": .integer(state.network.through)])
         }
-        // Starts (new, or relinked: before and after) of a kept source process.
-        try run("""
-            INSERT OR IGNORE INTO temp.child_dirty
-            SELECT c.event_id FROM process_rows AS p
-            JOIN child_context AS c INDEXED BY child_context_by_source_process
-              ON c.source_host_id = p.host_id AND c.source_entity_ref = p.entity_ref
-            WHERE p.event_id > :through
-            """, ["through": .integer(state.processes.through)])
-        try run("""
-            INSERT OR IGNORE INTO temp.child_dirty
-            SELECT c.event_id FROM connection_context_changes AS x
-            JOIN child_context AS c INDEXED BY child_context_by_source_process
-              ON c.source_host_id = x.host_id AND c.source_entity_ref = x.entity_ref
-            WHERE x.kind = 3
-            """)
-        // Command-line evidence of a kept source process's host and pid, near its connection.
-        for rows in ["x.event_id > :through", "x.event_id IN (SELECT event_id FROM connection_context_changes WHERE kind = 4)"] {
-            try run("""
-                INSERT OR IGNORE INTO temp.child_dirty
-                SELECT c.event_id FROM command_line_evidence AS x
-                JOIN child_context AS c INDEXED BY child_context_by_source_process
-                  ON c.source_host_id = x.host_id AND c.source_pid = x.pid
-                 AND c.source_ts_us >= x.ts_us - :window AND c.source_ts_us <= x.ts_us + :window
-                WHERE \(rows)
-                """, ["window": .integer(w.evidenceWindow), "through": .integer(state.evidence.through)])
-        }
+        // The source process's starts and command-line evidence.
+        try SourceSideMarking(database: database).mark("child_context", into: "temp.child_dirty", since: state, evidenceWindow: w.evidenceWindow)
     }
 
     /// The processes services.exe started (what rpc_service_process alerts on) stored after `:through`.

@@ -96,32 +96,8 @@ struct ConnectionContextRefresh {
                 WHERE \(rows)
                 """, ["tolerance": .integer(w.clockTolerance), "through": .integer(state.network.through)])
         }
-        // Starts (new, or relinked: before and after) of a kept source process.
-        try run("""
-            INSERT OR IGNORE INTO temp.context_dirty
-            SELECT c.event_id FROM process_rows AS p
-            JOIN connection_context AS c INDEXED BY connection_context_by_source_process
-              ON c.source_host_id = p.host_id AND c.source_entity_ref = p.entity_ref
-            WHERE p.event_id > :through
-            """, ["through": .integer(state.processes.through)])
-        try run("""
-            INSERT OR IGNORE INTO temp.context_dirty
-            SELECT c.event_id FROM connection_context_changes AS x
-            JOIN connection_context AS c INDEXED BY connection_context_by_source_process
-              ON c.source_host_id = x.host_id AND c.source_entity_ref = x.entity_ref
-            WHERE x.kind = 3
-            """)
-        // Command-line evidence of a kept source process's host and pid, near its connection.
-        for rows in ["x.event_id > :through", "x.event_id IN (SELECT event_id FROM connection_context_changes WHERE kind = 4)"] {
-            try run("""
-                INSERT OR IGNORE INTO temp.context_dirty
-                SELECT c.event_id FROM command_line_evidence AS x
-                JOIN connection_context AS c INDEXED BY connection_context_by_source_process
-                  ON c.source_host_id = x.host_id AND c.source_pid = x.pid
-                 AND c.source_ts_us >= x.ts_us - :window AND c.source_ts_us <= x.ts_us + :window
-                WHERE \(rows)
-                """, ["window": .integer(w.evidenceWindow), "through": .integer(state.evidence.through)])
-        }
+        // The source process's starts and command-line evidence.
+        try SourceSideMarking(database: database).mark("connection_context", into: "temp.context_dirty", since: state, evidenceWindow: w.evidenceWindow)
     }
 
     /// The incoming connections to services.exe with a source address and port (what a

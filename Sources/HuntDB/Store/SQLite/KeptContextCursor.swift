@@ -84,7 +84,7 @@ struct KeptContextCursor<Rows: KeptContextRows> {
         for j in 0..<count {
             let matches = try records[j].withUnsafeBytes { try Rows.record($0, host: hosts[j], is: r, query) }
             guard matches else { continue }
-            try records[j].withUnsafeBytes { try Rows.write($0, query, texts: &texts, into: &row, at: first) }
+            try records[j].withUnsafeBytes { try Rows.write($0, texts: &texts, into: &row, at: first) }
             return .found
         }
         return .absent
@@ -101,6 +101,6 @@ protocol KeptContextRows {
                        _ query: RemoteServiceContextQuery) throws -> Bool
     /// Writes the context a row's record holds into `row[first...]`
     /// (`RemoteServiceContext.write(into:at:)`'s order).
-    static func write(_ record: UnsafeRawBufferPointer, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache,
+    static func write(_ record: UnsafeRawBufferPointer, texts: inout RepeatedTextCache,
                       into row: inout [RowValue], at first: Int) throws
 }

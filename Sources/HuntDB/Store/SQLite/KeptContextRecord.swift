@@ -118,3 +118,38 @@ struct KeptContextRecordReader {
     private static let damaged = DatabaseError(code: 11, message: "a kept alert context record is shorter than its fields",
                                                purpose: "reading the kept alert context")
 }
+
+extension KeptContextRecordWriter {
+    /// The logon's and the source side's values of `c`, in the order both kept tables write them.
+    mutating func appendLogonAndSource(_ c: RemoteServiceContext) {
+        append(c.logonUser)
+        append(c.logonDomain)
+        append(c.logonID)
+        append(c.logonType)
+        append(c.logonMicros)
+        append(c.logonIP)
+        append(c.sourceHost)
+        append(c.sourceEntityID)
+        append(c.sourceExecutable)
+        append(c.sourceCommandLine)
+        append(c.sourceClockOffsetMillis)
+    }
+}
+
+extension KeptContextRecordReader {
+    /// Reads `appendLogonAndSource`'s values into their columns of `row[first...]`
+    /// (`RemoteServiceContext.columnNames`), long texts through `texts`.
+    mutating func readLogonAndSource(into row: inout [RowValue], at first: Int, texts: inout RepeatedTextCache) throws {
+        row[first] = try textValue()                       // logon_user
+        row[first + 1] = try textValue()                   // logon_domain
+        row[first + 2] = try textValue()                   // logon_id
+        row[first + 3] = try integerValue()                // logon_type
+        row[first + 4] = try integerValue()                // logon_time
+        row[first + 5] = try textValue()                   // logon_ip
+        row[first + 9] = try textValue(cache: &texts)      // source_host
+        row[first + 10] = try textValue()                  // source_entity_id
+        row[first + 11] = try textValue(cache: &texts)     // source_executable
+        row[first + 12] = try textValue(cache: &texts)     // source_command_line
+        row[first + 13] = try integerValue()               // clock_offset_ms
+    }
+}

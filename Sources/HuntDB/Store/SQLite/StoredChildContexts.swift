@@ -51,7 +51,7 @@ final class StoredChildContexts {
         atTime.bind(host, at: 2)
         while try atTime.step() {
             if try ChildContextRows.record(atTime.blob(2), host: host, is: r, query) {
-                try ChildContextRows.write(atTime.blob(2), query, texts: &texts, into: &row, at: first)
+                try ChildContextRows.write(atTime.blob(2), texts: &texts, into: &row, at: first)
                 return true
             }
         }
@@ -72,17 +72,7 @@ enum ChildContextRows: KeptContextRows {
         var w = KeptContextRecordWriter()
         w.append(executable)
         w.append(commandLine)
-        w.append(c.logonUser)
-        w.append(c.logonDomain)
-        w.append(c.logonID)
-        w.append(c.logonType)
-        w.append(c.logonMicros)
-        w.append(c.logonIP)
-        w.append(c.sourceHost)
-        w.append(c.sourceEntityID)
-        w.append(c.sourceExecutable)
-        w.append(c.sourceCommandLine)
-        w.append(c.sourceClockOffsetMillis)
+        w.appendLogonAndSource(c)
         w.append(c.serviceName)
         w.append(c.serviceImage)
         w.append(c.serviceMicros)
@@ -102,22 +92,12 @@ enum ChildContextRows: KeptContextRows {
     }
 
     /// Writes the record's logon, service and source side in `RemoteServiceContext.columnNames` order.
-    static func write(_ record: UnsafeRawBufferPointer, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache,
+    static func write(_ record: UnsafeRawBufferPointer, texts: inout RepeatedTextCache,
                       into row: inout [RowValue], at first: Int) throws {
         var k = KeptContextRecordReader(record)
         // The key: executable, command line.
         _ = try (k.integer(), k.integer())
-        row[first] = try k.textValue()                       // logon_user
-        row[first + 1] = try k.textValue()                   // logon_domain
-        row[first + 2] = try k.textValue()                   // logon_id
-        row[first + 3] = try k.integerValue()                // logon_type
-        row[first + 4] = try k.integerValue()                // logon_time
-        row[first + 5] = try k.textValue()                   // logon_ip
-        row[first + 9] = try k.textValue(cache: &texts)      // source_host
-        row[first + 10] = try k.textValue()                  // source_entity_id
-        row[first + 11] = try k.textValue(cache: &texts)     // source_executable
-        row[first + 12] = try k.textValue(cache: &texts)     // source_command_line
-        row[first + 13] = try k.integerValue()               // clock_offset_ms
+        try k.readLogonAndSource(into: &row, at: first, texts: &texts)
         row[first + 6] = try k.textValue()                   // service_name
         row[first + 7] = try k.textValue(cache: &texts)      // service_image
         row[first + 8] = try k.integerValue()                // service_time

@@ -53,7 +53,7 @@ final class StoredConnectionContexts {
         for i in order {
             let key = keys[i]!
             if seeking {
-                if let c = try seek(key, query) { contexts[i] = c; kept[i] = true }
+                if let c = try seek(key) { contexts[i] = c; kept[i] = true }
                 continue
             }
             if key.micros != groupMicros {
@@ -64,13 +64,13 @@ final class StoredConnectionContexts {
                     scanned += 1
                 }
                 while pending, range.int64(0) == key.micros, scanned <= limit {
-                    group.append((Self.key(range), try Self.context(range, query, texts: &texts)))
+                    group.append((Self.key(range), try Self.context(range, texts: &texts)))
                     pending = try range.step()
                     scanned += 1
                 }
                 if scanned > limit {
                     seeking = true
-                    if let c = try seek(key, query) { contexts[i] = c; kept[i] = true }
+                    if let c = try seek(key) { contexts[i] = c; kept[i] = true }
                     continue
                 }
             }
@@ -90,7 +90,7 @@ final class StoredConnectionContexts {
         case .found: return true
         case .absent: return false
         case .seek:
-            guard let c = try key(of: r, query: query).flatMap({ try seek($0, query) }) else { return false }
+            guard let c = try key(of: r, query: query).flatMap({ try seek($0) }) else { return false }
             c.write(into: &row, at: first)
             return true
         }
@@ -103,13 +103,13 @@ final class StoredConnectionContexts {
     }
 
     /// The kept context of `key`'s connection, found by its time and host.
-    private func seek(_ key: StoredContextKey, _ query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
+    private func seek(_ key: StoredContextKey) throws -> RemoteServiceContext? {
         atTime.reset()
         defer { atTime.reset() }
         atTime.bind(key.micros, at: 1)
         atTime.bind(key.host, at: 2)
         while try atTime.step() {
-            if Self.key(atTime) == key { return try Self.context(atTime, query, texts: &texts) }
+            if Self.key(atTime) == key { return try Self.context(atTime, texts: &texts) }
         }
         return nil
     }
@@ -120,9 +120,9 @@ final class StoredConnectionContexts {
     }
 
     /// The context of the current row of `s` (its record, column 6).
-    static func context(_ s: Statement, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
+    static func context(_ s: Statement, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
         var row = Self.emptyContextRow
-        try ConnectionContextRows.write(s.blob(6), query, texts: &texts, into: &row, at: 0)
+        try ConnectionContextRows.write(s.blob(6), texts: &texts, into: &row, at: 0)
         return RemoteServiceContext(row: row, at: 0)
     }
 
@@ -168,17 +168,7 @@ enum ConnectionContextRows: KeptContextRows {
         w.append(r.sourcePort)
         w.append(r.destinationIP)
         w.append(r.destinationPort)
-        w.append(c.logonUser)
-        w.append(c.logonDomain)
-        w.append(c.logonID)
-        w.append(c.logonType)
-        w.append(c.logonMicros)
-        w.append(c.logonIP)
-        w.append(c.sourceHost)
-        w.append(c.sourceEntityID)
-        w.append(c.sourceExecutable)
-        w.append(c.sourceCommandLine)
-        w.append(c.sourceClockOffsetMillis)
+        w.appendLogonAndSource(c)
         return w.bytes
     }
 
@@ -196,24 +186,14 @@ enum ConnectionContextRows: KeptContextRows {
 
     /// Writes the record's logon and source side (the service side is null: a connection has
     /// no child) in `RemoteServiceContext.columnNames` order.
-    static func write(_ record: UnsafeRawBufferPointer, _ query: RemoteServiceContextQuery, texts: inout RepeatedTextCache,
+    static func write(_ record: UnsafeRawBufferPointer, texts: inout RepeatedTextCache,
                       into row: inout [RowValue], at first: Int) throws {
         var k = KeptContextRecordReader(record)
         // The key: host, source address and port, destination address and port.
         _ = try (k.textBytes(), k.textBytes(), k.integer(), k.textBytes(), k.integer())
-        row[first] = try k.textValue()                       // logon_user
-        row[first + 1] = try k.textValue()                   // logon_domain
-        row[first + 2] = try k.textValue()                   // logon_id
-        row[first + 3] = try k.integerValue()                // logon_type
-        row[first + 4] = try k.integerValue()                // logon_time
-        row[first + 5] = try k.textValue()                   // logon_ip
+        try k.readLogonAndSource(into: &row, at: first, texts: &texts)
         row[first + 6] = .null                               // service_name
         row[first + 7] = .null                               // service_image
         row[first + 8] = .null                               // service_time
-        row[first + 9] = try k.textValue(cache: &texts)      // source_host
-        row[first + 10] = try k.textValue()                  // source_entity_id
-        row[first + 11] = try k.textValue(cache: &texts)     // source_executable
-        row[first + 12] = try k.textValue(cache: &texts)     // source_command_line
-        row[first + 13] = try k.integerValue()               // clock_offset_ms
     }
 }
