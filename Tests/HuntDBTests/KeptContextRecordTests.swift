@@ -41,7 +41,11 @@ final class KeptContextRecordTests: XCTestCase {
             var r = KeptContextRecordReader(raw)
             return try fields.map { f in
                 switch f {
-                case .text: .text(try r.text())
+                case .text:
+                    switch try r.textValue() {
+                    case .text(let t): .text(t)
+                    default: .text(nil)
+                    }
                 case .integer: .integer(try r.integer())
                 }
             }

@@ -21,8 +21,6 @@ final class SQLSafetyTests: XCTestCase {
             "one of two constant row filters written in the loop's literal (new rows past :through, or rows changed in place)",
         "Sources/HuntDB/Store/SQLite/StoredConnectionContexts.swift: columns":
             "column names, constants of this file",
-        "Sources/HuntDB/Store/SQLite/StoredChildContexts.swift: columns":
-            "column names, a constant of this file",
         "Sources/HuntDB/Store/SQLite/ChildContextRefresh.swift: Self.candidate":
             "a constant SQL fragment of this file, with the :services parameter",
         "Sources/HuntDB/Store/SQLite/ChildContextRefresh.swift: candidate":

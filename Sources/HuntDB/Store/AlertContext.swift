@@ -72,6 +72,9 @@ extension RemoteServiceContext {
         row[first + 13] = integer(sourceClockOffsetMillis)
     }
 
+    /// The context's columns, all null: what `write(into:at:)` writes into to read a context back.
+    static let nullRow = [RowValue](repeating: .null, count: columnNames.count)
+
     /// The context `write(into:at:)` wrote into `row[first...]`.
     init(row: [RowValue], at first: Int) {
         func text(_ i: Int) -> String? { if case .text(let v) = row[first + i] { v } else { nil } }

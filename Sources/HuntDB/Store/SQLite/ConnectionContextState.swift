@@ -1,6 +1,7 @@
-/// `connection_context_state` (m0015, m0016): how far the kept alert context (`connection_context`
-/// and `child_context`) took each event table into account, and where the table is now. The refresh (`ConnectionContextRefresh`) starts
-/// from it; a rule run reads the kept rows only when it is current (`StoredConnectionContexts`).
+/// `connection_context_state` (m0015, m0016): how far the kept alert context
+/// (`connection_context` and `child_context`) took each event table into account, and where the
+/// table is now. The refresh (`ConnectionContextRefresh`) starts from it; a rule run reads the kept
+/// rows only when it is current (`StoredConnectionContexts`, `StoredChildContexts`).
 struct ConnectionContextState {
     /// The greatest event id the kept rows took into account, and the table's now.
     struct Mark { let through: Int64; let now: Int64 }

@@ -4,13 +4,13 @@ import Model
 /// beside a rule's alerts, which come in time order (`StoredConnectionContexts.next`,
 /// `StoredChildContexts.next`): the rows of the time the last alert asked for are held, each
 /// alert is matched against them by its whole key, and the cursor moves on when a later time is
-/// asked for.
+/// asked for. A request the pass cannot answer is found by a seek of its time and host.
 ///
 /// A value type held by its reader, so the pass's state is changed without an exclusivity
 /// check per field.
 struct KeptContextCursor<Rows: KeptContextRows> {
     /// What the pass says about one request.
-    enum Answer {
+    private enum Answer {
         /// The context was written into the row.
         case found
         /// No kept row for the connection: look it up.
@@ -20,7 +20,7 @@ struct KeptContextCursor<Rows: KeptContextRows> {
         case seek
     }
 
-    private let statement: Statement
+    private let statement, atTime: Statement
     /// The rows of time `micros`: the first `count` entries, their host and record (the buffers
     /// are kept and reused). A row answers every alert of its key: the context is a function
     /// of the key.
@@ -34,16 +34,46 @@ struct KeptContextCursor<Rows: KeptContextRows> {
     private var texts = RepeatedTextCache()
 
     /// `statement`: the kept rows from time `?1` on, in the table's order: time, host, record.
-    /// `slack`: how many rows beyond eight per request the pass skips before it seeks instead.
-    init(_ statement: Statement, slack: Int) {
+    /// `atTime`: the rows of time `?1` and host `?2`, the same columns. `slack`: how many rows
+    /// beyond eight per request the pass skips before it seeks instead.
+    init(_ statement: Statement, atTime: Statement, slack: Int) {
         self.statement = statement
+        self.atTime = atTime
         self.slack = slack
     }
 
-    /// `r` is a request the table keeps rows for (`Rows.micros(of:)` is not nil).
-    /// A context found is written into `row[first...]` (`RemoteServiceContext.write(into:at:)`).
+    /// Writes the kept context of `r` into `row[first...]` (`RemoteServiceContext.write(into:at:)`);
+    /// false when the table has no row for it. `r` is a request the table keeps rows for
+    /// (`Rows.micros(of:)` is not nil).
     mutating func next(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery,
-                       into row: inout [RowValue], at first: Int) throws -> Answer {
+                       into row: inout [RowValue], at first: Int) throws -> Bool {
+        switch try pass(r, query, into: &row, at: first) {
+        case .found: return true
+        case .absent: return false
+        case .seek: return try seek(r, query, into: &row, at: first)
+        }
+    }
+
+    /// The rows of `r`'s time and host, matched by their records.
+    private mutating func seek(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery,
+                               into row: inout [RowValue], at first: Int) throws -> Bool {
+        guard let host = try query.hostID(r.host) else { return false }
+        atTime.reset()
+        defer { atTime.reset() }
+        atTime.bind(Rows.micros(of: r)!, at: 1)
+        atTime.bind(host, at: 2)
+        while try atTime.step() {
+            let record = atTime.blob(2)
+            if try Rows.record(record, host: host, is: r, query) {
+                try Rows.write(record, texts: &texts, into: &row, at: first)
+                return true
+            }
+        }
+        return false
+    }
+
+    private mutating func pass(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery,
+                               into row: inout [RowValue], at first: Int) throws -> Answer {
         let at = Rows.micros(of: r)!
         requests += 1
         if seeking || at < micros { return .seek }

@@ -7,7 +7,7 @@ import Model
 
 /// The texts and numbers of one kept alert context (`connection_context.record`,
 /// `child_context.record`) packed into one BLOB, in an order each table fixes: a rule run reads
-/// one column per alert instead of fifteen (each column costs SQLite a decode and the reader
+/// three columns a row instead of seventeen (each column costs SQLite a decode and the reader
 /// two or three calls: at 2M events that was a third of the kept context's cost).
 ///
 /// A text is its length + 1 as a LEB128 varint (0: NULL), then its UTF-8 bytes; an integer is a
@@ -61,15 +61,6 @@ struct KeptContextRecordReader {
         guard count <= bytes.count - offset else { throw Self.damaged }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
-    }
-
-    mutating func text() throws -> String? {
-        try textBytes().map { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// The next text, long ones made once through `cache`.
-    mutating func text(cache: inout RepeatedTextCache) throws -> String? {
-        try textBytes().map { cache.text($0) }
     }
 
     /// Whether the next text is `text` (both NULL, or the same bytes).

@@ -375,10 +375,4 @@ extension RemoteServiceContextQuery: RemoteServiceContextLookup {
             }
         }
     }
-
-    /// `keptContext(of:into:at:)` as a context, nil when not kept.
-    func keptContext(of request: RemoteServiceContextRequest) throws -> RemoteServiceContext? {
-        var row = StoredConnectionContexts.emptyContextRow
-        return try keptContext(of: request, into: &row, at: 0) ? RemoteServiceContext(row: row, at: 0) : nil
-    }
 }

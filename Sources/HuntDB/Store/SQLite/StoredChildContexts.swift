@@ -3,25 +3,24 @@ import Model
 /// The alert context the loads kept for the processes services.exe started (`child_context`,
 /// m0016), read by a rule run instead of looking it up: an alert with a child and no connection
 /// (rpc_service_process) asked for alone is answered by a cursor walking the table beside the
-/// rule's alerts, or, when the cursor cannot answer, by a seek of its time and host.
+/// rule's alerts (`KeptContextCursor`).
 ///
 /// Used only when the rows are current (`ConnectionContextState.isCurrent`, which covers both
 /// kept tables) and the run's windows are the ones the load used; a request with no row is
 /// looked up as before.
 final class StoredChildContexts {
-    private let atTime: Statement
     private var cursor: KeptContextCursor<ChildContextRows>
-    private var texts = RepeatedTextCache()
 
     /// Nil when the rows are not current or `windows` are not the load's. `cursorSlack`: how
     /// many rows beyond eight per request `next` passes before it seeks instead.
     init?(_ database: Database, windows: AlertContextWindows, cursorSlack: Int = 4_096) throws {
         guard windows == ConnectionContextRefresh.windows, try ConnectionContextState.isCurrent(database) else { return nil }
-        let columns = "ts_us, host_id, record"
-        atTime = try database.prepare("SELECT \(columns) FROM child_context WHERE ts_us = ?1 AND host_id = ?2",
-                                      purpose: "reading the kept alert context")
-        cursor = KeptContextCursor(try database.prepare("SELECT \(columns) FROM child_context WHERE ts_us >= ?1",
-                                                        purpose: "reading the kept alert context"), slack: cursorSlack)
+        cursor = KeptContextCursor(
+            try database.prepare("SELECT ts_us, host_id, record FROM child_context WHERE ts_us >= ?1",
+                                 purpose: "reading the kept alert context"),
+            atTime: try database.prepare("SELECT ts_us, host_id, record FROM child_context WHERE ts_us = ?1 AND host_id = ?2",
+                                         purpose: "reading the kept alert context"),
+            slack: cursorSlack)
     }
 
     /// The kept context of `r`'s child, for requests asked one at a time in time order, written
@@ -29,33 +28,7 @@ final class StoredChildContexts {
     /// connection (its logon and source side are the connection's) or no row.
     func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery, into row: inout [RowValue], at first: Int) throws -> Bool {
         guard r.connectionMicros == nil, r.childMicros != nil else { return false }
-        switch try cursor.next(r, query, into: &row, at: first) {
-        case .found: return true
-        case .absent: return false
-        case .seek: return try seek(r, query, into: &row, at: first)
-        }
-    }
-
-    /// `next(_:query:into:at:)` as a context.
-    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
-        var row = StoredConnectionContexts.emptyContextRow
-        return try next(r, query: query, into: &row, at: 0) ? RemoteServiceContext(row: row, at: 0) : nil
-    }
-
-    /// The kept context of `r`'s child, found by its time and host.
-    private func seek(_ r: RemoteServiceContextRequest, _ query: RemoteServiceContextQuery, into row: inout [RowValue], at first: Int) throws -> Bool {
-        guard let micros = r.childMicros, let host = try query.hostID(r.host) else { return false }
-        atTime.reset()
-        defer { atTime.reset() }
-        atTime.bind(micros, at: 1)
-        atTime.bind(host, at: 2)
-        while try atTime.step() {
-            if try ChildContextRows.record(atTime.blob(2), host: host, is: r, query) {
-                try ChildContextRows.write(atTime.blob(2), texts: &texts, into: &row, at: first)
-                return true
-            }
-        }
-        return false
+        return try cursor.next(r, query, into: &row, at: first)
     }
 }
 

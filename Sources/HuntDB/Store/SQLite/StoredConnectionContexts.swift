@@ -2,10 +2,10 @@ import Model
 
 /// The alert context the loads kept for the incoming connections to services.exe
 /// (`connection_context`, m0015), read by a rule run instead of looking it up. An alert asked
-/// for alone (`next`) is answered by a cursor walking the table beside the rule's alerts. A
-/// batch of alerts (in time order) reads the rows of its time range in one pass of the table's
-/// primary key, or, when that range holds many rows no alert of the batch asks for (a `--host`
-/// run), seeks each alert's time and host.
+/// for alone (`next`) is answered by a cursor walking the table beside the rule's alerts
+/// (`KeptContextCursor`). A batch of alerts (in time order) reads the rows of its time range in
+/// one pass of the table's primary key, or, when that range holds many rows no alert of the
+/// batch asks for (a `--host` run), seeks each alert's time and host.
 ///
 /// Used only when the rows are current (`ConnectionContextState.isCurrent`) and the run's
 /// windows are the ones the load used; a request with no row (another kind of alert, a Sigma
@@ -25,8 +25,12 @@ final class StoredConnectionContexts {
                                      purpose: "reading the kept alert context")
         atTime = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
                                       purpose: "reading the kept alert context")
-        cursor = KeptContextCursor(try database.prepare("SELECT ts_us, host_id, record FROM connection_context WHERE ts_us >= ?1",
-                                                        purpose: "reading the kept alert context"), slack: cursorSlack)
+        cursor = KeptContextCursor(
+            try database.prepare("SELECT ts_us, host_id, record FROM connection_context WHERE ts_us >= ?1",
+                                 purpose: "reading the kept alert context"),
+            atTime: try database.prepare("SELECT ts_us, host_id, record FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
+                                         purpose: "reading the kept alert context"),
+            slack: cursorSlack)
     }
 
     /// Writes the kept context of each request that has one into `contexts` and marks it in
@@ -86,20 +90,7 @@ final class StoredConnectionContexts {
     /// into `row[first...]` (`RemoteServiceContext.write(into:at:)`); false when none was kept.
     func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery, into row: inout [RowValue], at first: Int) throws -> Bool {
         guard r.connectionMicros != nil, r.sourceIP != nil, r.sourcePort != nil else { return false }
-        switch try cursor.next(r, query, into: &row, at: first) {
-        case .found: return true
-        case .absent: return false
-        case .seek:
-            guard let c = try key(of: r, query: query).flatMap({ try seek($0) }) else { return false }
-            c.write(into: &row, at: first)
-            return true
-        }
-    }
-
-    /// `next(_:query:into:at:)` as a context.
-    func next(_ r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> RemoteServiceContext? {
-        var row = Self.emptyContextRow
-        return try next(r, query: query, into: &row, at: 0) ? RemoteServiceContext(row: row, at: 0) : nil
+        return try cursor.next(r, query, into: &row, at: first)
     }
 
     /// The kept context of `key`'s connection, found by its time and host.
@@ -121,13 +112,10 @@ final class StoredConnectionContexts {
 
     /// The context of the current row of `s` (its record, column 6).
     static func context(_ s: Statement, texts: inout RepeatedTextCache) throws -> RemoteServiceContext {
-        var row = Self.emptyContextRow
+        var row = RemoteServiceContext.nullRow
         try ConnectionContextRows.write(s.blob(6), texts: &texts, into: &row, at: 0)
         return RemoteServiceContext(row: row, at: 0)
     }
-
-    /// A row of the context's columns, all null.
-    static let emptyContextRow = [RowValue](repeating: .null, count: RemoteServiceContext.columnNames.count)
 
     /// The key a kept row has for `r`: nil when `r` has no connection, or one the load does not keep.
     private func key(of r: RemoteServiceContextRequest, query: RemoteServiceContextQuery) throws -> StoredContextKey? {
