@@ -34,16 +34,21 @@ final class JSONWriter: RowSink {
         line.removeAll(keepingCapacity: true)
         if !lineDelimited { line.append(contentsOf: (count == 0 ? "\n" : ",\n").utf8) }
         line.append(UInt8(ascii: "{"))
-        for (i, value) in row.enumerated() {
-            if i > 0 { line.append(UInt8(ascii: ",")) }
-            line.append(contentsOf: keys[i])
-            switch value {
-            case .null: line.append(contentsOf: "null".utf8)
-            case .integer(let v): Self.appendDecimal(v, to: &line)
-            case .real(let v): line.append(contentsOf: (v.isFinite ? String(v) : "null").utf8)
-            case .text(let v): JSONText.append(v, to: &line)
-            case .blob: JSONText.append(value.description, to: &line)
-            case .json(let v): line.append(contentsOf: v.utf8)
+        // The row's values and the keys are borrowed, not copied: no reference counting per value.
+        row.withUnsafeBufferPointer { values in
+            keys.withUnsafeBufferPointer { keys in
+                for i in values.indices {
+                    if i > 0 { line.append(UInt8(ascii: ",")) }
+                    line.append(contentsOf: keys[i])
+                    switch values[i] {
+                    case .null: line.append(contentsOf: "null".utf8)
+                    case .integer(let v): Self.appendDecimal(v, to: &line)
+                    case .real(let v): line.append(contentsOf: (v.isFinite ? String(v) : "null").utf8)
+                    case .text(let v): JSONText.append(v, to: &line)
+                    case .blob: JSONText.append(values[i].description, to: &line)
+                    case .json(let v): line.append(contentsOf: v.utf8)
+                    }
+                }
             }
         }
         line.append(UInt8(ascii: "}"))
