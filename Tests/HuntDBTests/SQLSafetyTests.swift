@@ -19,6 +19,10 @@ final class SQLSafetyTests: XCTestCase {
             "a constant SQL fragment of this file, with the :services and :incoming parameters",
         "Sources/HuntDB/Store/SQLite/ConnectionContextRefresh.swift: rows":
             "one of two constant row filters written in the loop's literal (new rows past :through, or rows changed in place)",
+        "Sources/HuntDB/Store/SQLite/KeptContextCursor.swift: Rows.table":
+            "a table name, a constant of each KeptContextRows type",
+        "Sources/HuntDB/Store/SQLite/KeptContextCursor.swift: select":
+            "the constant SELECT of this initializer, with a constant table name",
         "Sources/HuntDB/Store/SQLite/StoredConnectionContexts.swift: columns":
             "column names, constants of this file",
         "Sources/HuntDB/Store/SQLite/ChildContextRefresh.swift: Self.candidate":

@@ -33,12 +33,13 @@ struct KeptContextCursor<Rows: KeptContextRows> {
     private let slack: Int
     private var texts = RepeatedTextCache()
 
-    /// `statement`: the kept rows from time `?1` on, in the table's order: time, host, record.
-    /// `atTime`: the rows of time `?1` and host `?2`, the same columns. `slack`: how many rows
-    /// beyond eight per request the pass skips before it seeks instead.
-    init(_ statement: Statement, atTime: Statement, slack: Int) {
-        self.statement = statement
-        self.atTime = atTime
+    /// Prepares its two reads of `Rows.table`: the rows from a time on, in the table's order,
+    /// and the rows of one time and host. `slack`: how many rows beyond eight per request the
+    /// pass skips before it seeks instead.
+    init(_ database: Database, slack: Int) throws {
+        let select = "SELECT ts_us, host_id, record FROM \(Rows.table)"
+        statement = try database.prepare("\(select) WHERE ts_us >= ?1", purpose: "reading the kept alert context")
+        atTime = try database.prepare("\(select) WHERE ts_us = ?1 AND host_id = ?2", purpose: "reading the kept alert context")
         self.slack = slack
     }
 
@@ -124,6 +125,8 @@ struct KeptContextCursor<Rows: KeptContextRows> {
 /// A table of kept alert contexts as `KeptContextCursor` reads it: rows in time order, each
 /// with its host and its packed record (`KeptContextRecordWriter`).
 protocol KeptContextRows {
+    /// The table's name (a constant).
+    static var table: String { get }
     /// The time of `r`'s row in the table; nil when the table keeps none for such a request.
     static func micros(of r: RemoteServiceContextRequest) -> Int64?
     /// Whether a row (its record and host id) is the one `r` asks for.

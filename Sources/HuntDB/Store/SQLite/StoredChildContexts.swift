@@ -15,12 +15,7 @@ final class StoredChildContexts {
     /// many rows beyond eight per request `next` passes before it seeks instead.
     init?(_ database: Database, windows: AlertContextWindows, cursorSlack: Int = 4_096) throws {
         guard windows == ConnectionContextRefresh.windows, try ConnectionContextState.isCurrent(database) else { return nil }
-        cursor = KeptContextCursor(
-            try database.prepare("SELECT ts_us, host_id, record FROM child_context WHERE ts_us >= ?1",
-                                 purpose: "reading the kept alert context"),
-            atTime: try database.prepare("SELECT ts_us, host_id, record FROM child_context WHERE ts_us = ?1 AND host_id = ?2",
-                                         purpose: "reading the kept alert context"),
-            slack: cursorSlack)
+        cursor = try KeptContextCursor(database, slack: cursorSlack)
     }
 
     /// The kept context of `r`'s child, for requests asked one at a time in time order, written
@@ -38,6 +33,8 @@ final class StoredChildContexts {
 /// user, domain, logon id, type, time and address; the source side's host name, entity id,
 /// executable, command line and clock offset; the service's name, image path and time.
 enum ChildContextRows: KeptContextRows {
+    static let table = "child_context"
+
     static func micros(of r: RemoteServiceContextRequest) -> Int64? { r.childMicros }
 
     /// The record of a child (its executable and command line, string ids) with its context `c`.

@@ -25,12 +25,7 @@ final class StoredConnectionContexts {
                                      purpose: "reading the kept alert context")
         atTime = try database.prepare("SELECT \(columns) FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
                                       purpose: "reading the kept alert context")
-        cursor = KeptContextCursor(
-            try database.prepare("SELECT ts_us, host_id, record FROM connection_context WHERE ts_us >= ?1",
-                                 purpose: "reading the kept alert context"),
-            atTime: try database.prepare("SELECT ts_us, host_id, record FROM connection_context WHERE ts_us = ?1 AND host_id = ?2",
-                                         purpose: "reading the kept alert context"),
-            slack: cursorSlack)
+        cursor = try KeptContextCursor(database, slack: cursorSlack)
     }
 
     /// Writes the kept context of each request that has one into `contexts` and marks it in
@@ -146,6 +141,8 @@ struct StoredContextKey: Hashable {
 /// id, type, time and address; the source side's host name, entity id, executable, command
 /// line and clock offset.
 enum ConnectionContextRows: KeptContextRows {
+    static let table = "connection_context"
+
     static func micros(of r: RemoteServiceContextRequest) -> Int64? { r.connectionMicros }
 
     /// The record of `r`'s connection with its context `c`.
