@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 /// Decoding of JSON string escapes (`JSONText` writes them): the loader unescapes keys and
 /// values with it, detection the `args` arrays the store keeps.
 package enum JSONString {
@@ -7,7 +12,10 @@ package enum JSONString {
         // needs more than 3 bytes per 2 escaped ones (`\x` → U+FFFD).
         String(unsafeUninitializedCapacity: raw.count + raw.count / 2 + 4) { storage in
             var count = 0
-            unescape(raw) { byte in storage[count] = byte; count += 1 }
+            unescape(raw, run: { run in
+                UnsafeMutableRawPointer(storage.baseAddress! + count).copyMemory(from: run.baseAddress!, byteCount: run.count)
+                count += run.count
+            }, byte: { byte in storage[count] = byte; count += 1 })
             return count
         }
     }
@@ -17,20 +25,24 @@ package enum JSONString {
     package static func unescapedBytes(_ raw: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
-        unescape(raw) { out.append($0) }
+        unescape(raw, run: { out.append(contentsOf: $0) }, byte: { out.append($0) })
         return out
     }
 
-    /// Unescapes `raw`, handing each byte of the result to `append`.
+    /// Unescapes `raw`, handing the runs without escapes to `run` whole (each found by `memchr`:
+    /// a PowerShell ContextInfo is kilobytes with a few escapes) and each unescaped byte to `byte`.
     @inline(__always)
-    private static func unescape(_ raw: UnsafeRawBufferPointer, _ append: (UInt8) -> Void) {
+    private static func unescape(_ raw: UnsafeRawBufferPointer, run: (UnsafeRawBufferPointer) -> Void,
+                                 byte append: (UInt8) -> Void) {
+        guard let base = raw.baseAddress else { return }
         var i = 0
         while i < raw.count {
-            let c = raw[i]
-            guard c == UInt8(ascii: "\\"), i + 1 < raw.count else {
-                append(c)
-                i += 1
-                continue
+            let backslash = memchr(base + i, Int32(UInt8(ascii: "\\")), raw.count - i).map { $0 - UnsafeMutableRawPointer(mutating: base) } ?? raw.count
+            if backslash > i { run(UnsafeRawBufferPointer(rebasing: raw[i..<backslash])) }
+            i = backslash
+            guard i + 1 < raw.count else {
+                if i < raw.count { append(raw[i]) }  // a trailing lone backslash, as it is
+                return
             }
             let e = raw[i + 1]
             i += 2
