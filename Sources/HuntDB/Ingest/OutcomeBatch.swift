@@ -18,8 +18,9 @@ struct OutcomeBatch {
     var isEmpty: Bool { count == 0 }
     var isFull: Bool { count >= capacity }
 
-    /// Adds `outcome` and seals its content key in place (no second copy of the event).
-    mutating func add(_ outcome: RecordOutcome) {
+    /// Adds `outcome` and seals its content key in place (the outcome is moved in: no copy of
+    /// the event, no retain and release of its texts).
+    mutating func add(_ outcome: consuming RecordOutcome) {
         if count < records.count {
             records[count] = outcome
         } else {

@@ -5,7 +5,7 @@ import Normalize
 protocol RecordSource {
     /// Calls `emit` for each record in order; stops when `emit` returns false.
     /// - Throws: `IngestError` for input-level failures (I/O error, truncated gzip, not EVTX).
-    mutating func read(_ emit: (RecordOutcome) -> Bool) throws
+    mutating func read(_ emit: (consuming RecordOutcome) -> Bool) throws
     /// The format as recorded in `sources.format`, e.g. `ndjson:sysmon-flat`.
     var formatLabel: String { get }
     /// Problems met while reading that lost no record, one sentence each (see `SourceReport.notes`).
@@ -41,24 +41,23 @@ struct JSONRecordSource: RecordSource {
         return dialects.isEmpty ? framing : framing + ":" + dialects.joined(separator: "+")
     }
 
-    mutating func read(_ emit: (RecordOutcome) -> Bool) throws {
+    mutating func read(_ emit: (consuming RecordOutcome) -> Bool) throws {
         while let item = try framer.next() {
             switch item {
             case .record(let record):
                 // Most records are settled at once (skipped, or read by the flat path): their
                 // result goes into the outcome without a copy of the event.
                 if let result = decoder.decodeDirectly(record.bytes) {
-                    var outcome = RecordOutcome(number: record.number, offset: record.offset, result: result)
-                    if case .rejected = outcome.result { outcome.excerpt = excerpt(record.bytes) }
-                    if !emit(outcome) { return }
+                    // Built in the call, so the outcome is moved into `emit`, not copied.
+                    let text = result.isRejected ? excerpt(record.bytes) : ""
+                    if !emit(RecordOutcome(number: record.number, offset: record.offset, result: result, excerpt: text)) { return }
                     continue
                 }
                 var keepGoing = true
                 decoder.decodeGenerically(record.bytes) { result, value in
                     let offset = record.offset + Int64(value.baseAddress! - record.bytes.baseAddress!)
-                    var outcome = RecordOutcome(number: record.number, offset: offset, result: result)
-                    if case .rejected = result { outcome.excerpt = excerpt(value) }
-                    if !emit(outcome) { keepGoing = false }
+                    let text = result.isRejected ? excerpt(value) : ""
+                    if !emit(RecordOutcome(number: record.number, offset: offset, result: result, excerpt: text)) { keepGoing = false }
                 }
                 if !keepGoing { return }
             case .damaged(let number, _, let offset, let reason, let text):
@@ -140,7 +139,7 @@ struct XMLRecordSource: RecordSource {
         framer = XMLEventFramer(buffer: buffer)
     }
 
-    mutating func read(_ emit: (RecordOutcome) -> Bool) throws {
+    mutating func read(_ emit: (consuming RecordOutcome) -> Bool) throws {
         while let item = try framer.next() {
             let outcome: RecordOutcome
             switch item {

@@ -6,3 +6,11 @@ public enum NormalizeResult: Sendable, Equatable {
     /// Unusable: the sentence says what is wrong (e.g. `DestinationPort "abc" is not a port number`).
     case rejected(String)
 }
+
+extension NormalizeResult {
+    /// Whether the record was rejected.
+    public var isRejected: Bool {
+        if case .rejected = self { return true }
+        return false
+    }
+}

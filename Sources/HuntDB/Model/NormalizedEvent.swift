@@ -44,9 +44,15 @@ public struct NormalizedEvent: Sendable, Equatable {
     // Process starts.
     public var commandLine: String?
     /// The arguments; setting them also renders `argsJSON` (on the reading thread, not the writer's).
-    public var args: [String]? { didSet { argsJSON = args.map(JSONText.array) } }
+    public var args: [String]? {
+        get { arguments?.list }
+        set { arguments = newValue.map(RenderedArguments.init) }
+    }
     /// `args` as a JSON array, as stored.
-    public private(set) var argsJSON: String?
+    public var argsJSON: String? { arguments?.json }
+    /// The arguments with their JSON: a reader that meets a command line again hands both back
+    /// without splitting and rendering it again.
+    public var arguments: RenderedArguments?
     public var workingDirectory: String?
     public var parentEntityID: String?
     public var parentPID: Int64?
@@ -104,6 +110,17 @@ public struct NormalizedEvent: Sendable, Equatable {
 }
 
 /// Which endpoint an event came from.
+/// A process's arguments and their rendering as a JSON array of strings (as stored).
+public struct RenderedArguments: Sendable, Equatable {
+    public let list: [String]
+    public let json: String
+
+    public init(_ list: [String]) {
+        self.list = list
+        json = JSONText.array(list)
+    }
+}
+
 public struct HostIdentity: Sendable, Hashable {
     /// The key hosts are matched on: ECS host.id, else the lower-cased computer name.
     public var key: String

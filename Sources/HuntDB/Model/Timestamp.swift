@@ -7,12 +7,19 @@ public enum Timestamp {
     /// The precision a time text carries, in microseconds: 10^(6 − fraction digits), at least 1
     /// (`16:16:01` → 1,000,000; `16:16:01.123` → 1,000; `16:16:01.1234567` → 1).
     public static func precisionMicros(_ text: String) -> Int64 {
-        let utf8 = text.utf8
+        var text = text
+        return text.withUTF8 { precisionMicros(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `precisionMicros` of a time's UTF-8 bytes (the load reads them without a `String`).
+    package static func precisionMicros(_ bytes: UnsafeRawBufferPointer) -> Int64 {
         // The fraction follows the seconds: a '.' or ',' after the time's first ':'.
-        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")),
-              let dot = utf8[colon...].firstIndex(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") })
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+              let dot = bytes[colon...].firstIndex(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: ",") })
         else { return 1_000_000 }
-        let digits = utf8[utf8.index(after: dot)...].prefix { $0 >= 48 && $0 <= 57 }.count
+        var digits = 0
+        var i = dot + 1
+        while i < bytes.count, bytes[i] >= 48, bytes[i] <= 57 { digits += 1; i += 1 }
         var precision: Int64 = 1_000_000
         for _ in 0..<min(digits, 6) { precision /= 10 }
         return precision

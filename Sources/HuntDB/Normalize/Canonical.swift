@@ -19,22 +19,23 @@ public enum Canonical {
             start = 1
             count = 36
         }
-        guard count == 36 else { return nil }
+        guard count == 36, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let text = base + start
         for i in 0..<36 {
-            let c = bytes[start + i]
+            let c = text[i]
             if i == 8 || i == 13 || i == 18 || i == 23 {
                 guard c == UInt8(ascii: "-") else { return nil }
             } else {
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"), UInt8(ascii: "A")...UInt8(ascii: "F"): break
-                default: return nil
-                }
+                // Hex digits: 0-9, and a-f in either case (0x20 folds upper case to lower).
+                let lower = c | 0x20
+                guard (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || (lower >= UInt8(ascii: "a") && lower <= UInt8(ascii: "f")) else { return nil }
             }
         }
         return String(unsafeUninitializedCapacity: 36) { out in
+            let target = out.baseAddress!
             for i in 0..<36 {
-                let c = bytes[start + i]
-                out[i] = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F") ? c + 32 : c
+                let c = text[i]
+                target[i] = c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F") ? c + 32 : c
             }
             return 36
         }

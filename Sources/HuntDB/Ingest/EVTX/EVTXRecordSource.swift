@@ -16,7 +16,7 @@ struct EVTXRecordSource: RecordSource {
         self.path = path
     }
 
-    mutating func read(_ emit: (RecordOutcome) -> Bool) throws {
+    mutating func read(_ emit: (consuming RecordOutcome) -> Bool) throws {
         var number: Int64 = 0
         var noteLog = self.noteLog
         defer { self.noteLog = noteLog }

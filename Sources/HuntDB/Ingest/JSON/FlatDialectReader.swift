@@ -11,6 +11,7 @@ import Normalize
 /// `read` returns nil for them.
 struct FlatDialectReader {
     private var scanner = FlatRecordScanner()
+    private var repeats = FlatSysmonEvent.Repeats()
     /// Records this reader answered for, and of them the events `FlatSysmonEvent` built.
     private(set) var answered = 0
     private(set) var built = 0
@@ -21,7 +22,7 @@ struct FlatDialectReader {
         let record = FlatRecord(bytes: bytes, spans: scanner.spans)
         // Without an EventID the record is not this dialect's (the generic reader tells which).
         guard record.spans[SysmonField.eventID.rawValue].kind != .absent else { return nil }
-        if let event = FlatSysmonEvent.make(record) {
+        if let event = FlatSysmonEvent.make(record, repeats: &repeats) {
             answered += 1
             built += 1
             return .event(event)

@@ -12,7 +12,20 @@ import Normalize
 /// `SysmonNormalizer`, so every reject, warning and unusual event keeps its exact wording.
 /// `FlatScannerDifferentialTests` holds both to the same events.
 enum FlatSysmonEvent {
-    static func make(_ record: FlatRecord) -> NormalizedEvent? {
+    /// Values of one reader's records that repeat (see `RepeatedBytesCache`).
+    struct Repeats {
+        var hosts = RepeatedBytesCache<HostIdentity?>(slots: 64)
+        var users = RepeatedBytesCache<(domain: String?, name: String)?>(slots: 256)
+        var commandLines = RepeatedBytesCache<CommandLine?>(slots: 1024)
+    }
+
+    /// A command line as the event keeps it, with its arguments; nil when too long for this path.
+    struct CommandLine {
+        var text: String?
+        var arguments: RenderedArguments?
+    }
+
+    static func make(_ record: FlatRecord, repeats: inout Repeats) -> NormalizedEvent? {
         guard let idBytes = record.plainBytes(.eventID), idBytes.count == 1 else { return nil }
         let kind: NormalizedEvent.Kind
         switch idBytes[0] {
@@ -21,28 +34,36 @@ enum FlatSysmonEvent {
         default: return nil
         }
         guard isSysmon(record),
-              let computer = record.keptText(.computer),
+              let host = record.repeated(.computer, in: &repeats.hosts, {
+                  record.keptText(.computer).map { HostIdentity(name: $0, ecsID: nil) }
+              }),
               let timeBytes = record.plainBytes(.utcTime), let micros = Timestamp.parseMicros(timeBytes),
               let guid = record.keptBytes(.processGuid), let entityID = Canonical.guid(guid),
               let recordID = record.plainBytes(.recordID), let id = digits(recordID),
               isSysmonChannel(record)
         else { return nil }
 
-        var event = NormalizedEvent(kind: kind, host: HostIdentity(name: computer, ecsID: nil),
+        var event = NormalizedEvent(kind: kind, host: host,
                                     timestampMicros: micros, recordKey: .sysmonRecord(id), entityID: entityID)
         event.sourceKind = .sysmon
-        event.timePrecisionMicros = Timestamp.precisionMicros(String(decoding: timeBytes, as: UTF8.self))
+        event.timePrecisionMicros = Timestamp.precisionMicros(timeBytes)
         guard let pid = record.integer(.processId),
               let image = record.keptText(.image, limit: true)
         else { return nil }
         event.pid = pid.value
         event.executable = image
-        if let user = record.keptText(.user) {
-            let (domain, name) = Canonical.splitUser(user)
-            event.userDomain = domain
-            event.userName = name
+        if let user = record.repeated(.user, in: &repeats.users, { record.keptText(.user).map(Canonical.splitUser) }) {
+            event.userDomain = user.domain
+            event.userName = user.name
         }
         if kind == .processStart {
+            guard let commandLine = record.repeated(.commandLine, in: &repeats.commandLines, {
+                record.anyText(.commandLine, limit: true).map {
+                    CommandLine(text: $0.value, arguments: $0.value.map { RenderedArguments(CommandLineSplitter.split($0)) })
+                }
+            }) else { return nil }
+            event.commandLine = commandLine.text
+            event.arguments = commandLine.arguments
             guard fillProcess(&event, record) else { return nil }
         } else {
             guard fillNetwork(&event, record) else { return nil }
@@ -52,8 +73,7 @@ enum FlatSysmonEvent {
 
     /// Fills a process start's fields; false when one needs `SysmonNormalizer`.
     private static func fillProcess(_ event: inout NormalizedEvent, _ record: FlatRecord) -> Bool {
-        guard let commandLine = record.anyText(.commandLine, limit: true),
-              let parentGuid = record.keptBytes(.parentProcessGuid), let parentEntityID = Canonical.guid(parentGuid),
+        guard let parentGuid = record.keptBytes(.parentProcessGuid), let parentEntityID = Canonical.guid(parentGuid),
               let parentPID = record.integer(.parentProcessId),
               let parentImage = record.keptText(.parentImage, limit: true),
               let parentCommandLine = record.anyText(.parentCommandLine, limit: true),
@@ -62,8 +82,6 @@ enum FlatSysmonEvent {
               let workingDirectory = record.optionalText(.currentDirectory),
               let hashes = record.optionalText(.hashes)
         else { return false }
-        event.commandLine = commandLine.value
-        event.args = commandLine.value.map(CommandLineSplitter.split)
         event.workingDirectory = workingDirectory.value
         event.parentEntityID = parentEntityID
         event.parentPID = parentPID.value
@@ -199,6 +217,14 @@ extension FlatRecord {
             if limit, text.utf8.count > Self.plainLengthLimit { return nil }
             return nonEmpty(text)
         }
+    }
+
+    /// `make()`, or the value it gave before for the same bytes of `field` (its span's kind and
+    /// bytes are all a reading of the field depends on).
+    @inline(__always)
+    func repeated<Value>(_ field: SysmonField, in cache: inout RepeatedBytesCache<Value>, _ make: () -> Value) -> Value {
+        let span = spans[field.rawValue]
+        return cache.value(for: raw(span), tag: span.kind.rawValue, make: make)
     }
 
     /// The field's bytes when present, not empty or `-`, and without escapes; nil otherwise.

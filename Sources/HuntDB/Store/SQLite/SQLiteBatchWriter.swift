@@ -28,41 +28,44 @@ final class SQLiteBatchWriter: EventBatchWriter {
                 writer.startingTransaction()
                 isOpen = true
             }
-            for outcome in outcomes {
-                pending.read += 1
-                switch outcome.result {
-                case .event(let event):
-                    switch try writer.insert(event, sourceID: sourceID, sourceRecord: outcome.number,
-                                                   sealedContentKey: outcome.contentKey) {
-                    case .duplicate:
-                        pending.duplicates += 1
-                    case .stored(let other):
-                        pending.loaded += 1
-                        for warning in Self.warnings(about: event, collidingWith: other, at: outcome) {
-                            try writer.insertWarning(sourceID: sourceID, warning)
-                            pending.count(warning.kind)
-                            warnings.append(warning)
-                        }
-                    }
-                case .notRelevant:
-                    pending.notRelevant += 1
-                case .rejected(let reason):
-                    pending.rejected += 1
-                    try writer.insertReject(sourceID: sourceID, record: outcome.number, offset: outcome.offset,
-                                            reason: reason, excerpt: outcome.excerpt)
+            // Read in place: a copy of an outcome retains and releases every text of its event.
+            for index in outcomes.indices { try add(outcomes[index], to: &warnings) }
+            return warnings
+        }
+    }
+
+    private func add(_ outcome: borrowing RecordOutcome, to warnings: inout [RecordWarning]) throws {
+        pending.read += 1
+        switch outcome.result {
+        case .event(let event):
+            switch try writer.insert(event, sourceID: sourceID, sourceRecord: outcome.number,
+                                     sealedContentKey: outcome.contentKey) {
+            case .duplicate:
+                pending.duplicates += 1
+            case .stored(let other):
+                pending.loaded += 1
+                for warning in Self.warnings(about: event, collidingWith: other, number: outcome.number, offset: outcome.offset) {
+                    try writer.insertWarning(sourceID: sourceID, warning)
+                    pending.count(warning.kind)
+                    warnings.append(warning)
                 }
             }
-            return warnings
+        case .notRelevant:
+            pending.notRelevant += 1
+        case .rejected(let reason):
+            pending.rejected += 1
+            try writer.insertReject(sourceID: sourceID, record: outcome.number, offset: outcome.offset,
+                                    reason: reason, excerpt: outcome.excerpt)
         }
     }
 
     /// What an analyst should know about a stored event: missing and truncated fields, and
     /// another event under the same record key.
     private static func warnings(about event: NormalizedEvent, collidingWith other: String?,
-                                 at outcome: RecordOutcome) -> [RecordWarning] {
+                                 number: Int64, offset: Int64) -> [RecordWarning] {
         var warnings: [RecordWarning] = []
         func add(_ kind: RecordWarning.Kind, _ reason: String) {
-            warnings.append(RecordWarning(record: outcome.number, offset: outcome.offset, kind: kind, reason: reason))
+            warnings.append(RecordWarning(record: number, offset: offset, kind: kind, reason: reason))
         }
         if !event.missingFields.isEmpty {
             add(.incomplete, "missing \(event.missingFields.joined(separator: ", "))")
