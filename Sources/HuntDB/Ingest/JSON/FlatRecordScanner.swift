@@ -190,16 +190,19 @@ struct FlatRecordScanner {
 
     /// The offset of the closing quote of the string whose text starts at `from`, or -1 when
     /// the string is unterminated or holds a control character or an escape JSON does not
-    /// allow. `escaped` tells whether it holds escapes, `high` whether it holds bytes ≥ 0x80.
+    /// allow. `escaped` tells whether it holds escapes, `high` whether it may hold bytes ≥ 0x80.
     @inline(__always)
     private static func scanString(_ p: UnsafePointer<UInt8>, _ count: Int, from: Int,
                                    escaped: inout Bool, high: inout Bool) -> Int {
         var i = from
         while true {
-            // 8 bytes at a time, to the first that may end or escape the string.
+            // 8 bytes at a time, to the first that may end or escape the string. The words'
+            // high bits are gathered and looked at once (a byte ≥ 0x80 just past the string's
+            // end, in its last word, only makes the caller check UTF-8 it need not have).
+            var gathered: UInt64 = 0
             while i + 8 <= count {
                 let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if word & 0x8080_8080_8080_8080 != 0 { high = true }
+                gathered |= word
                 let special = specialBytes(word)
                 if special != 0 {
                     i += special.trailingZeroBitCount >> 3
@@ -207,6 +210,7 @@ struct FlatRecordScanner {
                 }
                 i += 8
             }
+            if gathered & 0x8080_8080_8080_8080 != 0 { high = true }
             guard i < count else { return -1 }
             let c = p[i]
             if c == UInt8(ascii: "\"") { return i }
@@ -238,16 +242,21 @@ struct FlatRecordScanner {
         }
     }
 
-    /// The high bit of each byte of `word` (little-endian) that is `"`, `\\` or below 0x20,
-    /// exactly (no false positives: the first set bit is the first such byte).
+    /// A word whose lowest set bit is the high bit of the first byte of `word` (little-endian)
+    /// that is `"`, `\\` or below 0x20; zero when it holds none. Bits above the first such byte
+    /// may be set falsely (a borrow runs on from it), so only the lowest one may be read.
     @inline(__always)
     private static func specialBytes(_ word: UInt64) -> UInt64 {
-        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-        @inline(__always) func zeroBytes(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x | low7) }
-        let quote = zeroBytes(word ^ 0x2222_2222_2222_2222)
-        let backslash = zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
-        let control = ~(((word & low7) &+ 0x6060_6060_6060_6060) | word | low7)
-        return quote | backslash | control
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        // `(x - 1) & ~x` has a byte's high bit set where that byte of x is zero, and nowhere
+        // below the first such byte; a byte below 0x20 is one from which 0x20 borrows.
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs
     }
 
     private static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Bool {

@@ -17,6 +17,12 @@ enum FlatSysmonEvent {
         var hosts = RepeatedBytesCache<HostIdentity?>(slots: 64)
         var users = RepeatedBytesCache<(domain: String?, name: String)?>(slots: 256)
         var commandLines = RepeatedBytesCache<CommandLine?>(slots: 1024)
+        /// `keptText` of the fields that repeat (images, version resources, port names, ...).
+        var texts = RepeatedBytesCache<String?>(slots: 1024)
+        var addresses = RepeatedBytesCache<String?>(slots: 256)
+        /// Whether a provider or channel names Sysmon (nil: not given).
+        var sysmonNames = RepeatedBytesCache<Bool?>(slots: 16)
+        var sysmonChannels = RepeatedBytesCache<Bool>(slots: 16)
     }
 
     /// A command line as the event keeps it, with its arguments; nil when too long for this path.
@@ -33,14 +39,14 @@ enum FlatSysmonEvent {
         case UInt8(ascii: "3"): kind = .networkConnection
         default: return nil
         }
-        guard isSysmon(record),
+        guard isSysmon(record, &repeats),
               let host = record.repeated(.computer, in: &repeats.hosts, {
                   record.keptText(.computer).map { HostIdentity(name: $0, ecsID: nil) }
               }),
               let timeBytes = record.plainBytes(.utcTime), let micros = Timestamp.parseMicros(timeBytes),
               let guid = record.keptBytes(.processGuid), let entityID = Canonical.guid(guid),
               let recordID = record.plainBytes(.recordID), let id = digits(recordID),
-              isSysmonChannel(record)
+              record.repeated(.channel, in: &repeats.sysmonChannels, { isSysmonChannel(record) })
         else { return nil }
 
         var event = NormalizedEvent(kind: kind, host: host,
@@ -48,7 +54,7 @@ enum FlatSysmonEvent {
         event.sourceKind = .sysmon
         event.timePrecisionMicros = Timestamp.precisionMicros(timeBytes)
         guard let pid = record.integer(.processId),
-              let image = record.keptText(.image, limit: true)
+              let image = record.keptText(.image, limit: true, repeatingIn: &repeats.texts)
         else { return nil }
         event.pid = pid.value
         event.executable = image
@@ -64,18 +70,18 @@ enum FlatSysmonEvent {
             }) else { return nil }
             event.commandLine = commandLine.text
             event.arguments = commandLine.arguments
-            guard fillProcess(&event, record) else { return nil }
+            guard fillProcess(&event, record, &repeats) else { return nil }
         } else {
-            guard fillNetwork(&event, record) else { return nil }
+            guard fillNetwork(&event, record, &repeats) else { return nil }
         }
         return event
     }
 
     /// Fills a process start's fields; false when one needs `SysmonNormalizer`.
-    private static func fillProcess(_ event: inout NormalizedEvent, _ record: FlatRecord) -> Bool {
+    private static func fillProcess(_ event: inout NormalizedEvent, _ record: FlatRecord, _ repeats: inout Repeats) -> Bool {
         guard let parentGuid = record.keptBytes(.parentProcessGuid), let parentEntityID = Canonical.guid(parentGuid),
               let parentPID = record.integer(.parentProcessId),
-              let parentImage = record.keptText(.parentImage, limit: true),
+              let parentImage = record.keptText(.parentImage, limit: true, repeatingIn: &repeats.texts),
               let parentCommandLine = record.anyText(.parentCommandLine, limit: true),
               let terminalSession = record.integer(.terminalSessionId),
               let logonGUID = record.guid(.logonGuid),
@@ -87,26 +93,26 @@ enum FlatSysmonEvent {
         event.parentPID = parentPID.value
         event.parentExecutable = parentImage
         event.parentCommandLine = parentCommandLine.value
-        event.integrityLevel = record.keptText(.integrityLevel)
+        event.integrityLevel = record.keptText(.integrityLevel, repeatingIn: &repeats.texts)
         event.hashes = hashes.value
-        event.originalFileName = record.keptText(.originalFileName)
-        event.fileDescription = record.keptText(.fileDescription)
-        event.product = record.keptText(.product)
-        event.company = record.keptText(.company)
-        event.fileVersion = record.keptText(.fileVersion)
-        event.logonID = record.keptText(.logonId)
+        event.originalFileName = record.keptText(.originalFileName, repeatingIn: &repeats.texts)
+        event.fileDescription = record.keptText(.fileDescription, repeatingIn: &repeats.texts)
+        event.product = record.keptText(.product, repeatingIn: &repeats.texts)
+        event.company = record.keptText(.company, repeatingIn: &repeats.texts)
+        event.fileVersion = record.keptText(.fileVersion, repeatingIn: &repeats.texts)
+        event.logonID = record.keptText(.logonId, repeatingIn: &repeats.texts)
         event.logonGUID = logonGUID.value
         event.terminalSessionID = terminalSession.value
-        event.parentUser = record.keptText(.parentUser)
+        event.parentUser = record.keptText(.parentUser, repeatingIn: &repeats.texts)
         return true
     }
 
     /// Fills a connection's fields; false when one needs `SysmonNormalizer`.
-    private static func fillNetwork(_ event: inout NormalizedEvent, _ record: FlatRecord) -> Bool {
-        guard let transport = record.keptText(.protocol),
+    private static func fillNetwork(_ event: inout NormalizedEvent, _ record: FlatRecord, _ repeats: inout Repeats) -> Bool {
+        guard let transport = record.keptText(.protocol, repeatingIn: &repeats.texts),
               let initiated = record.keptText(.initiated), let direction = Canonical.direction(initiated),
-              let sourceIP = record.keptBytes(.sourceIp).flatMap(Canonical.ipAddress),
-              let destinationIP = record.keptBytes(.destinationIp).flatMap(Canonical.ipAddress),
+              let sourceIP = record.repeated(.sourceIp, in: &repeats.addresses, { record.keptBytes(.sourceIp).flatMap(Canonical.ipAddress) }),
+              let destinationIP = record.repeated(.destinationIp, in: &repeats.addresses, { record.keptBytes(.destinationIp).flatMap(Canonical.ipAddress) }),
               let sourcePort = record.keptBytes(.sourcePort).flatMap(port),
               let destinationPort = record.keptBytes(.destinationPort).flatMap(port)
         else { return false }
@@ -116,16 +122,18 @@ enum FlatSysmonEvent {
         event.destinationIP = destinationIP
         event.sourcePort = sourcePort
         event.destinationPort = destinationPort
-        event.sourceHostname = record.keptText(.sourceHostname)
-        event.destinationHostname = record.keptText(.destinationHostname)
-        event.sourcePortName = record.keptText(.sourcePortName)
-        event.destinationPortName = record.keptText(.destinationPortName)
+        event.sourceHostname = record.keptText(.sourceHostname, repeatingIn: &repeats.texts)
+        event.destinationHostname = record.keptText(.destinationHostname, repeatingIn: &repeats.texts)
+        event.sourcePortName = record.keptText(.sourcePortName, repeatingIn: &repeats.texts)
+        event.destinationPortName = record.keptText(.destinationPortName, repeatingIn: &repeats.texts)
         return true
     }
 
     /// `SysmonNormalizer.isSysmon` on plain bytes: the provider, else the channel, names Sysmon.
-    private static func isSysmon(_ record: FlatRecord) -> Bool {
-        namesSysmon(record, .providerName) ?? namesSysmon(record, .channel) ?? true
+    private static func isSysmon(_ record: FlatRecord, _ repeats: inout Repeats) -> Bool {
+        record.repeated(.providerName, in: &repeats.sysmonNames, { namesSysmon(record, .providerName) })
+            ?? record.repeated(.channel, in: &repeats.sysmonNames, { namesSysmon(record, .channel) })
+            ?? true
     }
 
     /// Whether the field names Sysmon; nil when the record does not give it. An escaped value
@@ -225,6 +233,14 @@ extension FlatRecord {
     func repeated<Value>(_ field: SysmonField, in cache: inout RepeatedBytesCache<Value>, _ make: () -> Value) -> Value {
         let span = spans[field.rawValue]
         return cache.value(for: raw(span), tag: span.kind.rawValue, make: make)
+    }
+
+    /// `keptText(field, limit:)`, or what it gave before for the same bytes (`limit` is part of
+    /// the key: a text too long with it is kept without it).
+    @inline(__always)
+    func keptText(_ field: SysmonField, limit: Bool = false, repeatingIn cache: inout RepeatedBytesCache<String?>) -> String? {
+        let span = spans[field.rawValue]
+        return cache.value(for: raw(span), tag: span.kind.rawValue | (limit ? 0x80 : 0)) { keptText(field, limit: limit) }
     }
 
     /// The field's bytes when present, not empty or `-`, and without escapes; nil otherwise.
