@@ -35,9 +35,14 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var entityID: String
     public var pid: Int64?
     /// The executable's path; setting it also sets `name`.
-    public var executable: String? { didSet { name = executable.map(PathName.basename) } }
+    public var executable: String? {
+        get { executablePath?.path }
+        set { executablePath = newValue.map(ExecutablePath.init) }
+    }
     /// Basename of the executable (after the last `\` or `/`).
-    public private(set) var name: String?
+    public var name: String? { executablePath?.name }
+    /// The executable's path with its name: a reader that meets a path again hands both back.
+    public var executablePath: ExecutablePath?
     public var userName: String?
     public var userDomain: String?
 
@@ -56,8 +61,12 @@ public struct NormalizedEvent: Sendable, Equatable {
     public var workingDirectory: String?
     public var parentEntityID: String?
     public var parentPID: Int64?
-    public var parentExecutable: String? { didSet { parentName = parentExecutable.map(PathName.basename) } }
-    public private(set) var parentName: String?
+    public var parentExecutable: String? {
+        get { parentExecutablePath?.path }
+        set { parentExecutablePath = newValue.map(ExecutablePath.init) }
+    }
+    public var parentName: String? { parentExecutablePath?.name }
+    public var parentExecutablePath: ExecutablePath?
     public var parentCommandLine: String?
     public var integrityLevel: String?
     public var hashes: String?
@@ -110,6 +119,17 @@ public struct NormalizedEvent: Sendable, Equatable {
 }
 
 /// Which endpoint an event came from.
+/// An executable's path and its basename (after the last `\` or `/`).
+public struct ExecutablePath: Sendable, Equatable {
+    public let path: String
+    public let name: String
+
+    public init(_ path: String) {
+        self.path = path
+        name = PathName.basename(path)
+    }
+}
+
 /// A process's arguments and their rendering as a JSON array of strings (as stored).
 public struct RenderedArguments: Sendable, Equatable {
     public let list: [String]

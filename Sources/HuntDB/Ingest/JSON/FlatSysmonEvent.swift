@@ -16,7 +16,8 @@ enum FlatSysmonEvent {
     struct Repeats {
         var hosts = RepeatedBytesCache<HostIdentity?>(slots: 64)
         var users = RepeatedBytesCache<(domain: String?, name: String)?>(slots: 256)
-        var commandLines = RepeatedBytesCache<CommandLine?>(slots: 1024)
+        var commandLines = RepeatedBytesCache<CommandLine?>(slots: 4096)
+        var executables = RepeatedBytesCache<ExecutablePath?>(slots: 1024)
         /// `keptText` of the fields that repeat (images, version resources, port names, ...).
         var texts = RepeatedBytesCache<String?>(slots: 1024)
         var addresses = RepeatedBytesCache<String?>(slots: 256)
@@ -54,10 +55,10 @@ enum FlatSysmonEvent {
         event.sourceKind = .sysmon
         event.timePrecisionMicros = Timestamp.precisionMicros(timeBytes)
         guard let pid = record.integer(.processId),
-              let image = record.keptText(.image, limit: true, repeatingIn: &repeats.texts)
+              let image = record.repeated(.image, in: &repeats.executables, { record.keptText(.image, limit: true).map(ExecutablePath.init) })
         else { return nil }
         event.pid = pid.value
-        event.executable = image
+        event.executablePath = image
         if let user = record.repeated(.user, in: &repeats.users, { record.keptText(.user).map(Canonical.splitUser) }) {
             event.userDomain = user.domain
             event.userName = user.name
@@ -81,7 +82,9 @@ enum FlatSysmonEvent {
     private static func fillProcess(_ event: inout NormalizedEvent, _ record: FlatRecord, _ repeats: inout Repeats) -> Bool {
         guard let parentGuid = record.keptBytes(.parentProcessGuid), let parentEntityID = Canonical.guid(parentGuid),
               let parentPID = record.integer(.parentProcessId),
-              let parentImage = record.keptText(.parentImage, limit: true, repeatingIn: &repeats.texts),
+              let parentImage = record.repeated(.parentImage, in: &repeats.executables, {
+                  record.keptText(.parentImage, limit: true).map(ExecutablePath.init)
+              }),
               let parentCommandLine = record.anyText(.parentCommandLine, limit: true),
               let terminalSession = record.integer(.terminalSessionId),
               let logonGUID = record.guid(.logonGuid),
@@ -91,7 +94,7 @@ enum FlatSysmonEvent {
         event.workingDirectory = workingDirectory.value
         event.parentEntityID = parentEntityID
         event.parentPID = parentPID.value
-        event.parentExecutable = parentImage
+        event.parentExecutablePath = parentImage
         event.parentCommandLine = parentCommandLine.value
         event.integrityLevel = record.keptText(.integrityLevel, repeatingIn: &repeats.texts)
         event.hashes = hashes.value
