@@ -53,4 +53,16 @@ final class RepeatedBytesCacheTests: XCTestCase {
         }
         XCTAssertLessThan(made.count, 2_000, "some keys came back while still in their slot")
     }
+
+    func testLongKey_isNeverKept() {
+        var cache = RepeatedBytesCache<String>(slots: 64)
+        var made: [String] = []
+        let long = String(repeating: "A", count: RepeatedBytesCache<String>.longestKey + 1)
+        let longest = String(repeating: "B", count: RepeatedBytesCache<String>.longestKey)
+        for _ in 0..<3 {
+            XCTAssertEqual(value(&cache, long, made: &made), "0:" + long)
+            XCTAssertEqual(value(&cache, longest, made: &made), "0:" + longest)
+        }
+        XCTAssertEqual(made, ["0:" + long, "0:" + longest, "0:" + long, "0:" + long])
+    }
 }

@@ -8,7 +8,12 @@ import Foundation
 /// Direct-mapped and bounded: each key has one slot, chosen by a hash of its bytes, and a new
 /// key replaces whatever held its slot. A hit compares the whole key, so a value is only ever
 /// returned for exactly the bytes (and the kind of value: plain or escaped) it was made from.
+/// Keys longer than `longestKey` are never kept (a hostile file of huge fields cannot fill
+/// memory: a cache holds at most `slots` × `longestKey` bytes of keys).
 struct RepeatedBytesCache<Value> {
+    /// The longest key kept, in bytes; a longer one is made again each time it comes.
+    static var longestKey: Int { 1024 }
+
     private var keys: [[UInt8]]
     private var values: [Value?]
     private let mask: Int
@@ -25,6 +30,7 @@ struct RepeatedBytesCache<Value> {
     /// from the same bytes), from the cache or from `make`, which is then kept.
     @inline(__always)
     mutating func value(for bytes: UnsafeRawBufferPointer, tag: UInt8, make: () -> Value) -> Value {
+        guard bytes.count <= Self.longestKey else { return make() }
         let slot = Self.hash(bytes, tag) & mask
         if let value = values[slot], Self.same(keys[slot], tag, bytes) { return value }
         let value = make()
