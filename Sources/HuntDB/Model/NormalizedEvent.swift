@@ -118,7 +118,6 @@ public struct NormalizedEvent: Sendable, Equatable {
 
 }
 
-/// Which endpoint an event came from.
 /// An executable's path and its basename (after the last `\` or `/`).
 public struct ExecutablePath: Sendable, Equatable {
     public let path: String
@@ -141,6 +140,7 @@ public struct RenderedArguments: Sendable, Equatable {
     }
 }
 
+/// Which endpoint an event came from.
 public struct HostIdentity: Sendable, Hashable {
     /// The key hosts are matched on: ECS host.id, else the lower-cased computer name.
     public var key: String

@@ -16,7 +16,7 @@ enum FlatSysmonEvent {
     struct Repeats {
         var hosts = RepeatedBytesCache<HostIdentity?>(slots: 64)
         var users = RepeatedBytesCache<(domain: String?, name: String)?>(slots: 256)
-        var commandLines = RepeatedBytesCache<CommandLine?>(slots: 4096)
+        var commandLines = RepeatedBytesCache<KeptCommandLine?>(slots: 4096)
         var executables = RepeatedBytesCache<ExecutablePath?>(slots: 1024)
         /// `keptText` of the fields that repeat (images, version resources, port names, ...).
         var texts = RepeatedBytesCache<String?>(slots: 1024)
@@ -27,7 +27,7 @@ enum FlatSysmonEvent {
     }
 
     /// A command line as the event keeps it, with its arguments; nil when too long for this path.
-    struct CommandLine {
+    struct KeptCommandLine {
         var text: String?
         var arguments: RenderedArguments?
     }
@@ -66,7 +66,7 @@ enum FlatSysmonEvent {
         if kind == .processStart {
             guard let commandLine = record.repeated(.commandLine, in: &repeats.commandLines, {
                 record.anyText(.commandLine, limit: true).map {
-                    CommandLine(text: $0.value, arguments: $0.value.map { RenderedArguments(CommandLineSplitter.split($0)) })
+                    KeptCommandLine(text: $0.value, arguments: $0.value.map { RenderedArguments(CommandLineSplitter.split($0)) })
                 }
             }) else { return nil }
             event.commandLine = commandLine.text

@@ -28,7 +28,8 @@ final class SQLiteBatchWriter: EventBatchWriter {
                 writer.startingTransaction()
                 isOpen = true
             }
-            // Read in place: a copy of an outcome retains and releases every text of its event.
+            // Each outcome is borrowed: its result and event are read in place, not copied out
+            // (a copy retains and releases every text of the event).
             for index in outcomes.indices { try add(outcomes[index], to: &warnings) }
             return warnings
         }
