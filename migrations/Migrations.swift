@@ -20,6 +20,7 @@ public enum EmbeddedMigrations {
         ("m0014_narrow_event_keys", text(PackageResources.m0014_narrow_event_keys_sql)),
         ("m0015_connection_context", text(PackageResources.m0015_connection_context_sql)),
         ("m0016_child_context", text(PackageResources.m0016_child_context_sql)),
+        ("m0017_texts_by_hash", text(PackageResources.m0017_texts_by_hash_sql)),
     ]
 
     /// `(id, sql)` of the ClickHouse schema (`migrations/clickhouse/`), in the order they apply.

@@ -87,7 +87,7 @@ final class QueryTests: XCTestCase {
         XCTAssertEqual(Set(entries.filter { $0.column == nil }.map(\.object)),
                        ["hosts", "sources", "rejects", "warnings", "processes", "network_connections", "schema_migrations",
                         "deferred_indexes", "process_events", "network_events", "lifecycle_events", "host_volumes",
-                        "process_rows", "network_rows", "names", "entities", "strings",
+                        "process_rows", "network_rows", "names", "entities", "strings", "texts",
                         "logons", "service_installs", "command_line_evidence",
                         "connection_context", "child_context", "connection_context_state", "connection_context_changes"])
         for entry in entries { XCTAssertFalse(entry.description.isEmpty, "\(entry.object).\(entry.column ?? "")") }

@@ -20,7 +20,7 @@ RPC = "remote_service_rpc"
 def _dictionaries(db):
     con = open_ro(db)
     out = {}
-    for table in ("names", "entities", "strings"):
+    for table in ("names", "entities", "strings", "texts"):
         try:
             out[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         except Exception:  # a database from before the compact store has no dictionaries

@@ -110,7 +110,7 @@ struct ChildContextRefresh {
             FROM process_rows AS p
             JOIN hosts AS h ON h.host_id = p.host_id
             LEFT JOIN strings AS ex ON ex.string_id = p.executable_ref
-            LEFT JOIN strings AS cl ON cl.string_id = p.command_line_ref
+            LEFT JOIN texts AS cl ON cl.text_id = p.command_line_ref
             WHERE p.event_id = ?1
             """, purpose: "keeping the alert context of services.exe's children")
         let insert = try database.prepare("""

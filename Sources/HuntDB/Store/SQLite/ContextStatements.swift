@@ -3,7 +3,7 @@ import Model
 /// The statements of the lookup, prepared once per rule run. Parameters are positional (`?1`…).
 struct ContextStatements {
     let hostByName, hostByNameNoCase, hostName, hostHasLogons, hostHasServices: Statement
-    let stringID, string: Statement
+    let stringID, string, text: Statement
     let logonBySession, logonBySource, logonByHostTime: Statement
     let serviceInstalls: Statement
     let countLogons, logonsOfWindow, countServiceInstalls, serviceInstallsOfWindow: Statement
@@ -23,6 +23,7 @@ struct ContextStatements {
         hostHasServices = try prepare("SELECT 1 FROM service_installs WHERE host_id = ?1 LIMIT 1", "service installs")
         stringID = try prepare("SELECT string_id FROM strings WHERE value = ?1", "string id")
         string = try prepare("SELECT value FROM strings WHERE string_id = ?1", "string")
+        text = try prepare("SELECT value FROM texts WHERE text_id = ?1", "command line")
         // The logon lookups differ only in their WHERE: the same TCP session, the same address,
         // or (without a connection) any remote address.
         logonBySession = try prepare("""

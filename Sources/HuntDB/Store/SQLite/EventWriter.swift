@@ -141,7 +141,7 @@ final class EventWriter {
         let sameKey = try storedUnderKey(event, hostID: hostID, contentKey: contentKey)
         if sameKey == .same { return .duplicate }
         let s = event.kind == .processStart ? insertProcess : insertNetwork
-        let strings = dictionaries.strings, names = dictionaries.names, entities = dictionaries.entities
+        let strings = dictionaries.strings, texts = dictionaries.texts, names = dictionaries.names, entities = dictionaries.entities
         s.bind(hostID, at: 1)
         s.bind(event.timestampMicros, at: 2)
         bind(event.recordKey, to: s, at: 3)
@@ -153,14 +153,14 @@ final class EventWriter {
         s.bind(try names.ref(event.name), at: 9)
         switch event.kind {
         case .processStart:
-            s.bind(try strings.ref(event.commandLine), at: 10)
-            s.bind(try strings.ref(event.argsJSON), at: 11)
+            s.bind(try texts.ref(event.commandLine), at: 10)
+            s.bind(try texts.ref(event.argsJSON), at: 11)
             s.bind(try strings.ref(event.workingDirectory), at: 12)
             s.bind(try entities.ref(event.parentEntityID), at: 13)
             s.bind(event.parentPID, at: 14)
             s.bind(try strings.ref(event.parentExecutable), at: 15)
             s.bind(try names.ref(event.parentName), at: 16)
-            s.bind(try strings.ref(event.parentCommandLine), at: 17)
+            s.bind(try texts.ref(event.parentCommandLine), at: 17)
             s.bind(try strings.ref(event.userName), at: 18)
             s.bind(try strings.ref(event.userDomain), at: 19)
             s.bind(try strings.ref(event.integrityLevel), at: 20)

@@ -6,11 +6,12 @@
 enum InternedColumns {
     /// A dictionary table: its id column and its text column `value`.
     enum Dictionary: String, CaseIterable {
-        case strings, names
+        case strings, texts, names
 
         var key: String {
             switch self {
             case .strings: "string_id"
+            case .texts: "text_id"
             case .names: "name_ref"
             }
         }
@@ -19,6 +20,7 @@ enum InternedColumns {
         var everyText: String {
             switch self {
             case .strings: "SELECT string_id, value FROM strings ORDER BY string_id"
+            case .texts: "SELECT text_id, value FROM texts ORDER BY text_id"
             case .names: "SELECT name_ref, value FROM names ORDER BY name_ref"
             }
         }
@@ -37,6 +39,7 @@ enum InternedColumns {
     /// (an integer, an entity id, a computed column).
     static func dictionary(of column: String, in view: String) -> Dictionary? {
         if column == "name" || column == "parent_name" { return .names }
+        if view == "processes", processTexts.contains(column) { return .texts }
         switch view {
         case "processes": return processStrings.contains(column) ? .strings : nil
         case "network_connections": return networkStrings.contains(column) ? .strings : nil
@@ -46,15 +49,18 @@ enum InternedColumns {
 
     /// Every interned column of `view`.
     static func columns(of view: String) -> [String] {
-        let strings = view == "processes" ? processStrings : view == "network_connections" ? networkStrings : []
+        let strings = view == "processes" ? processStrings.union(processTexts)
+            : view == "network_connections" ? networkStrings : []
         return strings.sorted() + (view == "processes" ? ["name", "parent_name"] : ["name"])
     }
 
     /// The id column of `column` in the compact table.
     static func reference(of column: String) -> String { column + "_ref" }
 
+    /// Command lines and `args` arrays: in `texts` (m0017).
+    private static let processTexts: Set<String> = ["command_line", "args", "parent_command_line"]
     private static let processStrings: Set<String> = [
-        "executable", "command_line", "args", "working_directory", "parent_executable", "parent_command_line",
+        "executable", "working_directory", "parent_executable",
         "user_name", "user_domain", "integrity_level", "hashes", "original_file_name", "description", "product",
         "company", "file_version", "logon_id", "logon_guid", "parent_user",
     ]

@@ -113,10 +113,7 @@ extension RemoteServiceContextQuery {
             first = (micros, p.optionalInt64(1))
         }
         guard let ref = first?.commandLine else { return nil }
-        if let known = commandLines[ref] { return known }
-        let value = try statements.string.firstText(ref)
-        if let value, commandLines.count < 50_000, value.utf8.count <= 8192 { commandLines[ref] = value }
-        return value
+        return try text(ref)
     }
 
     /// The command line of a process whose start was not recorded: command-line evidence of

@@ -41,7 +41,7 @@ final class RemoteServiceContextQuery {
     /// For destinations not read (yet): their alerts so far, and a lower bound of their rows.
     var destinationAlerts: [DestinationKey: Int] = [:]
     var destinationRowsAtLeast: [DestinationKey: Int64] = [:]
-    /// Command lines by string id, read once: a fleet's source processes repeat a few.
+    /// Command lines by text id, read once: a fleet's source processes repeat a few.
     var commandLines: [Int64: String] = [:]
     /// The contexts the loads kept (`connection_context`), when they are current for these
     /// windows; nil: every request is looked up.
@@ -341,6 +341,14 @@ final class RemoteServiceContextQuery {
         let id = try statements.stringID.firstInteger(.text(value))
         stringIDs[value] = id
         return id
+    }
+
+    /// A command line by its `texts` id (m0017).
+    func text(_ id: Int64) throws -> String? {
+        if let known = commandLines[id] { return known }
+        let value = try statements.text.firstText(id)
+        if let value, commandLines.count < 50_000, value.utf8.count <= 8192 { commandLines[id] = value }
+        return value
     }
 
     func string(_ id: Int64) throws -> String? {

@@ -97,6 +97,7 @@ public final class SQLiteStore {
 
     private func configure(mode: Database.Mode) throws {
         try database.registerContentKeyFunction()
+        try database.registerTextHashFunction()
         try database.registerMatchFunctions()
         try database.registerCommandKeyFunction()
         try database.execute("PRAGMA foreign_keys = ON", purpose: "enabling foreign keys")

@@ -50,7 +50,8 @@ struct SchemaDescription {
         guard column.hasSuffix("_ref") else { return text["\(base).\(column)"] ?? "" }
         let field = String(column.dropLast(4))
         let dictionary = field.hasSuffix("name") && (field == "name" || field == "parent_name") ? "names"
-            : field.hasSuffix("entity") ? "entities" : "strings"
+            : field.hasSuffix("entity") ? "entities"
+            : ["command_line", "args", "parent_command_line"].contains(field) ? "texts" : "strings"
         let viewColumn = field.hasSuffix("entity") ? field + "_id" : field
         return "\(base).\(viewColumn) as an id in \(dictionary) (interned: each distinct text stored once)."
     }
@@ -107,10 +108,14 @@ struct SchemaDescription {
         "entities": "Dictionary of process entity ids (Sysmon ProcessGuid, ECS entity id, Security's synthesized ids).",
         "entities.entity_ref": "The entity's id; process_rows.entity_ref and parent_entity_ref, network_rows.entity_ref refer to it.",
         "entities.value": "The entity id as processes.entity_id shows it.",
-        "strings": "Dictionary of every other repeated text of the events (paths, command lines, args, users, hashes, addresses, host names, port names, version resources).",
-        "strings.string_id": "The text's id; the *_ref columns of process_rows and network_rows refer to it.",
+        "strings": "Dictionary of every other repeated text of the events (paths, users, hashes, addresses, host names, port names, version resources).",
+        "strings.string_id": "The text's id; the other *_ref columns of process_rows and network_rows refer to it.",
         "strings.value": "The text.",
-        "process_rows": "Process starts as stored: integers and ids into names, entities and strings. Query the view processes (same rows, every column as text) or process_events instead.",
+        "texts": "Dictionary of command lines and args arrays (process_rows.command_line_ref, args_ref, parent_command_line_ref), found by a hash of the text instead of an index over it.",
+        "texts.text_id": "The text's id; process_rows.command_line_ref, args_ref and parent_command_line_ref refer to it.",
+        "texts.hash": "hunt_text_hash(value): a 64-bit hash of the text's UTF-8 bytes, what the load looks a text up by (it compares the text too).",
+        "texts.value": "The command line or args array.",
+        "process_rows": "Process starts as stored: integers and ids into names, entities, strings and texts. Query the view processes (same rows, every column as text) or process_events instead.",
         "network_rows": "Network connections as stored: integers and ids into names, entities and strings. Query the view network_connections (same rows, every column as text) or network_events instead.",
         "process_rows.source_kind": "The log the event came from as a code: 0 sysmon, 1 security, 2 ecs (the views spell it).",
         "network_rows.source_kind": "The log the event came from as a code: 0 sysmon, 1 security, 2 ecs (the views spell it).",
@@ -280,7 +285,7 @@ struct SchemaDescription {
         "child_context.ts_us": "The child's start, in microseconds since 1970 UTC.",
         "child_context.host_id": "Its host (hosts.host_id), as the look-up resolves the alert's host name.",
         "child_context.event_id": "The child (processes.event_id).",
-        "child_context.record": "The key (child executable and command line, strings.string_id) and the alert's logon_*, source_* and service_* values, packed (m0016 describes the layout).",
+        "child_context.record": "The key (child executable, strings.string_id, and command line, texts.text_id) and the alert's logon_*, source_* and service_* values, packed (m0016 describes the layout).",
         "child_context.logon_event_id": "The logon chosen (logons.event_id), NULL when none.",
         "child_context.logon_ip": "The chosen logon's source address: with logon_port, what the source side was matched by.",
         "child_context.logon_ts_us": "The chosen logon's time, in microseconds since 1970 UTC.",

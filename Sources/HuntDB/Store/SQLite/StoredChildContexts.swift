@@ -58,7 +58,7 @@ enum ChildContextRows: KeptContextRows {
         let executable = try k.integer(), commandLine = try k.integer()
         guard try query.hostName(host) == r.host || query.hostID(r.host) == host else { return false }
         guard try executable.flatMap(query.string) == r.childExecutable else { return false }
-        return try commandLine.flatMap(query.string) == r.childCommandLine
+        return try commandLine.flatMap(query.text) == r.childCommandLine
     }
 
     /// Writes the record's logon, service and source side in `RemoteServiceContext.columnNames` order.

@@ -15,14 +15,19 @@ final class StringDictionary {
         case names
         /// Process entity ids.
         case entities
-        /// Every other interned text.
+        /// Every other interned text but command lines and `args`.
         case strings
+        /// Command lines and `args` arrays (m0017): found by their `TextHash`, not by an index
+        /// over the text.
+        case texts
 
+        /// `?1` the text; `?2` its `TextHash` (bound for `texts` only).
         fileprivate var lookupSQL: String {
             switch self {
             case .names: "SELECT name_ref FROM names WHERE value = ?1 COLLATE BINARY"
             case .entities: "SELECT entity_ref FROM entities WHERE value = ?1"
             case .strings: "SELECT string_id FROM strings WHERE value = ?1"
+            case .texts: "SELECT text_id FROM texts WHERE hash = ?2 AND value = ?1"
             }
         }
 
@@ -31,14 +36,18 @@ final class StringDictionary {
             case .names: "INSERT INTO names (value) VALUES (?1)"
             case .entities: "INSERT INTO entities (value) VALUES (?1)"
             case .strings: "INSERT INTO strings (value) VALUES (?1)"
+            case .texts: "INSERT INTO texts (value, hash) VALUES (?1, ?2)"
             }
         }
 
-        fileprivate var insertIfNewSQL: String {
+        /// An insert that does nothing when the text is stored; nil when no unique index
+        /// refuses a stored text (`texts`: look up first).
+        fileprivate var insertIfNewSQL: String? {
             switch self {
             case .names: "INSERT INTO names (value) VALUES (?1) ON CONFLICT DO NOTHING"
             case .entities: "INSERT INTO entities (value) VALUES (?1) ON CONFLICT DO NOTHING"
             case .strings: "INSERT INTO strings (value) VALUES (?1) ON CONFLICT DO NOTHING"
+            case .texts: nil
             }
         }
     }
@@ -46,7 +55,8 @@ final class StringDictionary {
     private let database: Database
     private let lookup: Statement
     private let insert: Statement
-    private let insertIfNew: Statement
+    private let insertIfNew: Statement?
+    private let hashed: Bool
     private var cache: InternCache
 
     /// - Parameter capacity: most texts cached; the cache starts over when full (memory stays bounded).
@@ -55,12 +65,14 @@ final class StringDictionary {
         cache = InternCache(capacity: capacity)
         lookup = try database.prepare(table.lookupSQL, purpose: "looking up an interned text", persistent: true)
         insert = try database.prepare(table.insertSQL, purpose: "interning a text", persistent: true)
-        insertIfNew = try database.prepare(table.insertIfNewSQL, purpose: "interning a new text", persistent: true)
+        insertIfNew = try table.insertIfNewSQL.map { try database.prepare($0, purpose: "interning a new text", persistent: true) }
+        hashed = table == .texts
     }
 
     /// The id of `text`, storing it first when the dictionary lacks it; nil for nil.
     /// - Parameter usuallyNew: the text is most likely not stored yet (a process start's own
-    ///   entity id): try the insert first, one statement instead of a lookup and an insert.
+    ///   entity id): try the insert first, one statement instead of a lookup and an insert
+    ///   (where a unique index refuses a stored text).
     func ref(_ text: String?, usuallyNew: Bool = false) throws -> Int64? {
         guard var text else { return nil }
         return try text.withUTF8 { try intern(UnsafeRawBufferPointer($0), usuallyNew: usuallyNew) }
@@ -71,10 +83,11 @@ final class StringDictionary {
         let hash = InternCache.hash(bytes)
         if let id = cache.id(for: bytes, hash: hash) { return id }
         let id: Int64
-        if usuallyNew, let added = try addedUnlessStored(bytes) {
+        if usuallyNew, let insertIfNew, let added = try addedUnlessStored(bytes, insertIfNew) {
             id = added
         } else {
-            id = try stored(bytes) ?? added(bytes)
+            let textHash = hashed ? TextHash.of(bytes) : 0
+            id = try stored(bytes, textHash) ?? added(bytes, textHash)
         }
         cache.insert(bytes, hash: hash, id: id)
         return id
@@ -85,41 +98,47 @@ final class StringDictionary {
         cache.removeAll()
     }
 
-    private func stored(_ bytes: UnsafeRawBufferPointer) throws -> Int64? {
+    /// `textHash`: the text's `TextHash`, bound for `texts` only.
+    private func stored(_ bytes: UnsafeRawBufferPointer, _ textHash: Int64) throws -> Int64? {
         defer { lookup.reset() }
         lookup.bindText(bytes, at: 1)
+        if hashed { lookup.bind(textHash, at: 2) }
         return try lookup.step() ? lookup.int64(0) : nil
     }
 
-    private func added(_ bytes: UnsafeRawBufferPointer) throws -> Int64 {
+    private func added(_ bytes: UnsafeRawBufferPointer, _ textHash: Int64) throws -> Int64 {
         insert.bindText(bytes, at: 1)
+        if hashed { insert.bind(textHash, at: 2) }
         try insert.run()
         return database.lastInsertRowID
     }
 
     /// Inserts the text unless the dictionary holds it already; its new id, or nil when it was there.
-    private func addedUnlessStored(_ bytes: UnsafeRawBufferPointer) throws -> Int64? {
+    private func addedUnlessStored(_ bytes: UnsafeRawBufferPointer, _ insertIfNew: Statement) throws -> Int64? {
         insertIfNew.bindText(bytes, at: 1)
         try insertIfNew.run()
         return database.changes == 1 ? database.lastInsertRowID : nil
     }
 }
 
-/// The three dictionaries a writer interns into.
+/// The four dictionaries a writer interns into.
 final class StringDictionaries {
     let names: StringDictionary
     let entities: StringDictionary
     let strings: StringDictionary
+    let texts: StringDictionary
 
     init(database: Database) throws {
         names = try StringDictionary(database: database, table: .names, capacity: 20_000)
         entities = try StringDictionary(database: database, table: .entities)
         strings = try StringDictionary(database: database, table: .strings)
+        texts = try StringDictionary(database: database, table: .texts)
     }
 
     func forget() {
         names.forget()
         entities.forget()
         strings.forget()
+        texts.forget()
     }
 }

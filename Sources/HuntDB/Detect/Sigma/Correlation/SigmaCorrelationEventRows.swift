@@ -75,6 +75,11 @@ enum SigmaCorrelationEventRows {
         Dictionary(uniqueKeysWithValues: names.map { ($0, Source.dictionary(table: "strings", key: "string_id", reference: $0 + "_ref")) })
     }
 
+    /// Command lines and `args` arrays (m0017).
+    private static func texts(_ names: [String]) -> [String: Source] {
+        Dictionary(uniqueKeysWithValues: names.map { ($0, Source.dictionary(table: "texts", key: "text_id", reference: $0 + "_ref")) })
+    }
+
     private static let common: [String: Source] = [
         "event_id": .row, "host_id": .row, "ts_us": .row, "record_key": .row, "content_key": .row, "source_id": .row,
         "source_record": .row, "pid": .row, "ts_precision_us": .row, "source_kind": .sourceKind,
@@ -86,7 +91,8 @@ enum SigmaCorrelationEventRows {
         .merging(["parent_pid": .row, "terminal_session_id": .row,
                   "parent_entity_id": .dictionary(table: "entities", key: "entity_ref", reference: "parent_entity_ref"),
                   "parent_name": .dictionary(table: "names", key: "name_ref", reference: "parent_name_ref")]) { a, _ in a }
-        .merging(strings(["executable", "command_line", "args", "working_directory", "parent_executable", "parent_command_line",
+        .merging(texts(["command_line", "args", "parent_command_line"])) { a, _ in a }
+        .merging(strings(["executable", "working_directory", "parent_executable",
                           "user_name", "user_domain", "integrity_level", "hashes", "original_file_name", "description", "product",
                           "company", "file_version", "logon_id", "logon_guid", "parent_user"])) { a, _ in a }
 
