@@ -21,6 +21,7 @@ public enum EmbeddedMigrations {
         ("m0015_connection_context", text(PackageResources.m0015_connection_context_sql)),
         ("m0016_child_context", text(PackageResources.m0016_child_context_sql)),
         ("m0017_texts_by_hash", text(PackageResources.m0017_texts_by_hash_sql)),
+        ("m0018_source_index_without_time", text(PackageResources.m0018_source_index_without_time_sql)),
     ]
 
     /// `(id, sql)` of the ClickHouse schema (`migrations/clickhouse/`), in the order they apply.

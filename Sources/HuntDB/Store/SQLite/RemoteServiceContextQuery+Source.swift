@@ -6,7 +6,7 @@ import Model
 ///
 /// Two plans choose the same connection (`chooseSource`: the most precise time, then the
 /// closest, then the lowest event id):
-/// - per alert, one range of `network_by_source` (source address, port, time);
+/// - per alert, one seek of `network_by_source` (source address and port; the time is read from the rows);
 /// - per destination: an alert with a destination (address and port) can only be matched by a
 ///   connection to that destination, so the connections to it are read once, through
 ///   `network_by_destination`, and kept for the run while alerts may still need them. A
