@@ -46,6 +46,39 @@ final class LoadHotPathTests: XCTestCase {
         withBytes("t3") { XCTAssertNil(cache.id(for: $0, hash: InternCache.hash($0))) }
     }
 
+    func testInternCache_startsOverAtItsByteBound_andNeverKeepsALongerText() {
+        var cache = InternCache(capacity: 100, arenaLimit: 64)
+        let twenty = { (n: Int) in String(repeating: "\(n)", count: 20) }
+        for i in 0..<2 { withBytes(twenty(i)) { cache.insert($0, hash: InternCache.hash($0), id: Int64(i)) } }
+        XCTAssertEqual(cache.count, 2, "48 bytes held with their lengths")
+        withBytes(twenty(2)) { cache.insert($0, hash: InternCache.hash($0), id: 2) }
+        XCTAssertEqual(cache.count, 1, "72 bytes would pass the bound: the cache started over")
+        withBytes(twenty(0)) { XCTAssertNil(cache.id(for: $0, hash: InternCache.hash($0))) }
+        withBytes(twenty(2)) { XCTAssertEqual(cache.id(for: $0, hash: InternCache.hash($0)), 2) }
+        let long = String(repeating: "x", count: 61)
+        withBytes(long) { cache.insert($0, hash: InternCache.hash($0), id: 9) }
+        withBytes(long) { XCTAssertNil(cache.id(for: $0, hash: InternCache.hash($0)), "61 + 4 bytes never fit") }
+        XCTAssertEqual(cache.count, 1)
+    }
+
+    func testStringDictionary_texts_areFoundByHashAfterForgetting() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hotpath-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("d.db").path)
+        let texts = try StringDictionary(database: store.database, table: .texts, capacity: 2)
+        try store.database.transaction("test") {
+            let a = try XCTUnwrap(texts.ref(#"cmd.exe /c "dir C:\""#, usuallyNew: true))
+            let b = try XCTUnwrap(texts.ref(""))
+            XCTAssertNotEqual(a, b)
+            texts.forget()
+            XCTAssertEqual(try texts.ref(#"cmd.exe /c "dir C:\""#, usuallyNew: true), a, "no unique index: looked up, not inserted")
+            XCTAssertEqual(try texts.ref(""), b)
+        }
+        XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM texts WHERE hash = hunt_text_hash(value)", purpose: "test"), 2)
+        XCTAssertEqual(try store.database.scalarInt("SELECT count(*) FROM texts", purpose: "test"), 2)
+    }
+
     func testInternCache_collidingSlotsProbeOn() {
         // Many keys in a small table: every slot chain is walked and each key keeps its id.
         var cache = InternCache(capacity: 2000)

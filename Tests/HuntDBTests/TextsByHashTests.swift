@@ -33,6 +33,18 @@ final class TextsByHashTests: XCTestCase {
         XCTAssertEqual(try StoreCheck(database: store.database).problems(), [])
     }
 
+    /// `hunt schema` names the dictionary each reference column points into.
+    func testSchema_namesTheDictionaryOfEachReference() throws {
+        let store = try SQLiteStore(path: ":memory:")
+        let entries = try SchemaDescription(database: store.database).entries().filter { $0.object == "process_rows" }
+        func described(_ column: String) -> String { entries.first { $0.column == column }?.description ?? "" }
+        XCTAssertTrue(described("command_line_ref").contains("as an id in texts"), described("command_line_ref"))
+        XCTAssertTrue(described("args_ref").contains("as an id in texts"), described("args_ref"))
+        XCTAssertTrue(described("parent_command_line_ref").contains("as an id in texts"), described("parent_command_line_ref"))
+        XCTAssertTrue(described("executable_ref").contains("as an id in strings"), described("executable_ref"))
+        XCTAssertTrue(described("name_ref").contains("as an id in names"), described("name_ref"))
+    }
+
     /// A stored text with the same hash and another value is not taken for the new one.
     func testHashCollision_storesTheNewTextApart() throws {
         let scratch = try Scratch()

@@ -2,8 +2,8 @@
 ///
 /// Keys are looked up by their bytes (no `String` hashing): a 64-bit hash taken eight bytes at
 /// a time picks a slot of an open-addressed table of 16-byte slots, and the bytes, kept in one
-/// arena, are compared only when the hashes agree. When `capacity` texts or 12 MiB of text are
-/// held the cache starts over, so memory stays bounded whatever the input.
+/// arena, are compared only when the hashes agree. When `capacity` texts or `arenaLimit` bytes
+/// of text are held the cache starts over, so memory stays bounded whatever the input.
 struct InternCache {
     /// 16 bytes a slot: the text's length is kept in the arena, before its bytes.
     private struct Slot {
@@ -14,18 +14,24 @@ struct InternCache {
         var id: Int64 = 0
     }
 
-    /// The arena starts over beyond this many bytes (hostile input: 100k texts of 32 KB each).
-    private static let arenaLimit = 12 << 20  // 24 MiB kept a 2M-event load at 196–201 MB; 12 MiB holds ~75k command lines
+    /// The default arena bound (hostile input: 100k texts of 32 KB each). 24 MiB kept a 2M-event
+    /// load at 196–201 MB; 12 MiB holds ~75k command lines.
+    static let defaultArenaLimit = 12 << 20
 
     private var slots: [Slot]
     private var arena: [UInt8] = []
     private let mask: Int
     private let capacity: Int
+    /// The arena starts over beyond this many bytes.
+    private let arenaLimit: Int
     private(set) var count = 0
 
-    /// - Parameter capacity: the most texts held before the cache starts over.
-    init(capacity: Int) {
+    /// - Parameters:
+    ///   - capacity: the most texts held before the cache starts over.
+    ///   - arenaLimit: the most bytes of text held before the cache starts over.
+    init(capacity: Int, arenaLimit: Int = defaultArenaLimit) {
         self.capacity = max(capacity, 1)
+        self.arenaLimit = arenaLimit
         var size = 16
         while size < self.capacity * 2 { size <<= 1 }
         slots = Array(repeating: Slot(), count: size)
@@ -69,8 +75,8 @@ struct InternCache {
 
     /// Caches `id` for `bytes` (not cached yet), starting over first when full.
     mutating func insert(_ bytes: UnsafeRawBufferPointer, hash: UInt64, id: Int64) {
-        guard bytes.count + 4 <= Self.arenaLimit else { return }  // too long to cache: looked up in SQLite each time
-        if count >= capacity || arena.count + bytes.count + 4 > Self.arenaLimit { removeAll() }
+        guard bytes.count + 4 <= arenaLimit else { return }  // too long to cache: looked up in SQLite each time
+        if count >= capacity || arena.count + bytes.count + 4 > arenaLimit { removeAll() }
         var index = Int(truncatingIfNeeded: hash >> 32) & mask
         while slots[index].hash != 0 { index = (index + 1) & mask }
         slots[index] = Slot(hash: Self.tag(hash), offset: UInt32(arena.count), id: id)

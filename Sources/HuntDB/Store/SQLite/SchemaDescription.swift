@@ -49,9 +49,8 @@ struct SchemaDescription {
     private static func compactColumn(base: String, _ column: String) -> String {
         guard column.hasSuffix("_ref") else { return text["\(base).\(column)"] ?? "" }
         let field = String(column.dropLast(4))
-        let dictionary = field.hasSuffix("name") && (field == "name" || field == "parent_name") ? "names"
-            : field.hasSuffix("entity") ? "entities"
-            : ["command_line", "args", "parent_command_line"].contains(field) ? "texts" : "strings"
+        let dictionary = field.hasSuffix("entity") ? "entities"
+            : InternedColumns.dictionary(of: field, in: base)?.rawValue ?? "strings"
         let viewColumn = field.hasSuffix("entity") ? field + "_id" : field
         return "\(base).\(viewColumn) as an id in \(dictionary) (interned: each distinct text stored once)."
     }

@@ -59,10 +59,12 @@ final class StringDictionary {
     private let hashed: Bool
     private var cache: InternCache
 
-    /// - Parameter capacity: most texts cached; the cache starts over when full (memory stays bounded).
-    init(database: Database, table: Table, capacity: Int = 100_000) throws {
+    /// - Parameters:
+    ///   - capacity: most texts cached; the cache starts over when full (memory stays bounded).
+    ///   - cachedBytes: most bytes of text cached, likewise.
+    init(database: Database, table: Table, capacity: Int = 100_000, cachedBytes: Int = InternCache.defaultArenaLimit) throws {
         self.database = database
-        cache = InternCache(capacity: capacity)
+        cache = InternCache(capacity: capacity, arenaLimit: cachedBytes)
         lookup = try database.prepare(table.lookupSQL, purpose: "looking up an interned text", persistent: true)
         insert = try database.prepare(table.insertSQL, purpose: "interning a text", persistent: true)
         insertIfNew = try table.insertIfNewSQL.map { try database.prepare($0, purpose: "interning a new text", persistent: true) }
@@ -131,7 +133,9 @@ final class StringDictionaries {
     init(database: Database) throws {
         names = try StringDictionary(database: database, table: .names, capacity: 20_000)
         entities = try StringDictionary(database: database, table: .entities)
-        strings = try StringDictionary(database: database, table: .strings)
+        // Short texts now that command lines have their own dictionary: the four caches together
+        // hold at most 40 MiB of text (three of 12 MiB held 36 before m0017).
+        strings = try StringDictionary(database: database, table: .strings, cachedBytes: 4 << 20)
         texts = try StringDictionary(database: database, table: .texts)
     }
 
