@@ -62,10 +62,8 @@ final class LoadHotPathTests: XCTestCase {
     }
 
     func testStringDictionary_texts_areFoundByHashAfterForgetting() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hotpath-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let store = try SQLiteStore(path: dir.appendingPathComponent("d.db").path)
+        let scratch = try Scratch()
+        let store = try scratch.store()
         let texts = try StringDictionary(database: store.database, table: .texts, capacity: 2)
         try store.database.transaction("test") {
             let a = try XCTUnwrap(texts.ref(#"cmd.exe /c "dir C:\""#, usuallyNew: true))

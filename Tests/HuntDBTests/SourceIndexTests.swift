@@ -11,12 +11,10 @@ final class SourceIndexTests: XCTestCase {
     func testUpgrade_withTheOldIndexDeferred_createsTheNewOneAndLoadsOn() throws {
         let scratch = try Scratch()
         let path = scratch.path("old.db")
+        try OldDatabase.migrate(path, before: "m0018")
         do {
-            let database = try Database(path: path)
-            try database.registerContentKeyFunction()
-            try database.registerTextHashFunction()
-            try MigrationRunner(migrations: Migration.embedded.filter { $0.id < "m0018" }).migrate(database)
             // What a load killed between dropping its indexes and rebuilding them leaves.
+            let database = try Database(path: path)
             try DeferredIndexes(database: database).drop()
             XCTAssertTrue(try DeferredIndexes(database: database).pending().contains("network_by_source"))
         }

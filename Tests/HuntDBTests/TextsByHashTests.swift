@@ -69,9 +69,7 @@ final class TextsByHashTests: XCTestCase {
         let scratch = try Scratch()
         let upgraded = scratch.path("upgraded.db"), reference = scratch.path("reference.db")
         try OldDatabase.write(upgraded, events: 2_000)
-        do {
-            let database = try Database(path: upgraded)
-            try database.registerContentKeyFunction()
+        try OldDatabase.migrate(upgraded, before: "m0017") { database in
             // 37 command lines with their args; every fifth row's command line is its image path
             // (a text two columns name).
             try database.execute("""
@@ -86,7 +84,6 @@ final class TextsByHashTests: XCTestCase {
                 FROM i;
                 UPDATE sources SET records_read = records_read + 300, records_loaded = records_loaded + 300 WHERE source_id = 1;
                 """, purpose: "writing more old process rows")
-            try MigrationRunner(migrations: Migration.embedded.filter { $0.id < "m0017" }).migrate(database)
         }
         try FileManager.default.copyItem(atPath: upgraded, toPath: reference)
 

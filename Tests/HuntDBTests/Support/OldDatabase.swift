@@ -60,4 +60,14 @@ enum OldDatabase {
                              purpose: "writing an old database")
         try database.execute("UPDATE sources SET records_loaded = records_read", purpose: "writing an old database")
     }
+
+    /// Applies the embedded migrations before `id` to the database at `path`, after `prepare`
+    /// (more old rows, say): the schema an older release left.
+    static func migrate(_ path: String, before id: String, prepare: (Database) throws -> Void = { _ in }) throws {
+        let database = try Database(path: path)
+        try database.registerContentKeyFunction()
+        try database.registerTextHashFunction()
+        try prepare(database)
+        try MigrationRunner(migrations: Migration.embedded.filter { $0.id < id }).migrate(database)
+    }
 }

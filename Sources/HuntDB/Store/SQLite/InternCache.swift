@@ -1,8 +1,8 @@
 /// A bounded map from a text's UTF-8 bytes to its dictionary id, for `StringDictionary`.
 ///
-/// Keys are looked up by their bytes (no `String` hashing): a 64-bit hash taken eight bytes at
-/// a time picks a slot of an open-addressed table of 16-byte slots, and the bytes, kept in one
-/// arena, are compared only when the hashes agree. When `capacity` texts or `arenaLimit` bytes
+/// Keys are looked up by their bytes (no `String` hashing): their 64-bit `TextHash` picks a
+/// slot of an open-addressed table of 16-byte slots, and the bytes, kept in one arena, are
+/// compared only when the hashes agree. When `capacity` texts or `arenaLimit` bytes
 /// of text are held the cache starts over, so memory stays bounded whatever the input.
 struct InternCache {
     /// 16 bytes a slot: the text's length is kept in the arena, before its bytes.
@@ -38,27 +38,10 @@ struct InternCache {
         mask = size - 1
     }
 
-    /// The hash of `bytes` as the cache uses it: the high half picks the slot, the low half is kept to compare.
+    /// The hash of `bytes` as the cache uses it (`TextHash`, what `texts.hash` stores): the high
+    /// half picks the slot, the low half is kept to compare.
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        var i = 0
-        let n = bytes.count
-        while i + 8 <= n {
-            let word = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n { tail |= UInt64(bytes[i]) << shift; shift += 8; i += 1 }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        }
-        h ^= h >> 29
-        h = h &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 32
-        return h
+        UInt64(bitPattern: TextHash.of(bytes))
     }
 
     /// The id cached for `bytes`, if any.

@@ -88,7 +88,8 @@ final class StringDictionary {
         if usuallyNew, let insertIfNew, let added = try addedUnlessStored(bytes, insertIfNew) {
             id = added
         } else {
-            let textHash = hashed ? TextHash.of(bytes) : 0
+            // The cache's hash is the text's `TextHash`: what `texts.hash` stores.
+            let textHash = Int64(bitPattern: hash)
             id = try stored(bytes, textHash) ?? added(bytes, textHash)
         }
         cache.insert(bytes, hash: hash, id: id)
