@@ -59,6 +59,11 @@ struct LoadCommand: ParsableCommand {
         let store = try openStore(database.path, access: .readWrite)
         if let upgrade = store.schemaUpgrade {
             printError("upgraded the schema of \(store.location) in \(String(format: "%.1f", upgrade.seconds)) s: \(upgrade.migrations.joined(separator: ", "))")
+            if let free = upgrade.freeBytes, free > 0 {
+                printError("the upgrade left \(String(format: "%.1f", Double(free) / 1e6)) MB of free pages in \(store.location): "
+                           + "later loads reuse them; `sqlite3 \(shellQuoted(store.location)) VACUUM` gives them back to the disk "
+                           + "(it needs as much free disk as the file while it runs)")
+            }
         }
 
         let progress = ProgressLine(enabled: !quiet && isatty(2) == 1)
@@ -84,3 +89,8 @@ struct LoadCommand: ParsableCommand {
 
 extension InputFormat: ExpressibleByArgument {}
 extension IndexPolicy: ExpressibleByArgument {}
+
+/// `text` in single quotes for a POSIX shell, for a command a message suggests.
+private func shellQuoted(_ text: String) -> String {
+    "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+}

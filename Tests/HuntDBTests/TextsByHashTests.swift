@@ -89,6 +89,11 @@ final class TextsByHashTests: XCTestCase {
 
         let store = try SQLiteStore(path: upgraded)
         XCTAssertEqual(store.schemaUpgrade?.migrations, Migration.embedded.map(\.id).filter { $0 >= "m0017" })
+        // What `hunt load` reports: the pages the moved texts and the rebuilt index left free.
+        let free = try XCTUnwrap(store.schemaUpgrade?.freeBytes)
+        XCTAssertGreaterThan(free, 0)
+        XCTAssertEqual(try store.column("SELECT (SELECT freelist_count FROM pragma_freelist_count) * (SELECT page_size FROM pragma_page_size)"),
+                       ["\(free)"])
         let attach = try store.database.prepare("ATTACH DATABASE ?1 AS old", purpose: "test")
         attach.bind(reference, at: 1)
         try attach.run()

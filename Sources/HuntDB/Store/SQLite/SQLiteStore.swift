@@ -60,7 +60,10 @@ public final class SQLiteStore {
                 let started = Clock.nowMicros()
                 let applied = try runner.migrate(database)
                 if !before.isEmpty, !applied.isEmpty {
-                    schemaUpgrade = SchemaUpgrade(migrations: applied, seconds: Double(Clock.nowMicros() - started) / 1e6)
+                    let seconds = Double(Clock.nowMicros() - started) / 1e6
+                    let freePages = try database.scalarInt("PRAGMA freelist_count", purpose: "counting free pages") ?? 0
+                    let pageSize = try database.scalarInt("PRAGMA page_size", purpose: "counting free pages") ?? 0
+                    schemaUpgrade = SchemaUpgrade(migrations: applied, seconds: seconds, freeBytes: freePages * pageSize)
                 }
             } else {
                 let applied = try database.appliedMigrationIDs()
