@@ -45,6 +45,20 @@ final class TextsByHashTests: XCTestCase {
         XCTAssertTrue(described("name_ref").contains("as an id in names"), described("name_ref"))
     }
 
+    /// `hunt check` finds what the unique index used to refuse: a text stored twice, and a
+    /// text under another hash (which a load would not find, and store again).
+    func testCheck_reportsATextStoredTwiceOrUnderAnotherHash() throws {
+        let scratch = try Scratch()
+        let store = try scratch.store()
+        try store.database.execute("""
+            INSERT INTO texts (hash, value) VALUES (hunt_text_hash('a b'), 'a b'), (hunt_text_hash('a b'), 'a b'), (7, 'c d')
+            """, purpose: "test")
+        XCTAssertEqual(try StoreCheck(database: store.database).problems(), [
+            "texts: 1 command lines or args arrays stored twice",
+            "texts: 1 texts stored under another hash than their own (a load would not find them)",
+        ])
+    }
+
     /// A stored text with the same hash and another value is not taken for the new one.
     func testHashCollision_storesTheNewTextApart() throws {
         let scratch = try Scratch()

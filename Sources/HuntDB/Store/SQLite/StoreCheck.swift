@@ -23,6 +23,12 @@ struct StoreCheck {
             let same = try database.scalarInt(sql, purpose: "checking the identity of \(relation)") ?? 0
             if same > 0 { problems.append("\(relation): \(same) events stored twice (same host, record key, time and content)") }
         }
+        // Nor is a text's uniqueness in texts (m0017): the writer looks it up by hash first.
+        let twice = try database.scalarInt("SELECT count(*) FROM (SELECT 1 FROM texts GROUP BY hash, value HAVING count(*) > 1)",
+                                           purpose: "checking texts") ?? 0
+        if twice > 0 { problems.append("texts: \(twice) command lines or args arrays stored twice") }
+        let wrongHash = try database.scalarInt("SELECT count(*) FROM texts WHERE hash != hunt_text_hash(value)", purpose: "checking texts") ?? 0
+        if wrongHash > 0 { problems.append("texts: \(wrongHash) texts stored under another hash than their own (a load would not find them)") }
         let counts = try database.prepare("""
             SELECT s.source_id, s.path, s.records_read, s.records_loaded, s.records_duplicate, s.records_not_relevant,
                    s.records_rejected,
