@@ -2,13 +2,15 @@
 /// column `c` of `processes` is `<dictionary>.value` for `<dictionary>.<key> = process_rows.c_ref`,
 /// and likewise for `network_connections` over `network_rows`.
 ///
-/// `CompactStoreTests` checks every entry against the views on a loaded database.
-enum InternedColumns {
-    /// A dictionary table: its id column and its text column `value`.
-    enum Dictionary: String, CaseIterable {
+/// `CompactStoreTests` checks every entry against the views on a loaded database; the Sigma
+/// correlations' narrow rows (`SigmaCorrelationEventRows`) read the same map.
+public enum InternedColumns {
+    /// A dictionary table (its name is the raw value): its id column and its text column `value`.
+    public enum Dictionary: String, CaseIterable {
         case strings, texts, names
 
-        var key: String {
+        /// The id column.
+        public var key: String {
             switch self {
             case .strings: "string_id"
             case .texts: "text_id"
@@ -37,7 +39,7 @@ enum InternedColumns {
 
     /// The dictionary holding `column` of `view`, or nil when the column is not interned there
     /// (an integer, an entity id, a computed column).
-    static func dictionary(of column: String, in view: String) -> Dictionary? {
+    public static func dictionary(of column: String, in view: String) -> Dictionary? {
         if column == "name" || column == "parent_name" { return .names }
         if view == "processes", processTexts.contains(column) { return .texts }
         switch view {
@@ -48,14 +50,14 @@ enum InternedColumns {
     }
 
     /// Every interned column of `view`.
-    static func columns(of view: String) -> [String] {
+    public static func columns(of view: String) -> [String] {
         let strings = view == "processes" ? processStrings.union(processTexts)
             : view == "network_connections" ? networkStrings : []
         return strings.sorted() + (view == "processes" ? ["name", "parent_name"] : ["name"])
     }
 
     /// The id column of `column` in the compact table.
-    static func reference(of column: String) -> String { column + "_ref" }
+    public static func reference(of column: String) -> String { column + "_ref" }
 
     /// Command lines and `args` arrays: in `texts` (m0017).
     private static let processTexts: Set<String> = ["command_line", "args", "parent_command_line"]

@@ -21,7 +21,10 @@ final class StringDictionary {
         /// over the text.
         case texts
 
-        /// `?1` the text; `?2` its `TextHash` (bound for `texts` only).
+        /// Whether the table stores each text's `TextHash` and is looked up by it (`?2`).
+        fileprivate var lookedUpByHash: Bool { self == .texts }
+
+        /// `?1` the text; `?2` its `TextHash` (bound where `lookedUpByHash`).
         fileprivate var lookupSQL: String {
             switch self {
             case .names: "SELECT name_ref FROM names WHERE value = ?1 COLLATE BINARY"
@@ -68,7 +71,7 @@ final class StringDictionary {
         lookup = try database.prepare(table.lookupSQL, purpose: "looking up an interned text", persistent: true)
         insert = try database.prepare(table.insertSQL, purpose: "interning a text", persistent: true)
         insertIfNew = try table.insertIfNewSQL.map { try database.prepare($0, purpose: "interning a new text", persistent: true) }
-        hashed = table == .texts
+        hashed = table.lookedUpByHash
     }
 
     /// The id of `text`, storing it first when the dictionary lacks it; nil for nil.
@@ -101,7 +104,7 @@ final class StringDictionary {
         cache.removeAll()
     }
 
-    /// `textHash`: the text's `TextHash`, bound for `texts` only.
+    /// `textHash`: the text's `TextHash`, bound where the table is looked up by it.
     private func stored(_ bytes: UnsafeRawBufferPointer, _ textHash: Int64) throws -> Int64? {
         defer { lookup.reset() }
         lookup.bindText(bytes, at: 1)

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 
 /// The events a correlation's `base` reads, as narrow rows of the compact store: the table under
 /// the kind's view (`process_rows`, `network_rows`, migration m0009) with only the view columns
@@ -71,33 +72,27 @@ enum SigmaCorrelationEventRows {
         case dictionary(table: String, key: String, reference: String)
     }
 
-    private static func strings(_ names: [String]) -> [String: Source] {
-        Dictionary(uniqueKeysWithValues: names.map { ($0, Source.dictionary(table: "strings", key: "string_id", reference: $0 + "_ref")) })
-    }
-
-    /// Command lines and `args` arrays (m0017).
-    private static func texts(_ names: [String]) -> [String: Source] {
-        Dictionary(uniqueKeysWithValues: names.map { ($0, Source.dictionary(table: "texts", key: "text_id", reference: $0 + "_ref")) })
+    /// Every interned column of `view`, read from its dictionary as the view reads it.
+    private static func interned(_ view: String) -> [String: Source] {
+        Dictionary(uniqueKeysWithValues: InternedColumns.columns(of: view).compactMap { column in
+            InternedColumns.dictionary(of: column, in: view).map {
+                (column, Source.dictionary(table: $0.rawValue, key: $0.key, reference: InternedColumns.reference(of: column)))
+            }
+        })
     }
 
     private static let common: [String: Source] = [
         "event_id": .row, "host_id": .row, "ts_us": .row, "record_key": .row, "content_key": .row, "source_id": .row,
         "source_record": .row, "pid": .row, "ts_precision_us": .row, "source_kind": .sourceKind,
         "entity_id": .dictionary(table: "entities", key: "entity_ref", reference: "entity_ref"),
-        "name": .dictionary(table: "names", key: "name_ref", reference: "name_ref"),
     ]
 
     static let processColumns: [String: Source] = common
         .merging(["parent_pid": .row, "terminal_session_id": .row,
-                  "parent_entity_id": .dictionary(table: "entities", key: "entity_ref", reference: "parent_entity_ref"),
-                  "parent_name": .dictionary(table: "names", key: "name_ref", reference: "parent_name_ref")]) { a, _ in a }
-        .merging(texts(["command_line", "args", "parent_command_line"])) { a, _ in a }
-        .merging(strings(["executable", "working_directory", "parent_executable",
-                          "user_name", "user_domain", "integrity_level", "hashes", "original_file_name", "description", "product",
-                          "company", "file_version", "logon_id", "logon_guid", "parent_user"])) { a, _ in a }
+                  "parent_entity_id": .dictionary(table: "entities", key: "entity_ref", reference: "parent_entity_ref")]) { a, _ in a }
+        .merging(interned("processes")) { a, _ in a }
 
     static let networkColumns: [String: Source] = common
         .merging(["source_port": .row, "destination_port": .row]) { a, _ in a }
-        .merging(strings(["executable", "user_name", "user_domain", "transport", "direction", "source_ip", "source_hostname",
-                          "destination_ip", "destination_hostname", "source_port_name", "destination_port_name"])) { a, _ in a }
+        .merging(interned("network_connections")) { a, _ in a }
 }
