@@ -58,12 +58,14 @@ class Peers:
         remove_db(db)
         return r
 
-    def duckdb_rpc(self, db, ndjson, runs):
-        """DuckDB: load the rule's columns of flat NDJSON, then time the range join `runs` times."""
+    def duckdb_rpc(self, db, ndjson, runs, between=None):
+        """DuckDB: load the rule's columns of flat NDJSON, then time the range join `runs` times;
+        with `between` (a command), that command is run and timed before each query."""
         if not self.available["duckdb"]:
             return None
         remove_db(db)
-        r = self._run_json(self.python, "duckdb_rpc.py", [db, ndjson, runs], "DuckDB range join")
+        extra = [json.dumps([str(a) for a in between])] if between else []
+        r = self._run_json(self.python, "duckdb_rpc.py", [db, ndjson, runs, *extra], "DuckDB range join")
         remove_db(db)
         return r
 

@@ -13,6 +13,7 @@ from .corpora import count_label
 from .hunt import open_ro
 from .load_bench import storage
 from .proc import remove_db
+from . import store_floor
 
 RPC = "remote_service_rpc"
 
@@ -57,13 +58,26 @@ def run(ctx, events, runs=5, corpus=None):
     duck_load = ctx.peers.duckdb_load(ctx.out / "store-peer.duckdb", [corpus])
     if duck_load:
         out["duckdb_load_seconds"] = duck_load.get("seconds")
-    duck = ctx.peers.duckdb_rpc(ctx.out / "store-rpc.duckdb", corpus, runs)
+    # The machine's speed drifts by tens of percent within minutes: DuckDB's script also runs
+    # the whole hunt command before each of its queries, so each pair is measured in turn.
+    whole = [ctx.hunt.binary, "detect", "--db", db, "--rule", RPC, "--format", "csv", "--output", "/dev/null"]
+    duck = ctx.peers.duckdb_rpc(ctx.out / "store-rpc.duckdb", corpus, runs, between=whole)
     if duck:
         out["duckdb_rpc_median_seconds"] = statistics.median(duck["query_seconds"])
         out["duckdb_rpc_rows"] = duck["rows"]
+        pairs = list(zip(duck["command_seconds"], duck["query_seconds"]))
+        out["paired_rpc"] = {"hunt_seconds": [h for h, _ in pairs], "duckdb_seconds": [d for _, d in pairs],
+                             "median_ratio_duckdb_over_hunt": statistics.median(d / h for h, d in pairs)}
+    ctx.progress("store: SQLite's own floor for the same rows and indexes")
+    out["sqlite_floor"] = store_floor.run(db, ctx.out / "store-floor.db", r["loaded"])
     remove_db(db)
     for key in ("db_bytes_per_event", "load_events_per_s", "load_events_per_cpu_s"):
         print(f"store {count_label(events)}: {key} = {out[key]:.1f}")
     print(f"store {count_label(events)}: detect {RPC} median {out['detect']['median_seconds']:.3f} s, "
           f"DuckDB range join {out.get('duckdb_rpc_median_seconds')}")
+    if "paired_rpc" in out:
+        p = out["paired_rpc"]
+        print(f"store {count_label(events)}: in turn, hunt {statistics.median(p['hunt_seconds']):.3f} s against DuckDB "
+              f"{statistics.median(p['duckdb_seconds']):.3f} s (medians); DuckDB/hunt per pair, median "
+              f"{p['median_ratio_duckdb_over_hunt']:.2f}")
     return out

@@ -1,6 +1,9 @@
 """DuckDB peer, detect: remote_service_rpc as a range join over the same flat Sysmon NDJSON.
 
-Usage: duckdb_rpc.py DB FILE RUNS ; prints one JSON object: load_seconds, rows, query_seconds (list).
+Usage: duckdb_rpc.py DB FILE RUNS [COMMAND_JSON] ; prints one JSON object: load_seconds, rows,
+query_seconds (list). With COMMAND_JSON (a JSON list: a command, e.g. `hunt detect …`), the
+command runs (and is timed, wall) before each query, so both sides are measured in turn in the
+same minute; its times come back as command_seconds, paired with query_seconds.
 
 Load: only the keys the rule needs (a column list, so DuckDB can skip the rest), Sysmon EID 1 and 3,
 into two tables. Query (same semantics as queries/sql/remote_service_rpc.sql): an incoming TCP
@@ -9,12 +12,14 @@ that services.exe entity (ProcessGuid) on the same host, started 0-1000 ms after
 child, paired with the latest such connection.
 """
 import json
+import subprocess
 import sys
 import time
 
 import duckdb
 
 db, path, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+command = json.loads(sys.argv[4]) if len(sys.argv) > 4 else None
 con = duckdb.connect(db)
 start = time.perf_counter()
 con.execute("""
@@ -70,8 +75,12 @@ WHERE c.parent_name = 'services.exe'
 GROUP BY ALL
 ORDER BY c.ts
 """
-times, rows = [], 0
+times, rows, command_times = [], 0, []
 for _ in range(runs):
+    if command:
+        t = time.perf_counter()
+        subprocess.run(command, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        command_times.append(time.perf_counter() - t)
     t = time.perf_counter()
     rows = len(con.execute(QUERY).fetchall())
     times.append(time.perf_counter() - t)
@@ -79,4 +88,4 @@ candidates = con.execute(
     "SELECT count(*) FROM processes WHERE parent_name = 'services.exe'").fetchone()[0]
 con.close()
 print(json.dumps({"load_seconds": load_seconds, "rows": rows, "query_seconds": times,
-                  "candidates": candidates}))
+                  "candidates": candidates, "command_seconds": command_times}))
