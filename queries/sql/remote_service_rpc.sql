@@ -9,6 +9,9 @@
 -- param: until TIME = NULL -- only children started before this time
 -- param: host TEXT = NULL -- only this host (name, short name or host id; case-insensitive)
 -- param: allowlisted_executables TEXT = NULL -- filled by the engine: the allowlist entries that name only the executable (README: Allowlist)
+-- param: host_parts INTEGER = NULL -- filled by the engine when it runs the rule in parts (--threads): how many
+-- param: host_part INTEGER = NULL -- filled by the engine: this part, which keeps the hosts with host_id % host_parts = host_part
+-- split: hosts by time, child_event_id -- every step pairs events of one host; the parts are merged in the ORDER BY below
 -- needs: process
 -- needs: network
 -- needs: network name=services.exe direction=incoming -- the common public Sysmon configurations do not log them
@@ -70,6 +73,7 @@ WITH all_children AS (
       AND p.parent_entity_ref IS NOT NULL
       AND (:since IS NULL OR p.ts_us >= :since)
       AND (:until IS NULL OR p.ts_us < :until)
+      AND (:host_parts IS NULL OR p.host_id % :host_parts = :host_part)
       AND (:host IS NULL OR p.host_id IN (
             SELECT host_id FROM hosts
             WHERE name = :host COLLATE NOCASE OR substr(name, 1, length(:host) + 1) = :host || '.' COLLATE NOCASE OR host_key = 'id:' || lower(:host)))

@@ -61,6 +61,10 @@ public struct RuleRunSummary: Sendable {
 public struct DetectionEngine {
     public let store: any EventStore
     public let allowlist: Allowlist
+    /// Connections a split rule (`-- split: hosts by …`) runs its parts on, one part each, when
+    /// there are at least two and the store speaks SQLite; `store` itself then only merges and
+    /// looks up the alerts' context.
+    public var partStores: [any EventStore] = []
 
     public init(store: any EventStore, allowlist: Allowlist) {
         self.store = store
@@ -96,6 +100,9 @@ public struct DetectionEngine {
                 let purpose = "running rule \(rule.id) (\(rule.origin))"
                 if store.dialect == .clickhouse, let program = rule.clickHouseProgram {
                     try program.run(on: store, parameters: parameters, purpose: purpose, into: collector)
+                } else if let split = rule.split, store.dialect == .sqlite, partStores.count > 1 {
+                    try SplitRuleRun(rule: rule, split: split, parts: partStores)
+                        .run(sql: try rule.sql(for: .sqlite), parameters: parameters, purpose: purpose, into: collector)
                 } else {
                     _ = try store.runRule(sql: try rule.sql(for: store.dialect), parameters: parameters, purpose: purpose, into: collector)
                 }
@@ -120,6 +127,13 @@ public struct DetectionEngine {
                                         + "change the allowlist (--allowlist FILE) instead")
                     }
                     values[parameter.name] = allowlistPrefilter(for: rule, options: options)
+                    continue
+                }
+                if rule.split != nil, [RuleSplit.partsParameter, RuleSplit.partParameter].contains(parameter.name) {
+                    guard options.parameters[parameter.name] == nil else {
+                        throw RuleError("\(rule.id): --param \(parameter.name) is set by hunt when it runs the rule in parts (--threads)")
+                    }
+                    values[parameter.name] = .null
                     continue
                 }
                 values[parameter.name] = try options.value(for: parameter, now: now)

@@ -52,7 +52,7 @@ public struct DetectionRun {
                     onSuppressed: @escaping (Alert, Allowlist.Entry) throws -> Void = { _, _ in }) throws -> [RuleRunSummary] {
         let keys = columns(layout)
         try sink.begin(columns: keys)
-        let engine = DetectionEngine(store: store, allowlist: allowlist)
+        var engine = DetectionEngine(store: store, allowlist: allowlist)
         // The screen and the distinct-values prefilters speak SQLite; on another store each rule
         // runs its own text (or is named as having none).
         let sqlite = store.dialect == .sqlite
@@ -66,6 +66,13 @@ public struct DetectionRun {
         let prefilters = try DistinctValues(store: store, rules: sqlite ? rules.filter { !screen.screened($0) } : [],
                                             scope: options.scope)
         defer { prefilters.drop() }
+        // One split rule alone runs in parts by host, one connection per thread (each part
+        // uses its own; this thread merges them and looks up the alerts' context).
+        if rules.count == 1, rules[0].split != nil, sqlite, options.threads > 1 {
+            while engine.partStores.count < options.threads, let part = try store.openParallelReader() {
+                engine.partStores.append(part)
+            }
+        }
         let ordered = OrderedRuleRun(keys: keys, sink: sink, options: options, onSuppressed: onSuppressed)
         for reader in readers { ordered.startHelper(DetectionEngine(store: reader, allowlist: allowlist)) }
         do {

@@ -20,7 +20,7 @@ public struct QueryFile: Sendable {
     public var sql: String
     /// Where the file came from (embedded name or path), for messages.
     public var origin: String
-    /// The header lines a rule adds (`column`, `table`, `needs`), in order, for the rule to read.
+    /// The header lines a rule adds (`column`, `table`, `needs`, `context`, `split`), in order, for the rule to read.
     public var ruleLines: [HeaderLine]
 
     /// One `-- key: value` line of the header.
@@ -32,7 +32,7 @@ public struct QueryFile: Sendable {
     }
 
     /// The header keys of rule files beyond those every query file has.
-    public static let ruleKeys: Set<String> = ["column", "table", "needs", "context"]
+    public static let ruleKeys: Set<String> = ["column", "table", "needs", "context", "split"]
 
     /// The lines up to the first one that is neither blank nor a comment (the header), without
     /// splitting the whole query.

@@ -52,6 +52,8 @@ public struct DetectionRule: Sendable {
     /// `-- context: remote_service`: the engine adds the context columns to each alert after
     /// the rule ran (`AlertContextKind`); their values are not returned by the rule's SQL.
     public let context: AlertContextKind?
+    /// `-- split: hosts by …`: the SQL may run in parts by host on several connections.
+    public let split: RuleSplit?
 
     public var id: String { query.id }
     public var name: String { query.name }
@@ -84,6 +86,7 @@ public struct DetectionRule: Sendable {
         var table: [String]?
         var needs: [RuleNeed] = []
         var context: AlertContextKind?
+        var split: RuleSplit?
         for line in query.ruleLines {
             let at = "\(query.origin): line \(line.line)"
             switch line.key {
@@ -105,6 +108,10 @@ public struct DetectionRule: Sendable {
                     throw RuleError("\(at): unknown context \(name) (known: \(AlertContextKind.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 context = kind
+            case "split":
+                guard split == nil else { throw RuleError("\(at): the header has a second `-- split:` line") }
+                split = try RuleSplit(declaration: line.value, at: at)
+                try split?.check(query, at: at)
             default:
                 break
             }
@@ -127,6 +134,7 @@ public struct DetectionRule: Sendable {
         self.tableColumns = table ?? (Self.commonKeys + columns.filter { !$0.hidden }.map(\.name))
         self.needs = needs
         self.context = context
+        self.split = split
     }
 
     /// The declared columns the rule's SQL returns (the context columns are added after it ran).
