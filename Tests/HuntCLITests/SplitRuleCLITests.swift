@@ -114,6 +114,12 @@ final class SplitRuleCLITests: XCTestCase {
         XCTAssertNotEqual(noParams.status, 0, noParams.stderr)
         XCTAssertTrue(noParams.stderr.contains("a split rule declares `-- param: host_part INTEGER = NULL`"), noParams.stderr)
 
+        try dir.write("rules/no_params.sql", Self.everyProcess
+            .replacingOccurrences(of: "WHERE (:host_parts IS NULL OR host_id % :host_parts = :host_part)", with: "WHERE :host_parts IS NULL"))
+        let unused = try HuntProcess.run(["detect", "--db", db, "--rules", dir.path("rules"), "--rule", "every_process_split"])
+        XCTAssertNotEqual(unused.status, 0, unused.stderr)
+        XCTAssertTrue(unused.stderr.contains("the rule is split by hosts but its SQL never uses :host_part"), unused.stderr)
+
         try dir.write("rules/no_params.sql", Self.everyProcess.replacingOccurrences(of: "hosts by ts_us", with: "events by ts_us"))
         let malformed = try HuntProcess.run(["detect", "--db", db, "--rules", dir.path("rules"), "--rule", "every_process_split"])
         XCTAssertNotEqual(malformed.status, 0, malformed.stderr)

@@ -13,6 +13,12 @@ import XCTest
 final class SQLSafetyTests: XCTestCase {
     /// "file: interpolated expression" → why it is safe.
     private static let reviewed: [String: String] = [
+        "Sources/HuntDB/Store/SQLite/Database+BoundedCache.swift: Self.boundedCacheKibibytes":
+            "an integer constant of this file (a pragma takes no bound parameter)",
+        "Sources/HuntDB/Store/SQLite/Database+BoundedCache.swift: Self.writerCacheKibibytes":
+            "an integer constant of this file (a pragma takes no bound parameter)",
+        "Sources/HuntDB/Store/SQLite/SQLiteStore.swift: mode == .readWrite ? Database.writerCacheKibibytes : Database.boundedCacheKibibytes":
+            "one of two integer constants of Database+BoundedCache.swift (a pragma takes no bound parameter)",
         "Sources/HuntDB/Store/SQLite/ConnectionContextRefresh.swift: Self.candidate":
             "a constant SQL fragment of this file, with the :services and :incoming parameters",
         "Sources/HuntDB/Store/SQLite/ConnectionContextRefresh.swift: candidate":

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// `-- split: hosts by time, child_event_id`: the rule computes each host's rows from that
@@ -31,11 +32,30 @@ public struct RuleSplit: Sendable, Equatable {
         orderColumns = columns
     }
 
-    /// Checks that `query` declares the two parameters a part is bound with.
+    /// Checks that `query` declares the two parameters a part is bound with, and that its SQL
+    /// names them (a part that ignored them would return every host's rows).
     func check(_ query: QueryFile, at: String) throws {
-        for name in [Self.partsParameter, Self.partParameter]
-        where !query.parameters.contains(where: { $0.name == name && $0.kind == .integer }) {
-            throw RuleError("\(at): a split rule declares `-- param: \(name) INTEGER = NULL` (bound by the engine)")
+        for name in [Self.partsParameter, Self.partParameter] {
+            guard query.parameters.contains(where: { $0.name == name && $0.kind == .integer }) else {
+                throw RuleError("\(at): a split rule declares `-- param: \(name) INTEGER = NULL` (bound by the engine)")
+            }
+            guard Self.names(":" + name, in: query.sql) else {
+                throw RuleError("\(at): the rule is split by hosts but its SQL never uses :\(name)")
+            }
         }
+    }
+
+    /// Whether `placeholder` occurs in `sql` outside the `--` comment lines, not as the start of
+    /// a longer name.
+    private static func names(_ placeholder: String, in sql: String) -> Bool {
+        for line in sql.split(separator: "\n") where !line.trimmedBlanks.hasPrefix("--") {
+            var rest = line[...]
+            while let found = rest.range(of: placeholder) {
+                let after = found.upperBound
+                if after == rest.endIndex || !(rest[after].isLetter || rest[after].isNumber || rest[after] == "_") { return true }
+                rest = rest[after...]
+            }
+        }
+        return false
     }
 }

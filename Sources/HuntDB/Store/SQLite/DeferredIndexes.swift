@@ -51,16 +51,19 @@ struct DeferredIndexes {
         let statement = try database.prepare("SELECT name, sql FROM deferred_indexes ORDER BY name", purpose: "reading deferred indexes")
         var pending: [(String, String)] = []
         while try statement.step() { pending.append((statement.text(0) ?? "", statement.text(1) ?? "")) }
+        guard !pending.isEmpty else { return 0 }
         // CREATE INDEX sorts its keys; SQLite's sorter may use helper threads for that (off by default).
-        if !pending.isEmpty { try database.execute("PRAGMA threads = 2", purpose: "letting index builds sort on two threads") }
+        try database.execute("PRAGMA threads = 2", purpose: "letting index builds sort on two threads")
         // Each sorting thread keeps up to the page cache's size of keys in memory: with the
         // load's 64 MiB cache a 2M-event load peaked at 254 MB while building; with 16 MiB the
-        // build takes as long and the load's own peak stays the peak. Back to the writer's cache after.
-        if !pending.isEmpty {
-            try database.execute("PRAGMA cache_size = -16384", purpose: "bounding the index builds' memory")
-            database.releaseFreedMemory()
+        // build takes as long and the load's own peak stays the peak.
+        try database.withBoundedCache(purpose: "the index builds") {
+            try build(pending, progress: progress)
         }
-        defer { if !pending.isEmpty { try? database.execute("PRAGMA cache_size = -65536", purpose: "restoring the writer's page cache") } }
+        return pending.count
+    }
+
+    private func build(_ pending: [(String, String)], progress: (String) -> Void) throws {
         for (name, sql) in pending {
             progress(name)
             try database.transaction("rebuilding index \(name)") {
@@ -73,7 +76,6 @@ struct DeferredIndexes {
                 try forget.run()
             }
         }
-        return pending.count
     }
 }
 

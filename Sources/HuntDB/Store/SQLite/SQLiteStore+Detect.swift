@@ -24,7 +24,9 @@ extension SQLiteStore {
     }
 
     public func keepAlertContext() throws -> Int {
-        try StoreError.translating { try ConnectionContextRefresh(database: database).run() }
+        try StoreError.translating {
+            try database.withBoundedCache(purpose: "keeping the alert context") { try ConnectionContextRefresh(database: database).run() }
+        }
     }
 
     public func remoteServiceContextLookup(windows: AlertContextWindows) throws -> any RemoteServiceContextLookup {

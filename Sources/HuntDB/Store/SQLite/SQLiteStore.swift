@@ -107,7 +107,7 @@ public final class SQLiteStore {
         // Loads look up and build indexes at random: 64 MiB. Readers mostly scan, and a detect
         // runs several of them at once (`openParallelReader`): 16 MiB each, the kernel caches
         // the file for all of them.
-        try database.execute(mode == .readWrite ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -16384",
+        try database.execute("PRAGMA cache_size = -\(mode == .readWrite ? Database.writerCacheKibibytes : Database.boundedCacheKibibytes)",
                              purpose: "sizing the page cache")
         if mode == .readWrite {
             // Two loads starting on one new database: the second can find the file locked while
