@@ -35,12 +35,7 @@ final class DetectThreadsCLITests: XCTestCase {
 
     func testThreads_giveTheSameAlertsInTheSameOrderAsOne() throws {
         let dir = try TemporaryDirectory()
-        let corpus = dir.path("corpus.ndjson")
-        let generate = try HuntProcess.run(["generate", "--events", "20k", "--hosts", "6", "--output", corpus])
-        XCTAssertEqual(generate.status, 0, generate.stderr)
-        let db = dir.path("case.db")
-        let load = try HuntProcess.run(["load", "--db", db, corpus])
-        XCTAssertEqual(load.status, 0, load.stderr)
+        let db = try GeneratedStore.make(in: dir, hosts: 6)
         try FileManager.default.createDirectory(atPath: dir.path("rules"), withIntermediateDirectories: true)
         for (name, text) in Self.rules() { try dir.write("rules/\(name)", text) }
 

@@ -21,13 +21,16 @@ final class SplitRuleCLITests: XCTestCase {
         """
 
     private static func store(_ dir: TemporaryDirectory) throws -> String {
-        let corpus = dir.path("corpus.ndjson")
-        let generate = try HuntProcess.run(["generate", "--events", "20k", "--hosts", "7", "--output", corpus])
-        XCTAssertEqual(generate.status, 0, generate.stderr)
-        let db = dir.path("case.db")
-        let load = try HuntProcess.run(["load", "--db", db, corpus])
-        XCTAssertEqual(load.status, 0, load.stderr)
-        return db
+        try GeneratedStore.make(in: dir, hosts: 7)
+    }
+
+    /// Writes `text` as the only rule file of `dir`/rules and runs it alone on two threads.
+    private static func detect(_ text: String, id: String, db: String, in dir: TemporaryDirectory) throws -> HuntProcess.Result {
+        let rules = dir.path("rules")
+        try? FileManager.default.removeItem(atPath: rules)
+        try FileManager.default.createDirectory(atPath: rules, withIntermediateDirectories: true)
+        try dir.write("rules/\(id).sql", text)
+        return try HuntProcess.run(["detect", "--db", db, "--rules", rules, "--rule", id, "--format", "csv", "--threads", "2"])
     }
 
     private static func summary(_ stderr: String) -> [String] {
@@ -79,23 +82,16 @@ final class SplitRuleCLITests: XCTestCase {
     func testAPartsFailure_isTheRulesFailure_andAMissingOrderColumnIsNamed() throws {
         let dir = try TemporaryDirectory()
         let db = try Self.store(dir)
-        try FileManager.default.createDirectory(atPath: dir.path("rules"), withIntermediateDirectories: true)
         // Part 1 of 2 fails while it runs (malformed JSON); part 0 returns rows.
-        try dir.write("rules/fails_in_one_part.sql", Self.everyProcess
-            .replacingOccurrences(of: "every_process_split", with: "fails_in_one_part")
-            .replacingOccurrences(of: "executable FROM", with: "CASE WHEN :host_part = 1 THEN json_extract('{bad', '$') ELSE executable END AS executable FROM"))
-        let failing = try HuntProcess.run(["detect", "--db", db, "--rules", dir.path("rules"), "--rule", "fails_in_one_part",
-                                           "--format", "csv", "--threads", "2"])
+        let failing = try Self.detect(Self.everyProcess.replacingOccurrences(
+            of: "executable FROM", with: "CASE WHEN :host_part = 1 THEN json_extract('{bad', '$') ELSE executable END AS executable FROM"),
+            id: "every_process_split", db: db, in: dir)
         XCTAssertNotEqual(failing.status, 0, failing.stderr)
-        XCTAssertTrue(failing.stderr.contains("fails_in_one_part"), failing.stderr)
+        XCTAssertTrue(failing.stderr.contains("every_process_split"), failing.stderr)
         XCTAssertTrue(failing.stderr.contains("malformed JSON"), failing.stderr)
 
-        try FileManager.default.removeItem(atPath: dir.path("rules/fails_in_one_part.sql"))
-        try dir.write("rules/unordered.sql", Self.everyProcess
-            .replacingOccurrences(of: "every_process_split", with: "unordered")
-            .replacingOccurrences(of: "by ts_us, event_id", with: "by ts_us, no_such_column"))
-        let unordered = try HuntProcess.run(["detect", "--db", db, "--rules", dir.path("rules"), "--rule", "unordered",
-                                             "--format", "csv", "--threads", "2"])
+        let unordered = try Self.detect(Self.everyProcess.replacingOccurrences(of: "by ts_us, event_id", with: "by ts_us, no_such_column"),
+                                        id: "every_process_split", db: db, in: dir)
         XCTAssertNotEqual(unordered.status, 0, unordered.stderr)
         XCTAssertTrue(unordered.stderr.contains("merged by no_such_column, which its SQL does not return"), unordered.stderr)
     }
@@ -107,22 +103,19 @@ final class SplitRuleCLITests: XCTestCase {
         XCTAssertNotEqual(set.status, 0, set.stderr)
         XCTAssertTrue(set.stderr.contains("--param host_part is set by hunt"), set.stderr)
 
-        try FileManager.default.createDirectory(atPath: dir.path("rules"), withIntermediateDirectories: true)
-        try dir.write("rules/no_params.sql", Self.everyProcess
-            .replacingOccurrences(of: "-- param: host_part INTEGER = NULL -- bound by the engine\n", with: ""))
-        let noParams = try HuntProcess.run(["detect", "--db", db, "--rules", dir.path("rules"), "--rule", "every_process_split"])
-        XCTAssertNotEqual(noParams.status, 0, noParams.stderr)
-        XCTAssertTrue(noParams.stderr.contains("a split rule declares `-- param: host_part INTEGER = NULL`"), noParams.stderr)
-
-        try dir.write("rules/no_params.sql", Self.everyProcess
-            .replacingOccurrences(of: "WHERE (:host_parts IS NULL OR host_id % :host_parts = :host_part)", with: "WHERE :host_parts IS NULL"))
-        let unused = try HuntProcess.run(["detect", "--db", db, "--rules", dir.path("rules"), "--rule", "every_process_split"])
-        XCTAssertNotEqual(unused.status, 0, unused.stderr)
-        XCTAssertTrue(unused.stderr.contains("the rule is split by hosts but its SQL never uses :host_part"), unused.stderr)
-
-        try dir.write("rules/no_params.sql", Self.everyProcess.replacingOccurrences(of: "hosts by ts_us", with: "events by ts_us"))
-        let malformed = try HuntProcess.run(["detect", "--db", db, "--rules", dir.path("rules"), "--rule", "every_process_split"])
-        XCTAssertNotEqual(malformed.status, 0, malformed.stderr)
-        XCTAssertTrue(malformed.stderr.contains("no_params.sql: line 5: a split reads `-- split: hosts by COLUMN"), malformed.stderr)
+        let refusals = [
+            ("-- param: host_part INTEGER = NULL -- bound by the engine\n", "",
+             "a split rule declares `-- param: host_part INTEGER = NULL`"),
+            ("WHERE (:host_parts IS NULL OR host_id % :host_parts = :host_part)", "WHERE :host_parts IS NULL",
+             "the rule is split by hosts but its SQL never uses :host_part"),
+            ("hosts by ts_us", "events by ts_us",
+             "every_process_split.sql: line 5: a split reads `-- split: hosts by COLUMN"),
+        ]
+        for (original, replacement, message) in refusals {
+            let run = try Self.detect(Self.everyProcess.replacingOccurrences(of: original, with: replacement),
+                                      id: "every_process_split", db: db, in: dir)
+            XCTAssertNotEqual(run.status, 0, run.stderr)
+            XCTAssertTrue(run.stderr.contains(message), "\(message): \(run.stderr)")
+        }
     }
 }
